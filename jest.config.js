@@ -1,0 +1,21 @@
+// Mini-program test layers. The service has its own config (server/jest.config.js), run by `npm test` too.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
+const layer = (name, environment) => ({
+  displayName: name,
+  testEnvironment: environment,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  transform: { '^.+\\.ts$': tsJest },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  clearMocks: true,
+});
+
+module.exports = {
+  projects: [
+    layer('unit', 'node'),
+    layer('component', 'jsdom'),
+    layer('contract', 'jsdom'),
+    layer('e2e', 'node'),
+    layer('build', 'node'),
+    layer('bench', 'jsdom'),
+  ],
+};

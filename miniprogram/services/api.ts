@@ -1,0 +1,140 @@
+/**
+ * The live service client: the only wrapper of wx.request. Every call resolves with the typed body or rejects with
+ * an ApiError carrying the service's {error: {code, message}} (or NETWORK when the service cannot be reached).
+ */
+import { API_BASE_URL } from '../config';
+
+/** A user as the service shows it. */
+export interface ApiUser {
+  id: string;
+  nickname: string;
+  avatarUrl: string;
+}
+
+/** Room status as the service keeps it. */
+export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
+
+/** A room as the service shows it. */
+export interface ApiRoom {
+  id: string;
+  title: string;
+  status: RoomStatus;
+  anchor: ApiUser | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  stats: { peakViewers: number; likes: number; messages: number };
+}
+
+/** A login session. */
+export interface ApiSession {
+  sessionToken: string;
+  user: ApiUser;
+}
+
+/** The engine settings the app reads at start. */
+export interface ApiConfig {
+  appID: number;
+  server: string[];
+}
+
+/** A ZEGO login token for one room and role. */
+export interface ApiRoomToken {
+  token: string;
+  expiresAt: string;
+  appID: number;
+  userID: string;
+  streamID?: string;
+}
+
+/** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Method = 'GET' | 'POST';
+
+let sessionToken: string | null = null;
+
+/** Sets the session token sent as a Bearer on every call (null signs out). */
+export function setSessionToken(token: string | null): void {
+  sessionToken = token;
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new ApiError(error.code, error.message, status);
+  }
+  return new ApiError('HTTP_' + status, `服务返回了错误（HTTP ${status}）`, status);
+}
+
+/** One typed request to the live service. */
+export function request<T>(method: Method, path: string, body?: object): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const header: Record<string, string> = { 'content-type': 'application/json' };
+    if (sessionToken) header.Authorization = `Bearer ${sessionToken}`;
+    wx.request({
+      url: API_BASE_URL + path,
+      method,
+      data: body,
+      header,
+      timeout: 10000,
+      success: (res) => {
+        if (res.statusCode >= 200 && res.statusCode < 300) resolve(res.data as T);
+        else reject(errorFrom(res.statusCode, res.data));
+      },
+      fail: (err) =>
+        reject(new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${err.errMsg}）`, 0)),
+    });
+  });
+}
+
+/** The live service's routes, typed. */
+export const api = {
+  /** Engine settings: ZEGO app ID and server URLs. */
+  config: () => request<ApiConfig>('GET', '/api/config'),
+  /** Signs in with a wx.login code. */
+  signInWithWechat: (code: string, nickname?: string, avatarUrl?: string) =>
+    request<ApiSession>('POST', '/api/auth/wechat', { code, nickname, avatarUrl }),
+  /** Signs in with a nickname (development mode of the service only). */
+  signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
+  /** Creates a room owned by the signed-in user. */
+  createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
+  /** Claims an operator-made room with its one-time invite. */
+  claimRoom: (roomID: string, invite: string) =>
+    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
+  /** Lists rooms, newest first. */
+  listRooms: (status?: RoomStatus, cursor?: string) => {
+    const query = [status ? `status=${status}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+      .filter(Boolean)
+      .join('&');
+    return request<{ rooms: ApiRoom[]; nextCursor: string | null }>(
+      'GET',
+      `/api/rooms${query ? '?' + query : ''}`,
+    );
+  },
+  /** One room. */
+  getRoom: (roomID: string) => request<{ room: ApiRoom }>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
+  /** A ZEGO token for this room and role (also used to renew). */
+  getRoomToken: (roomID: string, role: 'anchor' | 'audience') =>
+    request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, { role }),
+  /** The owner marks the room live when publishing starts. */
+  markLive: (roomID: string) =>
+    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
+  /** The owner ends the room. */
+  endRoom: (roomID: string) =>
+    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
+  /** The owner reports audience numbers for the console. */
+  reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
+    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
+};
+
+/** The api object's type, for injection in stores and tests. */
+export type Api = typeof api;

@@ -1,0 +1,143 @@
+/**
+ * The wx.* calls the stores depend on, behind one small interface that tests replace with `setPlatform`.
+ * Pages may call wx directly for pure UI (toast, navigation); anything the session logic needs goes here.
+ */
+
+/** A function that removes the listener it came from. */
+export type Unsubscribe = () => void;
+
+/** Scopes the anchor needs. */
+export type MediaScope = 'scope.camera' | 'scope.record';
+
+/** Facts about the phone that decide whether live video can work. */
+export interface DeviceInfo {
+  /** 'ios' | 'android' | 'devtools' | 'windows' | 'mac' ... */
+  platform: string;
+  /** WeChat client version, e.g. '8.0.50'. */
+  version: string;
+  /** Base library version, e.g. '3.4.10'. */
+  SDKVersion: string;
+}
+
+/** Network state as wx.onNetworkStatusChange reports it. */
+export interface NetworkStatus {
+  isConnected: boolean;
+  networkType: string;
+}
+
+/** The platform port. */
+export interface Platform {
+  /** Device and WeChat versions. */
+  getDeviceInfo(): DeviceInfo;
+  /** wx.getSetting: which scopes are granted (true), refused (false) or never asked (absent). */
+  getSetting(): Promise<Partial<Record<MediaScope, boolean>>>;
+  /** wx.authorize: resolves when granted, rejects when refused. */
+  authorize(scope: MediaScope): Promise<void>;
+  /** wx.openSetting: the settings page; resolves with the scopes afterwards. */
+  openSetting(): Promise<Partial<Record<MediaScope, boolean>>>;
+  /** wx.setKeepScreenOn. */
+  setKeepScreenOn(keepScreenOn: boolean): void;
+  /** wx.onNetworkStatusChange / offNetworkStatusChange. */
+  onNetworkStatusChange(listener: (status: NetworkStatus) => void): Unsubscribe;
+  /** wx.onAudioInterruptionBegin / off (phone call, alarm). */
+  onAudioInterruptionBegin(listener: () => void): Unsubscribe;
+  /** wx.onAudioInterruptionEnd / off. */
+  onAudioInterruptionEnd(listener: () => void): Unsubscribe;
+  /** wx.onAppHide / offAppHide. */
+  onAppHide(listener: () => void): Unsubscribe;
+  /** wx.onAppShow / offAppShow. */
+  onAppShow(listener: () => void): Unsubscribe;
+  /** wx.login: a one-time code for the live service's /api/auth/wechat. */
+  login(): Promise<string>;
+  /** wx.getStorageSync. */
+  getStorage<T>(key: string): T | undefined;
+  /** wx.setStorageSync. */
+  setStorage<T>(key: string, value: T): void;
+  /** wx.removeStorageSync. */
+  removeStorage(key: string): void;
+}
+
+const scopesFrom = (authSetting: WechatMiniprogram.AuthSetting): Partial<Record<MediaScope, boolean>> => ({
+  'scope.camera': authSetting['scope.camera'],
+  'scope.record': authSetting['scope.record'],
+});
+
+/** Pairs wx.onX with wx.offX so every listener can be removed. */
+function subscribe<T>(on: (cb: (arg: T) => void) => void, off: (cb: (arg: T) => void) => void) {
+  return (listener: (arg: T) => void): Unsubscribe => {
+    const cb = (arg: T) => listener(arg);
+    on(cb);
+    return () => off(cb);
+  };
+}
+
+/** wx's off* typings declare a different callback type; the same function object is what removes the listener. */
+const asOff = (cb: unknown) => cb as never;
+
+/** The real platform, on wx. */
+export function createWxPlatform(): Platform {
+  return {
+    getDeviceInfo() {
+      const base = wx.getAppBaseInfo ? wx.getAppBaseInfo() : wx.getSystemInfoSync();
+      const device = wx.getDeviceInfo ? wx.getDeviceInfo() : wx.getSystemInfoSync();
+      return { platform: device.platform, version: base.version, SDKVersion: base.SDKVersion };
+    },
+    getSetting: () =>
+      new Promise((resolve, reject) =>
+        wx.getSetting({ success: (res) => resolve(scopesFrom(res.authSetting)), fail: reject }),
+      ),
+    authorize: (scope) =>
+      new Promise((resolve, reject) => wx.authorize({ scope, success: () => resolve(), fail: reject })),
+    openSetting: () =>
+      new Promise((resolve, reject) =>
+        wx.openSetting({ success: (res) => resolve(scopesFrom(res.authSetting)), fail: reject }),
+      ),
+    setKeepScreenOn: (keepScreenOn) => void wx.setKeepScreenOn({ keepScreenOn }),
+    onNetworkStatusChange: subscribe<NetworkStatus>(
+      (cb) => wx.onNetworkStatusChange(cb),
+      (cb) => wx.offNetworkStatusChange(asOff(cb)),
+    ),
+    onAudioInterruptionBegin: subscribe<unknown>(
+      (cb) => wx.onAudioInterruptionBegin(cb),
+      (cb) => wx.offAudioInterruptionBegin(asOff(cb)),
+    ),
+    onAudioInterruptionEnd: subscribe<unknown>(
+      (cb) => wx.onAudioInterruptionEnd(cb),
+      (cb) => wx.offAudioInterruptionEnd(asOff(cb)),
+    ),
+    onAppHide: subscribe<unknown>(
+      (cb) => wx.onAppHide(cb),
+      (cb) => wx.offAppHide(asOff(cb)),
+    ),
+    onAppShow: subscribe<unknown>(
+      (cb) => wx.onAppShow(cb),
+      (cb) => wx.offAppShow(asOff(cb)),
+    ),
+    login: () =>
+      new Promise((resolve, reject) =>
+        wx.login({
+          success: (res) => (res.code ? resolve(res.code) : reject(new Error('wx.login returned no code'))),
+          fail: reject,
+        }),
+      ),
+    getStorage<T>(key: string) {
+      const value: unknown = wx.getStorageSync(key);
+      return value === '' || value === undefined ? undefined : (value as T);
+    },
+    setStorage: (key, value) => wx.setStorageSync(key, value),
+    removeStorage: (key) => wx.removeStorageSync(key),
+  };
+}
+
+let current: Platform | null = null;
+
+/** The platform in use (the wx one unless a test replaced it). */
+export function platform(): Platform {
+  if (!current) current = createWxPlatform();
+  return current;
+}
+
+/** Replaces the platform (tests); null restores the wx one on next use. */
+export function setPlatform(next: Platform | null): void {
+  current = next;
+}

@@ -1,0 +1,98 @@
+/**
+ * The live session's public shape: what pages bind to and call. The store (live-session.ts) implements it;
+ * pages and tests rely on these names.
+ */
+import type { PlayerState, PublisherState, RoomState } from '../services/rtc-types';
+
+/** Who this phone is in the room. */
+export type Role = 'anchor' | 'audience';
+
+/**
+ * The session state machine:
+ * idle -> checking -> authorizing (anchor) -> joining -> preview (anchor) | watching (audience)
+ * preview -> live; live | watching -> reconnecting -> (back) | failed; live | watching -> interrupted -> (back);
+ * any -> ended | kicked | failed; leave() -> idle.
+ */
+export type SessionPhase =
+  | 'idle'
+  | 'checking'
+  | 'authorizing'
+  | 'joining'
+  | 'preview'
+  | 'live'
+  | 'watching'
+  | 'reconnecting'
+  | 'interrupted'
+  | 'ended'
+  | 'kicked'
+  | 'failed';
+
+/** What the user can do about an error. */
+export type ErrorAction = 'retry' | 'openSetting' | 'upgradeWechat' | 'leave' | 'none';
+
+/** An error the user can read and act on. */
+export interface SessionError {
+  /** The SDK / native / service code, or a validation code like 'roomID.BAD_CHARACTERS'. */
+  code: number | string;
+  /** Chinese, for the screen. */
+  message: string;
+  action: ErrorAction;
+}
+
+/** Quality reduced to what the screen shows. */
+export interface QualityView {
+  bitrateKbps: number;
+  fps: number;
+  grade: 'excellent' | 'good' | 'poor' | 'bad' | 'unknown';
+}
+
+/** What zego-pusher is bound to. */
+export interface PusherView {
+  streamID: string;
+  /** Push URL from startPublishingStream; '' before going live. */
+  url: string;
+  state: PublisherState;
+  enableCamera: boolean;
+  muted: boolean;
+  beauty: number;
+  whiteness: number;
+  devicePosition: 'front' | 'back';
+}
+
+/** What one zego-player is bound to. */
+export interface PlayerView {
+  streamID: string;
+  url: string;
+  state: PlayerState;
+  muted: boolean;
+  /** The publishing user's name. */
+  userName: string;
+}
+
+/** One line of the room's chat. */
+export interface ChatLine {
+  id: string;
+  nickname: string;
+  text: string;
+  kind: 'chat' | 'system';
+}
+
+/**
+ * The page's native components, as the store drives them. The page implements it with selectComponent on its
+ * zego-pusher / zego-player and waits for pending setData to render before start/play (the URL must be on the
+ * component first). The store calls it after the SDK (start) and after the SDK (stop), in ZEGO's order.
+ */
+export interface LiveViewPort {
+  startPusher(): Promise<void>;
+  stopPusher(): void;
+  pausePusher(): void;
+  resumePusher(): void;
+  switchCamera(): void;
+  playPlayer(streamID: string): Promise<void>;
+  stopPlayer(streamID: string): void;
+  pausePlayer(streamID: string): void;
+  resumePlayer(streamID: string): void;
+}
+
+/** Re-exported for pages. */
+export type { PlayerState, PublisherState, RoomState };
