@@ -1,0 +1,128 @@
+/** The console's only door to the service: typed calls, errors as values the page can show. */
+
+/** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
+export interface Room {
+  id: string;
+  title: string;
+  status: 'idle' | 'live' | 'paused' | 'ended';
+  anchor: { id: string; nickname: string; avatarUrl: string } | null;
+  createdAt?: number | string;
+  startedAt: number | string | null;
+  endedAt: number | string | null;
+  stats: { viewers?: number; peakViewers: number; likes: number; messages: number };
+}
+
+/** What POST /api/rooms answers to the operator. */
+export interface CreatedRoom {
+  room: Room;
+  invite?: { code: string; expiresAt: number | string };
+}
+
+/** Where viewers go: the web link (when LINK_BASE_URL is set) and the mini-program path. */
+export interface ShareLinks {
+  audienceLink: string | null;
+  audiencePath: string;
+}
+
+/** Why a call failed: bad token, no service, or any other answer the service gave. */
+export type FailureKind = 'unauthorized' | 'network' | 'http';
+
+/** A failed call, with the service's message when it sent one. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+/** Reads `{error: {message}}` from a failed response, or falls back to the status line. */
+async function failureFrom(response: Response): Promise<ApiFailure> {
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  const kind: FailureKind = response.status === 401 || response.status === 403 ? 'unauthorized' : 'http';
+  return new ApiFailure(kind, response.status, message);
+}
+
+/** Calls the service with the operator's CONSOLE_TOKEN as a bearer token. */
+export class ConsoleApi {
+  constructor(
+    private readonly token: string,
+    private readonly base = '',
+  ) {}
+
+  private async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${this.token}`);
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, { ...init, headers, cache: 'no-store' });
+    } catch {
+      throw new ApiFailure('network', 0, '无法连接服务 (service unreachable)');
+    }
+    if (!response.ok) throw await failureFrom(response);
+    return response;
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    return (await (await this.request(path, init)).json()) as T;
+  }
+
+  /** Checks the token against an operator-only route; resolves when it is accepted. */
+  async verify(): Promise<void> {
+    await this.request('/api/operator/session');
+  }
+
+  /** Every room (following cursors, at most `maxPages` pages), newest first. */
+  async listRooms(status = '', maxPages = 10): Promise<Room[]> {
+    const rooms: Room[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < maxPages; page += 1) {
+      const query = new URLSearchParams();
+      if (status) query.set('status', status);
+      if (cursor) query.set('cursor', cursor);
+      const result: { rooms: Room[]; nextCursor: string | null } = await this.json(`/api/rooms?${query}`);
+      rooms.push(...result.rooms);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    return rooms;
+  }
+
+  /** Creates an unowned room with a one-time anchor invite. */
+  createRoom(title: string): Promise<CreatedRoom> {
+    return this.json('/api/rooms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title }),
+    });
+  }
+
+  /** Ends a room for everyone in it. */
+  endRoom(id: string): Promise<{ room: Room }> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  }
+
+  /** The anchor's QR image (operator-only, so it is fetched with the token, not put in an img src). */
+  async anchorQrCode(id: string): Promise<Blob> {
+    return (await this.request(`/api/rooms/${encodeURIComponent(id)}/anchor-qrcode`)).blob();
+  }
+
+  /** The audience's links for a room. */
+  shareLinks(id: string): Promise<ShareLinks> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/share`);
+  }
+}
+
+/** The public audience QR image URL (any img can load it). */
+export function audienceQrCodeUrl(id: string): string {
+  return `/api/rooms/${encodeURIComponent(id)}/audience-qrcode`;
+}

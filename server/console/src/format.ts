@@ -1,0 +1,34 @@
+/** View-only formatting: status labels and times, in Chinese with English where it helps. */
+import type { Room } from './api';
+
+/** Status label shown in the list. */
+export const STATUS_LABELS: Record<Room['status'], string> = {
+  idle: '未开播 Idle',
+  live: '直播中 Live',
+  paused: '已暂停 Paused',
+  ended: '已结束 Ended',
+};
+
+/** A time as `MM-DD HH:mm:ss` in the browser's time zone, or a dash. */
+export function formatTime(value: number | string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
+}
+
+/** The same time as a machine-readable ISO string for `<time datetime>`, or null. */
+export function isoTime(value: number | string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** "now / peak" viewers; just the peak when the service reports no current count. */
+export function formatViewers(stats: Room['stats']): string {
+  return stats.viewers === undefined ? `— / ${stats.peakViewers}` : `${stats.viewers} / ${stats.peakViewers}`;
+}

@@ -1,0 +1,365 @@
+/** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
+import { ApiFailure, ConsoleApi, CreatedRoom, Room, audienceQrCodeUrl } from './api';
+import { byId, h, replaceChildren } from './dom';
+import { STATUS_LABELS, formatTime, formatViewers, isoTime } from './format';
+
+/** sessionStorage key: the token lives as long as the tab, never in localStorage. */
+const TOKEN_KEY = 'liveConsole.token';
+/** How often the list refreshes while the tab is visible. */
+const POLL_MS = 5000;
+
+const ui = {
+  signInView: byId('sign-in-view'),
+  signInForm: byId<HTMLFormElement>('sign-in-form'),
+  tokenInput: byId<HTMLInputElement>('token-input'),
+  signInButton: byId<HTMLButtonElement>('sign-in-button'),
+  signInError: byId('sign-in-error'),
+  sessionBar: byId('session-bar'),
+  connection: byId('connection'),
+  signOut: byId<HTMLButtonElement>('sign-out'),
+  serviceDown: byId('service-down'),
+  consoleView: byId('console-view'),
+  createForm: byId<HTMLFormElement>('create-form'),
+  titleInput: byId<HTMLInputElement>('room-title-input'),
+  createButton: byId<HTMLButtonElement>('create-button'),
+  createError: byId('create-error'),
+  qrPanel: byId('qr-panel'),
+  statusFilter: byId<HTMLSelectElement>('status-filter'),
+  refreshed: byId('refreshed'),
+  refreshButton: byId<HTMLButtonElement>('refresh-button'),
+  roomsError: byId('rooms-error'),
+  roomsEmpty: byId('rooms-empty'),
+  roomsLoading: byId('rooms-loading'),
+  roomsTable: byId('rooms-table'),
+  roomsBody: byId('rooms-body'),
+};
+
+let api: ConsoleApi | null = null;
+let pollTimer: number | undefined;
+let refreshing = false;
+/** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
+let lastRoomsJson = '';
+/** Object URLs of the anchor QR images on screen, released when the panel changes. */
+let objectUrls: string[] = [];
+
+/** A user-facing sentence for a failed call. */
+function describe(failure: unknown): string {
+  if (!(failure instanceof ApiFailure)) return '出错了 Something went wrong';
+  if (failure.kind === 'network') return '无法连接服务,请检查服务是否在运行 (service unreachable)';
+  if (failure.kind === 'unauthorized') return '口令错误或已失效 (wrong or expired token)';
+  return failure.message;
+}
+
+function setServiceDown(down: boolean): void {
+  ui.serviceDown.hidden = !down;
+  ui.connection.textContent = down ? '● 连接中断 Offline' : '● 已连接 Online';
+  ui.connection.className = down ? 'connection offline' : 'connection online';
+}
+
+function showSignIn(message = ''): void {
+  api = null;
+  window.clearInterval(pollTimer);
+  sessionStorage.removeItem(TOKEN_KEY);
+  lastRoomsJson = '';
+  closeQrPanel();
+  ui.consoleView.hidden = true;
+  ui.sessionBar.hidden = true;
+  ui.serviceDown.hidden = true;
+  ui.signInView.hidden = false;
+  ui.signInError.textContent = message;
+  ui.tokenInput.value = '';
+  ui.tokenInput.focus();
+}
+
+function showConsole(token: string): void {
+  api = new ConsoleApi(token);
+  ui.signInView.hidden = true;
+  ui.consoleView.hidden = false;
+  ui.sessionBar.hidden = false;
+  ui.roomsLoading.hidden = false;
+  window.clearInterval(pollTimer);
+  pollTimer = window.setInterval(() => {
+    if (!document.hidden) void refresh();
+  }, POLL_MS);
+  void refresh();
+}
+
+async function signIn(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const token = ui.tokenInput.value.trim();
+  if (!token) {
+    ui.signInError.textContent = '请输入口令 Please enter the token';
+    return;
+  }
+  ui.signInButton.disabled = true;
+  ui.signInError.textContent = '';
+  try {
+    await new ConsoleApi(token).verify();
+    sessionStorage.setItem(TOKEN_KEY, token);
+    showConsole(token);
+  } catch (failure) {
+    ui.signInError.textContent = describe(failure);
+    ui.tokenInput.select();
+  } finally {
+    ui.signInButton.disabled = false;
+  }
+}
+
+/** Reloads the list; a 401 signs out, a network error shows the service-down banner and keeps polling. */
+async function refresh(): Promise<void> {
+  const client = api;
+  if (!client || refreshing) return;
+  refreshing = true;
+  try {
+    const rooms = await client.listRooms(ui.statusFilter.value);
+    if (client !== api) return;
+    setServiceDown(false);
+    ui.roomsError.textContent = '';
+    renderRooms(rooms);
+    ui.refreshed.textContent = `更新于 ${formatTime(Date.now()).slice(6)}`;
+  } catch (failure) {
+    if (client !== api) return;
+    if (failure instanceof ApiFailure && failure.kind === 'unauthorized') {
+      showSignIn('口令已失效,请重新登录 (token rejected, sign in again)');
+    } else if (failure instanceof ApiFailure && failure.kind === 'network') {
+      setServiceDown(true);
+    } else {
+      ui.roomsError.textContent = `刷新失败 Refresh failed: ${describe(failure)}`;
+    }
+  } finally {
+    refreshing = false;
+    ui.roomsLoading.hidden = true;
+  }
+}
+
+function renderRooms(rooms: Room[]): void {
+  const json = JSON.stringify(rooms);
+  if (json === lastRoomsJson) return;
+  lastRoomsJson = json;
+  ui.roomsEmpty.hidden = rooms.length > 0;
+  ui.roomsTable.hidden = rooms.length === 0;
+  replaceChildren(ui.roomsBody, ...rooms.map(roomRow));
+}
+
+function timeCell(value: Room['startedAt']): HTMLTableCellElement {
+  const iso = isoTime(value);
+  return h('td', { class: 'time' }, iso ? h('time', { datetime: iso }, formatTime(value)) : '—');
+}
+
+function roomRow(room: Room): HTMLTableRowElement {
+  const open = room.status !== 'ended';
+  return h(
+    'tr',
+    { 'data-room-id': room.id, 'data-status': room.status },
+    h('td', {}, h('span', { class: 'room-title' }, room.title), h('span', { class: 'room-id' }, room.id)),
+    h('td', {}, h('span', { class: `status status-${room.status}` }, STATUS_LABELS[room.status])),
+    h('td', {}, room.anchor ? room.anchor.nickname : h('span', { class: 'muted' }, '待认领 Unclaimed')),
+    h('td', { class: 'number' }, formatViewers(room.stats)),
+    h('td', { class: 'number' }, room.stats.likes),
+    timeCell(room.startedAt),
+    timeCell(room.endedAt),
+    h(
+      'td',
+      { class: 'actions' },
+      open &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small',
+            'aria-label': `显示「${room.title}」的二维码 Show QR`,
+            onclick: () => showQrPanel(room),
+          },
+          '二维码 QR',
+        ),
+      open &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small danger',
+            'aria-label': `结束「${room.title}」 End room`,
+            onclick: () => void endRoom(room),
+          },
+          '结束 End',
+        ),
+    ),
+  );
+}
+
+async function createRoom(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const client = api;
+  if (!client) return;
+  const title = ui.titleInput.value.trim();
+  if (!title) {
+    ui.createError.textContent = '请输入房间标题 Please enter a title';
+    ui.titleInput.focus();
+    return;
+  }
+  ui.createButton.disabled = true;
+  ui.createError.textContent = '';
+  try {
+    const created: CreatedRoom = await client.createRoom(title);
+    ui.createForm.reset();
+    showQrPanel(created.room, created.invite);
+    void refresh();
+  } catch (failure) {
+    if (failure instanceof ApiFailure && failure.kind === 'unauthorized') showSignIn(describe(failure));
+    else ui.createError.textContent = `创建失败 Could not create: ${describe(failure)}`;
+  } finally {
+    ui.createButton.disabled = false;
+  }
+}
+
+async function endRoom(room: Room): Promise<void> {
+  const client = api;
+  if (!client) return;
+  if (!window.confirm(`确定结束房间「${room.title}」吗?观众将看到结束画面。\nEnd this room for everyone?`))
+    return;
+  ui.roomsError.textContent = '';
+  try {
+    await client.endRoom(room.id);
+    await refresh();
+  } catch (failure) {
+    ui.roomsError.textContent = `结束失败 Could not end: ${describe(failure)}`;
+  }
+}
+
+function closeQrPanel(): void {
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls = [];
+  ui.qrPanel.hidden = true;
+  ui.qrPanel.textContent = '';
+}
+
+/** Shows the anchor's QR (fetched with the token) and the audience link with its own QR. */
+function showQrPanel(room: Room, invite?: CreatedRoom['invite']): void {
+  const client = api;
+  if (!client) return;
+  closeQrPanel();
+  const anchorFigure = h(
+    'figure',
+    { class: 'qr', id: 'anchor-qr' },
+    h('p', { class: 'muted' }, '生成中… Generating…'),
+  );
+  const audienceFigure = h(
+    'figure',
+    { class: 'qr', id: 'audience-qr' },
+    h('p', { class: 'muted' }, '加载中… Loading…'),
+  );
+  replaceChildren(
+    ui.qrPanel,
+    h(
+      'div',
+      { class: 'section-head' },
+      h('h2', { id: 'qr-title' }, `「${room.title}」`),
+      h('button', { type: 'button', class: 'button ghost', onclick: closeQrPanel }, '关闭 Close'),
+    ),
+    h('div', { class: 'qr-grid' }, anchorFigure, audienceFigure),
+  );
+  ui.qrPanel.hidden = false;
+  ui.qrPanel.focus();
+
+  client.anchorQrCode(room.id).then(
+    (blob) => {
+      const url = URL.createObjectURL(blob);
+      objectUrls.push(url);
+      replaceChildren(
+        anchorFigure,
+        h('img', { src: url, alt: `主播开播二维码:${room.title} (anchor QR)`, width: 240, height: 240 }),
+        h(
+          'figcaption',
+          {},
+          h('strong', {}, '用微信扫码开播'),
+          h('span', { class: 'en', lang: 'en' }, 'Scan in WeChat to go live'),
+          invite &&
+            h(
+              'span',
+              { class: 'muted' },
+              `邀请码有效期至 Invite valid until ${formatTime(invite.expiresAt)}`,
+            ),
+        ),
+      );
+    },
+    (failure: unknown) => {
+      replaceChildren(
+        anchorFigure,
+        h(
+          'p',
+          { class: 'form-error', role: 'alert' },
+          `无法生成开播二维码 Anchor QR unavailable: ${describe(failure)}`,
+        ),
+      );
+    },
+  );
+
+  client.shareLinks(room.id).then(
+    (links) => {
+      const children = links.audienceLink
+        ? [
+            h('img', {
+              src: audienceQrCodeUrl(room.id),
+              alt: `观众二维码:${room.title} (audience QR)`,
+              width: 160,
+              height: 160,
+            }),
+            h(
+              'figcaption',
+              {},
+              h('strong', {}, '观众链接 Audience link'),
+              h(
+                'a',
+                { href: links.audienceLink, id: 'audience-link', target: '_blank', rel: 'noopener' },
+                links.audienceLink,
+              ),
+              h(
+                'button',
+                { type: 'button', class: 'button small', onclick: () => copy(links.audienceLink ?? '') },
+                '复制 Copy',
+              ),
+            ),
+          ]
+        : [
+            h(
+              'figcaption',
+              {},
+              h('strong', {}, '观众入口 Audience page'),
+              h('code', {}, links.audiencePath),
+              h(
+                'span',
+                { class: 'muted' },
+                '未配置 LINK_BASE_URL,暂无网页链接 (set LINK_BASE_URL for a link)',
+              ),
+            ),
+          ];
+      replaceChildren(audienceFigure, ...children);
+    },
+    (failure: unknown) => {
+      replaceChildren(audienceFigure, h('p', { class: 'form-error' }, describe(failure)));
+    },
+  );
+}
+
+function copy(text: string): void {
+  navigator.clipboard?.writeText(text).then(
+    () => (ui.refreshed.textContent = '已复制 Copied'),
+    () => (ui.refreshed.textContent = '复制失败,请手动复制 Copy failed'),
+  );
+}
+
+ui.signInForm.addEventListener('submit', (event) => void signIn(event));
+ui.createForm.addEventListener('submit', (event) => void createRoom(event));
+ui.signOut.addEventListener('click', () => showSignIn());
+ui.refreshButton.addEventListener('click', () => void refresh());
+ui.statusFilter.addEventListener('change', () => {
+  lastRoomsJson = '';
+  void refresh();
+});
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh();
+});
+
+const saved = sessionStorage.getItem(TOKEN_KEY);
+if (saved) showConsole(saved);
+else showSignIn();
