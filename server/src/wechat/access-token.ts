@@ -6,6 +6,8 @@ export interface WeChatCredentials {
   secret: string;
   /** https://api.weixin.qq.com in production; a loopback fake in tests. */
   apiBase: string;
+  /** Per request; WeChat normally answers within a second. */
+  timeoutMs?: number;
 }
 
 /** A WeChat failure the route turns into 502 (WeChat said no) or 503 (WeChat unreachable or busy). */
@@ -27,7 +29,7 @@ export type FetchLike = typeof fetch;
 const BUSY_ERRCODES = new Set([-1, 45009, 45011, 45033, 45063]);
 /** Renew this long before WeChat's expiry, so a token never dies in flight. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
-const REQUEST_TIMEOUT_MS = 8000;
+const DEFAULT_TIMEOUT_MS = 8000;
 
 /** Turns a WeChat `{errcode, errmsg}` body into a WeChatError with the right status. */
 export function wechatErrorFrom(api: string, body: { errcode?: number; errmsg?: string }): WeChatError {
@@ -46,13 +48,14 @@ export async function postToWeChat(
   url: string,
   body: unknown,
   api: string,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<Response> {
   try {
     return await fetchImpl(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -91,12 +94,13 @@ export class AccessTokenCache {
   }
 
   private async fetchToken(): Promise<string> {
-    const { appID, secret, apiBase } = this.credentials;
+    const { appID, secret, apiBase, timeoutMs } = this.credentials;
     const response = await postToWeChat(
       this.fetchImpl,
       `${apiBase.replace(/\/+$/, '')}/cgi-bin/stable_token`,
       { grant_type: 'client_credential', appid: appID, secret, force_refresh: false },
       'stable_token',
+      timeoutMs,
     );
     let body: { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string };
     try {

@@ -15,6 +15,13 @@ export interface WxaCodeRequest {
   width?: number;
 }
 
+/** Reads WECHAT_ENV_VERSION (release by default); throws naming the variable on a wrong value. */
+export function readEnvVersion(env: Record<string, string | undefined>): EnvVersion {
+  const raw = env.WECHAT_ENV_VERSION?.trim() || 'release';
+  if (raw === 'release' || raw === 'trial' || raw === 'develop') return raw;
+  throw new Error(`WECHAT_ENV_VERSION: must be "release", "trial" or "develop", got "${raw}"`);
+}
+
 /** The image WeChat returned. */
 export interface WxaCodeImage {
   image: Buffer;
@@ -30,6 +37,7 @@ export class WxaCodeClient {
     private readonly tokens: AccessTokenCache,
     private readonly apiBase: string,
     private readonly fetchImpl: FetchLike = fetch,
+    private readonly timeoutMs?: number,
   ) {}
 
   /** Gets the code image; renews the access token once if WeChat says it went stale. */
@@ -57,6 +65,7 @@ export class WxaCodeClient {
         width: request.width ?? 430,
       },
       'getwxacodeunlimit',
+      this.timeoutMs,
     );
     const bytes = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get('content-type') ?? '';

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { SERVER_ROOT, type Config } from './config';
+import type { LiveContext, RateLimits } from './lib/context';
+import { ApiError, type ErrorCode } from './lib/errors';
+import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
+import authRoutes from './routes/auth';
+import configRoutes from './routes/config';
+import healthRoutes from './routes/health';
+import qrcodeRoutes from './routes/qrcode';
+import roomRoutes from './routes/rooms';
+import zegoCallbackRoutes from './routes/zego-callback';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+
+/** Requests per minute per client address on the sensitive routes. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  auth: { max: 30, timeWindow: 60_000 },
+  token: { max: 60, timeWindow: 60_000 },
+  claim: { max: 30, timeWindow: 60_000 },
+};
+
+/** Largest accepted request body (bytes); every API body is a few hundred bytes. */
+export const BODY_LIMIT = 16 * 1024;
+
+/** What tests (and main) may inject instead of the real clock, randomness, WeChat, store and log output. */
+export interface AppDeps {
+  store?: Store;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  random?: RandomSource;
+  /** Overrides WECHAT_API_BASE (a loopback fake in tests). */
+  wechatApiBase?: string;
+  wechatTimeoutMs?: number;
+  rateLimits?: Partial<RateLimits>;
+  /** Where pino writes (default stdout); `false` silences logs. */
+  logStream?: DestinationStream | false;
+  logLevel?: string;
+  /** The operator console's folder (default server/public, served only if it exists). */
+  publicDir?: string;
+}
+
+/** Paths pino replaces with "[redacted]" wherever they show up in a log line. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'sessionToken',
+  'token',
+  'secret',
+  'serverSecret',
+  'consoleToken',
+  '*.sessionToken',
+  '*.token',
+  '*.secret',
+  '*.serverSecret',
+  '*.consoleToken',
+  '*.zegoCallbackSecret',
+];
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  410: 'GONE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/** Builds the live service (not listening); the caller listens and closes it. Closing also closes the store. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const random = deps.random ?? defaultRandom;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger:
+      deps.logStream === false
+        ? false
+        : {
+            level: deps.logLevel ?? 'info',
+            redact: { paths: REDACT, censor: '[redacted]' },
+            ...(deps.logStream ? { stream: deps.logStream } : {}),
+          },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const store = deps.store ?? openSqliteStore(config.database, { newUserId: () => newUserId(random) });
+  const live: LiveContext = {
+    config,
+    store,
+    now: deps.now ?? Date.now,
+    random,
+    wechatApiBase: deps.wechatApiBase ?? config.wechatApiBase,
+    wechatTimeoutMs: deps.wechatTimeoutMs ?? 5000,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
+  };
+  app.decorate('live', live);
+  app.addHook('onClose', async () => {
+    await store.close();
+  });
+
+  // Bodiless POSTs (logout, live, end) often still say application/json: treat an empty body as {}.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') done(null, {});
+    else defaultJson(request, body.toString(), done);
+  });
+  // ZEGO may post callbacks as a form.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode >= 500) request.log.warn({ code: error.code }, error.message);
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.validation) {
+      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: error.message } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply
+        .status(413)
+        .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${BODY_LIMIT} bytes` } });
+    }
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: error.message } });
+    }
+    // Unexpected: log it, answer without details (no stack, no secrets).
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
+  await app.register(healthRoutes);
+  await app.register(configRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(roomRoutes, { prefix: '/api' });
+  await app.register(zegoCallbackRoutes, { prefix: '/api' });
+
+  // ---- QR-code engineer: register src/routes/qrcode.ts here (GET /api/rooms/:id/anchor-qrcode, operator only) ----
+  await app.register(qrcodeRoutes, { prefix: '/api' });
+  // ---- end of the QR-code section ----
+
+  // The operator console (built by another engineer into server/public/), served only if present.
+  const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');
+  if (existsSync(publicDir)) {
+    await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
+  }
+
+  return app;
+}

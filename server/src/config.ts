@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Folder of the service (server/), the base for relative paths such as DATABASE. */
+export const SERVER_ROOT = path.resolve(__dirname, '..');
+
+/** ZEGO project credentials; absent when the service runs without ZEGO (tokens then answer 503). */
+export interface ZegoConfig {
+  appID: number;
+  serverSecret: string;
+  server: string[];
+}
+
+/** WeChat mini-program credentials used for code2Session. */
+export interface WechatConfig {
+  appID: string;
+  secret: string;
+}
+
+export type AuthMode = 'dev' | 'wechat';
+
+/** The validated configuration of the service. */
+export interface Config {
+  zego: ZegoConfig | null;
+  zegoCallbackSecret: string | null;
+  wechat: WechatConfig | null;
+  wechatApiBase: string;
+  consoleToken: string | null;
+  authMode: AuthMode;
+  database: string;
+  tokenTTL: number;
+  port: number;
+  host: string;
+  linkBaseUrl: string | null;
+}
+
+/** A configuration problem; the message always names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function readZego(env: Env): ZegoConfig | null {
+  const appIDRaw = read(env, 'ZEGO_APP_ID');
+  const secret = read(env, 'ZEGO_SERVER_SECRET');
+  const serverRaw = read(env, 'ZEGO_SERVER');
+  if (appIDRaw === undefined && secret === undefined) {
+    if (serverRaw !== undefined) throw new ConfigError('ZEGO_APP_ID', 'is required when ZEGO_SERVER is set');
+    return null;
+  }
+  if (appIDRaw === undefined) throw new ConfigError('ZEGO_APP_ID', 'is required when ZEGO_SERVER_SECRET is set');
+  if (secret === undefined) throw new ConfigError('ZEGO_SERVER_SECRET', 'is required when ZEGO_APP_ID is set');
+  if (!/^\d+$/.test(appIDRaw) || Number(appIDRaw) < 1 || Number(appIDRaw) > 0xffffffff) {
+    throw new ConfigError('ZEGO_APP_ID', 'must be the numeric AppID from the ZEGO console');
+  }
+  // Token04 uses the secret's UTF-8 bytes as an AES-256 key: exactly 32 single-byte characters.
+  if (!/^[\x21-\x7e]{32}$/.test(secret)) {
+    throw new ConfigError('ZEGO_SERVER_SECRET', `must be the 32-character ServerSecret (got ${secret.length} characters)`);
+  }
+  const appID = Number(appIDRaw);
+  const server =
+    serverRaw === undefined
+      ? [`wss://wssliveroom${appID}-api.zego.im/ws`, `wss://wssliveroom${appID}-api-bak.zego.im/ws`]
+      : serverRaw.split(',').map((s) => s.trim());
+  for (const url of server) {
+    if (!/^wss:\/\/[^\s/]+(\/\S*)?$/.test(url)) {
+      throw new ConfigError('ZEGO_SERVER', `must be comma-separated wss:// URLs, got "${url}"`);
+    }
+  }
+  return { appID, serverSecret: secret, server };
+}
+
+function readWechat(env: Env): WechatConfig | null {
+  const appID = read(env, 'WECHAT_APPID');
+  const secret = read(env, 'WECHAT_SECRET');
+  if (appID === undefined && secret === undefined) return null;
+  if (appID === undefined) throw new ConfigError('WECHAT_APPID', 'is required when WECHAT_SECRET is set');
+  if (secret === undefined) throw new ConfigError('WECHAT_SECRET', 'is required when WECHAT_APPID is set');
+  if (!/^wx[0-9a-f]{16}$/i.test(appID)) {
+    throw new ConfigError('WECHAT_APPID', 'must be the mini-program AppID (wx followed by 16 hex digits)');
+  }
+  if (!/^[0-9a-zA-Z]{16,64}$/.test(secret)) throw new ConfigError('WECHAT_SECRET', 'must be the AppSecret');
+  return { appID, secret };
+}
+
+/** Reads and validates the environment; throws ConfigError naming the variable on a wrong value. */
+export function loadConfig(env: Env = process.env): Config {
+  const zego = readZego(env);
+  const wechat = readWechat(env);
+
+  const callbackSecret = read(env, 'ZEGO_CALLBACK_SECRET') ?? null;
+  if (callbackSecret !== null && callbackSecret.length < 8) {
+    throw new ConfigError('ZEGO_CALLBACK_SECRET', 'must be the CallbackSecret from the ZEGO console');
+  }
+
+  const consoleToken = read(env, 'CONSOLE_TOKEN') ?? null;
+  if (consoleToken !== null && (consoleToken.length < 8 || /\s/.test(consoleToken))) {
+    throw new ConfigError('CONSOLE_TOKEN', 'must be at least 8 characters without spaces');
+  }
+
+  const modeRaw = read(env, 'AUTH_MODE');
+  let authMode: AuthMode;
+  if (modeRaw === undefined) authMode = wechat ? 'wechat' : 'dev';
+  else if (modeRaw === 'dev' || modeRaw === 'wechat') authMode = modeRaw;
+  else throw new ConfigError('AUTH_MODE', `must be "dev" or "wechat", got "${modeRaw}"`);
+  if (authMode === 'wechat' && wechat === null) {
+    throw new ConfigError('AUTH_MODE', 'is "wechat" but WECHAT_APPID and WECHAT_SECRET are not set');
+  }
+
+  const wechatApiBaseRaw = read(env, 'WECHAT_API_BASE');
+  const wechatApiBase =
+    wechatApiBaseRaw === undefined ? 'https://api.weixin.qq.com' : httpUrl('WECHAT_API_BASE', wechatApiBaseRaw);
+
+  const linkRaw = read(env, 'LINK_BASE_URL');
+  const linkBaseUrl = linkRaw === undefined ? null : httpUrl('LINK_BASE_URL', linkRaw);
+
+  const database = path.resolve(SERVER_ROOT, read(env, 'DATABASE') ?? './data/live.db');
+
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  if (/\s/.test(host)) throw new ConfigError('HOST', `must be a host name or address, got "${host}"`);
+
+  return {
+    zego,
+    zegoCallbackSecret: callbackSecret,
+    wechat,
+    wechatApiBase,
+    consoleToken,
+    authMode,
+    database,
+    tokenTTL: integer(env, 'TOKEN_TTL', 3600, 60, 24 * 3600),
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    linkBaseUrl,
+  };
+}
+
+/** Parses a .env file's text: KEY=value lines, # comments, optional single or double quotes. */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    let value = match[2];
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2];
+    else value = value.replace(/\s+#.*$/, '');
+    out[match[1]] = value;
+  }
+  return out;
+}
+
+/** Loads server/.env (if present) into env without overriding variables already set. */
+export function loadDotEnv(file = path.join(SERVER_ROOT, '.env'), env: Env = process.env): void {
+  if (!existsSync(file)) return;
+  for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, 'utf8')))) {
+    if (env[key] === undefined) env[key] = value;
+  }
+}

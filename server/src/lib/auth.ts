@@ -1,0 +1,64 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { User } from '../store/types';
+import { forbidden, unauthorized } from './errors';
+import { hashToken } from './ids';
+import './context';
+
+/** Who is calling: a signed-in user, the operator (CONSOLE_TOKEN), or nobody. */
+export type Caller =
+  | { kind: 'user'; user: User; tokenHash: string }
+  | { kind: 'operator' }
+  | { kind: 'anonymous' };
+
+/** How long a session lasts (30 days). */
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw unauthorized('Authorization must be "Bearer <sessionToken>"');
+  return match[1];
+}
+
+/** Constant-time comparison of two secrets of any length. */
+function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** Identifies the caller from `Authorization: Bearer ...`; a bearer that matches nothing is a 401. */
+export async function identify(app: FastifyInstance, request: FastifyRequest): Promise<Caller> {
+  const token = bearer(request);
+  if (token === null) return { kind: 'anonymous' };
+  const { consoleToken } = app.live.config;
+  if (consoleToken !== null && sameSecret(token, consoleToken)) return { kind: 'operator' };
+  const tokenHash = hashToken(token);
+  const user = await app.live.store.sessions.findUser(tokenHash, app.live.now());
+  if (!user) throw unauthorized('Session expired or signed out; sign in again');
+  return { kind: 'user', user, tokenHash };
+}
+
+/** The signed-in user, or 401 (403 for the operator, who is not a user). */
+export async function requireUser(
+  app: FastifyInstance,
+  request: FastifyRequest,
+): Promise<{ user: User; tokenHash: string }> {
+  const caller = await identify(app, request);
+  if (caller.kind === 'user') return caller;
+  if (caller.kind === 'operator') throw forbidden('This needs a user session, not the console token');
+  throw unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
+}
+
+/** Passes only for `Authorization: Bearer $CONSOLE_TOKEN`; 401 without a credential, 403 for a user. */
+export async function requireOperator(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  if (app.live.config.consoleToken === null) {
+    throw forbidden('Operator endpoints are disabled: set CONSOLE_TOKEN on the server');
+  }
+  const caller = await identify(app, request);
+  if (caller.kind === 'operator') return;
+  if (caller.kind === 'user') throw forbidden('Only the operator (console token) may do this');
+  throw unauthorized('Send Authorization: Bearer <console token>');
+}

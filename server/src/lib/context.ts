@@ -1,0 +1,29 @@
+import type { Config } from '../config';
+import type { Store } from '../store/types';
+import type { RandomSource } from './ids';
+
+/** Route limits (requests per window per client address). */
+export interface RateLimits {
+  auth: { max: number; timeWindow: number };
+  token: { max: number; timeWindow: number };
+  claim: { max: number; timeWindow: number };
+}
+
+/** Everything a route needs besides the request, decorated on the Fastify instance. */
+export interface LiveContext {
+  config: Config;
+  store: Store;
+  /** Milliseconds since the epoch (injectable). */
+  now: () => number;
+  random: RandomSource;
+  /** Base URL of WeChat's API (WECHAT_API_BASE, or a test's loopback fake). */
+  wechatApiBase: string;
+  wechatTimeoutMs: number;
+  rateLimits: RateLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: LiveContext;
+  }
+}

@@ -1,0 +1,41 @@
+/** Machine-readable error codes of the API, sent as `{error: {code, message}}`. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'GONE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'ZEGO_NOT_CONFIGURED'
+  | 'WECHAT_UNAVAILABLE'
+  | 'WECHAT_CODE_INVALID'
+  | 'ROOM_ENDED'
+  | 'ROOM_ALREADY_CLAIMED'
+  | 'INVITE_INVALID'
+  | 'INVITE_EXPIRED'
+  | 'INVITE_USED'
+  | 'INTERNAL';
+
+/** An error the client can act on; the error handler turns it into a JSON response. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** 400: the request is malformed. */
+export const badRequest = (message: string): ApiError => new ApiError(400, 'BAD_REQUEST', message);
+/** 401: no or an invalid credential. */
+export const unauthorized = (message: string): ApiError => new ApiError(401, 'UNAUTHORIZED', message);
+/** 403: authenticated but not allowed. */
+export const forbidden = (message: string): ApiError => new ApiError(403, 'FORBIDDEN', message);
+/** 404: no such thing. */
+export const notFound = (message: string): ApiError => new ApiError(404, 'NOT_FOUND', message);

@@ -1,0 +1,40 @@
+import type { Invite, Room } from '../store/types';
+import type { LiveContext } from './context';
+import { notFound } from './errors';
+import { isValidRoomId, newInviteCode } from './ids';
+
+/** How long an operator's invite stays claimable (24 hours). */
+export const INVITE_TTL_MS = 24 * 3600 * 1000;
+
+/** The room, or 404 naming it. */
+export async function loadRoom(live: LiveContext, roomId: string): Promise<Room> {
+  const room = isValidRoomId(roomId) ? await live.store.rooms.get(roomId) : null;
+  if (!room) throw notFound(`Room ${roomId} does not exist`);
+  return room;
+}
+
+/** Mints a fresh one-time invite for a room. */
+export async function createInvite(live: LiveContext, roomId: string): Promise<Invite> {
+  const now = live.now();
+  const invite: Invite = {
+    code: newInviteCode(live.random),
+    roomId,
+    createdAt: now,
+    expiresAt: now + INVITE_TTL_MS,
+    usedAt: null,
+    usedBy: null,
+  };
+  await live.store.invites.create(invite);
+  return invite;
+}
+
+/** The room and its current claimable invite (plain code, so the anchor QR code can be redrawn); null if no room. */
+export async function getRoomWithInvite(
+  live: LiveContext,
+  roomId: string,
+): Promise<{ room: Room; invite: Invite | null } | null> {
+  const room = isValidRoomId(roomId) ? await live.store.rooms.get(roomId) : null;
+  if (!room) return null;
+  const invite = room.ownerId === null ? await live.store.invites.activeForRoom(roomId, live.now()) : null;
+  return { room, invite };
+}

@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { Invite, Room, Store, User } from '../store/types';
+
+/** A user as others may see it (never the openid). */
+export const UserView = Type.Object({
+  id: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.String(),
+});
+export type UserView = Static<typeof UserView>;
+
+/** A room as the API shows it; times are epoch milliseconds. */
+export const RoomView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  status: Type.Union([Type.Literal('idle'), Type.Literal('live'), Type.Literal('paused'), Type.Literal('ended')]),
+  streamID: Type.String(),
+  anchor: Type.Union([UserView, Type.Null()]),
+  createdAt: Type.Number(),
+  startedAt: Type.Union([Type.Number(), Type.Null()]),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  stats: Type.Object({
+    viewers: Type.Integer(),
+    peakViewers: Type.Integer(),
+    likes: Type.Integer(),
+    messages: Type.Integer(),
+  }),
+});
+export type RoomView = Static<typeof RoomView>;
+
+/** A one-time invite; expiresAt in epoch milliseconds. */
+export const InviteView = Type.Object({ code: Type.String(), expiresAt: Type.Number() });
+export type InviteView = Static<typeof InviteView>;
+
+/** The body of every error response. */
+export const ErrorView = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+
+/** Serialises a user for the API. */
+export const userView = (user: User): UserView => ({
+  id: user.id,
+  nickname: user.nickname,
+  avatarUrl: user.avatarUrl,
+});
+
+/** Serialises a room for the API, with its anchor's public profile. */
+export async function roomView(store: Store, room: Room): Promise<RoomView> {
+  const owner = room.ownerId === null ? null : await store.users.get(room.ownerId);
+  return {
+    id: room.id,
+    title: room.title,
+    status: room.status,
+    streamID: room.streamId,
+    anchor: owner ? userView(owner) : null,
+    createdAt: room.createdAt,
+    startedAt: room.startedAt,
+    endedAt: room.endedAt,
+    stats: { ...room.stats },
+  };
+}
+
+/** Serialises an invite for the API. */
+export const inviteView = (invite: Invite): InviteView => ({ code: invite.code, expiresAt: invite.expiresAt });

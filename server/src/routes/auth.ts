@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { requireOperator, requireUser, SESSION_TTL_MS } from '../lib/auth';
+import { ApiError } from '../lib/errors';
+import { hashToken, newSessionToken } from '../lib/ids';
+import { ErrorView, UserView, userView } from '../lib/views';
+import type { User } from '../store/types';
+import { code2Session } from '../wechat/code2session';
+
+const SessionView = Type.Object({ sessionToken: Type.String(), user: UserView });
+const Nickname = Type.String({ minLength: 1, maxLength: 32 });
+const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
+
+/** Opens a session for a user and returns the API's sign-in answer. */
+async function openSession(app: FastifyInstance, user: User): Promise<{ sessionToken: string; user: UserView }> {
+  const sessionToken = newSessionToken(app.live.random);
+  const now = app.live.now();
+  await app.live.store.sessions.create(hashToken(sessionToken), user.id, now, now + SESSION_TTL_MS);
+  return { sessionToken, user: userView(user) };
+}
+
+/** Sign-in routes: WeChat (code2Session), development sign-in, sign-out, who-am-I. */
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { auth: limit } = app.live.rateLimits;
+
+  /** POST /api/auth/wechat: exchange a wx.login code for a session; the openid stays on the server. */
+  app.post(
+    '/auth/wechat',
+    {
+      config: { rateLimit: limit },
+      schema: {
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 128 }), nickname: Type.Optional(Nickname), avatarUrl: Type.Optional(AvatarUrl) }),
+        response: { 200: SessionView, '4xx': ErrorView, '5xx': ErrorView },
+      },
+    },
+    async (request) => {
+      const { wechat } = app.live.config;
+      if (wechat === null) {
+        throw new ApiError(503, 'WECHAT_UNAVAILABLE', 'WeChat sign-in is not configured: set WECHAT_APPID and WECHAT_SECRET');
+      }
+      const session = await code2Session({
+        apiBase: app.live.wechatApiBase,
+        appID: wechat.appID,
+        secret: wechat.secret,
+        code: request.body.code,
+        timeoutMs: app.live.wechatTimeoutMs,
+      });
+      const user = await app.live.store.users.upsertByOpenid(
+        session.openid,
+        { nickname: request.body.nickname, avatarUrl: request.body.avatarUrl },
+        app.live.now(),
+      );
+      return openSession(app, user);
+    },
+  );
+
+  /** POST /api/auth/dev: sign in by nickname (AUTH_MODE=dev only; the same nickname is the same user). */
+  app.post(
+    '/auth/dev',
+    {
+      config: { rateLimit: limit },
+      schema: {
+        body: Type.Object({ nickname: Nickname }),
+        response: { 200: SessionView, '4xx': ErrorView },
+      },
+    },
+    async (request) => {
+      if (app.live.config.authMode !== 'dev') {
+        throw new ApiError(403, 'FORBIDDEN', 'Development sign-in is off (AUTH_MODE=wechat): use POST /api/auth/wechat');
+      }
+      const user = await app.live.store.users.upsertDev(request.body.nickname, app.live.now());
+      return openSession(app, user);
+    },
+  );
+
+  /** POST /api/auth/logout: revokes the caller's session. */
+  app.post(
+    '/auth/logout',
+    { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), '4xx': ErrorView } } },
+    async (request) => {
+      const { tokenHash } = await requireUser(app, request);
+      await app.live.store.sessions.revoke(tokenHash, app.live.now());
+      return { ok: true };
+    },
+  );
+
+  /** GET /api/auth/me: the signed-in user (lets the mini-program check a stored session). */
+  app.get(
+    '/auth/me',
+    { schema: { response: { 200: Type.Object({ user: UserView }), '4xx': ErrorView } } },
+    async (request) => {
+      const { user } = await requireUser(app, request);
+      return { user: userView(user) };
+    },
+  );
+
+  /** GET /api/auth/operator: 200 when the bearer is the console token (lets the console check it). */
+  app.get(
+    '/auth/operator',
+    { config: { rateLimit: limit }, schema: { response: { 200: Type.Object({ operator: Type.Boolean() }), '4xx': ErrorView } } },
+    async (request) => {
+      await requireOperator(app, request);
+      return { operator: true };
+    },
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,151 @@
+/**
+ * Scan to go live: the anchor's QR code (operator only), the audience's QR code and links, and the console's
+ * sign-in check. Formats (see src/qr/launch.ts, whose decoder the anchor page reuses):
+ * - with WECHAT_APPID + WECHAT_SECRET: a mini-program code (wxacode.getUnlimited) opening pages/anchor/index
+ *   with scene `<roomID>.<invite>` (just `<roomID>` once the room has an anchor), at most 32 characters;
+ * - otherwise a plain QR of `${LINK_BASE_URL}/anchor?roomID=<roomID>&invite=<invite>` (the page gets `q`);
+ * - audience: a plain QR of `${LINK_BASE_URL}/watch?roomID=<roomID>`.
+ */
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
+import { requireOperator } from '../lib/auth';
+import type { LiveContext } from '../lib/context';
+import { ApiError, notFound } from '../lib/errors';
+import { createInvite, getRoomWithInvite, loadRoom } from '../lib/rooms';
+import { ErrorView } from '../lib/views';
+import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
+import type { Invite, Room } from '../store/types';
+import { AccessTokenCache, WeChatError, type FetchLike } from '../wechat/access-token';
+import { WxaCodeClient, readEnvVersion, type EnvVersion } from '../wechat/wxacode';
+
+/** The page the anchor QR opens. */
+export const ANCHOR_PAGE = 'pages/anchor/index';
+
+/** Plugin options; all optional (tests inject a fetch, main relies on the environment). */
+export interface QrCodeOptions {
+  /** Which build the mini-program code opens (default WECHAT_ENV_VERSION, else release). */
+  envVersion?: EnvVersion;
+  /** The fetch used to call WeChat (default the global one). */
+  fetch?: FetchLike;
+}
+
+const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+const Errors = { '4xx': ErrorView, '5xx': ErrorView };
+
+/** The room the anchor QR is for and the invite it carries (null once the room has an anchor). */
+export async function resolveAnchorLaunch(
+  live: LiveContext,
+  roomId: string,
+): Promise<{ room: Room; invite: Invite | null }> {
+  const found = await getRoomWithInvite(live, roomId);
+  if (!found) throw notFound(`Room ${roomId} does not exist`);
+  const { room } = found;
+  if (room.status === 'ended') throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
+  // Unclaimed room whose invite expired: mint a fresh one so the QR code always works.
+  const invite = room.ownerId === null ? (found.invite ?? (await createInvite(live, room.id))) : null;
+  return { room, invite };
+}
+
+/** A plain QR code of `text` as PNG. */
+export function qrPng(text: string): Promise<Buffer> {
+  return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
+}
+
+/** 503 naming the missing variable (this code is not in ErrorCode: it only concerns these routes). */
+function linkBaseMissing(reply: FastifyReply, what: string): FastifyReply {
+  return reply.status(503).send({
+    error: {
+      code: 'LINK_BASE_URL_NOT_CONFIGURED',
+      message: `${what} needs LINK_BASE_URL (the https address configured in WeChat's "scan a normal link" rules)`,
+    },
+  });
+}
+
+/** Routes of this file, registered under /api. */
+const qrcodeRoutes: FastifyPluginAsyncTypebox<QrCodeOptions> = async (app, options) => {
+  const { live } = app;
+  const envVersion = options.envVersion ?? readEnvVersion(process.env);
+  const wechat = live.config.wechat;
+  const wxacode = wechat
+    ? new WxaCodeClient(
+        new AccessTokenCache(
+          { appID: wechat.appID, secret: wechat.secret, apiBase: live.wechatApiBase, timeoutMs: live.wechatTimeoutMs },
+          options.fetch,
+        ),
+        live.wechatApiBase,
+        options.fetch,
+        live.wechatTimeoutMs,
+      )
+    : null;
+
+  /** GET /api/rooms/:id/anchor-qrcode: image/png the anchor scans in WeChat to open this room (operator only). */
+  app.get(
+    '/rooms/:id/anchor-qrcode',
+    { schema: { params: RoomParams } },
+    async (request, reply) => {
+      await requireOperator(app, request);
+      const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
+      // The image carries a live invite: never cache it anywhere.
+      reply.header('cache-control', 'no-store');
+      if (wxacode) {
+        try {
+          const scene = encodeAnchorScene(room.id, invite?.code);
+          const code = await wxacode.getUnlimited({ scene, page: ANCHOR_PAGE, envVersion, checkPath: false });
+          return reply.type(code.contentType).send(code.image);
+        } catch (error) {
+          if (error instanceof WeChatError) throw new ApiError(error.statusCode, 'WECHAT_UNAVAILABLE', error.message);
+          if (error instanceof SceneError) throw new ApiError(500, 'INTERNAL', error.message);
+          throw error;
+        }
+      }
+      const base = live.config.linkBaseUrl;
+      if (!base) return linkBaseMissing(reply, 'Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
+      return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
+    },
+  );
+
+  /** GET /api/rooms/:id/audience-qrcode: image/png of the audience link (public; the console shows it). */
+  app.get(
+    '/rooms/:id/audience-qrcode',
+    { schema: { params: RoomParams } },
+    async (request, reply) => {
+      const room = await loadRoom(live, request.params.id);
+      const base = live.config.linkBaseUrl;
+      if (!base) return linkBaseMissing(reply, 'The audience QR code');
+      reply.header('cache-control', 'public, max-age=300');
+      return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
+    },
+  );
+
+  /** GET /api/rooms/:id/share: where viewers go (web link when LINK_BASE_URL is set, and the mini-program path). */
+  app.get(
+    '/rooms/:id/share',
+    {
+      schema: {
+        params: RoomParams,
+        response: {
+          200: Type.Object({ audienceLink: Type.Union([Type.String(), Type.Null()]), audiencePath: Type.String() }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const room = await loadRoom(live, request.params.id);
+      const base = live.config.linkBaseUrl;
+      return { audienceLink: base ? audienceLink(base, room.id) : null, audiencePath: audiencePath(room.id) };
+    },
+  );
+
+  /** GET /api/operator/session: 200 for the console token, 401/403 otherwise (the console's sign-in check). */
+  app.get(
+    '/operator/session',
+    { schema: { response: { 200: Type.Object({ operator: Type.Literal(true) }), ...Errors } } },
+    async (request) => {
+      await requireOperator(app, request);
+      return { operator: true as const };
+    },
+  );
+};
+
+export default qrcodeRoutes;

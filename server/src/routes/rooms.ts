@@ -1,0 +1,243 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { identify, requireOperator, requireUser } from '../lib/auth';
+import { ApiError, badRequest, forbidden } from '../lib/errors';
+import { newRoomId, streamIdForRoom } from '../lib/ids';
+import { createInvite, loadRoom } from '../lib/rooms';
+import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
+import { InvalidCursorError } from '../store/sqlite';
+import type { Room, RoomStatus } from '../store/types';
+import { generateToken04, roomPayload } from '../zego/token04';
+
+const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+const RoomAnswer = Type.Object({ room: RoomView });
+const Errors = { '4xx': ErrorView, '5xx': ErrorView };
+const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+/** Room routes: create, claim, list, read, token, live/pause/end, stats, invite. */
+const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { live } = app;
+
+  /** The room if the caller owns it; 403 otherwise. */
+  async function ownedRoom(request: FastifyRequest, roomId: string): Promise<Room> {
+    const { user } = await requireUser(app, request);
+    const room = await loadRoom(live, roomId);
+    if (room.ownerId !== user.id) throw forbidden('Only the anchor of this room may do this');
+    return room;
+  }
+
+  /** Moves a room to a status and answers {room}; an ended room stays ended (409). */
+  async function moveTo(room: Room, status: RoomStatus): Promise<{ room: RoomView }> {
+    if (room.status === 'ended' && status !== 'ended') throw roomEnded(room);
+    const updated = await live.store.rooms.setStatus(room.id, status, live.now());
+    return { room: await roomView(live.store, updated ?? room) };
+  }
+
+  /** POST /api/rooms {title}: a user owns the new room; the operator gets an unowned room and a one-time invite. */
+  app.post(
+    '/rooms',
+    {
+      schema: {
+        body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Type.Object({ room: RoomView, invite: Type.Optional(InviteView) }), ...Errors },
+      },
+    },
+    async (request) => {
+      const caller = await identify(app, request);
+      if (caller.kind === 'anonymous') throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
+      const title = request.body.title.trim();
+      if (title === '') throw badRequest('body/title must not be blank');
+      const id = newRoomId(live.random);
+      const room: Room = {
+        id,
+        title,
+        status: 'idle',
+        ownerId: caller.kind === 'user' ? caller.user.id : null,
+        streamId: streamIdForRoom(id),
+        createdAt: live.now(),
+        startedAt: null,
+        endedAt: null,
+        stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+      };
+      await live.store.rooms.create(room);
+      const view = await roomView(live.store, room);
+      if (caller.kind === 'user') return { room: view };
+      return { room: view, invite: inviteView(await createInvite(live, id)) };
+    },
+  );
+
+  /** POST /api/rooms/:id/invite: the operator mints a fresh invite for an unowned room (e.g. the old one expired). */
+  app.post(
+    '/rooms/:id/invite',
+    { schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } } },
+    async (request) => {
+      await requireOperator(app, request);
+      const room = await loadRoom(live, request.params.id);
+      if (room.status === 'ended') throw roomEnded(room);
+      if (room.ownerId !== null) throw new ApiError(409, 'ROOM_ALREADY_CLAIMED', 'This room already has an anchor');
+      return { invite: inviteView(await createInvite(live, room.id)) };
+    },
+  );
+
+  /** POST /api/rooms/:id/claim {invite}: the caller becomes the room's anchor; one-time, one winner. */
+  app.post(
+    '/rooms/:id/claim',
+    {
+      config: { rateLimit: live.rateLimits.claim },
+      schema: {
+        params: RoomParams,
+        body: Type.Object({ invite: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: RoomAnswer, ...Errors },
+      },
+    },
+    async (request) => {
+      const { user } = await requireUser(app, request);
+      await loadRoom(live, request.params.id);
+      const result = await live.store.invites.claim(request.params.id, request.body.invite, user.id, live.now());
+      if (result.ok) return { room: await roomView(live.store, result.room) };
+      switch (result.reason) {
+        case 'room_not_found':
+          throw new ApiError(404, 'NOT_FOUND', `Room ${request.params.id} does not exist`);
+        case 'invite_invalid':
+          throw new ApiError(403, 'INVITE_INVALID', 'This invite is not valid for this room; scan the QR code again');
+        case 'invite_expired':
+          throw new ApiError(410, 'INVITE_EXPIRED', 'This invite has expired; ask the operator for a new QR code');
+        case 'invite_used':
+          throw new ApiError(409, 'INVITE_USED', 'This invite has already been used by someone else');
+        case 'room_owned':
+          throw new ApiError(409, 'ROOM_ALREADY_CLAIMED', 'This room already has an anchor');
+        case 'room_ended':
+          throw new ApiError(409, 'ROOM_ENDED', 'This room has ended');
+      }
+    },
+  );
+
+  /** GET /api/rooms?status=&cursor=&limit=: rooms newest first, cursor paging. */
+  app.get(
+    '/rooms',
+    {
+      schema: {
+        querystring: Type.Object({
+          status: Type.Optional(
+            Type.Union([Type.Literal('idle'), Type.Literal('live'), Type.Literal('paused'), Type.Literal('ended')]),
+          ),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+        }),
+        response: { 200: Type.Object({ rooms: Type.Array(RoomView), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...Errors },
+      },
+    },
+    async (request) => {
+      const { status, cursor, limit } = request.query;
+      try {
+        const page = await live.store.rooms.list({ status, cursor, limit: limit ?? 20 });
+        return { rooms: await Promise.all(page.rooms.map((r) => roomView(live.store, r))), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw badRequest('querystring/cursor is not a cursor this service issued');
+        throw error;
+      }
+    },
+  );
+
+  /** GET /api/rooms/:id: one room. */
+  app.get('/rooms/:id', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) => ({
+    room: await roomView(live.store, await loadRoom(live, request.params.id)),
+  }));
+
+  /** POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; only the owner may publish. Also renews. */
+  app.post(
+    '/rooms/:id/token',
+    {
+      config: { rateLimit: live.rateLimits.token },
+      schema: {
+        params: RoomParams,
+        body: Type.Object({ role: Type.Union([Type.Literal('anchor'), Type.Literal('audience')]) }),
+        response: {
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.Number(),
+            appID: Type.Number(),
+            userID: Type.String(),
+            roomID: Type.String(),
+            streamID: Type.Optional(Type.String()),
+          }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const { user } = await requireUser(app, request);
+      const { zego } = live.config;
+      if (zego === null) {
+        throw new ApiError(503, 'ZEGO_NOT_CONFIGURED', 'Live streaming is not configured: set ZEGO_APP_ID and ZEGO_SERVER_SECRET on the server');
+      }
+      const room = await loadRoom(live, request.params.id);
+      if (room.status === 'ended') throw roomEnded(room);
+      const anchor = request.body.role === 'anchor';
+      if (anchor && room.ownerId !== user.id) {
+        throw forbidden(
+          room.ownerId === null
+            ? 'This room has no anchor yet: claim it with its invite first'
+            : 'Only the anchor of this room may publish',
+        );
+      }
+      const { token, expire } = generateToken04({
+        appID: zego.appID,
+        userID: user.id,
+        secret: zego.serverSecret,
+        effectiveTimeInSeconds: live.config.tokenTTL,
+        payload: roomPayload(room.id, anchor, anchor ? [room.streamId] : null),
+        now: Math.floor(live.now() / 1000),
+      });
+      const answer = { token, expiresAt: expire * 1000, appID: zego.appID, userID: user.id, roomID: room.id };
+      return anchor ? { ...answer, streamID: room.streamId } : answer;
+    },
+  );
+
+  /** POST /api/rooms/:id/live: the anchor started publishing (also resumes from paused). */
+  app.post('/rooms/:id/live', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) =>
+    moveTo(await ownedRoom(request, request.params.id), 'live'),
+  );
+
+  /** POST /api/rooms/:id/pause: the anchor paused (app hidden, phone call). */
+  app.post('/rooms/:id/pause', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) =>
+    moveTo(await ownedRoom(request, request.params.id), 'paused'),
+  );
+
+  /** POST /api/rooms/:id/end: the anchor or the operator ends the room for good (idempotent). */
+  app.post('/rooms/:id/end', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) => {
+    const caller = await identify(app, request);
+    if (caller.kind === 'anonymous') throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
+    const room = await loadRoom(live, request.params.id);
+    if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
+      throw forbidden('Only the anchor of this room or the operator may end it');
+    }
+    return moveTo(room, 'ended');
+  });
+
+  /** POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports counters; peaks never go down. */
+  app.post(
+    '/rooms/:id/stats',
+    {
+      schema: {
+        params: RoomParams,
+        body: Type.Object({ viewers: Count, likes: Count, messages: Count }),
+        response: { 200: RoomAnswer, ...Errors },
+      },
+    },
+    async (request) => {
+      const room = await ownedRoom(request, request.params.id);
+      if (room.status === 'ended') throw roomEnded(room);
+      const updated = await live.store.stats.report(room.id, request.body);
+      return { room: await roomView(live.store, updated ?? room) };
+    },
+  );
+};
+
+/** 409 for anything but reading an ended room. */
+function roomEnded(room: Room): ApiError {
+  return new ApiError(409, 'ROOM_ENDED', `Room ${room.id} has ended`);
+}
+
+export default roomRoutes;

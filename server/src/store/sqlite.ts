@@ -1,0 +1,332 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { defaultRandom, newUserId } from '../lib/ids';
+import type { ClaimResult, Invite, Room, RoomPage, RoomStatus, Store, User } from './types';
+
+/** Numbered schema migrations; applied in order and recorded in schema_migrations. Append, never edit. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     openid TEXT UNIQUE,
+     dev_name TEXT UNIQUE,
+     nickname TEXT NOT NULL,
+     avatar_url TEXT NOT NULL DEFAULT '',
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);
+   CREATE TABLE rooms (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('idle', 'live', 'paused', 'ended')),
+     owner_id TEXT REFERENCES users(id),
+     stream_id TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     ended_at INTEGER,
+     viewers INTEGER NOT NULL DEFAULT 0,
+     peak_viewers INTEGER NOT NULL DEFAULT 0,
+     likes INTEGER NOT NULL DEFAULT 0,
+     messages INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX rooms_newest ON rooms(created_at DESC, id DESC);
+   CREATE INDEX rooms_status_newest ON rooms(status, created_at DESC, id DESC);
+   CREATE TABLE invites (
+     code TEXT PRIMARY KEY,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER,
+     used_by TEXT REFERENCES users(id)
+   );
+   CREATE INDEX invites_room ON invites(room_id, created_at DESC);`,
+];
+
+interface UserRow {
+  id: string;
+  nickname: string;
+  avatar_url: string;
+  created_at: number;
+}
+
+interface RoomRow {
+  id: string;
+  title: string;
+  status: RoomStatus;
+  owner_id: string | null;
+  stream_id: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  viewers: number;
+  peak_viewers: number;
+  likes: number;
+  messages: number;
+}
+
+interface InviteRow {
+  code: string;
+  room_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: string | null;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  nickname: r.nickname,
+  avatarUrl: r.avatar_url,
+  createdAt: r.created_at,
+});
+
+const toRoom = (r: RoomRow): Room => ({
+  id: r.id,
+  title: r.title,
+  status: r.status,
+  ownerId: r.owner_id,
+  streamId: r.stream_id,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
+});
+
+const toInvite = (r: InviteRow): Invite => ({
+  code: r.code,
+  roomId: r.room_id,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  usedBy: r.used_by,
+});
+
+function encodeCursor(room: Room): string {
+  return Buffer.from(`${room.createdAt}:${room.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
+  const match = /^(\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { createdAt: Number(match[1]), id: match[2] } : null;
+}
+
+/** Thrown by list() for a cursor this store did not issue. */
+export class InvalidCursorError extends Error {}
+
+/** Applies pending migrations in one transaction each. */
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (applied.has(version)) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+    })();
+  });
+}
+
+/** Options of the SQLite store; newUserId lets tests make user IDs deterministic. */
+export interface SqliteStoreOptions {
+  newUserId?: () => string;
+}
+
+/** Opens (creating if needed) the SQLite database at `file` in WAL mode and migrates it. */
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+  const profileId = options.newUserId ?? ((): string => newUserId(defaultRandom));
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const userById = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const roomById = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?');
+  const inviteByCode = db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE code = ?');
+  const getRoom = (id: string): Room | null => {
+    const row = roomById.get(id);
+    return row ? toRoom(row) : null;
+  };
+
+  const upsertByOpenid = db.transaction(
+    (id: string, openid: string, profile: { nickname?: string; avatarUrl?: string }, now: number): User => {
+      const existing = db.prepare<[string], UserRow>('SELECT * FROM users WHERE openid = ?').get(openid);
+      if (existing) {
+        db.prepare(
+          'UPDATE users SET nickname = COALESCE(?, nickname), avatar_url = COALESCE(?, avatar_url) WHERE id = ?',
+        ).run(profile.nickname ?? null, profile.avatarUrl ?? null, existing.id);
+        return toUser(userById.get(existing.id) as UserRow);
+      }
+      db.prepare(
+        'INSERT INTO users (id, openid, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(id, openid, profile.nickname ?? '微信用户', profile.avatarUrl ?? '', now);
+      return toUser(userById.get(id) as UserRow);
+    },
+  );
+
+  const upsertDev = db.transaction((id: string, nickname: string, now: number): User => {
+    const existing = db.prepare<[string], UserRow>('SELECT * FROM users WHERE dev_name = ?').get(nickname);
+    if (existing) return toUser(existing);
+    db.prepare('INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      id,
+      nickname,
+      nickname,
+      '',
+      now,
+    );
+    return toUser(userById.get(id) as UserRow);
+  });
+
+  const claim = db.transaction((roomId: string, code: string, userId: string, now: number): ClaimResult => {
+    const room = getRoom(roomId);
+    if (!room) return { ok: false, reason: 'room_not_found' };
+    const invite = inviteByCode.get(code);
+    if (!invite || invite.room_id !== roomId) return { ok: false, reason: 'invite_invalid' };
+    // A retried claim by the winner (e.g. after a dropped response) succeeds again.
+    if (invite.used_by === userId && room.ownerId === userId) return { ok: true, room };
+    if (invite.used_at !== null) return { ok: false, reason: 'invite_used' };
+    if (invite.expires_at <= now) return { ok: false, reason: 'invite_expired' };
+    if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+    if (room.ownerId !== null) return { ok: false, reason: 'room_owned' };
+    const used = db
+      .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_at IS NULL')
+      .run(now, userId, code);
+    const owned = db.prepare('UPDATE rooms SET owner_id = ? WHERE id = ? AND owner_id IS NULL').run(userId, roomId);
+    if (used.changes !== 1 || owned.changes !== 1) throw new Error('claim raced');
+    return { ok: true, room: getRoom(roomId) as Room };
+  });
+
+  const report = db.transaction(
+    (roomId: string, s: { viewers: number; likes: number; messages: number }): Room | null => {
+      const changed = db
+        .prepare(
+          `UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?), likes = MAX(likes, ?),
+             messages = MAX(messages, ?) WHERE id = ?`,
+        )
+        .run(s.viewers, s.viewers, s.likes, s.messages, roomId);
+      return changed.changes === 1 ? getRoom(roomId) : null;
+    },
+  );
+
+  const setStatus = db.transaction((id: string, status: RoomStatus, now: number): Room | null => {
+    const room = getRoom(id);
+    if (!room) return null;
+    if (room.status === 'ended' || room.status === status) return room;
+    db.prepare(
+      `UPDATE rooms SET status = ?,
+         started_at = CASE WHEN ? = 'live' AND started_at IS NULL THEN ? ELSE started_at END,
+         ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END,
+         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END
+       WHERE id = ?`,
+    ).run(status, status, now, status, now, status, id);
+    return getRoom(id);
+  });
+
+  const store: Store = {
+    users: {
+      upsertByOpenid: async (openid, profile, now) => upsertByOpenid(profileId(), openid, profile, now),
+      upsertDev: async (nickname, now) => upsertDev(profileId(), nickname, now),
+      get: async (id) => {
+        const row = userById.get(id);
+        return row ? toUser(row) : null;
+      },
+    },
+    sessions: {
+      create: async (tokenHash, userId, now, expiresAt) => {
+        db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+          tokenHash,
+          userId,
+          now,
+          expiresAt,
+        );
+      },
+      findUser: async (tokenHash, now) => {
+        const row = db
+          .prepare<[string, number], UserRow>(
+            `SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?`,
+          )
+          .get(tokenHash, now);
+        return row ? toUser(row) : null;
+      },
+      revoke: async (tokenHash, now) => {
+        db.prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
+          now,
+          tokenHash,
+        );
+      },
+    },
+    rooms: {
+      create: async (room) => {
+        db.prepare(
+          `INSERT INTO rooms (id, title, status, owner_id, stream_id, created_at, started_at, ended_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(room.id, room.title, room.status, room.ownerId, room.streamId, room.createdAt, room.startedAt, room.endedAt);
+      },
+      get: async (id) => getRoom(id),
+      list: async ({ status, cursor, limit }): Promise<RoomPage> => {
+        const where: string[] = [];
+        const params: (string | number)[] = [];
+        if (status) {
+          where.push('status = ?');
+          params.push(status);
+        }
+        if (cursor) {
+          const after = decodeCursor(cursor);
+          if (!after) throw new InvalidCursorError('cursor is not one this service issued');
+          where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+          params.push(after.createdAt, after.createdAt, after.id);
+        }
+        const sql = `SELECT * FROM rooms ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+                     ORDER BY created_at DESC, id DESC LIMIT ?`;
+        const rows = db.prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
+        const rooms = rows.slice(0, limit).map(toRoom);
+        return { rooms, nextCursor: rows.length > limit ? encodeCursor(rooms[rooms.length - 1]) : null };
+      },
+      setStatus: async (id, status, now) => setStatus(id, status, now),
+      findByStreamId: async (streamId) => {
+        const row = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE stream_id = ?').get(streamId);
+        return row ? toRoom(row) : null;
+      },
+    },
+    invites: {
+      create: async (invite) => {
+        db.prepare('INSERT INTO invites (code, room_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+          invite.code,
+          invite.roomId,
+          invite.createdAt,
+          invite.expiresAt,
+        );
+      },
+      activeForRoom: async (roomId, now) => {
+        const row = db
+          .prepare<[string, number], InviteRow>(
+            `SELECT * FROM invites WHERE room_id = ? AND used_at IS NULL AND expires_at > ?
+             ORDER BY created_at DESC LIMIT 1`,
+          )
+          .get(roomId, now);
+        return row ? toInvite(row) : null;
+      },
+      claim: async (roomId, code, userId, now) => claim(roomId, code, userId, now),
+    },
+    stats: {
+      report: async (roomId, stats) => report(roomId, stats),
+    },
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+
+  return store;
+}

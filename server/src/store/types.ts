@@ -1,0 +1,103 @@
+/** Status of a room as the audience sees it. */
+export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
+
+export const ROOM_STATUSES: readonly RoomStatus[] = ['idle', 'live', 'paused', 'ended'];
+
+/** A signed-in person (anchor or viewer). Times are epoch milliseconds. */
+export interface User {
+  id: string;
+  nickname: string;
+  avatarUrl: string;
+  createdAt: number;
+}
+
+/** Counters shown in the console and on the end screen. */
+export interface RoomStats {
+  viewers: number;
+  peakViewers: number;
+  likes: number;
+  messages: number;
+}
+
+/** A live room; ownerId is null until an invite is claimed (operator-created rooms). */
+export interface Room {
+  id: string;
+  title: string;
+  status: RoomStatus;
+  ownerId: string | null;
+  streamId: string;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  stats: RoomStats;
+}
+
+/** A one-time invite that makes its claimer the owner (anchor) of an unowned room. */
+export interface Invite {
+  code: string;
+  roomId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedBy: string | null;
+}
+
+/** Why a claim failed, or the claimed room. */
+export type ClaimResult =
+  | { ok: true; room: Room }
+  | { ok: false; reason: 'room_not_found' | 'invite_invalid' | 'invite_expired' | 'invite_used' | 'room_owned' | 'room_ended' };
+
+/** One page of rooms, newest first. */
+export interface RoomPage {
+  rooms: Room[];
+  nextCursor: string | null;
+}
+
+export interface UserRepository {
+  /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
+  upsertByOpenid(openid: string, profile: { nickname?: string; avatarUrl?: string }, now: number): Promise<User>;
+  /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
+  upsertDev(nickname: string, now: number): Promise<User>;
+  get(id: string): Promise<User | null>;
+}
+
+export interface SessionRepository {
+  create(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void>;
+  /** The user of a live (unrevoked, unexpired) session. */
+  findUser(tokenHash: string, now: number): Promise<User | null>;
+  revoke(tokenHash: string, now: number): Promise<void>;
+}
+
+export interface RoomRepository {
+  create(room: Room): Promise<void>;
+  get(id: string): Promise<Room | null>;
+  /** Rooms newest first, optionally of one status; the cursor is opaque. */
+  list(query: { status?: RoomStatus; cursor?: string; limit: number }): Promise<RoomPage>;
+  /** Sets the status (never leaves 'ended'); stamps startedAt on the first 'live' and endedAt on 'ended'. */
+  setStatus(id: string, status: RoomStatus, now: number): Promise<Room | null>;
+  /** The room whose anchor publishes this stream ID. */
+  findByStreamId(streamId: string): Promise<Room | null>;
+}
+
+export interface InviteRepository {
+  create(invite: Invite): Promise<void>;
+  /** The newest unused, unexpired invite of a room (plain code, so a QR code can be redrawn). */
+  activeForRoom(roomId: string, now: number): Promise<Invite | null>;
+  /** Atomically uses the invite and makes userId the owner; exactly one concurrent claim wins. */
+  claim(roomId: string, code: string, userId: string, now: number): Promise<ClaimResult>;
+}
+
+export interface StatsRepository {
+  /** Records what the anchor reports; peakViewers, likes and messages never go down. */
+  report(roomId: string, stats: { viewers: number; likes: number; messages: number }): Promise<Room | null>;
+}
+
+/** Everything the service stores, behind one narrow interface (SQLite today, PostgreSQL possible). */
+export interface Store {
+  users: UserRepository;
+  sessions: SessionRepository;
+  rooms: RoomRepository;
+  invites: InviteRepository;
+  stats: StatsRepository;
+  close(): Promise<void>;
+}
