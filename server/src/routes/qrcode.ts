@@ -41,7 +41,8 @@ export async function resolveAnchorLaunch(
   const found = await getRoomWithInvite(live, roomId);
   if (!found) throw notFound(`Room ${roomId} does not exist`);
   const { room } = found;
-  if (room.status === 'ended') throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
+  if (room.status === 'ended')
+    throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
   // Unclaimed room whose invite expired: mint a fresh one so the QR code always works.
   const invite = room.ownerId === null ? (found.invite ?? (await createInvite(live, room.id))) : null;
   return { room, invite };
@@ -70,7 +71,12 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox<QrCodeOptions> = async (app, optio
   const wxacode = wechat
     ? new WxaCodeClient(
         new AccessTokenCache(
-          { appID: wechat.appID, secret: wechat.secret, apiBase: live.wechatApiBase, timeoutMs: live.wechatTimeoutMs },
+          {
+            appID: wechat.appID,
+            secret: wechat.secret,
+            apiBase: live.wechatApiBase,
+            timeoutMs: live.wechatTimeoutMs,
+          },
           options.fetch,
         ),
         live.wechatApiBase,
@@ -80,43 +86,36 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox<QrCodeOptions> = async (app, optio
     : null;
 
   /** GET /api/rooms/:id/anchor-qrcode: image/png the anchor scans in WeChat to open this room (operator only). */
-  app.get(
-    '/rooms/:id/anchor-qrcode',
-    { schema: { params: RoomParams } },
-    async (request, reply) => {
-      await requireOperator(app, request);
-      const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
-      // The image carries a live invite: never cache it anywhere.
-      reply.header('cache-control', 'no-store');
-      if (wxacode) {
-        try {
-          const scene = encodeAnchorScene(room.id, invite?.code);
-          const code = await wxacode.getUnlimited({ scene, page: ANCHOR_PAGE, envVersion, checkPath: false });
-          return reply.type(code.contentType).send(code.image);
-        } catch (error) {
-          if (error instanceof WeChatError) throw new ApiError(error.statusCode, 'WECHAT_UNAVAILABLE', error.message);
-          if (error instanceof SceneError) throw new ApiError(500, 'INTERNAL', error.message);
-          throw error;
-        }
+  app.get('/rooms/:id/anchor-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
+    await requireOperator(app, request);
+    const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
+    // The image carries a live invite: never cache it anywhere.
+    reply.header('cache-control', 'no-store');
+    if (wxacode) {
+      try {
+        const scene = encodeAnchorScene(room.id, invite?.code);
+        const code = await wxacode.getUnlimited({ scene, page: ANCHOR_PAGE, envVersion, checkPath: false });
+        return reply.type(code.contentType).send(code.image);
+      } catch (error) {
+        if (error instanceof WeChatError)
+          throw new ApiError(error.statusCode, 'WECHAT_UNAVAILABLE', error.message);
+        if (error instanceof SceneError) throw new ApiError(500, 'INTERNAL', error.message);
+        throw error;
       }
-      const base = live.config.linkBaseUrl;
-      if (!base) return linkBaseMissing(reply, 'Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
-      return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
-    },
-  );
+    }
+    const base = live.config.linkBaseUrl;
+    if (!base) return linkBaseMissing(reply, 'Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
+    return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
+  });
 
   /** GET /api/rooms/:id/audience-qrcode: image/png of the audience link (public; the console shows it). */
-  app.get(
-    '/rooms/:id/audience-qrcode',
-    { schema: { params: RoomParams } },
-    async (request, reply) => {
-      const room = await loadRoom(live, request.params.id);
-      const base = live.config.linkBaseUrl;
-      if (!base) return linkBaseMissing(reply, 'The audience QR code');
-      reply.header('cache-control', 'public, max-age=300');
-      return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
-    },
-  );
+  app.get('/rooms/:id/audience-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
+    const room = await loadRoom(live, request.params.id);
+    const base = live.config.linkBaseUrl;
+    if (!base) return linkBaseMissing(reply, 'The audience QR code');
+    reply.header('cache-control', 'public, max-age=300');
+    return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
+  });
 
   /** GET /api/rooms/:id/share: where viewers go (web link when LINK_BASE_URL is set, and the mini-program path). */
   app.get(
@@ -125,7 +124,10 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox<QrCodeOptions> = async (app, optio
       schema: {
         params: RoomParams,
         response: {
-          200: Type.Object({ audienceLink: Type.Union([Type.String(), Type.Null()]), audiencePath: Type.String() }),
+          200: Type.Object({
+            audienceLink: Type.Union([Type.String(), Type.Null()]),
+            audiencePath: Type.String(),
+          }),
           ...Errors,
         },
       },
