@@ -1,0 +1,158 @@
+/**
+ * A scriptable Platform for unit tests: authorize answers per scope, the settings page's outcome, app hide/show,
+ * network changes and audio interruptions on demand, and a count of the listeners still registered.
+ */
+import type {
+  DeviceInfo,
+  MediaScope,
+  NetworkStatus,
+  Platform,
+  Unsubscribe,
+} from '../../miniprogram/services/platform';
+import { CallLog } from './fake-engine';
+
+type ListenerKind = 'network' | 'audioBegin' | 'audioEnd' | 'appHide' | 'appShow';
+
+/** The fake platform. */
+export class FakePlatform implements Platform {
+  /** What getDeviceInfo answers; set platform to 'devtools' to play the simulator. */
+  device: DeviceInfo = { platform: 'ios', version: '8.0.50', SDKVersion: '3.4.10' };
+  /** Scopes as wx.getSetting reports them: true granted, false refused, absent never asked. */
+  settings: Partial<Record<MediaScope, boolean>> = {};
+  /** What the user answers when wx.authorize asks for a scope never asked before (default: grant). */
+  answers: Partial<Record<MediaScope, 'grant' | 'deny'>> = {};
+  /** What the user switches on in the settings page (applied by openSetting). */
+  settingsPageGrants: Partial<Record<MediaScope, boolean>> = {};
+  /** The last value given to setKeepScreenOn. */
+  keepScreenOn = false;
+  /** Every call, in order. */
+  readonly calls: string[] = [];
+  readonly storage = new Map<string, unknown>();
+  private readonly listeners: Record<ListenerKind, Set<(arg?: unknown) => void>> = {
+    network: new Set(),
+    audioBegin: new Set(),
+    audioEnd: new Set(),
+    appHide: new Set(),
+    appShow: new Set(),
+  };
+
+  constructor(readonly log: CallLog = new CallLog()) {}
+
+  private record(name: string, args: unknown[] = []): void {
+    this.calls.push(name);
+    this.log.record('platform', name, args);
+  }
+
+  /** Registered listeners, of one kind or in total. */
+  listenerCount(kind?: ListenerKind): number {
+    if (kind) return this.listeners[kind].size;
+    return Object.values(this.listeners).reduce((n, set) => n + set.size, 0);
+  }
+
+  private add(kind: ListenerKind, listener: (arg?: unknown) => void): Unsubscribe {
+    const own = (arg?: unknown) => listener(arg);
+    this.listeners[kind].add(own);
+    return () => {
+      this.listeners[kind].delete(own);
+    };
+  }
+
+  private fire(kind: ListenerKind, arg?: unknown): void {
+    for (const listener of [...this.listeners[kind]]) listener(arg);
+  }
+
+  /** The app goes to the background (home button, another app). */
+  hideApp(): void {
+    this.fire('appHide');
+  }
+
+  /** The app comes back. */
+  showApp(): void {
+    this.fire('appShow');
+  }
+
+  /** The network changes. */
+  network(isConnected: boolean, networkType = isConnected ? 'wifi' : 'none'): void {
+    const status: NetworkStatus = { isConnected, networkType };
+    this.fire('network', status);
+  }
+
+  /** A phone call (or alarm) takes the audio. */
+  audioInterruptionBegin(): void {
+    this.fire('audioBegin');
+  }
+
+  /** The call ended. */
+  audioInterruptionEnd(): void {
+    this.fire('audioEnd');
+  }
+
+  getDeviceInfo(): DeviceInfo {
+    this.record('getDeviceInfo');
+    return { ...this.device };
+  }
+
+  async getSetting(): Promise<Partial<Record<MediaScope, boolean>>> {
+    this.record('getSetting');
+    return { ...this.settings };
+  }
+
+  async authorize(scope: MediaScope): Promise<void> {
+    this.record('authorize', [scope]);
+    // WeChat fails at once, without asking, once the user refused a scope.
+    if (this.settings[scope] === false) throw { errMsg: 'authorize:fail auth deny' };
+    if (this.answers[scope] === 'deny') {
+      this.settings[scope] = false;
+      throw { errMsg: 'authorize:fail auth deny' };
+    }
+    this.settings[scope] = true;
+  }
+
+  async openSetting(): Promise<Partial<Record<MediaScope, boolean>>> {
+    this.record('openSetting');
+    this.settings = { ...this.settings, ...this.settingsPageGrants };
+    return { ...this.settings };
+  }
+
+  setKeepScreenOn(keepScreenOn: boolean): void {
+    this.record('setKeepScreenOn', [keepScreenOn]);
+    this.keepScreenOn = keepScreenOn;
+  }
+
+  onNetworkStatusChange(listener: (status: NetworkStatus) => void): Unsubscribe {
+    return this.add('network', listener as (arg?: unknown) => void);
+  }
+
+  onAudioInterruptionBegin(listener: () => void): Unsubscribe {
+    return this.add('audioBegin', listener);
+  }
+
+  onAudioInterruptionEnd(listener: () => void): Unsubscribe {
+    return this.add('audioEnd', listener);
+  }
+
+  onAppHide(listener: () => void): Unsubscribe {
+    return this.add('appHide', listener);
+  }
+
+  onAppShow(listener: () => void): Unsubscribe {
+    return this.add('appShow', listener);
+  }
+
+  async login(): Promise<string> {
+    this.record('login');
+    return 'fake-wx-code';
+  }
+
+  getStorage<T>(key: string): T | undefined {
+    return this.storage.get(key) as T | undefined;
+  }
+
+  setStorage<T>(key: string, value: T): void {
+    this.storage.set(key, value);
+  }
+
+  removeStorage(key: string): void {
+    this.storage.delete(key);
+  }
+}
