@@ -86,7 +86,7 @@ export class ConsoleApi {
     const rooms: Room[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < maxPages; page += 1) {
-      const query = new URLSearchParams();
+      const query = new URLSearchParams({ limit: '50' });
       if (status) query.set('status', status);
       if (cursor) query.set('cursor', cursor);
       const result: { rooms: Room[]; nextCursor: string | null } = await this.json(`/api/rooms?${query}`);

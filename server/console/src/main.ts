@@ -46,7 +46,8 @@ let objectUrls: string[] = [];
 function describe(failure: unknown): string {
   if (!(failure instanceof ApiFailure)) return '出错了 Something went wrong';
   if (failure.kind === 'network') return '无法连接服务,请检查服务是否在运行 (service unreachable)';
-  if (failure.kind === 'unauthorized') return '口令错误或已失效 (wrong or expired token)';
+  if (failure.status === 401) return '口令错误或已失效 (wrong or expired token)';
+  if (failure.status === 403) return `没有权限 Forbidden: ${failure.message}`;
   return failure.message;
 }
 
