@@ -1,0 +1,286 @@
+/**
+ * The real-time engine on ZEGO Express (the ONLY module that imports the SDK). It implements `RtcEngine`:
+ * validates IDs before the SDK sees them, turns SDK rejections into RtcError {code, msg}, and translates the SDK's
+ * callbacks into the RtcEvents payloads for the one handler the store installs.
+ */
+import { ZegoExpressEngine } from 'zego-express-engine-miniprogram';
+import type { ZegoEvent } from 'zego-express-engine-miniprogram/sdk/code/zh/ZegoExpressEntity.wechat';
+import { api } from './api';
+import {
+  RTC_EVENT_NAMES,
+  type RtcEngine,
+  type RtcError,
+  type RtcEventHandler,
+  type RtcEvents,
+  type RtcStreamStats,
+  type RtcUser,
+} from './rtc-types';
+import { validateRoomID, validateStreamID, validateUserID, type ValidationError } from '../utils/validate';
+
+/** Where the engine connects: the ZEGO app ID and server URL(s) from our service's /api/config. */
+export interface RtcEngineConfig {
+  appID: number;
+  server: string | string[];
+}
+
+/** SDK log levels (local console / ZEGO's remote log). */
+export type RtcLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'disable';
+
+/** Engine options; the defaults are quiet, for production. */
+export interface RtcEngineOptions {
+  /** Console log level of the SDK (default 'error'). */
+  logLevel?: RtcLogLevel;
+  /** Level of logs the SDK uploads to ZEGO (default 'disable'). */
+  remoteLogLevel?: RtcLogLevel;
+}
+
+/** The SDK's own codes for bad IDs, so our validation and the SDK's speak the same numbers. */
+const VALIDATION_CODES: Record<ValidationError['field'], Partial<Record<ValidationError['code'], number>>> = {
+  roomID: { EMPTY: 1002011, BAD_CHARACTERS: 1002012, TOO_LONG: 1002013 },
+  userID: { EMPTY: 1002005, TOO_LONG: 1002007 },
+  streamID: { EMPTY: 1000015, BAD_CHARACTERS: 1000016, TOO_LONG: 1000014 },
+};
+
+/** Code for an SDK failure that carried no numeric code. */
+const UNKNOWN_ERROR_CODE = -1;
+
+/** Our validation result as an RtcError, or null when the ID is valid. */
+function validationError(error: ValidationError | null): RtcError | null {
+  if (!error) return null;
+  const code = VALIDATION_CODES[error.field][error.code] ?? UNKNOWN_ERROR_CODE;
+  return { code, msg: `${error.field} ${error.code}: ${error.message}` };
+}
+
+/** Any SDK rejection ({code, msg}, {errorCode, extendedData}, an Error...) as an RtcError. */
+export function toRtcError(reason: unknown): RtcError {
+  const r = (typeof reason === 'object' && reason !== null ? reason : {}) as Record<string, unknown>;
+  const rawCode = r.code ?? r.errorCode;
+  const code = typeof rawCode === 'number' ? rawCode : Number(rawCode);
+  const rawMsg = r.msg ?? r.message ?? r.extendedData ?? r.errMsg;
+  return {
+    code: Number.isFinite(code) ? code : UNKNOWN_ERROR_CODE,
+    msg: typeof rawMsg === 'string' ? rawMsg : String(reason),
+  };
+}
+
+/** Runs an SDK call, rejecting with an RtcError whether it throws or its promise rejects. */
+async function sdkCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (reason) {
+    throw toRtcError(reason);
+  }
+}
+
+const num = (value: unknown, fallback = 0): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+
+/** ZEGO's publish/play stats (web-style {video, audio}; the mini-program SDK fills videoWidth/videoHeight). */
+export function toStreamStats(stats: unknown): RtcStreamStats {
+  const s = (typeof stats === 'object' && stats !== null ? stats : {}) as Record<string, unknown>;
+  const video = (s.video ?? {}) as Record<string, unknown>;
+  const audio = (s.audio ?? {}) as Record<string, unknown>;
+  const hasVideo = num(video.videoBitrate) > 0 || num(video.videoFPS) > 0;
+  const loss = num(hasVideo ? video.videoPacketsLostRate : audio.audioPacketsLostRate);
+  return {
+    videoBitrateKbps: num(video.videoBitrate),
+    audioBitrateKbps: num(audio.audioBitrate),
+    videoFps: num(video.videoFPS),
+    // ZEGO reports loss as a fraction or a percentage depending on the path; keep it 0..1.
+    packetLossRate: Math.min(1, Math.max(0, loss > 1 ? loss / 100 : loss)),
+    frameWidth: num(video.frameWidth ?? video.videoWidth),
+    frameHeight: num(video.frameHeight ?? video.videoHeight),
+    quality: num(video.videoQuality ?? audio.audioQuality, -1),
+  };
+}
+
+const toUser = (user: { userID?: unknown; userName?: unknown } | null | undefined): RtcUser => ({
+  userID: String(user?.userID ?? ''),
+  userName: String(user?.userName ?? ''),
+});
+
+type SdkMessage = { fromUser: { userID: string; userName?: string }; message: string; sendTime: number };
+
+const toMessages = (list: (SdkMessage & { messageID: number | string })[]) =>
+  (list ?? []).map((m) => ({
+    messageID: String(m.messageID),
+    fromUser: toUser(m.fromUser),
+    message: String(m.message ?? ''),
+    sendTime: num(m.sendTime),
+  }));
+
+type SdkArgs<K extends keyof RtcEvents> = Parameters<ZegoEvent[K]>;
+
+/** SDK callback arguments -> our event payloads, one per event in RTC_EVENT_NAMES. */
+const translate: { [K in keyof RtcEvents]: (...args: SdkArgs<K>) => RtcEvents[K] } = {
+  roomStateUpdate: (roomID, state, errorCode, extendedData) => ({
+    roomID,
+    state,
+    errorCode: num(errorCode),
+    extendedData: String(extendedData ?? ''),
+  }),
+  roomStateChanged: (roomID, reason, errorCode, extendedData) => ({
+    roomID,
+    reason,
+    errorCode: num(errorCode),
+    extendedData: String(extendedData ?? ''),
+  }),
+  roomStreamUpdate: (roomID, updateType, streamList) => ({
+    roomID,
+    updateType,
+    streams: (streamList ?? []).map((s) => ({
+      streamID: s.streamID,
+      user: toUser(s.user),
+      extraInfo: String(s.extraInfo ?? ''),
+    })),
+  }),
+  roomUserUpdate: (roomID, updateType, userList) => ({
+    roomID,
+    updateType,
+    users: (userList ?? []).map(toUser),
+  }),
+  roomOnlineUserCountUpdate: (roomID, count) => ({ roomID, count: num(count) }),
+  publisherStateUpdate: (r) => ({
+    streamID: r.streamID,
+    state: r.state,
+    errorCode: num(r.errorCode),
+    extendedData: String(r.extendedData ?? ''),
+  }),
+  publishQualityUpdate: (streamID, stats) => ({ streamID, stats: toStreamStats(stats) }),
+  playerStateUpdate: (r) => ({
+    streamID: r.streamID,
+    state: r.state,
+    errorCode: num(r.errorCode),
+    extendedData: String(r.extendedData ?? ''),
+  }),
+  playQualityUpdate: (streamID, stats) => ({ streamID, stats: toStreamStats(stats) }),
+  IMRecvBroadcastMessage: (roomID, list) => ({ roomID, messages: toMessages(list) }),
+  IMRecvBarrageMessage: (roomID, list) => ({ roomID, messages: toMessages(list) }),
+  IMRecvCustomCommand: (roomID, fromUser, command) => ({ roomID, fromUser: toUser(fromUser), command }),
+  roomExtraInfoUpdate: (roomID, list) => ({
+    roomID,
+    items: (list ?? []).map((i) => ({ key: i.key, value: i.value })),
+  }),
+  tokenWillExpire: (roomID) => ({ roomID }),
+};
+
+/** The SDK's callback signature, loosened for the registration loop (the typed work is in `translate`). */
+type SdkCallback = (...args: unknown[]) => void;
+type SdkListenerApi = {
+  on(event: keyof RtcEvents, callback: SdkCallback): boolean;
+  off(event: keyof RtcEvents, callback?: SdkCallback): boolean;
+};
+
+/** Creates the SDK engine once and wraps it as an RtcEngine. */
+export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptions = {}): RtcEngine {
+  const sdk = new ZegoExpressEngine(config.appID, config.server);
+  sdk.setLogConfig({
+    logLevel: options.logLevel ?? 'error',
+    remoteLogLevel: options.remoteLogLevel ?? 'disable',
+  });
+  const listeners = sdk as unknown as SdkListenerApi;
+  const registered = new Map<keyof RtcEvents, SdkCallback>();
+  let handler: RtcEventHandler | null = null;
+
+  const dispatch = <K extends keyof RtcEvents>(name: K, args: unknown[]): void => {
+    if (!handler) return;
+    const payload = (translate[name] as unknown as (...a: unknown[]) => RtcEvents[K])(...args);
+    try {
+      handler[name](payload);
+    } catch (error) {
+      // A throwing handler must not break the SDK's own event loop.
+      console.error(`[rtc-engine] ${name} handler failed`, error);
+    }
+  };
+
+  const registerAll = (): void => {
+    for (const name of RTC_EVENT_NAMES) {
+      if (registered.has(name)) continue;
+      const callback: SdkCallback = (...args) => dispatch(name, args);
+      listeners.on(name, callback);
+      registered.set(name, callback);
+    }
+  };
+
+  const unregisterAll = (): void => {
+    registered.forEach((callback, name) => listeners.off(name, callback));
+    registered.clear();
+  };
+
+  // ZEGO: register every callback once, before the first login.
+  registerAll();
+
+  const rejectIfInvalid = (...errors: (ValidationError | null)[]): Promise<never> | null => {
+    const error = errors.map(validationError).find((e) => e !== null);
+    return error ? Promise.reject(error) : null;
+  };
+
+  return {
+    checkSystemRequirements: () => sdkCall(() => sdk.checkSystemRequirements()),
+
+    loginRoom(roomID, token, user) {
+      const invalid = rejectIfInvalid(validateRoomID(roomID), validateUserID(user.userID));
+      if (invalid) return invalid;
+      registerAll();
+      return sdkCall(() =>
+        sdk.loginRoom(roomID, token, { userID: user.userID, userName: user.userName }, { userUpdate: true }),
+      ).then(() => undefined);
+    },
+
+    logoutRoom: (roomID) => sdk.logoutRoom(roomID),
+
+    renewToken: (roomID, token) => sdk.renewToken(token, roomID),
+
+    startPublishingStream(streamID) {
+      return (
+        rejectIfInvalid(validateStreamID(streamID)) ??
+        sdkCall(() => sdk.startPublishingStream(streamID)).then(({ url }) => ({ url }))
+      );
+    },
+
+    stopPublishingStream: (streamID) => void sdk.stopPublishingStream(streamID),
+
+    startPlayingStream(streamID) {
+      return (
+        rejectIfInvalid(validateStreamID(streamID)) ??
+        sdkCall(() => sdk.startPlayingStream(streamID)).then(({ url }) => ({ url }))
+      );
+    },
+
+    stopPlayingStream: (streamID) => sdk.stopPlayingStream(streamID),
+
+    updatePlayerState: (streamID, event) => sdk.updatePlayerState(streamID, event),
+
+    updatePlayerNetStatus: (streamID, event) => sdk.updatePlayerNetStatus(streamID, event),
+
+    sendBroadcastMessage: (roomID, message) =>
+      sdkCall(() => sdk.sendBroadcastMessage(roomID, message)).then(() => undefined),
+
+    sendBarrageMessage: (roomID, message) =>
+      sdkCall(() => sdk.sendBarrageMessage(roomID, message)).then(() => undefined),
+
+    setEventHandler(next) {
+      handler = next;
+      if (next) registerAll();
+      else unregisterAll();
+    },
+
+    listenerCount: () => registered.size,
+  };
+}
+
+let loading: Promise<RtcEngine> | null = null;
+
+/** The app's engine: fetches /api/config once and creates the engine once; a failed load may be retried. */
+export function loadRtcEngine(options?: RtcEngineOptions): Promise<RtcEngine> {
+  if (!loading) {
+    loading = api
+      .config()
+      .then((config) => createRtcEngine({ appID: config.appID, server: config.server }, options))
+      .catch((error: unknown) => {
+        loading = null;
+        throw error;
+      });
+  }
+  return loading;
+}
