@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireOperator, requireUser, SESSION_TTL_MS } from '../lib/auth';
+import { requireUser, SESSION_TTL_MS } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { hashToken, newSessionToken } from '../lib/ids';
 import { ErrorView, UserView, userView } from '../lib/views';
@@ -92,16 +92,6 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { user } = await requireUser(app, request);
       return { user: userView(user) };
-    },
-  );
-
-  /** GET /api/auth/operator: 200 when the bearer is the console token (lets the console check it). */
-  app.get(
-    '/auth/operator',
-    { config: { rateLimit: limit }, schema: { response: { 200: Type.Object({ operator: Type.Boolean() }), '4xx': ErrorView } } },
-    async (request) => {
-      await requireOperator(app, request);
-      return { operator: true };
     },
   );
 };

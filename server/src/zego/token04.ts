@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
+import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
 
 /** Privilege keys of a ZEGO room token payload. */
 export const PRIVILEGE_LOGIN = 1;
@@ -7,7 +7,6 @@ export const PRIVILEGE_PUBLISH = 2;
 /** The last byte of a Token04: 1 = AES-256-GCM (0 was the deprecated CBC variant). */
 const MODE_GCM = 1;
 const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** Inputs of a Token04; now/nonce/iv are injectable so a known-answer test can pin the bytes. */
 export interface Token04Input {
@@ -75,26 +74,4 @@ export function generateToken04(input: Token04Input): { token: string; ctime: nu
   sealedLength.writeUInt16BE(sealed.length, 0);
   const packed = Buffer.concat([head, iv, sealedLength, sealed, Buffer.from([MODE_GCM])]);
   return { token: '04' + packed.toString('base64'), ctime, expire };
-}
-
-/** Decrypts a GCM Token04 with the server secret (tests and debugging); throws on any mismatch. */
-export function decodeToken04(token: string, secret: string): Token04Content & { outerExpire: number } {
-  if (!token.startsWith('04')) throw new Error('token04: not a version 04 token');
-  const buf = Buffer.from(token.slice(2), 'base64');
-  let offset = 0;
-  const outerExpire = Number(buf.readBigInt64BE(offset));
-  offset += 8;
-  const ivLength = buf.readUInt16BE(offset);
-  offset += 2;
-  const iv = buf.subarray(offset, offset + ivLength);
-  offset += ivLength;
-  const sealedLength = buf.readUInt16BE(offset);
-  offset += 2;
-  const sealed = buf.subarray(offset, offset + sealedLength);
-  offset += sealedLength;
-  if (buf[offset] !== MODE_GCM || offset + 1 !== buf.length) throw new Error('token04: not the GCM layout');
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(secret, 'utf8'), iv);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  const plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
-  return { ...(JSON.parse(plain.toString('utf8')) as Token04Content), outerExpire };
 }

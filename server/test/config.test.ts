@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, loadDotEnv, parseDotEnv, SERVER_ROOT } from '../src/config';
+
+const SECRET = 'ZegoTestSecret0123456789abcdefXY';
+
+/** The variable a bad environment is rejected for. */
+function rejected(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      expect(error.message.startsWith(`${error.variable}:`)).toBe(true);
+      return error.variable;
+    }
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('config', () => {
+  test('defaults without any variable: dev sign-in, no ZEGO, ./data/live.db under server/', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      zego: null,
+      wechat: null,
+      authMode: 'dev',
+      tokenTTL: 3600,
+      port: 3000,
+      host: '127.0.0.1',
+      wechatApiBase: 'https://api.weixin.qq.com',
+      consoleToken: null,
+      linkBaseUrl: null,
+    });
+    expect(config.database).toBe(path.join(SERVER_ROOT, 'data', 'live.db'));
+  });
+
+  test('a full configuration; AUTH_MODE defaults to wechat with WeChat credentials', () => {
+    const config = loadConfig({
+      ZEGO_APP_ID: '123',
+      ZEGO_SERVER_SECRET: SECRET,
+      ZEGO_SERVER: 'wss://a.example.com/ws, wss://b.example.com/ws',
+      WECHAT_APPID: 'wx0123456789abcdef',
+      WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
+      TOKEN_TTL: '600',
+      PORT: '8080',
+      LINK_BASE_URL: 'https://live.example.com/',
+    });
+    expect(config.zego).toEqual({ appID: 123, serverSecret: SECRET, server: ['wss://a.example.com/ws', 'wss://b.example.com/ws'] });
+    expect(config.authMode).toBe('wechat');
+    expect(config.tokenTTL).toBe(600);
+    expect(config.port).toBe(8080);
+    expect(config.linkBaseUrl).toBe('https://live.example.com');
+    expect(loadConfig({ ZEGO_APP_ID: '7', ZEGO_SERVER_SECRET: SECRET }).zego?.server[0]).toMatch(/^wss:\/\//);
+  });
+
+  test.each([
+    [{ ZEGO_APP_ID: 'abc', ZEGO_SERVER_SECRET: SECRET }, 'ZEGO_APP_ID'],
+    [{ ZEGO_SERVER_SECRET: SECRET }, 'ZEGO_APP_ID'],
+    [{ ZEGO_APP_ID: '1', ZEGO_SERVER_SECRET: 'too-short' }, 'ZEGO_SERVER_SECRET'],
+    [{ ZEGO_APP_ID: '1' }, 'ZEGO_SERVER_SECRET'],
+    [{ ZEGO_APP_ID: '1', ZEGO_SERVER_SECRET: SECRET, ZEGO_SERVER: 'https://x.example.com' }, 'ZEGO_SERVER'],
+    [{ WECHAT_APPID: 'nope', WECHAT_SECRET: '0123456789abcdef0123456789abcdef' }, 'WECHAT_APPID'],
+    [{ WECHAT_APPID: 'wx0123456789abcdef' }, 'WECHAT_SECRET'],
+    [{ WECHAT_API_BASE: 'ftp://x' }, 'WECHAT_API_BASE'],
+    [{ AUTH_MODE: 'open' }, 'AUTH_MODE'],
+    [{ AUTH_MODE: 'wechat' }, 'AUTH_MODE'],
+    [{ TOKEN_TTL: '1h' }, 'TOKEN_TTL'],
+    [{ TOKEN_TTL: '5' }, 'TOKEN_TTL'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ CONSOLE_TOKEN: 'short' }, 'CONSOLE_TOKEN'],
+    [{ ZEGO_CALLBACK_SECRET: 'x' }, 'ZEGO_CALLBACK_SECRET'],
+    [{ LINK_BASE_URL: 'not a url' }, 'LINK_BASE_URL'],
+  ])('%j is rejected naming %s', (env, variable) => {
+    expect(rejected(env)).toBe(variable);
+  });
+
+  test('.env parsing and loading never overrides the real environment', () => {
+    expect(parseDotEnv('# comment\nA=1\nexport B="two words"\nC=\'x\' \nD=plain # note\n\nbad line')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'x',
+      D: 'plain',
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'live-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, 'PORT=4000\nHOST=0.0.0.0\n');
+      const env: Record<string, string | undefined> = { PORT: '5000' };
+      loadDotEnv(file, env);
+      expect(env).toEqual({ PORT: '5000', HOST: '0.0.0.0' });
+      loadDotEnv(path.join(dir, 'missing.env'), env);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,175 @@
+// The operator console in real headless Chromium against the real service on loopback.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import jsQR from 'jsqr';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import {
+  CONSOLE_TOKEN,
+  devLogin,
+  startServer,
+  tempDbFile,
+  testConfig,
+  type TestServer,
+} from './helpers/server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const LINK_BASE_URL = 'https://live.example.com';
+const hasChromium = existsSync(CHROMIUM);
+const inCI = process.env.CI === 'true';
+
+if (!hasChromium && !inCI) {
+  console.warn(
+    `console.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium); CI fails instead of skipping`,
+  );
+}
+
+/** Reads the QR code in a screenshot the way a phone camera would. */
+function readQr(png: Buffer): string | null {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
+}
+
+(hasChromium || inCI ? describe : describe.skip)('operator console in headless Chromium', () => {
+  let server: TestServer;
+  let serverClosed = false;
+  let cleanup: () => void;
+  let browser: Browser;
+  let page: Page;
+  let roomId = '';
+  let invite = '';
+
+  beforeAll(async () => {
+    if (!hasChromium) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`,
+      );
+    }
+    // The console is served from server/public: build it exactly as `npm run build` does.
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
+      stdio: 'inherit',
+    });
+    const db = tempDbFile();
+    cleanup = db.cleanup;
+    server = await startServer(testConfig(db.file, { LINK_BASE_URL }));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (!serverClosed) await server?.close();
+    cleanup?.();
+  });
+
+  test('a wrong token is refused with a visible message', async () => {
+    await page.goto(server.url);
+    await page.getByLabel(/控制台口令/).fill('definitely-wrong');
+    await page.getByRole('button', { name: /登录/ }).click();
+    await expectText(page, '#sign-in-error', /口令错误/);
+    expect(await page.locator('#console-view').isVisible()).toBe(false);
+  });
+
+  test('the right token signs in and shows the empty state', async () => {
+    await page.getByLabel(/控制台口令/).fill(CONSOLE_TOKEN);
+    await page.getByRole('button', { name: /登录/ }).click();
+    await page.locator('#rooms-empty').waitFor({ state: 'visible' });
+    expect(await page.locator('#rooms-empty').innerText()).toMatch(/还没有房间/);
+    expect(await page.locator('#connection').innerText()).toMatch(/已连接/);
+  });
+
+  test('creating a room shows the anchor QR at once, and it decodes to the room and its invite', async () => {
+    await page.getByLabel(/房间标题/).fill('周五晚间直播');
+    await page.getByRole('button', { name: /创建/ }).click();
+    const anchorImage = page.locator('#anchor-qr img');
+    await anchorImage.waitFor({ state: 'visible' });
+    await imageLoaded(page, '#anchor-qr img');
+    expect(await page.locator('#anchor-qr figcaption').innerText()).toMatch(
+      /用微信扫码开播[\s\S]*Scan in WeChat to go live/,
+    );
+
+    const text = readQr(await anchorImage.screenshot());
+    const match = /^https:\/\/live\.example\.com\/anchor\?roomID=(\w+)&invite=(\w+)$/.exec(text ?? '');
+    expect(match).not.toBeNull();
+    roomId = match?.[1] ?? '';
+    invite = match?.[2] ?? '';
+
+    // The audience link and its QR are shown too.
+    expect(await page.locator('#audience-link').innerText()).toBe(`${LINK_BASE_URL}/watch?roomID=${roomId}`);
+    const audienceImage = page.locator('#audience-qr img');
+    await imageLoaded(page, '#audience-qr img');
+    expect(readQr(await audienceImage.screenshot())).toBe(`${LINK_BASE_URL}/watch?roomID=${roomId}`);
+  });
+
+  test('the list shows the room, and picks up the anchor by itself once the QR is scanned', async () => {
+    const row = page.locator(`tr[data-room-id="${roomId}"]`);
+    await row.waitFor({ state: 'visible' });
+    expect(await row.innerText()).toMatch(/周五晚间直播[\s\S]*未开播[\s\S]*待认领/);
+
+    // The anchor scans: the invite from the QR makes them the owner; the next poll shows their nickname.
+    const anchor = await devLogin(server, '小王主播');
+    const claim = await server.request('POST', `/api/rooms/${roomId}/claim`, {
+      token: anchor.token,
+      body: { invite },
+    });
+    expect(claim.status).toBe(200);
+    await expectText(page, `tr[data-room-id="${roomId}"]`, /小王主播/, 12_000);
+  }, 20_000);
+
+  test('ending a room asks first, then shows it ended', async () => {
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    const row = page.locator(`tr[data-room-id="${roomId}"]`);
+    await row.getByRole('button', { name: /结束/ }).click();
+    await expectText(page, `tr[data-room-id="${roomId}"]`, /已结束/);
+    expect(asked).toMatch(/结束房间「周五晚间直播」/);
+    expect(await row.getByRole('button', { name: /结束/ }).count()).toBe(0);
+    const answer = await server.request<{ room: { status: string } }>('GET', `/api/rooms/${roomId}`);
+    expect(answer.body.room.status).toBe('ended');
+  });
+
+  test('the service going down shows its own state', async () => {
+    await server.close();
+    serverClosed = true;
+    await page.locator('#service-down').waitFor({ state: 'visible', timeout: 12_000 });
+    expect(await page.locator('#service-down').innerText()).toMatch(/无法连接服务/);
+    expect(await page.locator('#connection').innerText()).toMatch(/连接中断/);
+  }, 20_000);
+});
+
+/** Waits until an <img> has really loaded (a string function: these tests compile without DOM types). */
+async function imageLoaded(page: Page, selector: string): Promise<void> {
+  const query = JSON.stringify(selector);
+  await page.waitForFunction(
+    `(() => { const img = document.querySelector(${query}); return !!img && img.complete && img.naturalWidth > 0; })()`,
+  );
+}
+
+/** Waits until the element's text matches, then asserts it (so a failure shows the text it had). */
+async function expectText(page: Page, selector: string, pattern: RegExp, timeout = 10_000): Promise<void> {
+  const locator = page.locator(selector);
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.count()) > 0 ? await locator.innerText() : '';
+    if (pattern.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  expect(text).toMatch(pattern);
+}
