@@ -1,0 +1,360 @@
+/**
+ * The anchor's room: opened by scanning the room's QR code (scene / q) or from the login page (roomID).
+ * Claims the room with the invite, previews the camera, goes live, and shows state, quality, viewers and chat.
+ * Everything live comes from the store; this page only renders it and forwards taps and native events.
+ */
+import { ApiError, api, type ApiRoom } from '../../services/api';
+import { liveSession, userStore } from '../../stores/index';
+import type {
+  ChatLine,
+  PusherView,
+  QualityView,
+  SessionError,
+  SessionPhase,
+} from '../../stores/session-types';
+import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
+import { PageView, createLiveViewPort } from '../../utils/view-port';
+import { WAITING_IMAGE } from '../../config';
+
+/** The picture on shared cards. */
+const SHARE_IMAGE = '/images/share.png';
+
+/** What a full-screen notice offers. */
+type BlockedAction = 'rooms' | 'login' | 'retry';
+
+/** A full-screen notice: the room cannot be opened, and what to do about it. */
+interface Blocked {
+  title: string;
+  message: string;
+  actionText: string;
+  action: BlockedAction;
+}
+
+/** Store fields this page renders. */
+const FIELDS = [
+  'phase',
+  'roomID',
+  'roomTitle',
+  'pusher',
+  'error',
+  'notice',
+  'statusText',
+  'isLive',
+  'canGoLive',
+  'errorActionText',
+  'publishQuality',
+  'onlineCount',
+  'likes',
+  'chat',
+] as const;
+
+interface PageState {
+  view: PageView;
+  entry: RoomEntry | null;
+  unloaded: boolean;
+}
+
+const pages = new WeakMap<object, PageState>();
+
+/** Runs a store action without letting a rejection go unhandled (the store reports errors in `error`). */
+function fire(result: unknown): void {
+  if (result instanceof Promise) result.catch((error: unknown) => console.error('[anchor]', error));
+}
+
+/** The screen for a failed claim or room lookup. */
+function blockedFor(error: unknown): Blocked {
+  const rooms = { actionText: '去房间列表', action: 'rooms' as const };
+  if (error instanceof ApiError) {
+    switch (error.code) {
+      case 'NOT_FOUND':
+        return {
+          title: '房间不存在',
+          message: '二维码里的房间不存在，请联系运营人员重新生成开播二维码',
+          ...rooms,
+        };
+      case 'ROOM_ENDED':
+        return {
+          title: '直播已结束',
+          message: '这个房间的直播已经结束，请联系运营人员创建新的直播间',
+          ...rooms,
+        };
+      case 'INVITE_USED':
+      case 'ROOM_ALREADY_CLAIMED':
+        return {
+          title: '房间已有主播',
+          message: '这个开播二维码已被其他人使用，请联系运营人员获取新的二维码',
+          ...rooms,
+        };
+      case 'INVITE_EXPIRED':
+        return { title: '二维码已过期', message: '开播二维码已过期，请联系运营人员获取新的二维码', ...rooms };
+      case 'INVITE_INVALID':
+        return {
+          title: '二维码无效',
+          message: '开播二维码与房间不匹配，请重新扫描运营人员给你的二维码',
+          ...rooms,
+        };
+      case 'FORBIDDEN':
+        return {
+          title: '没有开播权限',
+          message: '你不是这个房间的主播，请用运营人员给你的开播二维码进入',
+          ...rooms,
+        };
+    }
+    if (error.status === 404) {
+      return { title: '房间不存在', message: '找不到这个房间，请检查房间号或重新扫码', ...rooms };
+    }
+    if (error.status === 0)
+      return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
+  }
+  return {
+    title: '进不了房间',
+    message: '房间信息加载失败，请稍后重试',
+    actionText: '重试',
+    action: 'retry',
+  };
+}
+
+/** The path that opens this page again with the same entry (after signing in). */
+function anchorPath(entry: RoomEntry): string {
+  const invite = entry.invite ? `&invite=${encodeURIComponent(entry.invite)}` : '';
+  return `/pages/anchor/index?roomID=${encodeURIComponent(entry.roomID)}${invite}`;
+}
+
+Component({
+  data: {
+    // Bound from the live session (see FIELDS).
+    phase: 'idle' as SessionPhase,
+    roomID: '',
+    roomTitle: '',
+    pusher: null as PusherView | null,
+    error: null as SessionError | null,
+    notice: '',
+    statusText: '',
+    isLive: false,
+    canGoLive: false,
+    errorActionText: '',
+    publishQuality: null as QualityView | null,
+    onlineCount: 0,
+    likes: 0,
+    chat: [] as ChatLine[],
+    // Page-only view state.
+    screen: 'loading' as 'loading' | 'blocked' | 'room',
+    blocked: null as Blocked | null,
+    waitingImage: WAITING_IMAGE,
+  },
+
+  lifetimes: {
+    created() {
+      pages.set(this, { view: new PageView(this, liveSession, FIELDS), entry: null, unloaded: false });
+    },
+    attached() {
+      pages.get(this)?.view.attach();
+    },
+    detached() {
+      this.onUnload();
+      pages.get(this)?.view.destroy();
+    },
+  },
+
+  pageLifetimes: {
+    show() {
+      const state = pages.get(this);
+      if (!state || state.unloaded) return;
+      state.view.show();
+      liveSession.pageShown();
+    },
+    hide() {
+      const state = pages.get(this);
+      if (!state || state.unloaded) return;
+      liveSession.pageHidden();
+      state.view.hide();
+    },
+  },
+
+  methods: {
+    /** Page entry: scene (mini-program code), q (plain QR link) or roomID + invite. */
+    onLoad(query: EntryQuery) {
+      const state = pages.get(this);
+      if (!state) return;
+      const parsed = parseAnchorEntry(query ?? {});
+      if (!parsed.ok) {
+        this.block({
+          title: '无法识别开播二维码',
+          message: parsed.error.message,
+          actionText: '去房间列表',
+          action: 'rooms',
+        });
+        return;
+      }
+      state.entry = parsed.entry;
+      liveSession.attachView(createLiveViewPort(this, state.view));
+      fire(this.enter());
+    },
+
+    /** Leaving the page ends the session: streams stopped, logged out, native components removed. */
+    onUnload() {
+      const state = pages.get(this);
+      if (!state || state.unloaded) return;
+      state.unloaded = true;
+      if (state.entry) {
+        fire(liveSession.leave());
+        liveSession.detachView();
+      }
+    },
+
+    /** Signs in if needed, claims the room with the invite (or looks it up), then opens the camera preview. */
+    async enter() {
+      const state = pages.get(this);
+      if (!state?.entry) return;
+      const { entry } = state;
+      if (!userStore.user && !userStore.restore()) {
+        this.goSignIn();
+        return;
+      }
+      this.setScreen({ screen: 'loading', blocked: null });
+      let room: ApiRoom;
+      try {
+        room = entry.invite
+          ? await this.claim(entry.roomID, entry.invite)
+          : (await api.getRoom(entry.roomID)).room;
+      } catch (error) {
+        if (state.unloaded) return;
+        if (error instanceof ApiError && error.status === 401) {
+          userStore.signOut();
+          this.goSignIn();
+          return;
+        }
+        this.block(blockedFor(error));
+        return;
+      }
+      if (state.unloaded) return;
+      if (room.status === 'ended') {
+        this.block(blockedFor(new ApiError('ROOM_ENDED', 'ended', 409)));
+        return;
+      }
+      this.setScreen({ screen: 'room', blocked: null });
+      await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
+    },
+
+    /** Claims with the invite; a rescan by the room's own anchor (invite already used by them) goes on. */
+    async claim(roomID: string, invite: string): Promise<ApiRoom> {
+      try {
+        return (await api.claimRoom(roomID, invite)).room;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409 && error.code !== 'ROOM_ENDED') {
+          const { room } = await api.getRoom(roomID);
+          if (room.anchor && room.anchor.id === userStore.user?.id && room.status !== 'ended') return room;
+        }
+        throw error;
+      }
+    },
+
+    /** To the login page, and back here (same room and invite) once signed in. */
+    goSignIn() {
+      const entry = pages.get(this)?.entry;
+      const back = entry ? `?role=anchor&redirect=${encodeURIComponent(anchorPath(entry))}` : '';
+      this.block({
+        title: '请先登录',
+        message: '登录后才能开播，登录完成会回到这个直播间',
+        actionText: '去登录',
+        action: 'login',
+      });
+      wx.redirectTo({ url: `/pages/login/index${back}` });
+    },
+
+    block(blocked: Blocked) {
+      this.setScreen({ screen: 'blocked', blocked });
+    },
+
+    setScreen(data: { screen: 'loading' | 'blocked' | 'room'; blocked: Blocked | null }) {
+      pages.get(this)?.view.set(data);
+    },
+
+    onBlockedAction() {
+      const action = this.data.blocked?.action;
+      if (action === 'retry') fire(this.enter());
+      else if (action === 'login') this.goSignIn();
+      else wx.reLaunch({ url: '/pages/rooms/index' });
+    },
+
+    // Native component events -> store (which forwards them to the SDK).
+    onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
+      liveSession.onPusherStateChange({ detail: e.detail });
+    },
+    onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
+      liveSession.onPusherNetStatus({ detail: e.detail });
+    },
+
+    // Controls -> store actions.
+    onGoLive() {
+      fire(liveSession.startPublishing());
+    },
+    onEndLive() {
+      wx.showModal({
+        title: '结束直播',
+        content: '结束后观众将无法继续观看，确定结束吗？',
+        confirmText: '结束',
+        confirmColor: '#ff4d4f',
+        success: (res) => {
+          if (res.confirm) fire(liveSession.endLive());
+        },
+      });
+    },
+    onToggleCamera() {
+      liveSession.toggleCamera();
+    },
+    onToggleMicrophone() {
+      liveSession.toggleMicrophone();
+    },
+    onSwitchCamera() {
+      liveSession.switchCamera();
+    },
+    onBeautyChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
+      liveSession.setBeauty(e.detail.value);
+    },
+    onWhitenessChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
+      liveSession.setWhiteness(e.detail.value);
+    },
+
+    /** The error panel's button: what the store says the user can do. */
+    onErrorAction() {
+      const action = this.data.error?.action;
+      if (action === 'retry') fire(liveSession.retry());
+      else if (action === 'openSetting') fire(liveSession.openSetting());
+      else if (action === 'upgradeWechat') {
+        wx.showModal({
+          title: '请升级微信',
+          content: '请在“我 - 设置 - 关于微信”中升级到最新版本后再开播',
+          showCancel: false,
+        });
+      } else if (action === 'leave') this.onLeave();
+    },
+
+    onLeave() {
+      fire(liveSession.leave());
+      wx.reLaunch({ url: '/pages/rooms/index' });
+    },
+
+    /** Shared card: viewers land on the audience page of this room. */
+    onShareAppMessage() {
+      const roomID = this.data.roomID || pages.get(this)?.entry?.roomID || '';
+      const { roomTitle } = this.data;
+      return {
+        title: roomTitle ? `${roomTitle} 正在直播` : '来看我的直播',
+        path: `pages/audience/index?roomID=${encodeURIComponent(roomID)}`,
+        imageUrl: SHARE_IMAGE,
+      };
+    },
+
+    /** Moments: the same room. */
+    onShareTimeline() {
+      const roomID = this.data.roomID || pages.get(this)?.entry?.roomID || '';
+      const { roomTitle } = this.data;
+      return {
+        title: roomTitle ? `${roomTitle} 正在直播` : '来看我的直播',
+        query: `roomID=${encodeURIComponent(roomID)}`,
+        imageUrl: SHARE_IMAGE,
+      };
+    },
+  },
+});

@@ -1,0 +1,176 @@
+/**
+ * Sign in and pick a room: nickname, avatar (chooseAvatar), role (主播/观众) and room ID. An anchor without a room
+ * creates one. Validates the room ID before going anywhere; after signing in, goes to the anchor or audience page
+ * (or back to the page that sent the user here, `redirect`).
+ */
+import { ApiError, api } from '../../services/api';
+import { userStore } from '../../stores/index';
+import type { ApiUser } from '../../services/api';
+import type { Role, SessionError } from '../../stores/session-types';
+import { validateRoomID } from '../../utils/validate';
+import { PageView } from '../../utils/view-port';
+
+/** UserStore fields this page renders (data key -> store field). */
+const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' };
+
+interface PageState {
+  view: PageView;
+  /** Where to go after signing in (only our own pages). */
+  redirect: string | null;
+}
+
+const pages = new WeakMap<object, PageState>();
+
+/** Only paths of this mini-program's pages are followed after sign-in. */
+const safeRedirect = (value: string | undefined): string | null => {
+  if (!value) return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+  return /^\/pages\/(anchor|audience|rooms)\/index(\?[A-Za-z0-9_\-=&%.~]*)?$/.test(path) ? path : null;
+};
+
+Component({
+  data: {
+    // Bound from the user store.
+    user: null as ApiUser | null,
+    signingIn: false,
+    signInError: null as SessionError | null,
+    // The form.
+    nickname: '',
+    avatarUrl: '',
+    role: 'audience' as Role,
+    roomID: '',
+    title: '',
+    nicknameError: '',
+    roomIDError: '',
+    createError: '',
+    creating: false,
+  },
+
+  lifetimes: {
+    created() {
+      pages.set(this, { view: new PageView(this, userStore, FIELDS), redirect: null });
+    },
+    attached() {
+      pages.get(this)?.view.attach();
+    },
+    detached() {
+      pages.get(this)?.view.destroy();
+    },
+  },
+
+  pageLifetimes: {
+    show() {
+      pages.get(this)?.view.show();
+    },
+    hide() {
+      pages.get(this)?.view.hide();
+    },
+  },
+
+  methods: {
+    /** `roomID` and `role` prefill the form; `redirect` is where to go back after signing in. */
+    onLoad(query: Record<string, string | undefined>) {
+      const state = pages.get(this);
+      if (!state) return;
+      state.redirect = safeRedirect(query?.redirect);
+      if (!userStore.user) userStore.restore();
+      state.view.set({
+        roomID: query?.roomID && !validateRoomID(query.roomID) ? query.roomID : '',
+        role: query?.role === 'anchor' ? 'anchor' : 'audience',
+        nickname: userStore.user?.nickname ?? '',
+        avatarUrl: userStore.user?.avatarUrl ?? '',
+      });
+    },
+
+    onChooseAvatar(e: WechatMiniprogram.CustomEvent<{ avatarUrl: string }>) {
+      this.setForm({ avatarUrl: e.detail.avatarUrl });
+    },
+    onNicknameInput(e: WechatMiniprogram.Input) {
+      this.setForm({ nickname: e.detail.value, nicknameError: '' });
+    },
+    /** type="nickname" inputs report WeChat's nickname on blur. */
+    onNicknameBlur(e: WechatMiniprogram.InputBlur) {
+      if (e.detail.value !== this.data.nickname)
+        this.setForm({ nickname: e.detail.value, nicknameError: '' });
+    },
+    onRoleChange(e: WechatMiniprogram.RadioGroupChange) {
+      this.setForm({
+        role: e.detail.value === 'anchor' ? 'anchor' : 'audience',
+        roomIDError: '',
+        createError: '',
+      });
+    },
+    onRoomIDInput(e: WechatMiniprogram.Input) {
+      this.setForm({ roomID: e.detail.value.trim(), roomIDError: '' });
+    },
+    onTitleInput(e: WechatMiniprogram.Input) {
+      this.setForm({ title: e.detail.value });
+    },
+
+    setForm(data: Record<string, unknown>) {
+      pages.get(this)?.view.set(data);
+    },
+
+    /** Signs in unless the same user already is; false (with the error on screen) when it fails. */
+    async ensureSignedIn(): Promise<boolean> {
+      const nickname = this.data.nickname.trim();
+      if (!nickname) {
+        this.setForm({ nicknameError: '请输入昵称' });
+        return false;
+      }
+      if (userStore.user && userStore.user.nickname === nickname) return true;
+      return userStore.signIn(nickname, this.data.avatarUrl);
+    },
+
+    /** 进入房间: validate the room ID (the error shows under the field), sign in, open the room. */
+    async onEnter() {
+      const invalid = validateRoomID(this.data.roomID);
+      const nicknameError = this.data.nickname.trim() ? '' : '请输入昵称';
+      this.setForm({ roomIDError: invalid ? invalid.message : '', nicknameError });
+      if (invalid || nicknameError) return;
+      if (!(await this.ensureSignedIn())) return;
+      const redirect = pages.get(this)?.redirect;
+      if (redirect) {
+        wx.redirectTo({ url: redirect });
+        return;
+      }
+      wx.navigateTo({ url: `/pages/${this.data.role}/index?roomID=${encodeURIComponent(this.data.roomID)}` });
+    },
+
+    /** 创建房间 (anchor): a new room owned by the signed-in user, then its anchor page. */
+    async onCreateRoom() {
+      if (this.data.creating) return;
+      if (!(await this.ensureSignedIn())) return;
+      const title = this.data.title.trim() || `${this.data.nickname.trim()}的直播间`;
+      this.setForm({ creating: true, createError: '' });
+      try {
+        const { room } = await api.createRoom(title.slice(0, 64));
+        this.setForm({ creating: false });
+        wx.navigateTo({ url: `/pages/anchor/index?roomID=${encodeURIComponent(room.id)}` });
+      } catch (error) {
+        const message =
+          error instanceof ApiError && error.status === 401
+            ? '登录已失效，请重新登录'
+            : error instanceof ApiError
+              ? `创建失败：${error.message}`
+              : '创建失败，请稍后重试';
+        if (error instanceof ApiError && error.status === 401) userStore.signOut();
+        this.setForm({ creating: false, createError: message });
+      }
+    },
+
+    onOpenRooms() {
+      wx.navigateTo({ url: '/pages/rooms/index' });
+    },
+
+    onSignOut() {
+      userStore.signOut();
+      this.setForm({ nickname: '', avatarUrl: '' });
+    },
+  },
+});

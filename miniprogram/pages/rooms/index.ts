@@ -1,0 +1,144 @@
+/**
+ * Rooms that are live now: pull to refresh, more on scroll (cursor paging), tap to watch.
+ * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
+ */
+import { api, type ApiRoom } from '../../services/api';
+import { PageView } from '../../utils/view-port';
+
+/** One row as the list renders it. */
+interface RoomItem {
+  id: string;
+  title: string;
+  anchorName: string;
+  avatarUrl: string;
+  likes: number;
+  peakViewers: number;
+}
+
+interface PageState {
+  view: PageView;
+  /** Cursor of the next page; null when the last page is loaded. */
+  cursor: string | null;
+  /** Bumped by each refresh so a slow older answer is dropped. */
+  generation: number;
+  loading: boolean;
+}
+
+const pages = new WeakMap<object, PageState>();
+
+const itemFrom = (room: ApiRoom): RoomItem => ({
+  id: room.id,
+  title: room.title || room.id,
+  anchorName: room.anchor?.nickname ?? '主播',
+  avatarUrl: room.anchor?.avatarUrl ?? '',
+  likes: room.stats.likes,
+  peakViewers: room.stats.peakViewers,
+});
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error && error.message ? error.message : '加载失败，请稍后重试';
+
+Component({
+  data: {
+    rooms: [] as RoomItem[],
+    /** First load done (empty state may show). */
+    loaded: false,
+    loading: false,
+    hasMore: false,
+    error: '',
+  },
+
+  lifetimes: {
+    created() {
+      pages.set(this, { view: new PageView(this, null, []), cursor: null, generation: 0, loading: false });
+    },
+    detached() {
+      pages.get(this)?.view.destroy();
+    },
+  },
+
+  pageLifetimes: {
+    show() {
+      pages.get(this)?.view.show();
+    },
+    hide() {
+      pages.get(this)?.view.hide();
+    },
+  },
+
+  methods: {
+    onLoad() {
+      void this.refresh();
+    },
+
+    /** Pull-to-refresh (enablePullDownRefresh in index.json). */
+    onPullDownRefresh() {
+      void this.refresh().then(() => wx.stopPullDownRefresh());
+    },
+
+    /** Scrolled to the bottom: the next page, if any. */
+    onReachBottom() {
+      void this.loadMore();
+    },
+
+    /** Reloads from the first page. */
+    async refresh(): Promise<void> {
+      const state = pages.get(this);
+      if (!state) return;
+      const generation = ++state.generation;
+      state.loading = true;
+      state.view.set({ loading: true, error: '' });
+      try {
+        const { rooms, nextCursor } = await api.listRooms('live');
+        if (generation !== state.generation) return;
+        state.cursor = nextCursor;
+        state.view.set({
+          rooms: rooms.map(itemFrom),
+          hasMore: nextCursor !== null,
+          loaded: true,
+          loading: false,
+        });
+      } catch (error) {
+        if (generation !== state.generation) return;
+        state.view.set({ loading: false, loaded: true, error: messageOf(error) });
+      } finally {
+        if (generation === state.generation) state.loading = false;
+      }
+    },
+
+    /** Appends the next page (only the new rows go to setData). */
+    async loadMore(): Promise<void> {
+      const state = pages.get(this);
+      if (!state || state.loading || !state.cursor) return;
+      const generation = state.generation;
+      state.loading = true;
+      state.view.set({ loading: true, error: '' });
+      try {
+        const { rooms, nextCursor } = await api.listRooms('live', state.cursor);
+        if (generation !== state.generation) return;
+        state.cursor = nextCursor;
+        const known = new Set(this.data.rooms.map((room) => room.id));
+        const fresh = rooms.filter((room) => !known.has(room.id)).map(itemFrom);
+        const start = this.data.rooms.length;
+        const rows: Record<string, unknown> = {};
+        fresh.forEach((item, i) => (rows[`rooms[${start + i}]`] = item));
+        state.view.set({ ...rows, hasMore: nextCursor !== null, loading: false });
+      } catch (error) {
+        if (generation !== state.generation) return;
+        state.view.set({ loading: false, error: messageOf(error) });
+      } finally {
+        if (generation === state.generation) state.loading = false;
+      }
+    },
+
+    onRetry() {
+      if (this.data.rooms.length) void this.loadMore();
+      else void this.refresh();
+    },
+
+    onOpenRoom(e: WechatMiniprogram.BaseEvent<Record<string, never>, { roomId: string }>) {
+      const roomID = e.currentTarget.dataset.roomId;
+      if (roomID) wx.navigateTo({ url: `/pages/audience/index?roomID=${encodeURIComponent(roomID)}` });
+    },
+  },
+});
