@@ -1,0 +1,429 @@
+/**
+ * Loads a mini-program page (built with Component()) in miniprogram-simulate the way WeChat opens it:
+ * render -> attach -> onLoad(query) -> show. Replaces the wx APIs a page touches (native live contexts,
+ * navigation, modal, toast, pull-down refresh) with recording fakes, and records every setData the page makes
+ * (calls and bytes, for the no-setData-while-hidden check and the setData bench).
+ *
+ * Usage:
+ *   const page = await openPage('anchor', { roomID: 'r1' });
+ *   await page.tap('#go-live');
+ *   expect(page.nativeAttr('live-pusher', 'url')).toBe(...);
+ *   page.unload();
+ */
+import * as path from 'path';
+import * as simulate from 'miniprogram-simulate';
+import { CallLog } from './fake-engine';
+
+/** The mini-program folder (simulate's rootPath, so /components/... resolve). */
+export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
+
+/** The app's pages. */
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms';
+
+/** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
+export interface SetDataRecord {
+  data: Record<string, unknown>;
+  keys: string[];
+  bytes: number;
+  at: number;
+}
+
+/** simulate's component wrapper, with what its typings leave out (pageLifetimes, attach without DOM types). */
+type JComponent = ReturnType<typeof simulate.render>;
+interface JRoot {
+  attach(parent: unknown): void;
+  detach(): void;
+  triggerPageLifeTime(lifetime: 'show' | 'hide' | 'resize', ...args: unknown[]): void;
+}
+
+/** The jsdom document (the test tsconfig has no DOM lib). */
+const jsdom = (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
+
+/** A JSON node of simulate's toJSON() tree. */
+interface JsonNode {
+  tagName: string;
+  attrs: { name: string; value: unknown }[];
+  children: (JsonNode | string)[];
+}
+
+/** The options WeChat's native context methods take. */
+interface CallbackOptions {
+  success?: (res: { errMsg: string }) => void;
+  fail?: (res: { errMsg: string }) => void;
+  complete?: (res: { errMsg: string }) => void;
+}
+
+/** A fake LivePusherContext / LivePlayerContext: records calls (also into the shared log) and succeeds async. */
+export class FakeLiveContext {
+  /** Method names called, in order. */
+  readonly calls: string[] = [];
+  /** Set to make the next calls fail (fail callback / rejected promise). */
+  failWith: string | null = null;
+
+  constructor(
+    readonly kind: 'pusher' | 'player',
+    readonly id: string,
+    private readonly log: CallLog,
+  ) {}
+
+  private call(name: string, options?: CallbackOptions): Promise<{ errMsg: string }> {
+    this.calls.push(name);
+    this.log.record(`native-${this.kind}`, name, [this.id]);
+    const failure = this.failWith;
+    return Promise.resolve().then(() => {
+      const res = { errMsg: failure ? `${name}:fail ${failure}` : `${name}:ok` };
+      if (failure) options?.fail?.(res);
+      else options?.success?.(res);
+      options?.complete?.(res);
+      if (failure) throw res;
+      return res;
+    });
+  }
+
+  start = (o?: CallbackOptions) => this.call('start', o);
+  stop = (o?: CallbackOptions) => this.call('stop', o);
+  pause = (o?: CallbackOptions) => this.call('pause', o);
+  resume = (o?: CallbackOptions) => this.call('resume', o);
+  switchCamera = (o?: CallbackOptions) => this.call('switchCamera', o);
+  play = (o?: CallbackOptions) => this.call('play', o);
+  mute = (o?: CallbackOptions) => this.call('mute', o);
+  snapshot = (o?: CallbackOptions) => this.call('snapshot', o);
+  requestFullScreen = (o?: CallbackOptions) => this.call('requestFullScreen', o);
+  exitFullScreen = (o?: CallbackOptions) => this.call('exitFullScreen', o);
+  toggleTorch = (o?: CallbackOptions) => this.call('toggleTorch', o);
+  pauseBGM = (o?: CallbackOptions) => this.call('pauseBGM', o);
+  resumeBGM = (o?: CallbackOptions) => this.call('resumeBGM', o);
+  stopBGM = (o?: CallbackOptions) => this.call('stopBGM', o);
+}
+
+/** The fakes installed on `wx` for one test. */
+export interface WxFakes {
+  /** Shared ordered log (pass the FakeEngine the same one to assert SDK-then-component order). */
+  log: CallLog;
+  /** Every LivePusherContext / LivePlayerContext created, in order. */
+  pusherContexts: FakeLiveContext[];
+  playerContexts: FakeLiveContext[];
+  navigateTo: jest.Mock;
+  redirectTo: jest.Mock;
+  reLaunch: jest.Mock;
+  navigateBack: jest.Mock;
+  showModal: jest.Mock;
+  showToast: jest.Mock;
+  stopPullDownRefresh: jest.Mock;
+}
+
+/** A wx API that succeeds asynchronously (callbacks and promise), recorded by a jest.fn. */
+const asyncApi = (name: string, result: Record<string, unknown> = {}) =>
+  jest.fn((options: CallbackOptions = {}) => {
+    const res = { errMsg: `${name}:ok`, ...result };
+    return Promise.resolve().then(() => {
+      options.success?.(res);
+      options.complete?.(res);
+      return res;
+    });
+  });
+
+/**
+ * Replaces the wx APIs pages use with fakes. The modal answers `confirm` (default true). Call in beforeEach;
+ * simulate's own wx stays underneath for everything else.
+ */
+export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {}): WxFakes {
+  const log = options.log ?? new CallLog();
+  const fakes: WxFakes = {
+    log,
+    pusherContexts: [],
+    playerContexts: [],
+    navigateTo: asyncApi('navigateTo'),
+    redirectTo: asyncApi('redirectTo'),
+    reLaunch: asyncApi('reLaunch'),
+    navigateBack: asyncApi('navigateBack'),
+    showModal: asyncApi('showModal', {
+      confirm: options.confirm ?? true,
+      cancel: !(options.confirm ?? true),
+    }),
+    showToast: asyncApi('showToast'),
+    stopPullDownRefresh: asyncApi('stopPullDownRefresh'),
+  };
+  const target = wx as unknown as Record<string, unknown>;
+  target.createLivePusherContext = jest.fn((id?: string) => {
+    const context = new FakeLiveContext('pusher', id ?? 'pusher', log);
+    fakes.pusherContexts.push(context);
+    return context;
+  });
+  target.createLivePlayerContext = jest.fn((id?: string) => {
+    const context = new FakeLiveContext('player', id ?? 'player', log);
+    fakes.playerContexts.push(context);
+    return context;
+  });
+  for (const name of [
+    'navigateTo',
+    'redirectTo',
+    'reLaunch',
+    'navigateBack',
+    'showModal',
+    'showToast',
+    'stopPullDownRefresh',
+  ] as const) {
+    target[name] = fakes[name];
+  }
+  target.setKeepScreenOn = jest.fn();
+  target.switchTab = asyncApi('switchTab');
+  return fakes;
+}
+
+/** Lets events, bindings (wx.nextTick) and promise chains settle: a few macrotask turns. */
+export async function settle(turns = 4): Promise<void> {
+  for (let i = 0; i < turns; i++) await simulate.sleep(0);
+}
+
+const loaded = new Map<string, string>();
+
+/** simulate.load once per page per test file (loading twice breaks render). */
+export function loadPage(name: PageName): string {
+  const file = path.join(MINIPROGRAM_ROOT, 'pages', name, 'index');
+  let id = loaded.get(file);
+  if (!id) {
+    id = simulate.load(file, { rootPath: MINIPROGRAM_ROOT });
+    loaded.set(file, id);
+  }
+  return id;
+}
+
+/** What a page built with Component() has besides the component API (its page methods). */
+type PageMethods = Record<string, (...args: unknown[]) => unknown>;
+
+/** A page opened in simulate. */
+export class PageHarness {
+  /** Every setData the page made, in order (the bindings' and the page's own). */
+  readonly setDataCalls: SetDataRecord[] = [];
+  private readonly parent: unknown;
+  private unloaded = false;
+
+  constructor(readonly component: JComponent) {
+    this.parent = jsdom.createElement('parent-wrapper');
+    const instance = component.instance as unknown as {
+      setData: (data: Record<string, unknown>, callback?: () => void) => void;
+    };
+    const original = instance.setData.bind(instance);
+    instance.setData = (data, callback) => {
+      const json = JSON.stringify(data) ?? '';
+      this.setDataCalls.push({
+        data,
+        keys: Object.keys(data),
+        bytes: Buffer.byteLength(json),
+        at: Date.now(),
+      });
+      original(data, callback);
+    };
+  }
+
+  /** The page instance (`this` in its methods). */
+  get instance(): PageMethods & { data: Record<string, unknown> } {
+    return this.component.instance as unknown as PageMethods & { data: Record<string, unknown> };
+  }
+
+  /** The page's data. */
+  get data(): Record<string, unknown> {
+    return this.component.data as Record<string, unknown>;
+  }
+
+  /** Calls a page method (onLoad, onShareAppMessage, onPullDownRefresh ...). */
+  call<T = unknown>(method: string, ...args: unknown[]): T {
+    const fn = this.instance[method];
+    if (typeof fn !== 'function') throw new Error(`the page has no method ${method}`);
+    return fn.apply(this.instance, args) as T;
+  }
+
+  private get root(): JRoot {
+    return this.component as unknown as JRoot;
+  }
+
+  /** WeChat's open sequence after render: attach, onLoad(query), show. */
+  async open(query: Record<string, string>): Promise<this> {
+    this.root.attach(this.parent);
+    this.call('onLoad', query);
+    this.root.triggerPageLifeTime('show');
+    await settle();
+    return this;
+  }
+
+  /** The page goes to the background (another page on top, app hidden). */
+  async hide(): Promise<void> {
+    this.root.triggerPageLifeTime('hide');
+    await settle();
+  }
+
+  /** The page comes back. */
+  async show(): Promise<void> {
+    this.root.triggerPageLifeTime('show');
+    await settle();
+  }
+
+  /** The page is closed: onUnload, then detached. */
+  unload(): void {
+    if (this.unloaded) return;
+    this.unloaded = true;
+    if (typeof this.instance.onUnload === 'function') this.call('onUnload');
+    this.root.detach();
+  }
+
+  /** setData calls made since `index` (e.g. `const n = page.setDataCalls.length` before an action). */
+  setDataSince(index: number): SetDataRecord[] {
+    return this.setDataCalls.slice(index);
+  }
+
+  /** The text the user sees (whitespace collapsed), of the page or of one element. */
+  text(selector?: string): string {
+    const node = selector ? this.component.querySelector(selector) : this.component;
+    if (!node) return '';
+    const dom = node.dom as unknown as { textContent?: string } | undefined;
+    return (dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** Whether an element is rendered. */
+  exists(selector: string): boolean {
+    return this.component.querySelector(selector) !== undefined;
+  }
+
+  /** The element, or a clear failure. */
+  find(selector: string): NonNullable<ReturnType<JComponent['querySelector']>> {
+    const node = this.component.querySelector(selector);
+    if (!node) throw new Error(`${selector} is not on the page. Page text: ${this.text()}`);
+    return node;
+  }
+
+  /** Taps an element and waits for the consequences. */
+  async tap(selector: string): Promise<void> {
+    this.find(selector).dispatchEvent('tap');
+    await settle();
+  }
+
+  /** Types into an input (bindinput) and waits. */
+  async input(selector: string, value: string): Promise<void> {
+    this.find(selector).dispatchEvent('input', { detail: { value, cursor: value.length } });
+    await settle();
+  }
+
+  /** Fires any event with a detail on an element (change, confirm, chooseavatar ...). */
+  async fire(selector: string, eventName: string, detail: Record<string, unknown>): Promise<void> {
+    this.find(selector).dispatchEvent(eventName, { detail });
+    await settle();
+  }
+
+  /** The JSON tree (simulate's toJSON, including custom components' insides). */
+  json(): JsonNode {
+    return this.component.toJSON() as unknown as JsonNode;
+  }
+
+  /** Attributes of every rendered node with this tag (e.g. 'live-pusher'), in document order. */
+  nodes(tagName: string): Record<string, unknown>[] {
+    const found: Record<string, unknown>[] = [];
+    const walk = (node: JsonNode | string) => {
+      if (typeof node === 'string') return;
+      if (node.tagName === tagName) {
+        found.push(Object.fromEntries(node.attrs.map((attr) => [attr.name, attr.value])));
+      }
+      node.children.forEach(walk);
+    };
+    walk(this.json());
+    return found;
+  }
+
+  /** One attribute of the index-th node with this tag (undefined when there is none). */
+  nativeAttr(tagName: string, attr: string, index = 0): unknown {
+    return this.nodes(tagName)[index]?.[attr];
+  }
+
+  /**
+   * Dispatches an event on a node found by tag anywhere in the tree, custom components' insides included
+   * (the native <live-pusher>/<live-player> inside zego-pusher/zego-player), as the native component would.
+   */
+  async nativeEvent(
+    tagName: string,
+    eventName: string,
+    detail: Record<string, unknown>,
+    index = 0,
+  ): Promise<void> {
+    const target = this.findDeep(tagName, index);
+    if (!target) throw new Error(`no <${tagName}> #${index} on the page`);
+    target.dispatchEvent(eventName, { detail });
+    await settle();
+  }
+
+  /** A j-component wrapper for the index-th node with this tag, searching through shadow trees. */
+  private findDeep(tagName: string, index: number): JComponent | undefined {
+    type ExparserNode = {
+      is?: string;
+      _vt?: { tagName?: string };
+      shadowRoot?: ExparserNode;
+      childNodes?: ExparserNode[];
+      __wxSlotChildren?: ExparserNode[];
+    };
+    const root = (this.component as unknown as { _exparserNode: ExparserNode })._exparserNode;
+    const matches: ExparserNode[] = [];
+    const seen = new Set<ExparserNode>();
+    const walk = (node: ExparserNode | undefined) => {
+      if (!node || seen.has(node)) return;
+      seen.add(node);
+      if (node._vt?.tagName === tagName || node.is === tagName) matches.push(node);
+      walk(node.shadowRoot);
+      (node.childNodes ?? []).forEach(walk);
+    };
+    walk(root);
+    const node = matches[index];
+    if (!node) return undefined;
+    // simulate's Component class (RootComponent's parent) wraps any exparser node.
+    const ComponentClass = Object.getPrototypeOf(Object.getPrototypeOf(this.component)).constructor as new (
+      node: unknown,
+    ) => JComponent;
+    return new ComponentClass(node);
+  }
+}
+
+/** Loads, renders and opens a page with this query; the returned harness records its setData. */
+export async function openPage(name: PageName, query: Record<string, string> = {}): Promise<PageHarness> {
+  const component = simulate.render(loadPage(name));
+  if (!component) throw new Error(`simulate could not render pages/${name}/index`);
+  const page = new PageHarness(component);
+  await page.open(query);
+  return page;
+}
+
+// ---- Module mocks for page tests ----
+// Use inside jest.mock factories (which may only reach `require`d modules):
+//   jest.mock('../../miniprogram/services/api', () => require('../helpers/page-harness').mockApiModule());
+//   jest.mock('../../miniprogram/services/rtc-engine', () => require('../helpers/page-harness').mockRtcEngineModule());
+
+/** The engine loadRtcEngine hands the store (set it before the page opens; the store keeps the first one). */
+export const engineSlot: { engine: unknown } = { engine: null };
+
+/** services/rtc-engine with loadRtcEngine answering engineSlot.engine (the real SDK is never loaded). */
+export function mockRtcEngineModule(): { loadRtcEngine: () => Promise<unknown> } {
+  return {
+    loadRtcEngine: () =>
+      engineSlot.engine
+        ? Promise.resolve(engineSlot.engine)
+        : Promise.reject(new Error('no engine in engineSlot')),
+  };
+}
+
+/** services/api with every route a jest.fn (ApiError, request and setSessionToken stay real). */
+export function mockApiModule(): Record<string, unknown> {
+  const actual = jest.requireActual('../../miniprogram/services/api') as Record<string, unknown>;
+  const routes = actual.api as Record<string, unknown>;
+  return { ...actual, api: Object.fromEntries(Object.keys(routes).map((name) => [name, jest.fn()])) };
+}
+
+/** A room as the service returns it. */
+export function roomFixture(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'room_1',
+    title: '周末音乐直播',
+    status: 'idle' as 'idle' | 'live' | 'paused' | 'ended',
+    anchor: { id: 'u_anchor', nickname: '主播小王', avatarUrl: '' },
+    startedAt: null,
+    endedAt: null,
+    stats: { peakViewers: 0, likes: 0, messages: 0 },
+    ...overrides,
+  };
+}
