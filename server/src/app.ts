@@ -89,7 +89,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
             redact: { paths: REDACT, censor: '[redacted]' },
             ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = deps.store ?? openSqliteStore(config.database, { newUserId: () => newUserId(random) });
@@ -114,9 +116,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     else defaultJson(request, body.toString(), done);
   });
   // ZEGO may post callbacks as a form.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
@@ -128,12 +134,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
-      return reply
-        .status(413)
-        .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${BODY_LIMIT} bytes` } });
+      return reply.status(413).send({
+        error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${BODY_LIMIT} bytes` },
+      });
     }
     if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: error.message } });
+      return reply
+        .status(status)
+        .send({ error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: error.message } });
     }
     // Unexpected: log it, answer without details (no stack, no secrets).
     request.log.error({ err: error }, 'unhandled error');
@@ -141,7 +149,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+    reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` },
+    }),
   );
 
   await app.register(rateLimit, {

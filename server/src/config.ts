@@ -59,7 +59,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -84,14 +85,19 @@ function readZego(env: Env): ZegoConfig | null {
     if (serverRaw !== undefined) throw new ConfigError('ZEGO_APP_ID', 'is required when ZEGO_SERVER is set');
     return null;
   }
-  if (appIDRaw === undefined) throw new ConfigError('ZEGO_APP_ID', 'is required when ZEGO_SERVER_SECRET is set');
-  if (secret === undefined) throw new ConfigError('ZEGO_SERVER_SECRET', 'is required when ZEGO_APP_ID is set');
+  if (appIDRaw === undefined)
+    throw new ConfigError('ZEGO_APP_ID', 'is required when ZEGO_SERVER_SECRET is set');
+  if (secret === undefined)
+    throw new ConfigError('ZEGO_SERVER_SECRET', 'is required when ZEGO_APP_ID is set');
   if (!/^\d+$/.test(appIDRaw) || Number(appIDRaw) < 1 || Number(appIDRaw) > 0xffffffff) {
     throw new ConfigError('ZEGO_APP_ID', 'must be the numeric AppID from the ZEGO console');
   }
   // Token04 uses the secret's UTF-8 bytes as an AES-256 key: exactly 32 single-byte characters.
   if (!/^[\x21-\x7e]{32}$/.test(secret)) {
-    throw new ConfigError('ZEGO_SERVER_SECRET', `must be the 32-character ServerSecret (got ${secret.length} characters)`);
+    throw new ConfigError(
+      'ZEGO_SERVER_SECRET',
+      `must be the 32-character ServerSecret (got ${secret.length} characters)`,
+    );
   }
   const appID = Number(appIDRaw);
   const server =
@@ -145,7 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const wechatApiBaseRaw = read(env, 'WECHAT_API_BASE');
   const wechatApiBase =
-    wechatApiBaseRaw === undefined ? 'https://api.weixin.qq.com' : httpUrl('WECHAT_API_BASE', wechatApiBaseRaw);
+    wechatApiBaseRaw === undefined
+      ? 'https://api.weixin.qq.com'
+      : httpUrl('WECHAT_API_BASE', wechatApiBaseRaw);
 
   const linkRaw = read(env, 'LINK_BASE_URL');
   const linkBaseUrl = linkRaw === undefined ? null : httpUrl('LINK_BASE_URL', linkRaw);

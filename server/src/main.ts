@@ -17,13 +17,19 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config);
   if (config.authMode === 'dev') {
-    app.log.warn('AUTH_MODE=dev: anyone can sign in with just a nickname (POST /api/auth/dev). Never use this in production.');
+    app.log.warn(
+      'AUTH_MODE=dev: anyone can sign in with just a nickname (POST /api/auth/dev). Never use this in production.',
+    );
   }
   if (config.zego === null) {
-    app.log.warn('ZEGO_APP_ID / ZEGO_SERVER_SECRET are not set: every token request will answer 503 ZEGO_NOT_CONFIGURED.');
+    app.log.warn(
+      'ZEGO_APP_ID / ZEGO_SERVER_SECRET are not set: every token request will answer 503 ZEGO_NOT_CONFIGURED.',
+    );
   }
-  if (config.consoleToken === null) app.log.warn('CONSOLE_TOKEN is not set: operator endpoints are disabled.');
-  if (config.zegoCallbackSecret === null) app.log.warn('ZEGO_CALLBACK_SECRET is not set: ZEGO stream callbacks answer 503.');
+  if (config.consoleToken === null)
+    app.log.warn('CONSOLE_TOKEN is not set: operator endpoints are disabled.');
+  if (config.zegoCallbackSecret === null)
+    app.log.warn('ZEGO_CALLBACK_SECRET is not set: ZEGO stream callbacks answer 503.');
 
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -44,7 +44,11 @@ describe('sign-in', () => {
       body: { code: 'good-alice', nickname: '小明', avatarUrl: 'https://img.example.com/a.png' },
     });
     expect(first.status).toBe(200);
-    expect(first.body.user).toEqual({ id: expect.stringMatching(/^u[0-9A-Za-z]{15}$/), nickname: '小明', avatarUrl: 'https://img.example.com/a.png' });
+    expect(first.body.user).toEqual({
+      id: expect.stringMatching(/^u[0-9A-Za-z]{15}$/),
+      nickname: '小明',
+      avatarUrl: 'https://img.example.com/a.png',
+    });
     expect(first.body.sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(first.body)).not.toMatch(/o-alice|SESSIONKEY/);
 
@@ -62,7 +66,9 @@ describe('sign-in', () => {
     expect(again.body.user).toEqual(first.body.user);
     expect(again.body.sessionToken).not.toBe(first.body.sessionToken);
 
-    const me = await server.request<{ user: SignIn['user'] }>('GET', '/api/auth/me', { token: first.body.sessionToken });
+    const me = await server.request<{ user: SignIn['user'] }>('GET', '/api/auth/me', {
+      token: first.body.sessionToken,
+    });
     expect(me.status).toBe(200);
     expect(me.body.user).toEqual(first.body.user);
   });
@@ -96,7 +102,9 @@ describe('sign-in', () => {
   });
 
   test('WeChat sign-in without WeChat credentials is a 503 naming the variables', async () => {
-    const answer = await devServer.request<ErrorBody>('POST', '/api/auth/wechat', { body: { code: 'good-a' } });
+    const answer = await devServer.request<ErrorBody>('POST', '/api/auth/wechat', {
+      body: { code: 'good-a' },
+    });
     expect(answer.status).toBe(503);
     expect(answer.body.error.message).toMatch(/WECHAT_APPID and WECHAT_SECRET/);
   });
@@ -116,7 +124,9 @@ describe('sign-in', () => {
     const missing = await devServer.request<ErrorBody>('POST', '/api/auth/dev', { body: {} });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('nickname') });
-    const long = await devServer.request<ErrorBody>('POST', '/api/auth/dev', { body: { nickname: 'x'.repeat(33) } });
+    const long = await devServer.request<ErrorBody>('POST', '/api/auth/dev', {
+      body: { nickname: 'x'.repeat(33) },
+    });
     expect(long.status).toBe(400);
     expect(long.body.error.message).toMatch(/nickname/);
     const badJson = await devServer.request<ErrorBody>('POST', '/api/auth/dev', {
@@ -141,7 +151,9 @@ describe('sign-in', () => {
     expect(after.body.error.code).toBe('UNAUTHORIZED');
     expect((await devServer.request('POST', '/api/auth/logout', { token })).status).toBe(401);
     expect((await devServer.request('GET', '/api/auth/me')).status).toBe(401);
-    expect((await devServer.request('GET', '/api/auth/me', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
+    expect(
+      (await devServer.request('GET', '/api/auth/me', { headers: { authorization: 'Basic abc' } })).status,
+    ).toBe(401);
   });
 
   test('sessions expire after 30 days', async () => {
@@ -162,11 +174,15 @@ describe('sign-in', () => {
 
   test('sign-in is rate limited: 429 RATE_LIMITED', async () => {
     const db3 = tempDbFile();
-    const limited = await startServer(testConfig(db3.file), { rateLimits: { auth: { max: 3, timeWindow: 60_000 } } });
+    const limited = await startServer(testConfig(db3.file), {
+      rateLimits: { auth: { max: 3, timeWindow: 60_000 } },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i += 1) {
-        statuses.push((await limited.request('POST', '/api/auth/dev', { body: { nickname: `n${i}` } })).status);
+        statuses.push(
+          (await limited.request('POST', '/api/auth/dev', { body: { nickname: `n${i}` } })).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       const answer = await limited.request<ErrorBody>('POST', '/api/auth/dev', { body: { nickname: 'z' } });

@@ -47,7 +47,11 @@ describe('config', () => {
       PORT: '8080',
       LINK_BASE_URL: 'https://live.example.com/',
     });
-    expect(config.zego).toEqual({ appID: 123, serverSecret: SECRET, server: ['wss://a.example.com/ws', 'wss://b.example.com/ws'] });
+    expect(config.zego).toEqual({
+      appID: 123,
+      serverSecret: SECRET,
+      server: ['wss://a.example.com/ws', 'wss://b.example.com/ws'],
+    });
     expect(config.authMode).toBe('wechat');
     expect(config.tokenTTL).toBe(600);
     expect(config.port).toBe(8080);
@@ -77,12 +81,14 @@ describe('config', () => {
   });
 
   test('.env parsing and loading never overrides the real environment', () => {
-    expect(parseDotEnv('# comment\nA=1\nexport B="two words"\nC=\'x\' \nD=plain # note\n\nbad line')).toEqual({
-      A: '1',
-      B: 'two words',
-      C: 'x',
-      D: 'plain',
-    });
+    expect(parseDotEnv('# comment\nA=1\nexport B="two words"\nC=\'x\' \nD=plain # note\n\nbad line')).toEqual(
+      {
+        A: '1',
+        B: 'two words',
+        C: 'x',
+        D: 'plain',
+      },
+    );
     const dir = mkdtempSync(path.join(os.tmpdir(), 'live-env-'));
     try {
       const file = path.join(dir, '.env');

@@ -77,7 +77,10 @@ describe('service basics', () => {
   });
 
   describe('ZEGO stream callbacks', () => {
-    const signed = (fields: Record<string, string | number>, secret = CALLBACK_SECRET): Record<string, string | number> => {
+    const signed = (
+      fields: Record<string, string | number>,
+      secret = CALLBACK_SECRET,
+    ): Record<string, string | number> => {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = '350176';
       return { ...fields, timestamp, nonce, signature: zegoCallbackSignature(secret, timestamp, nonce) };
@@ -93,7 +96,10 @@ describe('service basics', () => {
 
     test('stream created marks the room live, stream closed marks it idle; bad signatures are 401', async () => {
       const { token } = await devLogin(server, 'cb-owner');
-      const created = await server.request<{ room: RoomBody }>('POST', '/api/rooms', { token, body: { title: 'cb' } });
+      const created = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+        token,
+        body: { title: 'cb' },
+      });
       const room = created.body.room;
       const base = { appid: String(ZEGO_APP_ID), room_id: room.id, stream_id: room.streamID, user_id: 'u' };
 
@@ -101,8 +107,12 @@ describe('service basics', () => {
         body: signed({ ...base, event: 'stream_create' }, 'wrong-secret-123'),
       });
       expect(forged.status).toBe(401);
-      expect((await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status).toBe('idle');
-      const unsigned = await server.request('POST', '/api/zego/callback/stream-create', { body: { ...base } });
+      expect(
+        (await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status,
+      ).toBe('idle');
+      const unsigned = await server.request('POST', '/api/zego/callback/stream-create', {
+        body: { ...base },
+      });
       expect(unsigned.status).toBe(400);
 
       const ok = await server.request('POST', '/api/zego/callback/stream-create', {
@@ -110,20 +120,24 @@ describe('service basics', () => {
       });
       expect(ok.status).toBe(200);
       expect(ok.body).toEqual({ ok: true, roomID: room.id });
-      expect((await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status).toBe('live');
+      expect(
+        (await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status,
+      ).toBe('live');
 
       // Form-encoded, with the older field names (channel_id / stream_alias).
       const form = new URLSearchParams(
-        Object.entries(signed({ event: 'stream_close', channel_id: room.id, stream_alias: room.streamID, type: '0' })).map(
-          ([k, v]): [string, string] => [k, String(v)],
-        ),
+        Object.entries(
+          signed({ event: 'stream_close', channel_id: room.id, stream_alias: room.streamID, type: '0' }),
+        ).map(([k, v]): [string, string] => [k, String(v)]),
       ).toString();
       const closed = await server.request('POST', '/api/zego/callback/stream-close', {
         raw: form,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(closed.status).toBe(200);
-      expect((await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status).toBe('idle');
+      expect(
+        (await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`)).body.room.status,
+      ).toBe('idle');
 
       // An unknown room is acknowledged (ZEGO would retry otherwise) and changes nothing.
       const unknown = await server.request('POST', '/api/zego/callback/stream-create', {
@@ -152,11 +166,21 @@ describe('service basics', () => {
 describe('without ZEGO credentials', () => {
   test('the service starts, /api/config says not configured, tokens are 503 naming the variables', async () => {
     const db = tempDbFile();
-    const server = await startServer(testConfig(db.file, { ZEGO_APP_ID: '', ZEGO_SERVER_SECRET: '', ZEGO_SERVER: '' }));
+    const server = await startServer(
+      testConfig(db.file, { ZEGO_APP_ID: '', ZEGO_SERVER_SECRET: '', ZEGO_SERVER: '' }),
+    );
     try {
-      expect((await server.request('GET', '/api/config')).body).toEqual({ appID: 0, server: [], configured: false, authMode: 'dev' });
+      expect((await server.request('GET', '/api/config')).body).toEqual({
+        appID: 0,
+        server: [],
+        configured: false,
+        authMode: 'dev',
+      });
       const { token } = await devLogin(server, 'nozego');
-      const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', { token, body: { title: 'x' } });
+      const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+        token,
+        body: { title: 'x' },
+      });
       const answer = await server.request<ErrorBody>('POST', `/api/rooms/${room.body.room.id}/token`, {
         token,
         body: { role: 'anchor' },
@@ -175,8 +199,13 @@ describe('without ZEGO credentials', () => {
     const server = await startServer(testConfig(db.file, { CONSOLE_TOKEN: '' }));
     try {
       const { token } = await devLogin(server, 'noconsole');
-      const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', { token, body: { title: 'x' } });
-      const answer = await server.request<ErrorBody>('POST', `/api/rooms/${room.body.room.id}/invite`, { token: CONSOLE_TOKEN });
+      const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+        token,
+        body: { title: 'x' },
+      });
+      const answer = await server.request<ErrorBody>('POST', `/api/rooms/${room.body.room.id}/invite`, {
+        token: CONSOLE_TOKEN,
+      });
       expect(answer.status).toBe(403);
       expect(answer.body.error.message).toMatch(/CONSOLE_TOKEN/);
     } finally {
@@ -191,7 +220,10 @@ test('restart on the same database keeps users, sessions, rooms and invites', as
   try {
     const first = await startServer(testConfig(db.file));
     const { token, userId } = await devLogin(first, 'persistent');
-    const mine = await first.request<{ room: RoomBody }>('POST', '/api/rooms', { token, body: { title: '持久' } });
+    const mine = await first.request<{ room: RoomBody }>('POST', '/api/rooms', {
+      token,
+      body: { title: '持久' },
+    });
     await first.request('POST', `/api/rooms/${mine.body.room.id}/live`, { token });
     const operator = await first.request<{ room: RoomBody; invite: { code: string } }>('POST', '/api/rooms', {
       token: CONSOLE_TOKEN,
@@ -201,15 +233,21 @@ test('restart on the same database keeps users, sessions, rooms and invites', as
 
     const second = await startServer(testConfig(db.file));
     try {
-      const me = await second.request<{ user: { id: string; nickname: string } }>('GET', '/api/auth/me', { token });
+      const me = await second.request<{ user: { id: string; nickname: string } }>('GET', '/api/auth/me', {
+        token,
+      });
       expect(me.status).toBe(200);
       expect(me.body.user).toMatchObject({ id: userId, nickname: 'persistent' });
       const room = await second.request<{ room: RoomBody }>('GET', `/api/rooms/${mine.body.room.id}`);
       expect(room.body.room).toMatchObject({ title: '持久', status: 'live', anchor: { id: userId } });
-      const claimed = await second.request<{ room: RoomBody }>('POST', `/api/rooms/${operator.body.room.id}/claim`, {
-        token,
-        body: { invite: operator.body.invite.code },
-      });
+      const claimed = await second.request<{ room: RoomBody }>(
+        'POST',
+        `/api/rooms/${operator.body.room.id}/claim`,
+        {
+          token,
+          body: { invite: operator.body.invite.code },
+        },
+      );
       expect(claimed.status).toBe(200);
       expect((await devLogin(second, 'persistent')).userId).toBe(userId);
     } finally {
@@ -249,16 +287,26 @@ test('logs never contain the ZEGO secret, the WeChat secret, the console token o
   );
   const secrets: string[] = [ZEGO_SECRET, WECHAT_SECRET, CONSOLE_TOKEN, CALLBACK_SECRET];
   try {
-    const signIn = await server.request<{ sessionToken: string }>('POST', '/api/auth/wechat', { body: { code: 'good-log' } });
+    const signIn = await server.request<{ sessionToken: string }>('POST', '/api/auth/wechat', {
+      body: { code: 'good-log' },
+    });
     secrets.push(signIn.body.sessionToken);
-    for (const code of ['bad', 'busy', 'slow']) await server.request('POST', '/api/auth/wechat', { body: { code } });
+    for (const code of ['bad', 'busy', 'slow'])
+      await server.request('POST', '/api/auth/wechat', { body: { code } });
     const dev = await devLogin(server, 'logger');
     secrets.push(dev.token);
-    const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', { token: dev.token, body: { title: 'log' } });
-    const zegoToken = await server.request<{ token: string }>('POST', `/api/rooms/${room.body.room.id}/token`, {
+    const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
       token: dev.token,
-      body: { role: 'anchor' },
+      body: { title: 'log' },
     });
+    const zegoToken = await server.request<{ token: string }>(
+      'POST',
+      `/api/rooms/${room.body.room.id}/token`,
+      {
+        token: dev.token,
+        body: { role: 'anchor' },
+      },
+    );
     secrets.push(zegoToken.body.token);
     await server.request('POST', '/api/rooms', { token: CONSOLE_TOKEN, body: { title: 'op' } });
     await server.request('POST', '/api/rooms', { token: 'wrong-token', body: { title: 'x' } });

@@ -61,14 +61,20 @@ describe('rooms', () => {
     return answer.body.room;
   };
   const createAsOperator = async (title = 'Operator room'): Promise<Created> => {
-    const answer = await server.request<Created>('POST', '/api/rooms', { token: CONSOLE_TOKEN, body: { title } });
+    const answer = await server.request<Created>('POST', '/api/rooms', {
+      token: CONSOLE_TOKEN,
+      body: { title },
+    });
     expect(answer.status).toBe(200);
     return answer.body;
   };
 
   test('a user creates a room it owns; IDs are valid for ZEGO', async () => {
     const alice = await devLogin(server, 'alice');
-    const answer = await server.request<Created>('POST', '/api/rooms', { token: alice.token, body: { title: ' 晚间直播 ' } });
+    const answer = await server.request<Created>('POST', '/api/rooms', {
+      token: alice.token,
+      body: { title: ' 晚间直播 ' },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.invite).toBeUndefined();
     const room = answer.body.room;
@@ -93,7 +99,10 @@ describe('rooms', () => {
     const anonymous = await server.request<ErrorBody>('POST', '/api/rooms', { body: { title: 'x' } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
-    const wrong = await server.request<ErrorBody>('POST', '/api/rooms', { token: 'not-a-session', body: { title: 'x' } });
+    const wrong = await server.request<ErrorBody>('POST', '/api/rooms', {
+      token: 'not-a-session',
+      body: { title: 'x' },
+    });
     expect(wrong.status).toBe(401);
     const { token } = await devLogin(server, 'titler');
     const missing = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: {} });
@@ -102,7 +111,10 @@ describe('rooms', () => {
     const blank = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: { title: '   ' } });
     expect(blank.status).toBe(400);
     expect(blank.body.error.message).toMatch(/title/);
-    const tooLong = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: { title: 'x'.repeat(65) } });
+    const tooLong = await server.request<ErrorBody>('POST', '/api/rooms', {
+      token,
+      body: { title: 'x'.repeat(65) },
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.message).toMatch(/title/);
   });
@@ -110,7 +122,10 @@ describe('rooms', () => {
   test('the operator creates an unowned room with a one-time invite', async () => {
     const { room, invite } = await createAsOperator('Launch event');
     expect(room.anchor).toBeNull();
-    expect(invite).toEqual({ code: expect.stringMatching(/^[0-9A-Za-z]{10}$/), expiresAt: now + 24 * 3600 * 1000 });
+    expect(invite).toEqual({
+      code: expect.stringMatching(/^[0-9A-Za-z]{10}$/),
+      expiresAt: now + 24 * 3600 * 1000,
+    });
     // Room ID + '.' + invite fit a 32-character WeChat scene.
     expect(`${room.id}.${invite?.code}`.length).toBeLessThanOrEqual(32);
   });
@@ -118,7 +133,10 @@ describe('rooms', () => {
   test('unknown rooms are 404, unknown routes are 404 JSON', async () => {
     const missing = await server.request<ErrorBody>('GET', '/api/rooms/rNoSuchRoom1');
     expect(missing.status).toBe(404);
-    expect(missing.body.error).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('rNoSuchRoom1') });
+    expect(missing.body.error).toEqual({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('rNoSuchRoom1'),
+    });
     expect((await server.request('GET', '/api/rooms/bad-id!')).status).toBe(404);
     const route = await server.request<ErrorBody>('GET', '/api/nothing-here');
     expect(route.status).toBe(404);
@@ -145,7 +163,10 @@ describe('rooms', () => {
       expect(claimed.body.room.anchor).toEqual({ id: bob.userId, nickname: 'bob', avatarUrl: '' });
 
       // The winner retrying (lost response) still gets 200; anyone else gets 409.
-      const retry = await server.request('POST', `/api/rooms/${room.id}/claim`, { token: bob.token, body: { invite: invite?.code } });
+      const retry = await server.request('POST', `/api/rooms/${room.id}/claim`, {
+        token: bob.token,
+        body: { invite: invite?.code },
+      });
       expect(retry.status).toBe(200);
       const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
         token: carol.token,
@@ -153,8 +174,13 @@ describe('rooms', () => {
       });
       expect(late.status).toBe(409);
       expect(late.body.error.code).toBe('INVITE_USED');
-      expect((await server.request('POST', `/api/rooms/${room.id}/claim`, { body: { invite: 'x' } })).status).toBe(401);
-      const noInvite = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, { token: carol.token, body: {} });
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/claim`, { body: { invite: 'x' } })).status,
+      ).toBe(401);
+      const noInvite = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+        token: carol.token,
+        body: {},
+      });
       expect(noInvite.status).toBe(400);
       expect(noInvite.body.error.message).toMatch(/invite/);
     });
@@ -163,7 +189,12 @@ describe('rooms', () => {
       const { room, invite } = await createAsOperator('Race');
       const users = await Promise.all(Array.from({ length: 20 }, (_, i) => devLogin(server, `racer${i}`)));
       const answers = await Promise.all(
-        users.map((u) => server.request('POST', `/api/rooms/${room.id}/claim`, { token: u.token, body: { invite: invite?.code } })),
+        users.map((u) =>
+          server.request('POST', `/api/rooms/${room.id}/claim`, {
+            token: u.token,
+            body: { invite: invite?.code },
+          }),
+        ),
       );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -184,9 +215,13 @@ describe('rooms', () => {
       expect(foreign.status).toBe(403);
       expect(foreign.body.error.code).toBe('INVITE_INVALID');
 
-      const firstInvite = await server.request<{ invite: { code: string } }>('POST', `/api/rooms/${room.id}/invite`, {
-        token: CONSOLE_TOKEN,
-      });
+      const firstInvite = await server.request<{ invite: { code: string } }>(
+        'POST',
+        `/api/rooms/${room.id}/invite`,
+        {
+          token: CONSOLE_TOKEN,
+        },
+      );
       expect(firstInvite.status).toBe(200);
       now += 25 * 3600 * 1000;
       const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
@@ -196,17 +231,25 @@ describe('rooms', () => {
       expect(late.status).toBe(410);
       expect(late.body.error.code).toBe('INVITE_EXPIRED');
 
-      expect((await server.request('POST', `/api/rooms/${room.id}/invite`, { token: dave.token })).status).toBe(403);
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/invite`, { token: dave.token })).status,
+      ).toBe(403);
       expect((await server.request('POST', `/api/rooms/${room.id}/invite`)).status).toBe(401);
-      const fresh = await server.request<{ invite: { code: string } }>('POST', `/api/rooms/${room.id}/invite`, {
-        token: CONSOLE_TOKEN,
-      });
+      const fresh = await server.request<{ invite: { code: string } }>(
+        'POST',
+        `/api/rooms/${room.id}/invite`,
+        {
+          token: CONSOLE_TOKEN,
+        },
+      );
       const ok = await server.request('POST', `/api/rooms/${room.id}/claim`, {
         token: dave.token,
         body: { invite: fresh.body.invite.code },
       });
       expect(ok.status).toBe(200);
-      const again = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/invite`, { token: CONSOLE_TOKEN });
+      const again = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/invite`, {
+        token: CONSOLE_TOKEN,
+      });
       expect(again.status).toBe(409);
     });
   });
@@ -238,7 +281,11 @@ describe('rooms', () => {
       expect(decoded.mode).toBe(1);
       expect(decoded.nonce).toBeGreaterThanOrEqual(-(2 ** 31));
       expect(decoded.nonce).toBeLessThan(2 ** 31);
-      expect(JSON.parse(decoded.payload)).toEqual({ room_id: room.id, privilege: { '1': 1, '2': 0 }, stream_id_list: null });
+      expect(JSON.parse(decoded.payload)).toEqual({
+        room_id: room.id,
+        privilege: { '1': 1, '2': 0 },
+        stream_id_list: null,
+      });
     });
 
     test('anchor token: only the owner, with publish and its stream ID; the same route renews', async () => {
@@ -273,7 +320,10 @@ describe('rooms', () => {
       });
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toMatch(/anchor/);
-      const operator = await server.request('POST', `/api/rooms/${room.id}/token`, { token: CONSOLE_TOKEN, body: { role: 'anchor' } });
+      const operator = await server.request('POST', `/api/rooms/${room.id}/token`, {
+        token: CONSOLE_TOKEN,
+        body: { role: 'anchor' },
+      });
       expect(operator.status).toBe(403);
 
       const { room: unowned } = await createAsOperator();
@@ -288,7 +338,9 @@ describe('rooms', () => {
     test('token errors: 401 without session, 400 naming role, 404 unknown room, 409 ended room', async () => {
       const owner = await devLogin(server, 'err-owner');
       const room = await createAsUser(owner.token);
-      expect((await server.request('POST', `/api/rooms/${room.id}/token`, { body: { role: 'audience' } })).status).toBe(401);
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/token`, { body: { role: 'audience' } })).status,
+      ).toBe(401);
       const badRole = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
         token: owner.token,
         body: { role: 'admin' },
@@ -296,7 +348,12 @@ describe('rooms', () => {
       expect(badRole.status).toBe(400);
       expect(badRole.body.error.message).toMatch(/role/);
       expect(
-        (await server.request('POST', '/api/rooms/rMissing0000/token', { token: owner.token, body: { role: 'audience' } })).status,
+        (
+          await server.request('POST', '/api/rooms/rMissing0000/token', {
+            token: owner.token,
+            body: { role: 'audience' },
+          })
+        ).status,
       ).toBe(404);
       await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token });
       const ended = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
@@ -314,23 +371,34 @@ describe('rooms', () => {
       const stranger = await devLogin(server, 'life-stranger');
       const room = await createAsUser(owner.token, 'Lifecycle');
 
-      expect((await server.request('POST', `/api/rooms/${room.id}/live`, { token: stranger.token })).status).toBe(403);
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/live`, { token: stranger.token })).status,
+      ).toBe(403);
       expect((await server.request('POST', `/api/rooms/${room.id}/live`)).status).toBe(401);
 
       const startedAt = now;
-      const live = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, { token: owner.token });
+      const live = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
+        token: owner.token,
+      });
       expect(live.status).toBe(200);
       expect(live.body.room).toMatchObject({ status: 'live', startedAt, endedAt: null });
 
       now += 5000;
-      const paused = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/pause`, { token: owner.token });
+      const paused = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/pause`, {
+        token: owner.token,
+      });
       expect(paused.body.room.status).toBe('paused');
       now += 5000;
-      const resumed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, { token: owner.token });
+      const resumed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
+        token: owner.token,
+      });
       expect(resumed.body.room).toMatchObject({ status: 'live', startedAt });
 
       const stats = async (body: unknown): Promise<{ status: number; body: { room: RoomBody } }> =>
-        server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/stats`, { token: owner.token, body });
+        server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/stats`, {
+          token: owner.token,
+          body,
+        });
       expect((await stats({ viewers: 12, likes: 30, messages: 4 })).body.room.stats).toEqual({
         viewers: 12,
         peakViewers: 12,
@@ -350,29 +418,50 @@ describe('rooms', () => {
       expect(badStats.status).toBe(400);
       expect(badStats.body.error.message).toMatch(/viewers/);
       expect(
-        (await server.request('POST', `/api/rooms/${room.id}/stats`, { token: stranger.token, body: { viewers: 1, likes: 1, messages: 1 } }))
-          .status,
+        (
+          await server.request('POST', `/api/rooms/${room.id}/stats`, {
+            token: stranger.token,
+            body: { viewers: 1, likes: 1, messages: 1 },
+          })
+        ).status,
       ).toBe(403);
 
-      expect((await server.request('POST', `/api/rooms/${room.id}/end`, { token: stranger.token })).status).toBe(403);
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/end`, { token: stranger.token })).status,
+      ).toBe(403);
       const endedAt = now;
-      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, { token: owner.token });
+      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
+        token: owner.token,
+      });
       expect(ended.status).toBe(200);
-      expect(ended.body.room).toMatchObject({ status: 'ended', startedAt, endedAt, stats: { peakViewers: 12, likes: 31, messages: 9 } });
+      expect(ended.body.room).toMatchObject({
+        status: 'ended',
+        startedAt,
+        endedAt,
+        stats: { peakViewers: 12, likes: 31, messages: 9 },
+      });
 
       // Ended is final.
-      expect((await server.request('POST', `/api/rooms/${room.id}/live`, { token: owner.token })).status).toBe(409);
+      expect(
+        (await server.request('POST', `/api/rooms/${room.id}/live`, { token: owner.token })).status,
+      ).toBe(409);
       expect((await stats({ viewers: 1, likes: 1, messages: 1 })).status).toBe(409);
-      expect((await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token })).status).toBe(200);
+      expect((await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token })).status).toBe(
+        200,
+      );
     });
 
     test('the operator can end any room', async () => {
       const owner = await devLogin(server, 'op-end-owner');
       const room = await createAsUser(owner.token);
-      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, { token: CONSOLE_TOKEN });
+      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
+        token: CONSOLE_TOKEN,
+      });
       expect(ended.status).toBe(200);
       expect(ended.body.room.status).toBe('ended');
-      expect((await server.request('POST', '/api/rooms/rMissing0000/end', { token: CONSOLE_TOKEN })).status).toBe(404);
+      expect(
+        (await server.request('POST', '/api/rooms/rMissing0000/end', { token: CONSOLE_TOKEN })).status,
+      ).toBe(404);
     });
   });
 
@@ -383,13 +472,22 @@ describe('rooms', () => {
     });
     try {
       const { token } = await devLogin(limited, 'limited');
-      const created = await limited.request<Created>('POST', '/api/rooms', { token: CONSOLE_TOKEN, body: { title: 'x' } });
+      const created = await limited.request<Created>('POST', '/api/rooms', {
+        token: CONSOLE_TOKEN,
+        body: { title: 'x' },
+      });
       const id = created.body.room.id;
       const tokens: number[] = [];
       const claims: number[] = [];
       for (let i = 0; i < 3; i += 1) {
-        tokens.push((await limited.request('POST', `/api/rooms/${id}/token`, { token, body: { role: 'audience' } })).status);
-        claims.push((await limited.request('POST', `/api/rooms/${id}/claim`, { token, body: { invite: 'nope' } })).status);
+        tokens.push(
+          (await limited.request('POST', `/api/rooms/${id}/token`, { token, body: { role: 'audience' } }))
+            .status,
+        );
+        claims.push(
+          (await limited.request('POST', `/api/rooms/${id}/claim`, { token, body: { invite: 'nope' } }))
+            .status,
+        );
       }
       expect(tokens).toEqual([200, 200, 429]);
       expect(claims).toEqual([403, 403, 429]);

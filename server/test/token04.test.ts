@@ -50,9 +50,21 @@ describe('ZEGO Token04 (AES-256-GCM)', () => {
       now: 1000,
     });
     const decoded = decodeToken04(token, SECRET);
-    expect(decoded).toMatchObject({ app_id: 42, user_id: 'u1', ctime: 1000, expire: 1060, outerExpire: 1060, ivLength: 12, mode: 1 });
+    expect(decoded).toMatchObject({
+      app_id: 42,
+      user_id: 'u1',
+      ctime: 1000,
+      expire: 1060,
+      outerExpire: 1060,
+      ivLength: 12,
+      mode: 1,
+    });
     expect(Number.isInteger(decoded.nonce)).toBe(true);
-    expect(JSON.parse(decoded.payload)).toEqual({ room_id: 'r1', privilege: { '1': 1, '2': 1 }, stream_id_list: ['r1_main'] });
+    expect(JSON.parse(decoded.payload)).toEqual({
+      room_id: 'r1',
+      privilege: { '1': 1, '2': 1 },
+      stream_id_list: ['r1_main'],
+    });
     expect(() => decodeToken04(token, 'X'.repeat(32))).toThrow();
   });
 

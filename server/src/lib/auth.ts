@@ -7,9 +7,7 @@ import './context';
 
 /** Who is calling: a signed-in user, the operator (CONSOLE_TOKEN), or nobody. */
 export type Caller =
-  | { kind: 'user'; user: User; tokenHash: string }
-  | { kind: 'operator' }
-  | { kind: 'anonymous' };
+  { kind: 'user'; user: User; tokenHash: string } | { kind: 'operator' } | { kind: 'anonymous' };
 
 /** How long a session lasts (30 days). */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;

@@ -13,7 +13,12 @@ export type UserView = Static<typeof UserView>;
 export const RoomView = Type.Object({
   id: Type.String(),
   title: Type.String(),
-  status: Type.Union([Type.Literal('idle'), Type.Literal('live'), Type.Literal('paused'), Type.Literal('ended')]),
+  status: Type.Union([
+    Type.Literal('idle'),
+    Type.Literal('live'),
+    Type.Literal('paused'),
+    Type.Literal('ended'),
+  ]),
   streamID: Type.String(),
   anchor: Type.Union([UserView, Type.Null()]),
   createdAt: Type.Number(),
@@ -61,4 +66,7 @@ export async function roomView(store: Store, room: Room): Promise<RoomView> {
 }
 
 /** Serialises an invite for the API. */
-export const inviteView = (invite: Invite): InviteView => ({ code: invite.code, expiresAt: invite.expiresAt });
+export const inviteView = (invite: Invite): InviteView => ({
+  code: invite.code,
+  expiresAt: invite.expiresAt,
+});

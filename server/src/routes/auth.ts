@@ -13,7 +13,10 @@ const Nickname = Type.String({ minLength: 1, maxLength: 32 });
 const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
 
 /** Opens a session for a user and returns the API's sign-in answer. */
-async function openSession(app: FastifyInstance, user: User): Promise<{ sessionToken: string; user: UserView }> {
+async function openSession(
+  app: FastifyInstance,
+  user: User,
+): Promise<{ sessionToken: string; user: UserView }> {
   const sessionToken = newSessionToken(app.live.random);
   const now = app.live.now();
   await app.live.store.sessions.create(hashToken(sessionToken), user.id, now, now + SESSION_TTL_MS);
@@ -30,14 +33,22 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { rateLimit: limit },
       schema: {
-        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 128 }), nickname: Type.Optional(Nickname), avatarUrl: Type.Optional(AvatarUrl) }),
+        body: Type.Object({
+          code: Type.String({ minLength: 1, maxLength: 128 }),
+          nickname: Type.Optional(Nickname),
+          avatarUrl: Type.Optional(AvatarUrl),
+        }),
         response: { 200: SessionView, '4xx': ErrorView, '5xx': ErrorView },
       },
     },
     async (request) => {
       const { wechat } = app.live.config;
       if (wechat === null) {
-        throw new ApiError(503, 'WECHAT_UNAVAILABLE', 'WeChat sign-in is not configured: set WECHAT_APPID and WECHAT_SECRET');
+        throw new ApiError(
+          503,
+          'WECHAT_UNAVAILABLE',
+          'WeChat sign-in is not configured: set WECHAT_APPID and WECHAT_SECRET',
+        );
       }
       const session = await code2Session({
         apiBase: app.live.wechatApiBase,
@@ -67,7 +78,11 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       if (app.live.config.authMode !== 'dev') {
-        throw new ApiError(403, 'FORBIDDEN', 'Development sign-in is off (AUTH_MODE=wechat): use POST /api/auth/wechat');
+        throw new ApiError(
+          403,
+          'FORBIDDEN',
+          'Development sign-in is off (AUTH_MODE=wechat): use POST /api/auth/wechat',
+        );
       }
       const user = await app.live.store.users.upsertDev(request.body.nickname, app.live.now());
       return openSession(app, user);

@@ -45,7 +45,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = await identify(app, request);
-      if (caller.kind === 'anonymous') throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
+      if (caller.kind === 'anonymous')
+        throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
       const title = request.body.title.trim();
       if (title === '') throw badRequest('body/title must not be blank');
       const id = newRoomId(live.random);
@@ -75,7 +76,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await requireOperator(app, request);
       const room = await loadRoom(live, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
-      if (room.ownerId !== null) throw new ApiError(409, 'ROOM_ALREADY_CLAIMED', 'This room already has an anchor');
+      if (room.ownerId !== null)
+        throw new ApiError(409, 'ROOM_ALREADY_CLAIMED', 'This room already has an anchor');
       return { invite: inviteView(await createInvite(live, room.id)) };
     },
   );
@@ -94,15 +96,28 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { user } = await requireUser(app, request);
       await loadRoom(live, request.params.id);
-      const result = await live.store.invites.claim(request.params.id, request.body.invite, user.id, live.now());
+      const result = await live.store.invites.claim(
+        request.params.id,
+        request.body.invite,
+        user.id,
+        live.now(),
+      );
       if (result.ok) return { room: await roomView(live.store, result.room) };
       switch (result.reason) {
         case 'room_not_found':
           throw new ApiError(404, 'NOT_FOUND', `Room ${request.params.id} does not exist`);
         case 'invite_invalid':
-          throw new ApiError(403, 'INVITE_INVALID', 'This invite is not valid for this room; scan the QR code again');
+          throw new ApiError(
+            403,
+            'INVITE_INVALID',
+            'This invite is not valid for this room; scan the QR code again',
+          );
         case 'invite_expired':
-          throw new ApiError(410, 'INVITE_EXPIRED', 'This invite has expired; ask the operator for a new QR code');
+          throw new ApiError(
+            410,
+            'INVITE_EXPIRED',
+            'This invite has expired; ask the operator for a new QR code',
+          );
         case 'invite_used':
           throw new ApiError(409, 'INVITE_USED', 'This invite has already been used by someone else');
         case 'room_owned':
@@ -120,30 +135,49 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         querystring: Type.Object({
           status: Type.Optional(
-            Type.Union([Type.Literal('idle'), Type.Literal('live'), Type.Literal('paused'), Type.Literal('ended')]),
+            Type.Union([
+              Type.Literal('idle'),
+              Type.Literal('live'),
+              Type.Literal('paused'),
+              Type.Literal('ended'),
+            ]),
           ),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
         }),
-        response: { 200: Type.Object({ rooms: Type.Array(RoomView), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...Errors },
+        response: {
+          200: Type.Object({
+            rooms: Type.Array(RoomView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...Errors,
+        },
       },
     },
     async (request) => {
       const { status, cursor, limit } = request.query;
       try {
         const page = await live.store.rooms.list({ status, cursor, limit: limit ?? 20 });
-        return { rooms: await Promise.all(page.rooms.map((r) => roomView(live.store, r))), nextCursor: page.nextCursor };
+        return {
+          rooms: await Promise.all(page.rooms.map((r) => roomView(live.store, r))),
+          nextCursor: page.nextCursor,
+        };
       } catch (error) {
-        if (error instanceof InvalidCursorError) throw badRequest('querystring/cursor is not a cursor this service issued');
+        if (error instanceof InvalidCursorError)
+          throw badRequest('querystring/cursor is not a cursor this service issued');
         throw error;
       }
     },
   );
 
   /** GET /api/rooms/:id: one room. */
-  app.get('/rooms/:id', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) => ({
-    room: await roomView(live.store, await loadRoom(live, request.params.id)),
-  }));
+  app.get(
+    '/rooms/:id',
+    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    async (request) => ({
+      room: await roomView(live.store, await loadRoom(live, request.params.id)),
+    }),
+  );
 
   /** POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; only the owner may publish. Also renews. */
   app.post(
@@ -170,7 +204,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { user } = await requireUser(app, request);
       const { zego } = live.config;
       if (zego === null) {
-        throw new ApiError(503, 'ZEGO_NOT_CONFIGURED', 'Live streaming is not configured: set ZEGO_APP_ID and ZEGO_SERVER_SECRET on the server');
+        throw new ApiError(
+          503,
+          'ZEGO_NOT_CONFIGURED',
+          'Live streaming is not configured: set ZEGO_APP_ID and ZEGO_SERVER_SECRET on the server',
+        );
       }
       const room = await loadRoom(live, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
@@ -196,25 +234,34 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /** POST /api/rooms/:id/live: the anchor started publishing (also resumes from paused). */
-  app.post('/rooms/:id/live', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) =>
-    moveTo(await ownedRoom(request, request.params.id), 'live'),
+  app.post(
+    '/rooms/:id/live',
+    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    async (request) => moveTo(await ownedRoom(request, request.params.id), 'live'),
   );
 
   /** POST /api/rooms/:id/pause: the anchor paused (app hidden, phone call). */
-  app.post('/rooms/:id/pause', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) =>
-    moveTo(await ownedRoom(request, request.params.id), 'paused'),
+  app.post(
+    '/rooms/:id/pause',
+    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    async (request) => moveTo(await ownedRoom(request, request.params.id), 'paused'),
   );
 
   /** POST /api/rooms/:id/end: the anchor or the operator ends the room for good (idempotent). */
-  app.post('/rooms/:id/end', { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } }, async (request) => {
-    const caller = await identify(app, request);
-    if (caller.kind === 'anonymous') throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
-    const room = await loadRoom(live, request.params.id);
-    if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
-      throw forbidden('Only the anchor of this room or the operator may end it');
-    }
-    return moveTo(room, 'ended');
-  });
+  app.post(
+    '/rooms/:id/end',
+    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    async (request) => {
+      const caller = await identify(app, request);
+      if (caller.kind === 'anonymous')
+        throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
+      const room = await loadRoom(live, request.params.id);
+      if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
+        throw forbidden('Only the anchor of this room or the operator may end it');
+      }
+      return moveTo(room, 'ended');
+    },
+  );
 
   /** POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports counters; peaks never go down. */
   app.post(

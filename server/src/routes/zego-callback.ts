@@ -26,14 +26,23 @@ export function zegoCallbackSignature(secret: string, timestamp: string, nonce: 
 }
 
 /** Constant-time check of a callback's signature. */
-export function verifyZegoCallback(secret: string, timestamp: string, nonce: string, signature: string): boolean {
+export function verifyZegoCallback(
+  secret: string,
+  timestamp: string,
+  nonce: string,
+  signature: string,
+): boolean {
   const expected = Buffer.from(zegoCallbackSignature(secret, timestamp, nonce), 'utf8');
   const given = Buffer.from(signature.toLowerCase(), 'utf8');
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /** The room a callback is about: by its anchor stream ID first, then by room ID. */
-async function roomOf(live: LiveContext, streamId: string | undefined, roomId: string | undefined): Promise<Room | null> {
+async function roomOf(
+  live: LiveContext,
+  streamId: string | undefined,
+  roomId: string | undefined,
+): Promise<Room | null> {
   const byStream = streamId ? await live.store.rooms.findByStreamId(streamId) : null;
   if (byStream) return byStream;
   if (!roomId) return null;
@@ -55,7 +64,11 @@ const zegoCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(path, { schema: { body: CallbackBody, response: { 200: Answer } } }, async (request) => {
       const secret = live.config.zegoCallbackSecret;
       if (secret === null) {
-        throw new ApiError(503, 'ZEGO_NOT_CONFIGURED', 'ZEGO callbacks are not configured: set ZEGO_CALLBACK_SECRET');
+        throw new ApiError(
+          503,
+          'ZEGO_NOT_CONFIGURED',
+          'ZEGO callbacks are not configured: set ZEGO_CALLBACK_SECRET',
+        );
       }
       const body = request.body;
       if (!verifyZegoCallback(secret, String(body.timestamp), String(body.nonce), body.signature)) {

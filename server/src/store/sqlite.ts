@@ -122,16 +122,23 @@ export class InvalidCursorError extends Error {}
 
 /** Applies pending migrations in one transaction each. */
 function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  );
   const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
   );
   MIGRATIONS.forEach((sql, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
     db.transaction(() => {
       db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        version,
+        Date.now(),
+      );
     })();
   });
 }
@@ -178,13 +185,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const upsertDev = db.transaction((id: string, nickname: string, now: number): User => {
     const existing = db.prepare<[string], UserRow>('SELECT * FROM users WHERE dev_name = ?').get(nickname);
     if (existing) return toUser(existing);
-    db.prepare('INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      id,
-      nickname,
-      nickname,
-      '',
-      now,
-    );
+    db.prepare(
+      'INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(id, nickname, nickname, '', now);
     return toUser(userById.get(id) as UserRow);
   });
 
@@ -202,7 +205,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const used = db
       .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_at IS NULL')
       .run(now, userId, code);
-    const owned = db.prepare('UPDATE rooms SET owner_id = ? WHERE id = ? AND owner_id IS NULL').run(userId, roomId);
+    const owned = db
+      .prepare('UPDATE rooms SET owner_id = ? WHERE id = ? AND owner_id IS NULL')
+      .run(userId, roomId);
     if (used.changes !== 1 || owned.changes !== 1) throw new Error('claim raced');
     return { ok: true, room: getRoom(roomId) as Room };
   });
@@ -244,12 +249,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     sessions: {
       create: async (tokenHash, userId, now, expiresAt) => {
-        db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-          tokenHash,
-          userId,
-          now,
-          expiresAt,
-        );
+        db.prepare(
+          'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(tokenHash, userId, now, expiresAt);
       },
       findUser: async (tokenHash, now) => {
         const row = db
@@ -272,7 +274,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         db.prepare(
           `INSERT INTO rooms (id, title, status, owner_id, stream_id, created_at, started_at, ended_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(room.id, room.title, room.status, room.ownerId, room.streamId, room.createdAt, room.startedAt, room.endedAt);
+        ).run(
+          room.id,
+          room.title,
+          room.status,
+          room.ownerId,
+          room.streamId,
+          room.createdAt,
+          room.startedAt,
+          room.endedAt,
+        );
       },
       get: async (id) => getRoom(id),
       list: async ({ status, cursor, limit }): Promise<RoomPage> => {

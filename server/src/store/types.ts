@@ -45,7 +45,11 @@ export interface Invite {
 /** Why a claim failed, or the claimed room. */
 export type ClaimResult =
   | { ok: true; room: Room }
-  | { ok: false; reason: 'room_not_found' | 'invite_invalid' | 'invite_expired' | 'invite_used' | 'room_owned' | 'room_ended' };
+  | {
+      ok: false;
+      reason:
+        'room_not_found' | 'invite_invalid' | 'invite_expired' | 'invite_used' | 'room_owned' | 'room_ended';
+    };
 
 /** One page of rooms, newest first. */
 export interface RoomPage {
@@ -55,7 +59,11 @@ export interface RoomPage {
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
-  upsertByOpenid(openid: string, profile: { nickname?: string; avatarUrl?: string }, now: number): Promise<User>;
+  upsertByOpenid(
+    openid: string,
+    profile: { nickname?: string; avatarUrl?: string },
+    now: number,
+  ): Promise<User>;
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;
   get(id: string): Promise<User | null>;

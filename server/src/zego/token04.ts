@@ -65,7 +65,11 @@ export function generateToken04(input: Token04Input): { token: string; ctime: nu
   };
 
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(content), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([
+    cipher.update(JSON.stringify(content), 'utf8'),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
 
   const head = Buffer.alloc(8 + 2);
   head.writeBigInt64BE(BigInt(expire), 0);

@@ -103,10 +103,18 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
 }
 
 /** Signs in a development user and returns its session token and user ID. */
-export async function devLogin(server: TestServer, nickname: string): Promise<{ token: string; userId: string }> {
-  const answer = await server.request<{ sessionToken: string; user: { id: string } }>('POST', '/api/auth/dev', {
-    body: { nickname },
-  });
-  if (answer.status !== 200) throw new Error(`dev login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+export async function devLogin(
+  server: TestServer,
+  nickname: string,
+): Promise<{ token: string; userId: string }> {
+  const answer = await server.request<{ sessionToken: string; user: { id: string } }>(
+    'POST',
+    '/api/auth/dev',
+    {
+      body: { nickname },
+    },
+  );
+  if (answer.status !== 200)
+    throw new Error(`dev login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { token: answer.body.sessionToken, userId: answer.body.user.id };
 }

@@ -28,5 +28,10 @@ export function decodeToken04(token: string, secret: string): DecodedToken {
   const decipher = createDecipheriv('aes-256-gcm', Buffer.from(secret, 'utf8'), iv);
   decipher.setAuthTag(sealed.subarray(sealed.length - 16));
   const plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
-  return { ...(JSON.parse(plain.toString('utf8')) as Omit<DecodedToken, 'outerExpire' | 'ivLength' | 'mode'>), outerExpire, ivLength, mode };
+  return {
+    ...(JSON.parse(plain.toString('utf8')) as Omit<DecodedToken, 'outerExpire' | 'ivLength' | 'mode'>),
+    outerExpire,
+    ivLength,
+    mode,
+  };
 }

@@ -25,9 +25,13 @@ export async function startFakeWechat(): Promise<FakeWechat> {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(JSON.stringify({ openid: `o-${code.slice(5)}`, session_key: 'SESSIONKEY-must-not-leak' }));
     } else if (code === 'busy') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify({ errcode: -1, errmsg: 'system error' }));
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(JSON.stringify({ errcode: -1, errmsg: 'system error' }));
     } else {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }));
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
