@@ -221,7 +221,6 @@ export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptio
     loginRoom(roomID, token, user) {
       const invalid = rejectIfInvalid(validateRoomID(roomID), validateUserID(user.userID));
       if (invalid) return invalid;
-      registerAll();
       return sdkCall(() =>
         sdk.loginRoom(roomID, token, { userID: user.userID, userName: user.userName }, { userUpdate: true }),
       ).then(() => undefined);

@@ -182,6 +182,8 @@ describe('callbacks: registered once, before login, and removable', () => {
 
     const names = on.mock.calls.map(([name]) => name);
     expect([...names].sort()).toEqual([...RTC_EVENT_NAMES].sort());
+    // The SDK accepted every name (it answers false for events it does not know).
+    expect(on.mock.results.map((r) => r.value)).toEqual(RTC_EVENT_NAMES.map(() => true));
     expect(engine.listenerCount()).toBe(RTC_EVENT_NAMES.length);
     const lastOn = Math.max(...on.mock.invocationCallOrder);
     expect(sdkLogin.mock.invocationCallOrder[0]).toBeGreaterThan(lastOn);
