@@ -3,7 +3,8 @@ import { ConfigError, loadConfig, loadDotEnv } from './config';
 
 /** Starts the live service: config from the environment (and server/.env), then listen until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  loadDotEnv();
+  // Tests start main with an exact environment: a developer's server/.env must not leak in.
+  if (process.env.NODE_ENV !== 'test') loadDotEnv();
   let config;
   try {
     config = loadConfig();

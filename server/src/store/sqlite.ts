@@ -249,6 +249,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     sessions: {
       create: async (tokenHash, userId, now, expiresAt) => {
+        // Opportunistic clean-up: this user's dead sessions go when it signs in again.
+        db.prepare(
+          'DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR revoked_at IS NOT NULL)',
+        ).run(userId, now);
         db.prepare(
           'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
         ).run(tokenHash, userId, now, expiresAt);
