@@ -211,6 +211,8 @@ class Runtime {
   refreshMedia = false;
   reconnectAfterInterruption = false;
   interruptedFrom: SessionPhase = 'idle';
+  /** 'call': ends with onAudioInterruptionEnd; 'suspend' (pusher 5000): ends when the app is shown again. */
+  interruptedBy: 'call' | 'suspend' = 'call';
   renewing = false;
   // Timers.
   flushTimer: Timer | null = null;
@@ -555,8 +557,10 @@ export class LiveSession {
         if (this.rt.wantPublish) this.beginReconnecting(true);
         return;
       case 5000:
+        this.beginInterruption('suspend');
+        return;
       case 5001:
-        this.beginInterruption();
+        this.beginInterruption('call');
         return;
       case -1301:
       case -1302:
@@ -596,11 +600,13 @@ export class LiveSession {
     const code = event.detail.code;
     switch (code) {
       case 2103:
-      case 3005:
+        // the player reconnects by itself; 2004 tells it worked, the backoff replays if it did not
         this.beginReconnecting(false);
         return;
+      case 3005:
       case -2301:
       case -2302:
+        // the connection broke (3005) or the player gave up: play again with a fresh URL
         this.beginReconnecting(true);
         return;
       case 2004:
@@ -773,6 +779,7 @@ export class LiveSession {
     if (!rt.hidden) return;
     rt.hidden = false;
     if (this.hasPending()) this.scheduleFlush();
+    if (this.phase === 'interrupted' && rt.interruptedBy === 'suspend') this.endInterruption(false);
     if (!rt.engine || !ACTIVE_PHASES.includes(this.phase)) return;
     if (this.role === 'anchor' && this.pusher) {
       rt.view?.resumePusher();
@@ -880,7 +887,7 @@ export class LiveSession {
     const platform = this.deps.platform();
     rt.unsubscribers.push(
       platform.onNetworkStatusChange((status) => this.onNetworkChange(status)),
-      platform.onAudioInterruptionBegin(() => this.beginInterruption()),
+      platform.onAudioInterruptionBegin(() => this.beginInterruption('call')),
       platform.onAudioInterruptionEnd(() => this.endInterruption()),
       platform.onAppHide(() => this.pageHidden()),
       platform.onAppShow(() => this.pageShown()),
@@ -1432,9 +1439,13 @@ export class LiveSession {
 
   // ---- Internals: interruptions (phone calls) ----
 
-  private beginInterruption(): void {
+  private beginInterruption(by: 'call' | 'suspend'): void {
     const rt = this.rt;
-    if (this.phase === 'interrupted') return;
+    if (this.phase === 'interrupted') {
+      if (by === 'call') rt.interruptedBy = 'call';
+      return;
+    }
+    rt.interruptedBy = by;
     if (this.phase === 'reconnecting') {
       rt.interruptedFrom = rt.resumePhase;
       rt.reconnectAfterInterruption = true;
@@ -1448,12 +1459,13 @@ export class LiveSession {
     this.notice = INTERRUPTED_NOTICE;
   }
 
-  private endInterruption(): void {
+  /** The call is over (or the app is back after pusher 5000): back where it was, media resumed. */
+  private endInterruption(resumeMedia = true): void {
     const rt = this.rt;
     if (this.phase !== 'interrupted') return;
     this.phase = rt.interruptedFrom;
     this.notice = '';
-    if (!rt.hidden) {
+    if (resumeMedia && !rt.hidden) {
       if (this.role === 'anchor' && this.pusher) rt.view?.resumePusher();
       else for (const p of this.players) rt.view?.resumePlayer(p.streamID);
     }

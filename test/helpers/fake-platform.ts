@@ -99,6 +99,8 @@ export class FakePlatform implements Platform {
 
   async authorize(scope: MediaScope): Promise<void> {
     this.record('authorize', [scope]);
+    // Granted before: WeChat succeeds without asking.
+    if (this.settings[scope] === true) return;
     // WeChat fails at once, without asking, once the user refused a scope.
     if (this.settings[scope] === false) throw { errMsg: 'authorize:fail auth deny' };
     if (this.answers[scope] === 'deny') {
