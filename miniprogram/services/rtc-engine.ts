@@ -171,7 +171,7 @@ type SdkListenerApi = {
   off(event: keyof RtcEvents, callback?: SdkCallback): boolean;
 };
 
-/** Creates the SDK engine once and wraps it as an RtcEngine. */
+/** Creates one SDK engine (quiet logs by default) and wraps it as an RtcEngine; the app uses loadRtcEngine. */
 export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptions = {}): RtcEngine {
   const sdk = new ZegoExpressEngine(config.appID, config.server);
   sdk.setLogConfig({
@@ -184,11 +184,10 @@ export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptio
 
   const dispatch = <K extends keyof RtcEvents>(name: K, args: unknown[]): void => {
     if (!handler) return;
-    const payload = (translate[name] as unknown as (...a: unknown[]) => RtcEvents[K])(...args);
     try {
-      handler[name](payload);
+      handler[name]((translate[name] as unknown as (...a: unknown[]) => RtcEvents[K])(...args));
     } catch (error) {
-      // A throwing handler must not break the SDK's own event loop.
+      // A throwing handler (or odd SDK arguments) must not break the SDK's own event loop.
       console.error(`[rtc-engine] ${name} handler failed`, error);
     }
   };
