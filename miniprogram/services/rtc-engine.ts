@@ -206,9 +206,6 @@ export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptio
     registered.clear();
   };
 
-  // ZEGO: register every callback once, before the first login.
-  registerAll();
-
   const rejectIfInvalid = (...errors: (ValidationError | null)[]): Promise<never> | null => {
     const error = errors.map(validationError).find((e) => e !== null);
     return error ? Promise.reject(error) : null;
@@ -257,6 +254,7 @@ export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptio
     sendBarrageMessage: (roomID, message) =>
       sdkCall(() => sdk.sendBarrageMessage(roomID, message)).then(() => undefined),
 
+    // ZEGO: register every callback once, before the first login (the store installs its handler before loginRoom).
     setEventHandler(next) {
       handler = next;
       if (next) registerAll();

@@ -172,10 +172,11 @@ describe('login and logout through the SDK', () => {
 });
 
 describe('callbacks: registered once, before login, and removable', () => {
-  test('every RTC_EVENT_NAMES callback is registered exactly once before loginRoom reaches the SDK', async () => {
+  test('installing the handler registers every RTC_EVENT_NAMES callback exactly once, before loginRoom reaches the SDK', async () => {
     const on = jest.spyOn(proto, 'on');
     const sdkLogin = jest.spyOn(proto, 'loginRoom');
     const engine = createRtcEngine(CONFIG, QUIET);
+    expect(engine.listenerCount()).toBe(0);
     engine.setEventHandler(mockHandler());
     void engine.loginRoom('room_1', 'token', USER).catch(() => undefined);
     await flush();
