@@ -315,18 +315,15 @@ export class PageHarness {
     return this.component.toJSON() as unknown as JsonNode;
   }
 
-  /** Attributes of every rendered node with this tag (e.g. 'live-pusher'), in document order. */
+  /**
+   * Attributes of every rendered node with this tag (e.g. 'live-pusher', also inside zego-pusher), in document
+   * order, by their JSON names (simulate reports properties camelCased: enableCamera, waitingImage).
+   */
   nodes(tagName: string): Record<string, unknown>[] {
-    const found: Record<string, unknown>[] = [];
-    const walk = (node: JsonNode | string) => {
-      if (typeof node === 'string') return;
-      if (node.tagName === tagName) {
-        found.push(Object.fromEntries(node.attrs.map((attr) => [attr.name, attr.value])));
-      }
-      node.children.forEach(walk);
-    };
-    walk(this.json());
-    return found;
+    return this.findAllDeep(tagName).map((node) => {
+      const json = node.toJSON() as unknown as JsonNode;
+      return Object.fromEntries(json.attrs.map((attr) => [attr.name, attr.value]));
+    });
   }
 
   /** One attribute of the index-th node with this tag (undefined when there is none). */
@@ -352,12 +349,16 @@ export class PageHarness {
 
   /** A j-component wrapper for the index-th node with this tag, searching through shadow trees. */
   private findDeep(tagName: string, index: number): JComponent | undefined {
+    return this.findAllDeep(tagName)[index];
+  }
+
+  /** j-component wrappers of every node with this tag, custom components' shadow trees included. */
+  private findAllDeep(tagName: string): JComponent[] {
     type ExparserNode = {
       is?: string;
       _vt?: { tagName?: string };
       shadowRoot?: ExparserNode;
       childNodes?: ExparserNode[];
-      __wxSlotChildren?: ExparserNode[];
     };
     const root = (this.component as unknown as { _exparserNode: ExparserNode })._exparserNode;
     const matches: ExparserNode[] = [];
@@ -370,13 +371,11 @@ export class PageHarness {
       (node.childNodes ?? []).forEach(walk);
     };
     walk(root);
-    const node = matches[index];
-    if (!node) return undefined;
     // simulate's Component class (RootComponent's parent) wraps any exparser node.
     const ComponentClass = Object.getPrototypeOf(Object.getPrototypeOf(this.component)).constructor as new (
       node: unknown,
     ) => JComponent;
-    return new ComponentClass(node);
+    return matches.map((node) => new ComponentClass(node));
   }
 }
 
