@@ -112,7 +112,7 @@ function readQr(png: Buffer): string | null {
     const audienceImage = page.locator('#audience-qr img');
     await imageLoaded(page, '#audience-qr img');
     expect(readQr(await audienceImage.screenshot())).toBe(`${LINK_BASE_URL}/watch?roomID=${roomId}`);
-  });
+  }, 30_000);
 
   test('the list shows the room, and picks up the anchor by itself once the QR is scanned', async () => {
     const row = page.locator(`tr[data-room-id="${roomId}"]`);
@@ -143,6 +143,28 @@ function readQr(png: Buffer): string | null {
     const answer = await server.request<{ room: { status: string } }>('GET', `/api/rooms/${roomId}`);
     expect(answer.body.room.status).toBe('ended');
   });
+
+  test('polling pauses while the tab is hidden and resumes at once when it is shown', async () => {
+    const listCalls: number[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/rooms') listCalls.push(Date.now());
+    });
+    const setHidden = (hidden: boolean): Promise<unknown> =>
+      page.evaluate(
+        `Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });` +
+          `document.dispatchEvent(new Event('visibilitychange'))`,
+      );
+    await setHidden(true);
+    await page.waitForTimeout(500); // let a poll already on the wire finish
+    listCalls.length = 0;
+    await page.waitForTimeout(6_000); // longer than one polling period
+    expect(listCalls).toHaveLength(0);
+    const resumed = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/rooms', {
+      timeout: 2_000,
+    });
+    await setHidden(false);
+    await resumed;
+  }, 20_000);
 
   test('the service going down shows its own state', async () => {
     await server.close();

@@ -138,6 +138,9 @@ function renderRooms(rooms: Room[]): void {
   if (json === lastRoomsJson) return;
   lastRoomsJson = json;
   ui.roomsEmpty.hidden = rooms.length > 0;
+  ui.roomsEmpty.textContent = ui.statusFilter.value
+    ? '没有这个状态的房间。No rooms with this status.'
+    : '还没有房间。No rooms yet. 在上方创建一个房间,主播扫码即可开播。';
   ui.roomsTable.hidden = rooms.length === 0;
   replaceChildren(ui.roomsBody, ...rooms.map(roomRow));
 }
