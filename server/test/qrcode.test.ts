@@ -10,6 +10,7 @@ import {
   decodeAnchorScene,
   encodeAnchorScene,
 } from '../src/qr/launch';
+import { AccessTokenCache } from '../src/wechat/access-token';
 import {
   CONSOLE_TOKEN,
   WECHAT_APPID,
@@ -399,4 +400,24 @@ test('WeChat unreachable is a 503 that says so; bad credentials are a 502 naming
     db.cleanup();
     db2.cleanup();
   }
+});
+
+test('the access token is renewed shortly before WeChat says it expires', async () => {
+  let clock = 0;
+  let calls = 0;
+  const fakeFetch = (async () => {
+    calls += 1;
+    return new Response(JSON.stringify({ access_token: `T${calls}`, expires_in: 7200 }));
+  }) as typeof fetch;
+  const tokens = new AccessTokenCache(
+    { appID: WECHAT_APPID, secret: WECHAT_SECRET, apiBase: 'http://x' },
+    fakeFetch,
+    () => clock,
+  );
+  expect(await tokens.get()).toBe('T1');
+  clock = (7200 - 5 * 60) * 1000 - 1; // still inside the 5-minute safety margin
+  expect(await tokens.get()).toBe('T1');
+  clock += 1;
+  expect(await tokens.get()).toBe('T2');
+  expect(calls).toBe(2);
 });

@@ -16,19 +16,11 @@ import { createInvite, getRoomWithInvite, loadRoom } from '../lib/rooms';
 import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
 import type { Invite, Room } from '../store/types';
-import { AccessTokenCache, WeChatError, type FetchLike } from '../wechat/access-token';
-import { WxaCodeClient, readEnvVersion, type EnvVersion } from '../wechat/wxacode';
+import { AccessTokenCache, WeChatError } from '../wechat/access-token';
+import { WxaCodeClient, readEnvVersion } from '../wechat/wxacode';
 
 /** The page the anchor QR opens. */
 export const ANCHOR_PAGE = 'pages/anchor/index';
-
-/** Plugin options; all optional (tests inject a fetch, main relies on the environment). */
-export interface QrCodeOptions {
-  /** Which build the mini-program code opens (default WECHAT_ENV_VERSION, else release). */
-  envVersion?: EnvVersion;
-  /** The fetch used to call WeChat (default the global one). */
-  fetch?: FetchLike;
-}
 
 const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
@@ -41,8 +33,9 @@ export async function resolveAnchorLaunch(
   const found = await getRoomWithInvite(live, roomId);
   if (!found) throw notFound(`Room ${roomId} does not exist`);
   const { room } = found;
-  if (room.status === 'ended')
+  if (room.status === 'ended') {
     throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
+  }
   // Unclaimed room whose invite expired: mint a fresh one so the QR code always works.
   const invite = room.ownerId === null ? (found.invite ?? (await createInvite(live, room.id))) : null;
   return { room, invite };
@@ -64,23 +57,21 @@ function linkBaseMissing(reply: FastifyReply, what: string): FastifyReply {
 }
 
 /** Routes of this file, registered under /api. */
-const qrcodeRoutes: FastifyPluginAsyncTypebox<QrCodeOptions> = async (app, options) => {
+const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
-  const envVersion = options.envVersion ?? readEnvVersion(process.env);
+  // Not in config.ts yet: read here, validated at start-up (a wrong value fails buildApp naming the variable).
+  const envVersion = readEnvVersion(process.env);
   const wechat = live.config.wechat;
   const wxacode = wechat
     ? new WxaCodeClient(
-        new AccessTokenCache(
-          {
-            appID: wechat.appID,
-            secret: wechat.secret,
-            apiBase: live.wechatApiBase,
-            timeoutMs: live.wechatTimeoutMs,
-          },
-          options.fetch,
-        ),
+        new AccessTokenCache({
+          appID: wechat.appID,
+          secret: wechat.secret,
+          apiBase: live.wechatApiBase,
+          timeoutMs: live.wechatTimeoutMs,
+        }),
         live.wechatApiBase,
-        options.fetch,
+        fetch,
         live.wechatTimeoutMs,
       )
     : null;
