@@ -53,8 +53,10 @@ export interface StartOptions {
 export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
 /** Incoming chat, likes, joins are flushed into observable state at most this often (4 per second). */
 export const FLUSH_INTERVAL_MS = 250;
-/** Quality figures change on screen at most once a second. */
-export const QUALITY_INTERVAL_MS = 1000;
+/** Users, the online count and quality figures (the slow lane) change on screen at most once a second. */
+export const SLOW_INTERVAL_MS = 1000;
+/** How many of the room's users the screen gets (the most recent joins); onlineCount counts them all. */
+export const USERS_WINDOW = 20;
 /** The anchor reports audience figures to the service at most this often. */
 export const STATS_INTERVAL_MS = 10000;
 /** Our own likes go out in one barrage message at most this often. */
@@ -229,7 +231,10 @@ class Runtime {
   serverCount = false;
   pendingPublishQuality: QualityView | null = null;
   pendingPlayQuality: QualityView | null = null;
-  lastQualityAt = -Infinity;
+  allUsers = new Map<string, RtcUser>();
+  lastFlushAt = -Infinity;
+  flushDueAt = 0;
+  lastSlowAt = -Infinity;
   outgoingLikes = 0;
   localLineID = 0;
   // Stats for the service.
@@ -1075,6 +1080,8 @@ export class LiveSession {
   private onRoomOnlineUserCountUpdate(p: RtcEvents['roomOnlineUserCountUpdate']): void {
     if (p.roomID !== this.roomID) return;
     this.rt.pendingOnline = p.count;
+    // the peak counts even if a lower figure replaces it before the next flush
+    this.rt.peakOnline = Math.max(this.rt.peakOnline, p.count);
     this.scheduleFlush();
   }
 
@@ -1149,30 +1156,37 @@ export class LiveSession {
   // ---- Internals: batching ----
 
   private hasPending(): boolean {
-    const rt = this.rt;
-    return (
-      rt.pendingChat.length > 0 ||
-      rt.pendingLikes > 0 ||
-      rt.pendingUsers.length > 0 ||
-      rt.pendingOnline !== null ||
-      rt.pendingPublishQuality !== null ||
-      rt.pendingPlayQuality !== null
-    );
+    return this.rt.pendingChat.length > 0 || this.rt.pendingLikes > 0 || this.hasSlowPending();
   }
 
-  /** One timer: what arrived shows within FLUSH_INTERVAL_MS, and at most 4 flushes a second. */
+  /**
+   * One timer for every buffer: a flush at most every FLUSH_INTERVAL_MS (4 per second), due FLUSH_INTERVAL_MS after
+   * the first thing that arrived, so a chat line shows within 250 ms.
+   */
   private scheduleFlush(delay = FLUSH_INTERVAL_MS): void {
     const rt = this.rt;
-    if (rt.flushTimer || rt.hidden) return;
+    if (rt.hidden) return;
+    const now = Date.now();
+    const due = Math.max(now + delay, rt.lastFlushAt + FLUSH_INTERVAL_MS);
+    if (rt.flushTimer) {
+      if (rt.flushDueAt <= due) return;
+      clearTimeout(rt.flushTimer);
+    }
+    rt.flushDueAt = due;
     rt.flushTimer = setTimeout(() => {
       rt.flushTimer = null;
       this.flush();
-    }, delay);
+    }, due - now);
   }
 
-  /** Moves everything buffered into the observable fields in one action (one render). */
+  /**
+   * Moves what was buffered into the observable fields in one action (one render). Chat and likes go every flush;
+   * users, the online count and quality (the slow lane) at most once a second.
+   */
   private flush(): void {
     const rt = this.rt;
+    const now = Date.now();
+    rt.lastFlushAt = now;
     if (rt.pendingChat.length > 0) {
       this.chat = [...this.chat, ...rt.pendingChat].slice(-CHAT_WINDOW);
       rt.pendingChat = [];
@@ -1181,40 +1195,47 @@ export class LiveSession {
       this.likes += rt.pendingLikes;
       rt.pendingLikes = 0;
     }
+    if (!this.hasSlowPending()) return;
+    const wait = rt.lastSlowAt + SLOW_INTERVAL_MS - now;
+    if (wait > 0) {
+      this.scheduleFlush(wait);
+      return;
+    }
+    rt.lastSlowAt = now;
     if (rt.pendingUsers.length > 0) {
-      const users = new Map(this.users.map((u) => [u.userID, u]));
       for (const op of rt.pendingUsers) {
         for (const user of op.users) {
-          if (op.type === 'ADD') users.set(user.userID, user);
-          else users.delete(user.userID);
+          rt.allUsers.delete(user.userID);
+          if (op.type === 'ADD') rt.allUsers.set(user.userID, user);
         }
       }
       rt.pendingUsers = [];
-      this.users = [...users.values()];
-      if (!rt.serverCount && rt.pendingOnline === null) this.setOnlineCount(this.users.length + 1);
+      this.users = [...rt.allUsers.values()].slice(-USERS_WINDOW);
+      if (!rt.serverCount && rt.pendingOnline === null) this.setOnlineCount(rt.allUsers.size + 1);
     }
     if (rt.pendingOnline !== null) {
       rt.serverCount = true;
       this.setOnlineCount(rt.pendingOnline);
       rt.pendingOnline = null;
     }
-    const now = Date.now();
-    if (rt.pendingPublishQuality || rt.pendingPlayQuality) {
-      const wait = rt.lastQualityAt + QUALITY_INTERVAL_MS - now;
-      if (wait > 0) {
-        this.scheduleFlush(wait);
-      } else {
-        rt.lastQualityAt = now;
-        if (rt.pendingPublishQuality && !sameQuality(this.publishQuality, rt.pendingPublishQuality)) {
-          this.publishQuality = rt.pendingPublishQuality;
-        }
-        if (rt.pendingPlayQuality && !sameQuality(this.playQuality, rt.pendingPlayQuality)) {
-          this.playQuality = rt.pendingPlayQuality;
-        }
-        rt.pendingPublishQuality = null;
-        rt.pendingPlayQuality = null;
-      }
+    if (rt.pendingPublishQuality && !sameQuality(this.publishQuality, rt.pendingPublishQuality)) {
+      this.publishQuality = rt.pendingPublishQuality;
     }
+    if (rt.pendingPlayQuality && !sameQuality(this.playQuality, rt.pendingPlayQuality)) {
+      this.playQuality = rt.pendingPlayQuality;
+    }
+    rt.pendingPublishQuality = null;
+    rt.pendingPlayQuality = null;
+  }
+
+  private hasSlowPending(): boolean {
+    const rt = this.rt;
+    return (
+      rt.pendingUsers.length > 0 ||
+      rt.pendingOnline !== null ||
+      rt.pendingPublishQuality !== null ||
+      rt.pendingPlayQuality !== null
+    );
   }
 
   private setOnlineCount(count: number): void {

@@ -71,7 +71,9 @@ export const ERROR_CATALOG: Readonly<Record<number, CatalogEntry>> = {
   63000002: entry('你已被移出房间', 'leave'),
   63000005: entry('登录凭证已过期，请重新进入', 'retry'),
 
-  // SDK: publish and play (1103xxx / 1104xxx).
+  // SDK: publish and play (1003xxx / 1103xxx / 1104xxx).
+  1003028: entry('这个房间里已经有同一路直播流（可能你在另一台手机上开着直播）', 'leave'),
+  1003050: entry('推流的附加信息为空，请重试', 'retry'),
   1103001: entry('还没有进入房间，不能推流或拉流，请重新进入', 'retry'),
   1103051: entry('推流重试超时，请检查网络后重试', 'retry'),
   1103052: entry('推流到 CDN 失败，请重试', 'retry'),
