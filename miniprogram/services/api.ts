@@ -20,8 +20,9 @@ export interface ApiRoom {
   title: string;
   status: RoomStatus;
   anchor: ApiUser | null;
-  startedAt: string | null;
-  endedAt: string | null;
+  /** Epoch milliseconds, as every time the service returns. */
+  startedAt: number | null;
+  endedAt: number | null;
   stats: { peakViewers: number; likes: number; messages: number };
 }
 
@@ -35,12 +36,17 @@ export interface ApiSession {
 export interface ApiConfig {
   appID: number;
   server: string[];
+  /** false when the service has no ZEGO credentials (tokens then answer 503). */
+  configured: boolean;
+  /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
+  authMode: 'dev' | 'wechat';
 }
 
 /** A ZEGO login token for one room and role. */
 export interface ApiRoomToken {
   token: string;
-  expiresAt: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
   appID: number;
   userID: string;
   streamID?: string;
