@@ -294,7 +294,7 @@ export class LiveSession {
 
   /** Chinese label of the phase, for the status line. */
   get statusText(): string {
-    if (this.phase === 'failed' && this.error) return this.error.message;
+    if ((this.phase === 'failed' || this.phase === 'kicked') && this.error) return this.error.message;
     if (this.phase === 'watching' && this.anchorOffline) return '主播暂时离开了，请稍候';
     return STATUS_TEXT[this.phase];
   }

@@ -2,7 +2,7 @@
  * Builds a LiveSession on fakes (engine, platform, view and service sharing one ordered call log), plus helpers
  * to settle promises under fake timers and to count what the page would render (one setData per changed batch).
  */
-import { comparer, reaction } from 'mobx-miniprogram';
+import { autorun, comparer, reaction, toJS } from 'mobx-miniprogram';
 import { ApiError } from '../../miniprogram/services/api';
 import type { ApiRoom, ApiRoomToken } from '../../miniprogram/services/api';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
@@ -70,7 +70,7 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   getRoomToken(roomID: string, role: Role): Promise<ApiRoomToken> {
     return this.run('getRoomToken', [roomID, role], () => ({
       token: `token-${++this.tokenCounter}`,
-      expiresAt: '2030-01-01T00:00:00.000Z',
+      expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
       appID: 1,
       userID: role === 'anchor' ? 'anchor-1' : 'viewer-1',
       ...(role === 'anchor' ? { streamID: `stream_${roomID}` } : {}),
@@ -95,6 +95,38 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   ): Promise<{ room: ApiRoom }> {
     return this.run('reportStats', [roomID, stats], () => ({ room: this.room(roomID) }));
   }
+}
+
+// Every field and getter is observed in every test (as bound pages would), and a MobX warning about a change
+// outside an action fails the test. mobx-miniprogram's package main is its production build, which prints no
+// warnings: the check bites when jest maps 'mobx-miniprogram' to dist/mobx.cjs.development.js.
+let mobxWarnings: string[] = [];
+const observers: (() => void)[] = [];
+beforeEach(() => {
+  mobxWarnings = [];
+  jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+    mobxWarnings.push(args.map(String).join(' '));
+  });
+});
+afterEach(() => {
+  for (const dispose of observers.splice(0)) dispose();
+  (console.warn as jest.Mock).mockRestore?.();
+  expect(mobxWarnings.filter((w) => w.includes('MobX'))).toEqual([]);
+});
+
+function observeEverything(session: LiveSession): void {
+  observers.push(
+    autorun(() => {
+      toJS(session);
+      void [
+        session.statusText,
+        session.isLive,
+        session.canGoLive,
+        session.anchorOffline,
+        session.errorActionText,
+      ];
+    }),
+  );
 }
 
 /** Everything a test needs. */
@@ -123,6 +155,7 @@ export function createHarness(): Harness {
     currentUser: () => harness.user,
   });
   harness.session.attachView(view);
+  observeEverything(harness.session);
   return harness;
 }
 
