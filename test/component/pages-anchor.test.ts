@@ -63,7 +63,7 @@ beforeEach(() => {
   mockedApi.claimRoom.mockResolvedValue({ room: ROOM });
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token',
-    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    expiresAt: Date.now() + 3600_000,
     appID: 1,
     userID: 'u_anchor',
     streamID: STREAM,
@@ -117,6 +117,24 @@ describe('anchor page: entry forms', () => {
     expect(mockedApi.getRoom).toHaveBeenCalledWith('room_1');
     expect(p.text()).toContain('周末音乐直播');
     expect(p.text()).toContain('开始直播');
+  });
+
+  it('plain roomID of someone else’s room (e.g. from Moments): opens the audience page instead', async () => {
+    mockedApi.getRoom.mockResolvedValue({
+      room: { ...ROOM, anchor: { id: 'someone_else', nickname: 'x', avatarUrl: '' } },
+    });
+    await open({ roomID: 'room_1' });
+    expect(wxFakes.redirectTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/audience/index?roomID=room_1' }),
+    );
+    expect(mockedApi.getRoomToken).not.toHaveBeenCalled();
+  });
+
+  it('plain roomID of a room nobody claimed yet: says to scan the operator’s QR code', async () => {
+    mockedApi.getRoom.mockResolvedValue({ room: { ...ROOM, anchor: null } });
+    const p = await open({ roomID: 'room_1' });
+    expect(p.text()).toContain('还不能开播');
+    expect(mockedApi.getRoomToken).not.toHaveBeenCalled();
   });
 
   const bad: [string, Record<string, string>, string][] = [

@@ -62,7 +62,7 @@ beforeEach(() => {
   mockedApi.getRoom.mockResolvedValue({ room: ROOM });
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token_viewer',
-    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    expiresAt: Date.now() + 3600_000,
     appID: 1,
     userID: 'u_viewer',
   });

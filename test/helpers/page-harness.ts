@@ -4,8 +4,10 @@
  * navigation, modal, toast, pull-down refresh) with recording fakes, and records every setData the page makes
  * (calls and bytes, for the no-setData-while-hidden check and the setData bench).
  *
- * Usage:
+ * Usage (see test/component/pages-*.test.ts for the module mocks and fakes a live page needs):
+ *   engineSlot.engine = new FakeEngine(log);            // what loadRtcEngine hands the store
  *   const page = await openPage('anchor', { roomID: 'r1' });
+ *   page.setDataCalls                                    // every setData: keys, bytes, time (Date.now)
  *   await page.tap('#go-live');
  *   expect(page.nativeAttr('live-pusher', 'url')).toBe(...);
  *   page.unload();
@@ -171,9 +173,19 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
   return fakes;
 }
 
-/** Lets events, bindings (wx.nextTick) and promise chains settle: a few macrotask turns. */
+/** True when jest's modern fake timers are installed (their setTimeout carries the clock). */
+const fakeTimersOn = (): boolean =>
+  typeof (globalThis.setTimeout as unknown as { clock?: unknown }).clock === 'object';
+
+/**
+ * Lets events, bindings (wx.nextTick) and promise chains settle: a few macrotask turns. Works with real timers
+ * and with jest's modern fake timers (it then advances them by 0 ms per turn, so no store timer fires early).
+ */
 export async function settle(turns = 4): Promise<void> {
-  for (let i = 0; i < turns; i++) await simulate.sleep(0);
+  for (let i = 0; i < turns; i++) {
+    if (fakeTimersOn()) await jest.advanceTimersByTimeAsync(0);
+    else await simulate.sleep(0);
+  }
 }
 
 const loaded = new Map<string, string>();

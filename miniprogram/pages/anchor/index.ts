@@ -232,6 +232,20 @@ Component({
         this.block(blockedFor(new ApiError('ROOM_ENDED', 'ended', 409)));
         return;
       }
+      if (!entry.invite && room.anchor?.id !== userStore.user?.id) {
+        if (!room.anchor) {
+          this.block({
+            title: '还不能开播',
+            message: '这个房间还没有主播，请扫描运营人员给你的开播二维码',
+            actionText: '去房间列表',
+            action: 'rooms',
+          });
+          return;
+        }
+        // Someone else's room (a shared Moments link lands here too): watch it instead.
+        wx.redirectTo({ url: `/pages/audience/index?roomID=${encodeURIComponent(room.id)}` });
+        return;
+      }
       this.setScreen({ screen: 'room', blocked: null });
       await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
     },
