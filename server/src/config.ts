@@ -15,6 +15,8 @@ export interface ZegoConfig {
 export interface WechatConfig {
   appID: string;
   secret: string;
+  /** Which build a mini-program code opens (WECHAT_ENV_VERSION): release, trial or develop. */
+  envVersion: 'release' | 'trial' | 'develop';
 }
 
 export type AuthMode = 'dev' | 'wechat';
@@ -122,7 +124,14 @@ function readWechat(env: Env): WechatConfig | null {
     throw new ConfigError('WECHAT_APPID', 'must be the mini-program AppID (wx followed by 16 hex digits)');
   }
   if (!/^[0-9a-zA-Z]{16,64}$/.test(secret)) throw new ConfigError('WECHAT_SECRET', 'must be the AppSecret');
-  return { appID, secret };
+  const envVersion = read(env, 'WECHAT_ENV_VERSION') ?? 'release';
+  if (envVersion !== 'release' && envVersion !== 'trial' && envVersion !== 'develop') {
+    throw new ConfigError(
+      'WECHAT_ENV_VERSION',
+      `must be "release", "trial" or "develop", got "${envVersion}"`,
+    );
+  }
+  return { appID, secret, envVersion };
 }
 
 /** Reads and validates the environment; throws ConfigError naming the variable on a wrong value. */

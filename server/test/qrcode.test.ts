@@ -289,8 +289,8 @@ describe('mini-program codes (WeChat credentials, loopback fake WeChat)', () => 
     fake = await startFakeWxaCode();
     const db = tempDbFile();
     cleanup = db.cleanup;
-    process.env.WECHAT_ENV_VERSION = 'trial';
     const config = testConfig(db.file, {
+      WECHAT_ENV_VERSION: 'trial',
       WECHAT_APPID,
       WECHAT_SECRET,
       AUTH_MODE: 'dev',
@@ -300,7 +300,6 @@ describe('mini-program codes (WeChat credentials, loopback fake WeChat)', () => 
   });
 
   afterAll(async () => {
-    delete process.env.WECHAT_ENV_VERSION;
     await server.close();
     await fake.close();
     cleanup();

@@ -6,8 +6,8 @@
  * - otherwise a plain QR of `${LINK_BASE_URL}/anchor?roomID=<roomID>&invite=<invite>` (the page gets `q`);
  * - audience: a plain QR of `${LINK_BASE_URL}/watch?roomID=<roomID>`.
  */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import QRCode from 'qrcode';
 import { requireOperator } from '../lib/auth';
 import type { LiveContext } from '../lib/context';
@@ -17,7 +17,7 @@ import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
 import type { Invite, Room } from '../store/types';
 import { AccessTokenCache, WeChatError } from '../wechat/access-token';
-import { WxaCodeClient, readEnvVersion } from '../wechat/wxacode';
+import { WxaCodeClient } from '../wechat/wxacode';
 
 /** The page the anchor QR opens. */
 export const ANCHOR_PAGE = 'pages/anchor/index';
@@ -46,22 +46,20 @@ export function qrPng(text: string): Promise<Buffer> {
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
 }
 
-/** 503 naming the missing variable (this code is not in ErrorCode: it only concerns these routes). */
-function linkBaseMissing(reply: FastifyReply, what: string): FastifyReply {
-  return reply.status(503).send({
-    error: {
-      code: 'LINK_BASE_URL_NOT_CONFIGURED',
-      message: `${what} needs LINK_BASE_URL (the https address configured in WeChat's "scan a normal link" rules)`,
-    },
-  });
+/** 503 naming the missing variable. */
+function linkBaseMissing(what: string): ApiError {
+  return new ApiError(
+    503,
+    'LINK_BASE_URL_NOT_CONFIGURED',
+    `${what} needs LINK_BASE_URL (the https address configured in WeChat's "scan a normal link" rules)`,
+  );
 }
 
 /** Routes of this file, registered under /api. */
 const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
-  // Not in config.ts yet: read here, validated at start-up (a wrong value fails buildApp naming the variable).
-  const envVersion = readEnvVersion(process.env);
   const wechat = live.config.wechat;
+  const envVersion = wechat?.envVersion ?? 'release';
   const wxacode = wechat
     ? new WxaCodeClient(
         new AccessTokenCache({
@@ -95,7 +93,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
     const base = live.config.linkBaseUrl;
-    if (!base) return linkBaseMissing(reply, 'Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
+    if (!base) throw linkBaseMissing('Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
     return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
   });
 
@@ -103,7 +101,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/rooms/:id/audience-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
     const room = await loadRoom(live, request.params.id);
     const base = live.config.linkBaseUrl;
-    if (!base) return linkBaseMissing(reply, 'The audience QR code');
+    if (!base) throw linkBaseMissing('The audience QR code');
     reply.header('cache-control', 'public, max-age=300');
     return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
   });

@@ -15,13 +15,6 @@ export interface WxaCodeRequest {
   width?: number;
 }
 
-/** Reads WECHAT_ENV_VERSION (release by default); throws naming the variable on a wrong value. */
-export function readEnvVersion(env: Record<string, string | undefined>): EnvVersion {
-  const raw = env.WECHAT_ENV_VERSION?.trim() || 'release';
-  if (raw === 'release' || raw === 'trial' || raw === 'develop') return raw;
-  throw new Error(`WECHAT_ENV_VERSION: must be "release", "trial" or "develop", got "${raw}"`);
-}
-
 /** The image WeChat returned. */
 export interface WxaCodeImage {
   image: Buffer;
