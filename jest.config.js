@@ -6,6 +6,10 @@ const layer = (name, environment) => ({
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // MobX's development build, so strict-mode warnings (state changed outside an action) surface in tests.
+  moduleNameMapper: {
+    '^mobx-miniprogram$': '<rootDir>/node_modules/mobx-miniprogram/dist/mobx.cjs.development.js',
+  },
   clearMocks: true,
 });
 
