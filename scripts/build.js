@@ -1,0 +1,537 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: everything WeChat's toolchain would reject, checked offline, plus the package size.
+ *   1. project files: every .json parses, every page in app.json exists, every usingComponents path resolves
+ *   2. WXML/WXSS through WeChat's own compilers (miniprogram-compiler: wcc/wcsc)
+ *   3. strict type check (tsc --noEmit), in a child process while the rest runs
+ *   4. npm pack for the mini-program (miniprogram-ci packNpmManually) into miniprogram/miniprogram_npm
+ *   5. offline compile as DevTools/upload sees it (miniprogram-ci getCompiledResult)
+ *   6. operator console (server/console/build.mjs) when present
+ *   7. package bytes against WeChat's 2 MB main-package limit and our budget; report in dist/build-report.json
+ * Options: --project <dir> (build another copy), --skip-pack, --skip-typecheck, --skip-console,
+ *          --budget <bytes> (default 1.5 MB), --verbose (show the toolchain's own logs), --json (report on stdout).
+ * Exits 1 with a message naming the file on the first class of failure found.
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+/** WeChat's hard limit on the main package. */
+const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024;
+/** Our budget: fail well before WeChat would refuse the upload. */
+const DEFAULT_BUDGET = 1.5 * 1024 * 1024;
+/** File types WeChat uploads (miniprogram-ci's MiniProgramWhiteList); everything else, e.g. .map and .ts, stays behind. */
+const UPLOADED_EXTENSIONS = new Set(
+  '.wxml .wxss .wxs .png .jpg .jpeg .gif .svg .js .json .cer .mp3 .aac .m4a .mp4 .wav .ogg .silk .wasm .br .cur .ico .skel .crt .cert'.split(
+    ' ',
+  ),
+);
+/** miniprogram-ci leaves empty folders named by an MD5 in its working directory. */
+const HASH_DIR = /^[0-9a-f]{32}$/;
+
+/** A failure the user can fix: `file` is shown first, relative to the project. */
+class BuildError extends Error {
+  constructor(step, file, message) {
+    super(message);
+    this.step = step;
+    this.file = file;
+  }
+}
+
+function parseArgs(argv) {
+  const opts = {
+    project: REPO_ROOT,
+    pack: true,
+    typecheck: true,
+    console: true,
+    budget: DEFAULT_BUDGET,
+    verbose: false,
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--project') opts.project = path.resolve(argv[(i += 1)] || '');
+    else if (arg === '--skip-pack') opts.pack = false;
+    else if (arg === '--skip-typecheck') opts.typecheck = false;
+    else if (arg === '--skip-console') opts.console = false;
+    else if (arg === '--budget') opts.budget = Number(argv[(i += 1)]);
+    else if (arg === '--verbose') opts.verbose = true;
+    else if (arg === '--json') opts.json = true;
+    else if (arg === '--help' || arg === '-h') {
+      console.log(
+        'usage: node scripts/build.js [--project <dir>] [--skip-pack] [--skip-typecheck] [--skip-console] [--budget <bytes>] [--verbose] [--json]',
+      );
+      process.exit(0);
+    } else throw new BuildError('args', '', `unknown option ${arg}`);
+  }
+  if (!Number.isFinite(opts.budget) || opts.budget <= 0) throw new BuildError('args', '', '--budget needs a byte count');
+  return opts;
+}
+
+const rel = (ctx, file) => path.relative(ctx.project, file).split(path.sep).join('/');
+
+/** Parses a JSON file or fails naming it, with line and column. */
+function readJson(ctx, file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new BuildError('json', rel(ctx, file), 'file not found');
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const match = /position (\d+)/.exec(error.message);
+    let where = '';
+    if (match) {
+      const before = text.slice(0, Number(match[1]));
+      const line = before.split('\n').length;
+      where = ` (line ${line}, column ${Number(match[1]) - before.lastIndexOf('\n')})`;
+    }
+    throw new BuildError('json', rel(ctx, file), `bad JSON${where}: ${error.message}`);
+  }
+}
+
+/** Every file under dir (relative paths, '/'-separated), skipping the named top-level folders. */
+function listFiles(dir, skip = new Set()) {
+  const out = [];
+  const walk = (abs, prefix) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (!prefix && skip.has(entry.name)) continue;
+      if (entry.isDirectory()) walk(path.join(abs, entry.name), name);
+      else if (entry.isFile()) out.push(name);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+const exists = (file) => fs.existsSync(file);
+const hasScript = (base) => exists(`${base}.ts`) || exists(`${base}.js`);
+
+/** Step 1: JSON everywhere, pages, subpackages and components that app.json and the page JSONs name. */
+function checkProjectFiles(ctx) {
+  const projectConfig = readJson(ctx, path.join(ctx.project, 'project.config.json'));
+  ctx.appid = projectConfig.appid || 'touristappid';
+  ctx.root = path.join(ctx.project, projectConfig.miniprogramRoot || 'miniprogram');
+  if (!exists(ctx.root)) throw new BuildError('files', rel(ctx, ctx.root), 'miniprogramRoot does not exist');
+
+  for (const file of listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules']))) {
+    if (file.endsWith('.json')) readJson(ctx, path.join(ctx.root, file));
+  }
+
+  const appJsonFile = path.join(ctx.root, 'app.json');
+  const app = readJson(ctx, appJsonFile);
+  if (!Array.isArray(app.pages) || app.pages.length === 0) {
+    throw new BuildError('files', rel(ctx, appJsonFile), '"pages" must list at least one page');
+  }
+  if (!hasScript(path.join(ctx.root, 'app'))) throw new BuildError('files', rel(ctx, ctx.root), 'app.ts is missing');
+
+  const pages = app.pages.map((page) => ({ page, from: appJsonFile }));
+  const subpackages = app.subpackages || app.subPackages || [];
+  ctx.subpackageRoots = [];
+  for (const sub of subpackages) {
+    const root = String(sub.root || '').replace(/^\/|\/$/g, '');
+    ctx.subpackageRoots.push(root);
+    for (const page of sub.pages || []) pages.push({ page: `${root}/${page}`, from: appJsonFile });
+  }
+
+  const components = new Map(); // component base path -> JSON file that names it
+  const collectComponents = (jsonFile, owner) => {
+    const config = readJson(ctx, jsonFile);
+    for (const [tag, target] of Object.entries(config.usingComponents || {})) {
+      if (typeof target !== 'string' || target.startsWith('plugin://') || target.startsWith('plugin-private://')) continue;
+      let base;
+      if (target.startsWith('/')) base = path.join(ctx.root, target);
+      else if (target.startsWith('.')) base = path.resolve(path.dirname(owner), target);
+      else {
+        // An npm component: resolvable only once packed.
+        const npmRoot = path.join(ctx.root, 'miniprogram_npm');
+        if (!exists(npmRoot)) continue;
+        base = path.join(npmRoot, target);
+        if (exists(base) && fs.statSync(base).isDirectory()) base = path.join(base, 'index');
+      }
+      if (!components.has(base)) {
+        components.set(base, { jsonFile, tag, target });
+        checkComponent(base, { jsonFile, tag, target });
+      }
+    }
+  };
+  const checkComponent = (base, { jsonFile, tag, target }) => {
+    const missing = ['.wxml', '.json'].filter((ext) => !exists(base + ext));
+    if (!hasScript(base)) missing.unshift('.ts');
+    if (missing.length) {
+      throw new BuildError(
+        'files',
+        rel(ctx, jsonFile),
+        `usingComponents "${tag}": "${target}" -> ${rel(ctx, base)}${missing[0]} does not exist`,
+      );
+    }
+    collectComponents(`${base}.json`, base);
+  };
+
+  if (app.usingComponents) collectComponents(appJsonFile, path.join(ctx.root, 'app'));
+  for (const { page, from } of pages) {
+    const base = path.join(ctx.root, page);
+    const missing = ['.wxml'].filter((ext) => !exists(base + ext));
+    if (!hasScript(base)) missing.unshift('.ts');
+    if (missing.length) {
+      throw new BuildError(
+        'files',
+        rel(ctx, from),
+        `page "${page}" does not exist (${rel(ctx, base)}${missing[0]} is missing)`,
+      );
+    }
+    if (exists(`${base}.json`)) collectComponents(`${base}.json`, base);
+  }
+  ctx.pageCount = pages.length;
+  ctx.componentCount = components.size;
+}
+
+/** Step 2: WeChat's WXML and WXSS compilers (the same wcc/wcsc DevTools runs). */
+function checkTemplates(ctx) {
+  const compiler = require(resolveFrom(ctx, 'miniprogram-compiler'));
+  const wxmlList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules'])).filter((f) => f.endsWith('.wxml'));
+  const npmWxml = listFiles(path.join(ctx.root, 'miniprogram_npm'))
+    .filter((f) => f.endsWith('.wxml'))
+    .map((f) => `miniprogram_npm/${f}`);
+  const tryCompile = (kind, fn) => {
+    try {
+      fn();
+    } catch (error) {
+      const text = String((error && error.message) || error).trim();
+      // wcc/wcsc say "<file>:<line>:<col>: <reason>", relative to the mini-program root.
+      const match = /([\w./-]+\.(?:wxml|wxss|wxs)):(\d+):(\d+):?\s*(.*)/.exec(text);
+      if (match) throw new BuildError(kind, rel(ctx, path.join(ctx.root, match[1])), `${match[2]}:${match[3]} ${match[4] || text}`);
+      throw new BuildError(kind, rel(ctx, ctx.root), text);
+    }
+  };
+  tryCompile('wxml', () =>
+    compiler.wxmlToJs(ctx.root, { wxmlList: [...wxmlList, ...npmWxml].map((f) => f.slice(0, -'.wxml'.length)) }),
+  );
+  ctx.wxmlCount = wxmlList.length;
+  tryCompile('wxss', () => compiler.wxssToJs(ctx.root));
+}
+
+function resolveFrom(ctx, id) {
+  return require.resolve(id, { paths: [ctx.project, REPO_ROOT] });
+}
+
+/** Step 3: `tsc --noEmit -p tsconfig.json` in a child process; resolves to null or a BuildError. */
+function typecheck(ctx) {
+  const tsc = resolveFrom(ctx, 'typescript/bin/tsc');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], {
+      cwd: ctx.project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      if (code === 0) return resolve(null);
+      const lines = out.trim().split('\n');
+      const first = /^(.+?)\(\d+,\d+\)/.exec(lines[0] || '');
+      const files = new Set(lines.map((l) => (/^(.+?)\(\d+,\d+\): error/.exec(l) || [])[1]).filter(Boolean));
+      resolve(
+        new BuildError(
+          'typecheck',
+          first ? first[1] : 'tsconfig.json',
+          `${files.size || 1} file(s) with type errors\n${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n… ${lines.length - 20} more lines` : ''}`,
+        ),
+      );
+    });
+  });
+}
+
+/** Runs fn with the toolchain's console chatter captured; the capture is shown when it fails or with --verbose. */
+async function quietly(ctx, fn) {
+  const methods = ['log', 'info', 'warn', 'error', 'debug'];
+  const saved = methods.map((m) => console[m]);
+  const captured = [];
+  methods.forEach((m) => {
+    console[m] = (...args) => captured.push(args.map(String).join(' '));
+  });
+  try {
+    return await fn();
+  } catch (error) {
+    error.captured = captured;
+    throw error;
+  } finally {
+    methods.forEach((m, i) => {
+      console[m] = saved[i];
+    });
+    if (ctx.verbose && captured.length) console.log(captured.map((l) => `  | ${l}`).join('\n'));
+  }
+}
+
+let ciModule;
+/** miniprogram-ci, loaded once; its only network call in an offline compile (the upload file-type list) is answered locally. */
+function loadCi(ctx) {
+  if (ciModule) return ciModule;
+  const ciMain = resolveFrom(ctx, 'miniprogram-ci');
+  const whiteList = require(path.join(path.dirname(ciMain), 'utils', 'white_ext_list.js'));
+  whiteList.getWhiteExtList = async () => ({
+    GameWhiteList: new Set(whiteList.GameWhiteList),
+    MiniProgramWhiteList: new Set(whiteList.MiniProgramWhiteList),
+  });
+  const saved = console.log;
+  console.log = () => {}; // it announces "initservices CI" on load
+  try {
+    ciModule = require(ciMain);
+  } finally {
+    console.log = saved;
+  }
+  return ciModule;
+}
+
+/** Step 4: the mini-program npm pack (root "dependencies" only) into <miniprogramRoot>/miniprogram_npm. */
+async function packNpm(ctx) {
+  const ci = loadCi(ctx);
+  const result = await quietly(ctx, () =>
+    ci.packNpmManually({
+      packageJsonPath: path.join(ctx.project, 'package.json'),
+      miniprogramNpmDistDir: ctx.root,
+    }),
+  );
+  if (result && Array.isArray(result.warnList) && result.warnList.length) {
+    ctx.warnings.push(...result.warnList.map((w) => `npm pack: ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`));
+  }
+  ctx.packed = result;
+}
+
+/** A throwaway RSA key: the offline compile wants a key file but never signs anything with it. */
+function throwawayKey(ctx) {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const file = path.join(ctx.tmp, 'private.throwaway.key');
+  fs.writeFileSync(file, privateKey, { mode: 0o600 });
+  return file;
+}
+
+/** Step 5: compile the project the way DevTools uploads it (TypeScript plugin, minify, JSON checks), offline. */
+async function compileProject(ctx) {
+  const ci = loadCi(ctx);
+  const rootRel = rel(ctx, ctx.root);
+  const project = new ci.Project({
+    appid: ctx.appid,
+    type: 'miniProgram',
+    projectPath: ctx.project,
+    privateKeyPath: throwawayKey(ctx),
+    // npm output is already minified and is measured from disk: compiling 0.6 MB of SDK again costs ~25 s.
+    ignores: ['node_modules/**/*', `${rootRel}/miniprogram_npm/**/*`],
+  });
+  project.attr = async () => ci.DefaultProjectAttr; // without it the CI asks WeChat's servers and crashes offline
+  let result;
+  try {
+    result = await quietly(ctx, () => ci.getCompiledResult({ project, setting: { useProjectConfig: true } }));
+  } catch (error) {
+    const text = String((error && error.message) || error).trim();
+    const fileMatch = /([\w./-]+\.(?:json|ts|js|wxml|wxss|wxs))/.exec(text);
+    const file = fileMatch ? (exists(path.join(ctx.root, fileMatch[1])) ? rel(ctx, path.join(ctx.root, fileMatch[1])) : fileMatch[1]) : rootRel;
+    const err = new BuildError('compile', file, text);
+    err.captured = error.captured;
+    throw err;
+  }
+  ctx.compiled = result;
+}
+
+/** Step 6: the operator console, built by its own script when it exists. */
+function buildConsole(ctx) {
+  const script = path.join(ctx.project, 'server', 'console', 'build.mjs');
+  if (!ctx.console || !exists(script)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { cwd: ctx.project, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      ctx.consoleBuilt = code === 0;
+      resolve(code === 0 ? null : new BuildError('console', rel(ctx, script), `exited ${code}\n${out.trim()}`));
+    });
+  });
+}
+
+/** Step 7: bytes WeChat would upload, per package. */
+function measure(ctx) {
+  const inSubpackage = (file) => ctx.subpackageRoots.find((root) => root && file.startsWith(`${root}/`));
+  let appBytes = 0;
+  let subpackageBytes = 0;
+  let files = 0;
+  for (const [file, content] of Object.entries(ctx.compiled || {})) {
+    const bytes = Buffer.isBuffer(content) ? content.length : Buffer.byteLength(String(content));
+    if (inSubpackage(file)) subpackageBytes += bytes;
+    else appBytes += bytes;
+    files += 1;
+  }
+  let npmBytes = 0;
+  const npmRoot = path.join(ctx.root, 'miniprogram_npm');
+  const npmPackages = {};
+  for (const file of listFiles(npmRoot)) {
+    if (!UPLOADED_EXTENSIONS.has(path.extname(file))) continue;
+    const bytes = fs.statSync(path.join(npmRoot, file)).size;
+    npmBytes += bytes;
+    const name = file.startsWith('@') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0];
+    npmPackages[name] = (npmPackages[name] || 0) + bytes;
+    files += 1;
+  }
+  return {
+    mainPackageBytes: appBytes + npmBytes,
+    appCodeBytes: appBytes,
+    miniprogramNpmBytes: npmBytes,
+    npmPackages,
+    subpackageBytes,
+    files,
+    limitBytes: MAIN_PACKAGE_LIMIT,
+    budgetBytes: ctx.budget,
+  };
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** Removes the empty hash-named folders miniprogram-ci leaves behind (only empty ones, only hash names). */
+function removeHashDirs(dir) {
+  let entries = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !HASH_DIR.test(entry.name)) continue;
+    try {
+      fs.rmdirSync(path.join(dir, entry.name)); // fails, and so keeps it, unless empty
+    } catch {
+      /* not empty: not ours */
+    }
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`build failed: ${error.message}`);
+    return 2;
+  }
+  const ctx = {
+    ...opts,
+    warnings: [],
+    tmp: fs.mkdtempSync(path.join(os.tmpdir(), 'mp-build-')),
+    timings: {},
+  };
+  const cwd = process.cwd();
+  process.noDeprecation = true; // miniprogram-ci's dependencies print deprecation warnings on load
+  // miniprogram-ci drops empty hash-named folders into the working directory: give it a private one.
+  process.chdir(ctx.tmp);
+  const step = async (name, fn) => {
+    const t = Date.now();
+    const value = await fn();
+    ctx.timings[name] = Date.now() - t;
+    return value;
+  };
+  try {
+    await step('files', () => checkProjectFiles(ctx));
+    await step('templates', () => checkTemplates(ctx));
+    const typeErrorP = ctx.typecheck ? step('typecheck', () => typecheck(ctx)) : Promise.resolve(null);
+    const consoleP = step('console', () => buildConsole(ctx));
+    if (ctx.pack) await step('pack', () => packNpm(ctx));
+    await step('compile', () => compileProject(ctx));
+    const typeError = await typeErrorP;
+    if (typeError) throw typeError;
+    const consoleError = await consoleP;
+    if (consoleError) throw consoleError;
+
+    const size = measure(ctx);
+    const report = {
+      ok: size.mainPackageBytes <= ctx.budget,
+      project: ctx.project,
+      pages: ctx.pageCount,
+      components: ctx.componentCount,
+      packed: ctx.pack,
+      typechecked: ctx.typecheck,
+      console: Boolean(ctx.consoleBuilt),
+      ...size,
+      timingsMs: { ...ctx.timings, total: Date.now() - started },
+      warnings: ctx.warnings,
+    };
+    const reportDir = path.join(ctx.project, 'dist');
+    fs.mkdirSync(reportDir, { recursive: true });
+    fs.writeFileSync(path.join(reportDir, 'build-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+    if (ctx.json) console.log(JSON.stringify(report));
+    else {
+      const pct = (n) => `${((n / MAIN_PACKAGE_LIMIT) * 100).toFixed(0)}% of 2 MB`;
+      const npmNote = ctx.pack ? '' : exists(path.join(ctx.root, 'miniprogram_npm')) ? ' (not repacked)' : ' (not packed)';
+      console.log(
+        [
+          `build ok: ${report.pages} pages, ${report.components} components, ${ctx.wxmlCount} WXML${ctx.typecheck ? ', types ok' : ''}${report.console ? ', console built' : ''}`,
+          `  main package   ${kb(size.mainPackageBytes).padStart(10)}  (${size.mainPackageBytes} B, ${pct(size.mainPackageBytes)}; budget ${kb(ctx.budget)})`,
+          `    app code     ${kb(size.appCodeBytes).padStart(10)}`,
+          `    miniprogram_npm ${kb(size.miniprogramNpmBytes).padStart(7)}${npmNote}  ${Object.entries(size.npmPackages)
+            .map(([n, b]) => `${n} ${kb(b)}`)
+            .join(', ')}`,
+          ...(size.subpackageBytes ? [`  subpackages    ${kb(size.subpackageBytes).padStart(10)}`] : []),
+          ...ctx.warnings.map((w) => `  warning: ${w}`),
+          `  ${Object.entries(ctx.timings)
+            .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+            .join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s`,
+        ].join('\n'),
+      );
+    }
+    if (!report.ok) {
+      throw new BuildError(
+        'size',
+        rel(ctx, ctx.root),
+        `main package is ${size.mainPackageBytes} B (${kb(size.mainPackageBytes)}), over the budget of ${kb(ctx.budget)} (WeChat's limit is 2 MB)`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof BuildError) {
+      console.error(`build failed [${error.step}] ${error.file ? `${error.file}: ` : ''}${error.message}`);
+    } else {
+      console.error(`build failed: ${(error && error.stack) || error}`);
+    }
+    if (error && error.captured && error.captured.length && !ctx.verbose) {
+      console.error(error.captured.slice(-15).map((l) => `  | ${l}`).join('\n'));
+    }
+    return 1;
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(ctx.tmp, { recursive: true, force: true });
+    removeHashDirs(cwd);
+    removeHashDirs(ctx.project);
+    removeHashDirs(REPO_ROOT);
+  }
+}
+
+if (require.main === module) {
+  // The CI's compiler keeps worker processes alive after it is done: exit explicitly.
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = { MAIN_PACKAGE_LIMIT, DEFAULT_BUDGET };
