@@ -118,22 +118,33 @@ Component({
     },
   },
 
+  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
   pageLifetimes: {
     show() {
+      this.onShow();
+    },
+    hide() {
+      this.onHide();
+    },
+  },
+
+  methods: {
+    /** Visible again: bindings re-created (one full refresh), then the store resumes the media. */
+    onShow() {
       const state = pages.get(this);
       if (!state || state.unloaded) return;
       state.view.show();
       liveSession.pageShown();
     },
-    hide() {
+
+    /** Hidden: the store pauses the media, then the bindings go (no setData until show). */
+    onHide() {
       const state = pages.get(this);
       if (!state || state.unloaded) return;
       liveSession.pageHidden();
       state.view.hide();
     },
-  },
 
-  methods: {
     /** Page entry: `roomID` (shared card / path) or `q` (a scanned watch link). */
     onLoad(query: EntryQuery) {
       const state = pages.get(this);

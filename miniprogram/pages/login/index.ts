@@ -63,16 +63,24 @@ Component({
     },
   },
 
+  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
   pageLifetimes: {
     show() {
-      pages.get(this)?.view.show();
+      this.onShow();
     },
     hide() {
-      pages.get(this)?.view.hide();
+      this.onHide();
     },
   },
 
   methods: {
+    onShow() {
+      pages.get(this)?.view.show();
+    },
+    onHide() {
+      pages.get(this)?.view.hide();
+    },
+
     /** `roomID` and `role` prefill the form; `redirect` is where to go back after signing in. */
     onLoad(query: Record<string, string | undefined>) {
       const state = pages.get(this);

@@ -57,16 +57,24 @@ Component({
     },
   },
 
+  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
   pageLifetimes: {
     show() {
-      pages.get(this)?.view.show();
+      this.onShow();
     },
     hide() {
-      pages.get(this)?.view.hide();
+      this.onHide();
     },
   },
 
   methods: {
+    onShow() {
+      pages.get(this)?.view.show();
+    },
+    onHide() {
+      pages.get(this)?.view.hide();
+    },
+
     onLoad() {
       void this.refresh();
     },
