@@ -14,13 +14,25 @@ export interface PageHost {
   selectComponent(selector: string): unknown;
 }
 
-/** Store fields to bind: names, or data key -> store field name. */
-export type BoundFields = readonly string[] | Record<string, string>;
+/** Store fields to bind: names, or data key -> store field name or a view-only selector of the store. */
+export type BoundFields<S> =
+  readonly (keyof S & string)[] | Record<string, (keyof S & string) | ((store: S) => unknown)>;
 
 type StoreBindings = ReturnType<typeof createStoreBindings>;
 
+/** Fields of `store` bound as they are, plus view-only selectors (data key -> function of the store). */
+export function bindFields<S>(
+  _store: S,
+  names: readonly (keyof S & string)[],
+  selectors: Record<string, (store: S) => unknown> = {},
+): Record<string, (keyof S & string) | ((store: S) => unknown)> {
+  const fields: Record<string, (keyof S & string) | ((store: S) => unknown)> = {};
+  for (const name of names) fields[name] = name;
+  return { ...fields, ...selectors };
+}
+
 /** Store bindings and page-local setData that stay silent while the page is hidden. */
-export class PageView {
+export class PageView<S extends object = object> {
   private bindings: StoreBindings | null = null;
   private visible = true;
   private pending: Record<string, unknown> | null = null;
@@ -29,16 +41,16 @@ export class PageView {
 
   constructor(
     private readonly host: PageHost,
-    private readonly store: object | null,
-    private readonly fields: BoundFields,
+    private readonly store: S | null,
+    private readonly fields: BoundFields<S>,
   ) {}
 
   /** Creates the bindings (lifetimes.attached); their first setData carries every field. */
   attach(): void {
     if (this.destroyed || this.bindings || !this.store) return;
-    const fields = Array.isArray(this.fields)
-      ? [...this.fields]
-      : { ...(this.fields as Record<string, string>) };
+    const fields: string[] | Record<string, unknown> = Array.isArray(this.fields)
+      ? [...(this.fields as readonly string[])]
+      : { ...this.fields };
     this.bindings = createStoreBindings(this.host, { store: this.store, fields, actions: [] });
   }
 
@@ -136,7 +148,7 @@ function quietly(result: Promise<unknown> | undefined): void {
 }
 
 /** The store's LiveViewPort over a page's zego-pusher (#pusher) and zego-players (#player-<streamID>). */
-export function createLiveViewPort(host: PageHost, view: PageView): LiveViewPort {
+export function createLiveViewPort<S extends object>(host: PageHost, view: PageView<S>): LiveViewPort {
   const pusher = () => host.selectComponent('#' + PUSHER_ELEMENT_ID) as PusherMethods | null;
   const player = (streamID: string) =>
     host.selectComponent('#' + playerElementID(streamID)) as PlayerMethods | null;

@@ -218,6 +218,22 @@ describe('audience page: chat, likes, online count', () => {
     expect(p.data.draft).toBe('');
   });
 
+  it('renders only the newest 15 chat lines (a flood stays cheap to render)', async () => {
+    const p = await open({ roomID: 'room_1' });
+    const messages = Array.from({ length: 20 }, (_, i) => ({
+      messageID: `m${i}`,
+      fromUser: { userID: `v${i}`, userName: `观众${i}` },
+      message: `第${i}条`,
+      sendTime: i,
+    }));
+    engine.emit('IMRecvBroadcastMessage', { roomID: 'room_1', messages });
+    await simulate.sleep(300);
+    expect(p.text()).toContain('观众19：第19条');
+    expect(p.text()).toContain('观众5：第5条');
+    expect(p.text()).not.toContain('观众4：第4条');
+    expect((p.data.chat as unknown[]).length).toBe(15);
+  });
+
   it('an empty draft sends nothing', async () => {
     const p = await open({ roomID: 'room_1' });
     await p.input('#chat-input', '   ');

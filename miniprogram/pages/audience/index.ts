@@ -13,7 +13,7 @@ import type {
   SessionPhase,
 } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
-import { PageView, createLiveViewPort } from '../../utils/view-port';
+import { PageView, bindFields, createLiveViewPort } from '../../utils/view-port';
 
 /** The picture on shared cards. */
 const SHARE_IMAGE = '/images/share.png';
@@ -29,25 +29,31 @@ interface Blocked {
   action: BlockedAction;
 }
 
-/** Store fields this page renders. */
-const FIELDS = [
-  'phase',
-  'roomID',
-  'roomTitle',
-  'players',
-  'error',
-  'notice',
-  'statusText',
-  'anchorOffline',
-  'errorActionText',
-  'playQuality',
-  'onlineCount',
-  'likes',
-  'chat',
-] as const;
+/** The chat area shows about eight lines; rendering only the newest few keeps each chat flush small. */
+const CHAT_VISIBLE = 15;
+
+/** Store fields this page renders (chat: only the newest CHAT_VISIBLE lines). */
+const FIELDS = bindFields(
+  liveSession,
+  [
+    'phase',
+    'roomID',
+    'roomTitle',
+    'players',
+    'error',
+    'notice',
+    'statusText',
+    'anchorOffline',
+    'errorActionText',
+    'playQuality',
+    'onlineCount',
+    'likes',
+  ],
+  { chat: (store) => store.chat.slice(-CHAT_VISIBLE) },
+);
 
 interface PageState {
-  view: PageView;
+  view: PageView<typeof liveSession>;
   entry: RoomEntry | null;
   unloaded: boolean;
 }

@@ -11,10 +11,10 @@ import { validateRoomID } from '../../utils/validate';
 import { PageView } from '../../utils/view-port';
 
 /** UserStore fields this page renders (data key -> store field). */
-const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' };
+const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' } as const;
 
 interface PageState {
-  view: PageView;
+  view: PageView<typeof userStore>;
   /** Where to go after signing in (only our own pages). */
   redirect: string | null;
 }
