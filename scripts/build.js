@@ -69,7 +69,8 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new BuildError('args', '', `unknown option ${arg}`);
   }
-  if (!Number.isFinite(opts.budget) || opts.budget <= 0) throw new BuildError('args', '', '--budget needs a byte count');
+  if (!Number.isFinite(opts.budget) || opts.budget <= 0)
+    throw new BuildError('args', '', '--budget needs a byte count');
   return opts;
 }
 
@@ -137,7 +138,8 @@ function checkProjectFiles(ctx) {
   if (!Array.isArray(app.pages) || app.pages.length === 0) {
     throw new BuildError('files', rel(ctx, appJsonFile), '"pages" must list at least one page');
   }
-  if (!hasScript(path.join(ctx.root, 'app'))) throw new BuildError('files', rel(ctx, ctx.root), 'app.ts is missing');
+  if (!hasScript(path.join(ctx.root, 'app')))
+    throw new BuildError('files', rel(ctx, ctx.root), 'app.ts is missing');
 
   const pages = app.pages.map((page) => ({ page, from: appJsonFile }));
   const subpackages = app.subpackages || app.subPackages || [];
@@ -152,7 +154,12 @@ function checkProjectFiles(ctx) {
   const collectComponents = (jsonFile, owner) => {
     const config = readJson(ctx, jsonFile);
     for (const [tag, target] of Object.entries(config.usingComponents || {})) {
-      if (typeof target !== 'string' || target.startsWith('plugin://') || target.startsWith('plugin-private://')) continue;
+      if (
+        typeof target !== 'string' ||
+        target.startsWith('plugin://') ||
+        target.startsWith('plugin-private://')
+      )
+        continue;
       let base;
       if (target.startsWith('/')) base = path.join(ctx.root, target);
       else if (target.startsWith('.')) base = path.resolve(path.dirname(owner), target);
@@ -203,7 +210,9 @@ function checkProjectFiles(ctx) {
 /** Step 2: WeChat's WXML and WXSS compilers (the same wcc/wcsc DevTools runs). */
 function checkTemplates(ctx) {
   const compiler = require(resolveFrom(ctx, 'miniprogram-compiler'));
-  const wxmlList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules'])).filter((f) => f.endsWith('.wxml'));
+  const wxmlList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules'])).filter((f) =>
+    f.endsWith('.wxml'),
+  );
   const npmWxml = listFiles(path.join(ctx.root, 'miniprogram_npm'))
     .filter((f) => f.endsWith('.wxml'))
     .map((f) => `miniprogram_npm/${f}`);
@@ -214,13 +223,16 @@ function checkTemplates(ctx) {
       const text = String((error && error.message) || error).trim();
       // wcc/wcsc say "<file>:<line>:<col>: <reason>", relative to the mini-program root.
       const match = /([\w./-]+\.(?:wxml|wxss|wxs)):(\d+):(\d+):?\s*(.*)/.exec(text);
-      if (match) throw new BuildError(kind, rel(ctx, path.join(ctx.root, match[1])), `${match[2]}:${match[3]} ${match[4] || text}`);
+      if (match)
+        throw new BuildError(
+          kind,
+          rel(ctx, path.join(ctx.root, match[1])),
+          `${match[2]}:${match[3]} ${match[4] || text}`,
+        );
       throw new BuildError(kind, rel(ctx, ctx.root), text);
     }
   };
-  tryCompile('wxml', () =>
-    compiler.wxmlToJs(ctx.root, { wxmlList: [...wxmlList, ...npmWxml].map((f) => f.slice(0, -'.wxml'.length)) }),
-  );
+  tryCompile('wxml', () => compiler.wxmlToJs(ctx.root, { wxmlList: [...wxmlList, ...npmWxml] }));
   ctx.wxmlCount = wxmlList.length;
   tryCompile('wxss', () => compiler.wxssToJs(ctx.root));
 }
@@ -249,7 +261,7 @@ function typecheck(ctx) {
         new BuildError(
           'typecheck',
           first ? first[1] : 'tsconfig.json',
-          `${files.size || 1} file(s) with type errors\n${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n… ${lines.length - 20} more lines` : ''}`,
+          `type errors in ${files.size ? [...files].join(', ') : 'the project'}\n${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n… ${lines.length - 20} more lines` : ''}`,
         ),
       );
     });
@@ -307,9 +319,22 @@ async function packNpm(ctx) {
     }),
   );
   if (result && Array.isArray(result.warnList) && result.warnList.length) {
-    ctx.warnings.push(...result.warnList.map((w) => `npm pack: ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`));
+    ctx.warnings.push(
+      ...result.warnList.map((w) => `npm pack: ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`),
+    );
   }
   ctx.packed = result;
+  const pkg = readJson(ctx, path.join(ctx.project, 'package.json'));
+  const wanted = Object.keys(pkg.dependencies || {});
+  const packedCount = result ? (result.miniProgramPackNum || 0) + (result.otherNpmPackNum || 0) : 0;
+  if (wanted.length && packedCount === 0) {
+    // e.g. node_modules missing, or a symlinked node_modules (the packer's glob does not follow it)
+    throw new BuildError(
+      'pack',
+      'package.json',
+      `npm pack built nothing for dependencies ${wanted.join(', ')}; run npm install`,
+    );
+  }
 }
 
 /** A throwaway RSA key: the offline compile wants a key file but never signs anything with it. */
@@ -343,7 +368,11 @@ async function compileProject(ctx) {
   } catch (error) {
     const text = String((error && error.message) || error).trim();
     const fileMatch = /([\w./-]+\.(?:json|ts|js|wxml|wxss|wxs))/.exec(text);
-    const file = fileMatch ? (exists(path.join(ctx.root, fileMatch[1])) ? rel(ctx, path.join(ctx.root, fileMatch[1])) : fileMatch[1]) : rootRel;
+    const file = fileMatch
+      ? exists(path.join(ctx.root, fileMatch[1]))
+        ? rel(ctx, path.join(ctx.root, fileMatch[1]))
+        : fileMatch[1]
+      : rootRel;
     const err = new BuildError('compile', file, text);
     err.captured = error.captured;
     throw err;
@@ -351,10 +380,12 @@ async function compileProject(ctx) {
   ctx.compiled = result;
 }
 
+const consoleScript = (ctx) => path.join(ctx.project, 'server', 'console', 'build.mjs');
+const hasConsole = (ctx) => ctx.console && exists(consoleScript(ctx));
+
 /** Step 6: the operator console, built by its own script when it exists. */
 function buildConsole(ctx) {
-  const script = path.join(ctx.project, 'server', 'console', 'build.mjs');
-  if (!ctx.console || !exists(script)) return Promise.resolve(null);
+  const script = consoleScript(ctx);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script], { cwd: ctx.project, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -362,7 +393,9 @@ function buildConsole(ctx) {
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => {
       ctx.consoleBuilt = code === 0;
-      resolve(code === 0 ? null : new BuildError('console', rel(ctx, script), `exited ${code}\n${out.trim()}`));
+      resolve(
+        code === 0 ? null : new BuildError('console', rel(ctx, script), `exited ${code}\n${out.trim()}`),
+      );
     });
   });
 }
@@ -402,6 +435,10 @@ function measure(ctx) {
   };
 }
 
+/** Direct writes: console.* may still be captured by a toolchain step that is running when another one fails. */
+const say = (text) => process.stdout.write(`${text}\n`);
+const shout = (text) => process.stderr.write(`${text}\n`);
+
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 /** Removes the empty hash-named folders miniprogram-ci leaves behind (only empty ones, only hash names). */
@@ -428,7 +465,7 @@ async function main() {
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error(`build failed: ${error.message}`);
+    shout(`build failed: ${error.message}`);
     return 2;
   }
   const ctx = {
@@ -450,14 +487,19 @@ async function main() {
   try {
     await step('files', () => checkProjectFiles(ctx));
     await step('templates', () => checkTemplates(ctx));
-    const typeErrorP = ctx.typecheck ? step('typecheck', () => typecheck(ctx)) : Promise.resolve(null);
-    const consoleP = step('console', () => buildConsole(ctx));
-    if (ctx.pack) await step('pack', () => packNpm(ctx));
-    await step('compile', () => compileProject(ctx));
-    const typeError = await typeErrorP;
-    if (typeError) throw typeError;
-    const consoleError = await consoleP;
-    if (consoleError) throw consoleError;
+    // Type check and console build run as child processes beside pack + compile; the first failure wins.
+    const failOn = (p) =>
+      p.then((error) => {
+        if (error) throw error;
+      });
+    await Promise.all([
+      failOn(ctx.typecheck ? step('typecheck', () => typecheck(ctx)) : Promise.resolve(null)),
+      failOn(hasConsole(ctx) ? step('console', () => buildConsole(ctx)) : Promise.resolve(null)),
+      (async () => {
+        if (ctx.pack) await step('pack', () => packNpm(ctx));
+        await step('compile', () => compileProject(ctx));
+      })(),
+    ]);
 
     const size = measure(ctx);
     const report = {
@@ -476,16 +518,22 @@ async function main() {
     fs.mkdirSync(reportDir, { recursive: true });
     fs.writeFileSync(path.join(reportDir, 'build-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-    if (ctx.json) console.log(JSON.stringify(report));
+    if (ctx.json) say(JSON.stringify(report));
     else {
       const pct = (n) => `${((n / MAIN_PACKAGE_LIMIT) * 100).toFixed(0)}% of 2 MB`;
-      const npmNote = ctx.pack ? '' : exists(path.join(ctx.root, 'miniprogram_npm')) ? ' (not repacked)' : ' (not packed)';
-      console.log(
+      const npmNote = ctx.pack
+        ? ''
+        : exists(path.join(ctx.root, 'miniprogram_npm'))
+          ? ' (not repacked)'
+          : ' (not packed)';
+      say(
         [
           `build ok: ${report.pages} pages, ${report.components} components, ${ctx.wxmlCount} WXML${ctx.typecheck ? ', types ok' : ''}${report.console ? ', console built' : ''}`,
           `  main package   ${kb(size.mainPackageBytes).padStart(10)}  (${size.mainPackageBytes} B, ${pct(size.mainPackageBytes)}; budget ${kb(ctx.budget)})`,
           `    app code     ${kb(size.appCodeBytes).padStart(10)}`,
-          `    miniprogram_npm ${kb(size.miniprogramNpmBytes).padStart(7)}${npmNote}  ${Object.entries(size.npmPackages)
+          `    miniprogram_npm ${kb(size.miniprogramNpmBytes).padStart(7)}${npmNote}  ${Object.entries(
+            size.npmPackages,
+          )
             .map(([n, b]) => `${n} ${kb(b)}`)
             .join(', ')}`,
           ...(size.subpackageBytes ? [`  subpackages    ${kb(size.subpackageBytes).padStart(10)}`] : []),
@@ -506,12 +554,17 @@ async function main() {
     return 0;
   } catch (error) {
     if (error instanceof BuildError) {
-      console.error(`build failed [${error.step}] ${error.file ? `${error.file}: ` : ''}${error.message}`);
+      shout(`build failed [${error.step}] ${error.file ? `${error.file}: ` : ''}${error.message}`);
     } else {
-      console.error(`build failed: ${(error && error.stack) || error}`);
+      shout(`build failed: ${(error && error.stack) || error}`);
     }
     if (error && error.captured && error.captured.length && !ctx.verbose) {
-      console.error(error.captured.slice(-15).map((l) => `  | ${l}`).join('\n'));
+      shout(
+        error.captured
+          .slice(-15)
+          .map((l) => `  | ${l}`)
+          .join('\n'),
+      );
     }
     return 1;
   } finally {
@@ -528,7 +581,7 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error) => {
-      console.error(error);
+      shout(error);
       process.exit(1);
     },
   );
