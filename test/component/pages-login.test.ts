@@ -153,3 +153,42 @@ describe('login page', () => {
     expect(wxFakes.navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/rooms/index' }));
   });
 });
+
+describe('UserStore (behind the login page)', () => {
+  it('sends the wx.login code, the nickname and only an http(s) avatar to the service', async () => {
+    const ok = await userStore.signIn(' 小王 ', 'wxfile://tmp/avatar.png');
+    expect(ok).toBe(true);
+    expect(mockedApi.signInWithWechat).toHaveBeenCalledWith('fake-wx-code', '小王', undefined);
+    await userStore.signIn('小张', 'https://cdn.example.com/a.png');
+    expect(mockedApi.signInWithWechat).toHaveBeenLastCalledWith(
+      'fake-wx-code',
+      '小张',
+      'https://cdn.example.com/a.png',
+    );
+  });
+
+  it('restores the saved session on the next launch and forgets it on sign-out', () => {
+    platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'saved', user: USER });
+    expect(userStore.restore()).toBe(true);
+    expect(userStore.user).toEqual(USER);
+    userStore.signOut();
+    expect(userStore.user).toBeNull();
+    expect(platform.storage.has(SESSION_STORAGE_KEY)).toBe(false);
+    expect(userStore.restore()).toBe(false);
+  });
+
+  it('uses the development sign-in when wx.login gives no code (DevTools without an AppID)', async () => {
+    jest.spyOn(platform, 'login').mockRejectedValueOnce(new Error('no code'));
+    expect(await userStore.signIn('小王')).toBe(true);
+    expect(mockedApi.signInWithWechat).not.toHaveBeenCalled();
+    expect(mockedApi.signInForDevelopment).toHaveBeenCalledWith('小王');
+  });
+
+  it('does not fall back on other service errors, and says what went wrong', async () => {
+    mockedApi.signInWithWechat.mockRejectedValueOnce(new ApiError('WECHAT_CODE_INVALID', 'bad code', 401));
+    expect(await userStore.signIn('小王')).toBe(false);
+    expect(mockedApi.signInForDevelopment).not.toHaveBeenCalled();
+    expect(userStore.error).toMatchObject({ code: 'WECHAT_CODE_INVALID', action: 'retry' });
+    expect(userStore.signingIn).toBe(false);
+  });
+});
