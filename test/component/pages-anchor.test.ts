@@ -311,6 +311,19 @@ describe('anchor page: going live', () => {
     expect(wxFakes.pusherContexts.flatMap((c) => c.calls)).toContain('switchCamera');
   });
 
+  it('a WeChat too old for live video: the error offers the upgrade', async () => {
+    engine.systemCheck = { code: 10001, msg: 'wechat version too low' };
+    try {
+      const p = await open({ roomID: 'room_1' });
+      expect(p.exists('#error')).toBe(true);
+      expect(p.text('#error-action')).toBe('升级微信');
+      await p.tap('#error-action');
+      expect(wxFakes.updateWeChatApp).toHaveBeenCalled();
+    } finally {
+      engine.systemCheck = { code: 0, msg: '' };
+    }
+  });
+
   it('the error panel offers the store’s action, wired to it', async () => {
     platform.answers['scope.camera'] = 'deny';
     const p = await open({ roomID: 'room_1' });

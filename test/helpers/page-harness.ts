@@ -112,6 +112,7 @@ export interface WxFakes {
   showModal: jest.Mock;
   showToast: jest.Mock;
   stopPullDownRefresh: jest.Mock;
+  updateWeChatApp: jest.Mock;
 }
 
 /** A wx API that succeeds asynchronously (callbacks and promise), recorded by a jest.fn. */
@@ -145,6 +146,7 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     }),
     showToast: asyncApi('showToast'),
     stopPullDownRefresh: asyncApi('stopPullDownRefresh'),
+    updateWeChatApp: asyncApi('updateWeChatApp'),
   };
   const target = wx as unknown as Record<string, unknown>;
   target.createLivePusherContext = jest.fn((id?: string) => {
@@ -165,6 +167,7 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     'showModal',
     'showToast',
     'stopPullDownRefresh',
+    'updateWeChatApp',
   ] as const) {
     target[name] = fakes[name];
   }

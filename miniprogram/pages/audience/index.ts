@@ -14,6 +14,7 @@ import type {
 } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
 import { PageView, bindFields, createLiveViewPort } from '../../utils/view-port';
+import { askToUpgradeWechat } from '../shared/wechat';
 
 /** The picture on shared cards. */
 const SHARE_IMAGE = '/images/share.png';
@@ -266,13 +267,8 @@ Component({
       const action = this.data.error?.action;
       if (action === 'retry') fire(liveSession.retry());
       else if (action === 'openSetting') fire(liveSession.openSetting());
-      else if (action === 'upgradeWechat') {
-        wx.showModal({
-          title: '请升级微信',
-          content: '请在“我 - 设置 - 关于微信”中升级到最新版本后再观看',
-          showCancel: false,
-        });
-      } else if (action === 'leave') this.onLeave();
+      else if (action === 'upgradeWechat') askToUpgradeWechat('观看');
+      else if (action === 'leave') this.onLeave();
     },
 
     onLeave() {
