@@ -96,3 +96,38 @@ describe('parseQueryString', () => {
     });
   });
 });
+
+describe('in step with the service’s QR codes (server/src/qr/launch.ts)', () => {
+  const launch = require('../../server/src/qr/launch') as typeof import('../../server/src/qr/launch');
+
+  it.each([
+    ['room_1', 'Inv-42_x'],
+    ['room_1', undefined],
+  ])('mini-program code scene for %s / %s', (roomID, invite) => {
+    // WeChat hands the page `scene` URL-encoded.
+    const scene = encodeURIComponent(launch.encodeAnchorScene(roomID, invite));
+    expect(parseAnchorEntry({ scene })).toEqual({
+      ok: true,
+      entry: { roomID, invite: invite ?? null, source: 'scene' },
+    });
+  });
+
+  it('plain QR link of the anchor (q)', () => {
+    const q = encodeURIComponent(launch.anchorLink('https://live.example.com/', 'room_1', 'Inv-42_x'));
+    expect(parseAnchorEntry({ q })).toEqual({
+      ok: true,
+      entry: { roomID: 'room_1', invite: 'Inv-42_x', source: 'link' },
+    });
+  });
+
+  it('watch link and shared path of the audience', () => {
+    const q = encodeURIComponent(launch.audienceLink('https://live.example.com', 'room_1'));
+    expect(parseAudienceEntry({ q })).toMatchObject({ ok: true, entry: { roomID: 'room_1' } });
+    const path = launch.audiencePath('room_1');
+    expect(path).toBe('pages/audience/index?roomID=room_1');
+    expect(parseAudienceEntry(parseQueryString(path) ?? {})).toMatchObject({
+      ok: true,
+      entry: { roomID: 'room_1' },
+    });
+  });
+});
