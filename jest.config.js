@@ -18,7 +18,7 @@ module.exports = {
     layer('unit', 'node'),
     layer('component', 'jsdom'),
     layer('contract', 'jsdom'),
-    layer('e2e', 'node'),
+    layer('e2e', 'jsdom'), // miniprogram-simulate; devtools.test.ts asks for node itself
     layer('build', 'node'),
     layer('bench', 'jsdom'),
   ],

@@ -1,0 +1,79 @@
+/**
+ * What a user journey needs from the thing that runs the mini-program. Two implementations: DevTools through
+ * miniprogram-automator (devtools-driver.ts) and miniprogram-simulate in jest (simulated-driver.ts), so the same
+ * journeys (journeys.spec.ts) run against WeChat DevTools and in CI.
+ */
+import type { LiveService } from './live-service';
+
+/** What the runner can do with the camera and with live video. */
+export type MediaSupport =
+  /** A fake ZEGO cloud answers: pushing and playing "work" (CI). */
+  | 'simulated'
+  /** DevTools' simulator: it cannot push or play, and the app must say so. */
+  | 'none'
+  /** A phone (DevTools remote debugging): the real SDK and the real cloud. */
+  | 'device';
+
+/** The driver: paths are mini-program paths like `pages/anchor/index?roomID=r1&invite=x` (no leading slash). */
+export interface E2EDriver {
+  /** For messages: 'simulate' or 'devtools'. */
+  readonly name: string;
+  readonly media: MediaSupport;
+  /** The live service the mini-program talks to. */
+  readonly service: LiveService;
+  /** Opens a page as a fresh start (reLaunch), with its query. */
+  openPage(path: string): Promise<void>;
+  /** The current page's route, e.g. `pages/login/index`. */
+  currentPath(): Promise<string>;
+  /** Taps the first element matching the selector. */
+  tap(selector: string): Promise<void>;
+  /** Types text into an input. */
+  input(selector: string, text: string): Promise<void>;
+  /** Visible text of the element (or of the whole page), whitespace collapsed; '' when absent. */
+  text(selector?: string): Promise<string>;
+  /** Whether an element matching the selector is on the page. */
+  exists(selector: string): Promise<boolean>;
+  /** Polls `check` until it is true, or fails saying what was awaited and what the page shows. */
+  waitFor(check: () => Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Someone else's phone goes live in this room (claims it and publishes). Only where the runner owns the media
+   * world (simulated); undefined on DevTools, where the room stays not live.
+   */
+  anchorGoesLiveElsewhere?: (roomID: string, invite: string) => Promise<void>;
+  /** Back to a signed-out app with no page state that matters. */
+  reset(): Promise<void>;
+}
+
+/** Waits until the page's text contains `needle` (whole page, or one element). */
+export async function waitForText(driver: E2EDriver, needle: string, selector?: string, timeoutMs?: number) {
+  await driver.waitFor(
+    async () => (await driver.text(selector)).includes(needle),
+    `"${needle}"${selector ? ` in ${selector}` : ''}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until an element is on the page. */
+export async function waitForElement(driver: E2EDriver, selector: string, timeoutMs?: number) {
+  await driver.waitFor(() => driver.exists(selector), selector, timeoutMs);
+}
+
+/** Polls with a fixed step; shared by both drivers. */
+export async function poll(
+  check: () => Promise<boolean>,
+  describe: () => Promise<string>,
+  what: string,
+  timeoutMs: number,
+  step: (ms: number) => Promise<void>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; the page shows: ${await describe()}`,
+      );
+    }
+    await step(50);
+  }
+}
