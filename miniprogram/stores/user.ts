@@ -124,8 +124,11 @@ export class UserStore {
     try {
       return await api.signInWithWechat(code, nickname, avatarUrl);
     } catch (error) {
-      if (wechatUnavailable(error)) return api.signInForDevelopment(nickname);
-      throw error;
+      if (!wechatUnavailable(error)) throw error;
+      // A service in AUTH_MODE=wechat refuses the development route: then WeChat really is down, say that.
+      return api.signInForDevelopment(nickname).catch((devError: unknown) => {
+        throw devError instanceof ApiError && devError.status === 403 ? error : devError;
+      });
     }
   }
 

@@ -103,6 +103,21 @@ describe('login page', () => {
     expect(wxFakes.navigateTo).toHaveBeenCalledTimes(1);
   });
 
+  it('WeChat down on a WeChat-mode service: says WeChat is unavailable, not that the development route is closed', async () => {
+    mockedApi.signInWithWechat.mockRejectedValueOnce(
+      new ApiError('WECHAT_UNAVAILABLE', '微信登录服务暂时不可用，请稍后重试', 503),
+    );
+    mockedApi.signInForDevelopment.mockRejectedValueOnce(
+      new ApiError('FORBIDDEN', 'Development sign-in is disabled (AUTH_MODE=wechat)', 403),
+    );
+    const p = await open();
+    await p.input('#nickname', '小王');
+    await p.input('#room-id', 'room_42');
+    await p.tap('#enter');
+    expect(p.text('#sign-in-error')).toContain('微信登录服务暂时不可用');
+    expect(wxFakes.navigateTo).not.toHaveBeenCalled();
+  });
+
   it('a failed sign-in shows why and stays', async () => {
     mockedApi.signInWithWechat.mockRejectedValueOnce(
       new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试', 0),
