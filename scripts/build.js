@@ -221,20 +221,27 @@ function checkTemplates(ctx) {
       fn();
     } catch (error) {
       const text = String((error && error.message) || error).trim();
-      // wcc/wcsc say "<file>:<line>:<col>: <reason>", relative to the mini-program root.
-      const match = /([\w./-]+\.(?:wxml|wxss|wxs)):(\d+):(\d+):?\s*(.*)/.exec(text);
-      if (match)
-        throw new BuildError(
-          kind,
-          rel(ctx, path.join(ctx.root, match[1])),
-          `${match[2]}:${match[3]} ${match[4] || text}`,
-        );
+      // wcc says "<file>:<line>:<col>: <reason>", wcsc "<file>(<line>:<col>): <reason>"; relative to the root.
+      const match = /([\w./-]+\.(?:wxml|wxss|wxs))(?::(\d+):(\d+)|\((\d+):(\d+)\)):?\s*(.*)/.exec(text);
+      if (match) {
+        const [, file, line1, col1, line2, col2, reason] = match;
+        const where = `${line1 || line2}:${col1 || col2}`;
+        throw new BuildError(kind, rel(ctx, path.join(ctx.root, file)), `${where} ${reason || text}`);
+      }
       throw new BuildError(kind, rel(ctx, ctx.root), text);
     }
   };
   tryCompile('wxml', () => compiler.wxmlToJs(ctx.root, { wxmlList: [...wxmlList, ...npmWxml] }));
   ctx.wxmlCount = wxmlList.length;
-  tryCompile('wxss', () => compiler.wxssToJs(ctx.root));
+  // wxssToJs crashes on a WXSS error (its wcsc wrapper returns the Error): call the wrapper and throw it.
+  const wcsc = require(path.join(path.dirname(resolveFrom(ctx, 'miniprogram-compiler')), 'src', 'wcsc.js'));
+  const wxssList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules']))
+    .filter((f) => f.endsWith('.wxss'))
+    .map((f) => f.slice(0, -'.wxss'.length));
+  tryCompile('wxss', () => {
+    const result = wcsc(ctx.root, wxssList);
+    if (result instanceof Error) throw result;
+  });
 }
 
 function resolveFrom(ctx, id) {
@@ -373,7 +380,11 @@ async function compileProject(ctx) {
         ? rel(ctx, path.join(ctx.root, fileMatch[1]))
         : fileMatch[1]
       : rootRel;
-    const err = new BuildError('compile', file, text);
+    const err = new BuildError(
+      'compile',
+      file,
+      text.startsWith(`${file}: `) ? text.slice(file.length + 2) : text,
+    );
     err.captured = error.captured;
     throw err;
   }
@@ -558,7 +569,10 @@ async function main() {
     } else {
       shout(`build failed: ${(error && error.stack) || error}`);
     }
-    if (error && error.captured && error.captured.length && !ctx.verbose) {
+    // The toolchain's own log only helps when its error did not name a file.
+    const named =
+      error instanceof BuildError && error.file && error.file !== rel(ctx, ctx.root || ctx.project);
+    if (error && error.captured && error.captured.length && !ctx.verbose && !named) {
       shout(
         error.captured
           .slice(-15)

@@ -166,6 +166,15 @@ describe('npm run build', () => {
     expect(run.out).toContain(`miniprogram/${page}.wxml`);
   }, 30_000);
 
+  it('fails naming the .wxss file when WXSS is broken', () => {
+    const dir = copyProject(base);
+    const page = firstPage(dir);
+    edit(dir, `miniprogram/${page}.wxss`, (text) => `${text}\n.chat-line { color: #fff;\n`);
+    const run = build(dir, '--skip-pack');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toContain(`miniprogram/${page}.wxss`);
+  }, 30_000);
+
   it('fails naming app.json and the page when a listed page does not exist', () => {
     const dir = copyProject(base);
     edit(dir, 'miniprogram/app.json', (text) => {
