@@ -86,9 +86,13 @@ export class DevToolsDriver implements E2EDriver {
   }
 
   async text(selector?: string): Promise<string> {
-    const element = await (await this.page()).$(selector ?? 'page');
-    if (!element) return '';
-    return (await element.text()).replace(/\s+/g, ' ').trim();
+    const page = await this.page();
+    // The whole page: the root tag, else the pages' root views (.room on the live pages, .login).
+    for (const candidate of selector ? [selector] : ['page', '.room', '.login', 'view']) {
+      const element = await page.$(candidate);
+      if (element) return (await element.text()).replace(/\s+/g, ' ').trim();
+    }
+    return '';
   }
 
   async exists(selector: string): Promise<boolean> {
