@@ -38,4 +38,25 @@ describe('e2e journeys (miniprogram-simulate + the live service + a fake ZEGO cl
     },
     30_000,
   );
+
+  it('what reached the ZEGO cloud in the anchor journey: the service token, the room stream, ZEGO stop order', async () => {
+    driver.cloud.calls.length = 0;
+    driver.cloud.log.clear();
+    await journeys[0][1](driver);
+    const [roomID, token, user] = driver.cloud.callsOf('loginRoom')[0] as [
+      string,
+      string,
+      { userName: string },
+    ];
+    expect(token).toMatch(/^04/); // a Token04 minted by the service, not made up on the phone
+    expect(user.userName).toBe('主播E2E');
+    const room = await service.room(roomID);
+    expect(driver.cloud.callsOf('startPublishingStream')).toEqual([[room.streamID]]);
+    // SDK first, then the native pusher; then log out.
+    const log = driver.cloud.log;
+    const stopSdk = log.indexOf('stopPublishingStream');
+    expect(stopSdk).toBeGreaterThan(-1);
+    expect(log.indexOf('stop', stopSdk)).toBeGreaterThan(stopSdk);
+    expect(driver.cloud.names()).toContain('logoutRoom');
+  }, 30_000);
 });
