@@ -52,7 +52,7 @@ export interface StartOptions {
 /** Waits between reconnect attempts; their count bounds the attempts before giving up. */
 export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
 /** Incoming chat, likes, joins are flushed into observable state at most this often (4 per second). */
-export const FLUSH_INTERVAL_MS = 250;
+export const FLUSH_INTERVAL_MS = 200;
 /** Users, the online count and quality figures (the slow lane) change on screen at most once a second. */
 export const SLOW_INTERVAL_MS = 1000;
 /** How many of the room's users the screen gets (the most recent joins); onlineCount counts them all. */
@@ -223,7 +223,7 @@ class Runtime {
   likeTimer: Timer | null = null;
   noticeTimer: Timer | null = null;
   renewTimer: Timer | null = null;
-  // Buffers flushed at most 4x/s.
+  // Buffers flushed at most 5x/s.
   pendingChat: ChatLine[] = [];
   pendingLikes = 0;
   pendingUsers: { type: 'ADD' | 'DELETE'; users: RtcUser[] }[] = [];
@@ -1160,8 +1160,8 @@ export class LiveSession {
   }
 
   /**
-   * One timer for every buffer: a flush at most every FLUSH_INTERVAL_MS (4 per second), due FLUSH_INTERVAL_MS after
-   * the first thing that arrived, so a chat line shows within 250 ms.
+   * One timer for every buffer: a flush at most every FLUSH_INTERVAL_MS (5 per second), due FLUSH_INTERVAL_MS after
+   * the first thing that arrived, so a chat line shows within 250 ms with room for the render itself.
    */
   private scheduleFlush(delay = FLUSH_INTERVAL_MS): void {
     const rt = this.rt;
