@@ -304,6 +304,16 @@ export class LiveSession {
     return this.phase === 'live';
   }
 
+  /**
+   * The anchor is on air: live, or reconnecting / interrupted while pushing (the screen keeps the end button; a
+   * drop or a call must not turn it back into a disabled go-live button).
+   */
+  get onAir(): boolean {
+    if (this.role !== 'anchor') return false;
+    if (this.phase === 'live') return true;
+    return (this.phase === 'reconnecting' || this.phase === 'interrupted') && !!this.pusher?.url;
+  }
+
   /** The anchor's preview is ready and can go live. */
   get canGoLive(): boolean {
     return this.phase === 'preview';
