@@ -1,7 +1,8 @@
 /**
- * The two things every live page needs around the store:
+ * What the pages need around the store:
  * - PageView: store bindings that exist only while the page is visible (no setData while hidden; re-created on
  *   show, which refreshes every field at once), plus page-local setData deferred the same way;
+ * - forwardPageLifetimes: pageLifetimes show/hide that run the page's own onShow/onHide;
  * - createLiveViewPort: the store's LiveViewPort over the page's zego-pusher / zego-player, waiting for pending
  *   setData to render before start()/play() so the URL is on the component first.
  */
@@ -117,6 +118,27 @@ export class PageView<S extends object = object> {
     this.flush();
     await new Promise<void>((resolve) => this.host.setData({}, resolve));
   }
+}
+
+/** A page's own visibility handlers (methods of a Component-built page). */
+interface ShowHideHost {
+  onShow(): void;
+  onHide(): void;
+}
+
+/**
+ * `pageLifetimes` of a Component-built page: WeChat calls both these and the page's onShow/onHide, so these just
+ * run the methods, which must be safe to run twice.
+ */
+export function forwardPageLifetimes() {
+  return {
+    show(this: ShowHideHost) {
+      this.onShow();
+    },
+    hide(this: ShowHideHost) {
+      this.onHide();
+    },
+  };
 }
 
 /** zego-pusher's methods (see components/zego-pusher). */

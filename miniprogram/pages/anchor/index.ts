@@ -13,61 +13,38 @@ import type {
   SessionPhase,
 } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
-import { PageView, bindFields, createLiveViewPort } from '../../utils/view-port';
-import { askToUpgradeWechat } from '../shared/wechat';
+import { forwardPageLifetimes } from '../../utils/view-port';
+import {
+  fireAndForget,
+  liveFields,
+  liveRoomLifetimes,
+  liveRoomOf,
+  shareRoomCard,
+  shareRoomTimeline,
+  type Blocked,
+  type Screen,
+} from '../shared/live-room';
 import { WAITING_IMAGE } from '../../config';
 
-/** The picture on shared cards. */
-const SHARE_IMAGE = '/images/share.png';
+/** Session fields this page renders (and the newest chat lines). */
+const FIELDS = liveFields([
+  'phase',
+  'roomID',
+  'roomTitle',
+  'pusher',
+  'error',
+  'notice',
+  'statusText',
+  'isLive',
+  'onAir',
+  'canGoLive',
+  'errorActionText',
+  'publishQuality',
+  'onlineCount',
+  'likes',
+]);
 
-/** What a full-screen notice offers. */
-type BlockedAction = 'rooms' | 'login' | 'retry';
-
-/** A full-screen notice: the room cannot be opened, and what to do about it. */
-interface Blocked {
-  title: string;
-  message: string;
-  actionText: string;
-  action: BlockedAction;
-}
-
-/** The chat area shows about eight lines; rendering only the newest few keeps each chat flush small. */
-const CHAT_VISIBLE = 15;
-
-/** Store fields this page renders (chat: only the newest CHAT_VISIBLE lines). */
-const FIELDS = bindFields(
-  liveSession,
-  [
-    'phase',
-    'roomID',
-    'roomTitle',
-    'pusher',
-    'error',
-    'notice',
-    'statusText',
-    'isLive',
-    'onAir',
-    'canGoLive',
-    'errorActionText',
-    'publishQuality',
-    'onlineCount',
-    'likes',
-  ],
-  { chat: (store) => store.chat.slice(-CHAT_VISIBLE) },
-);
-
-interface PageState {
-  view: PageView<typeof liveSession>;
-  entry: RoomEntry | null;
-  unloaded: boolean;
-}
-
-const pages = new WeakMap<object, PageState>();
-
-/** Runs a store action without letting a rejection go unhandled (the store reports errors in `error`). */
-function fire(result: unknown): void {
-  if (result instanceof Promise) result.catch((error: unknown) => console.error('[anchor]', error));
-}
+const fire = fireAndForget('[anchor]');
 
 /** The screen for a failed claim or room lookup. */
 function blockedFor(error: unknown): Blocked {
@@ -147,58 +124,29 @@ Component({
     likes: 0,
     chat: [] as ChatLine[],
     // Page-only view state.
-    screen: 'loading' as 'loading' | 'blocked' | 'room',
+    screen: 'loading' as Screen,
     blocked: null as Blocked | null,
     waitingImage: WAITING_IMAGE,
   },
 
-  lifetimes: {
-    created() {
-      pages.set(this, { view: new PageView(this, liveSession, FIELDS), entry: null, unloaded: false });
-    },
-    attached() {
-      pages.get(this)?.view.attach();
-    },
-    detached() {
-      this.onUnload();
-      pages.get(this)?.view.destroy();
-    },
-  },
-
-  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
-  pageLifetimes: {
-    show() {
-      this.onShow();
-    },
-    hide() {
-      this.onHide();
-    },
-  },
+  lifetimes: liveRoomLifetimes(FIELDS, fire),
+  pageLifetimes: forwardPageLifetimes(),
 
   methods: {
-    /** Visible again: bindings re-created (one full refresh), then the store resumes the media. */
     onShow() {
-      const state = pages.get(this);
-      if (!state || state.unloaded) return;
-      state.view.show();
-      liveSession.pageShown();
+      liveRoomOf(this)?.show();
     },
-
-    /** Hidden: the store pauses the media, then the bindings go (no setData until show). */
     onHide() {
-      const state = pages.get(this);
-      if (!state || state.unloaded) return;
-      liveSession.pageHidden();
-      state.view.hide();
+      liveRoomOf(this)?.hide();
     },
 
     /** Page entry: scene (mini-program code), q (plain QR link) or roomID + invite. */
     onLoad(query: EntryQuery) {
-      const state = pages.get(this);
+      const state = liveRoomOf(this);
       if (!state) return;
       const parsed = parseAnchorEntry(query ?? {});
       if (!parsed.ok) {
-        this.block({
+        state.block({
           title: '无法识别开播二维码',
           message: parsed.error.message,
           actionText: '去房间列表',
@@ -206,32 +154,24 @@ Component({
         });
         return;
       }
-      state.entry = parsed.entry;
-      liveSession.attachView(createLiveViewPort(this, state.view));
+      state.open(parsed.entry);
       fire(this.enter());
     },
 
-    /** Leaving the page ends the session: streams stopped, logged out, native components removed. */
     onUnload() {
-      const state = pages.get(this);
-      if (!state || state.unloaded) return;
-      state.unloaded = true;
-      if (state.entry) {
-        fire(liveSession.leave());
-        liveSession.detachView();
-      }
+      liveRoomOf(this)?.unload();
     },
 
     /** Signs in if needed, claims the room with the invite (or looks it up), then opens the camera preview. */
     async enter() {
-      const state = pages.get(this);
+      const state = liveRoomOf(this);
       if (!state?.entry) return;
       const { entry } = state;
       if (!userStore.user && !userStore.restore()) {
         this.goSignIn();
         return;
       }
-      this.setScreen({ screen: 'loading', blocked: null });
+      state.setScreen('loading');
       let room: ApiRoom;
       try {
         room = entry.invite
@@ -244,17 +184,17 @@ Component({
           this.goSignIn();
           return;
         }
-        this.block(blockedFor(error));
+        state.block(blockedFor(error));
         return;
       }
       if (state.unloaded) return;
       if (room.status === 'ended') {
-        this.block(blockedFor(new ApiError('ROOM_ENDED', 'ended', 409)));
+        state.block(blockedFor(new ApiError('ROOM_ENDED', 'ended', 409)));
         return;
       }
       if (!entry.invite && room.anchor?.id !== userStore.user?.id) {
         if (!room.anchor) {
-          this.block({
+          state.block({
             title: '还不能开播',
             message: '这个房间还没有主播，请扫描运营人员给你的开播二维码',
             actionText: '去房间列表',
@@ -266,7 +206,7 @@ Component({
         wx.redirectTo({ url: `/pages/audience/index?roomID=${encodeURIComponent(room.id)}` });
         return;
       }
-      this.setScreen({ screen: 'room', blocked: null });
+      state.setScreen('room');
       await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
     },
 
@@ -285,23 +225,16 @@ Component({
 
     /** To the login page, and back here (same room and invite) once signed in. */
     goSignIn() {
-      const entry = pages.get(this)?.entry;
+      const state = liveRoomOf(this);
+      const entry = state?.entry;
       const back = entry ? `?role=anchor&redirect=${encodeURIComponent(anchorPath(entry))}` : '';
-      this.block({
+      state?.block({
         title: '请先登录',
         message: '登录后才能开播，登录完成会回到这个直播间',
         actionText: '去登录',
         action: 'login',
       });
       wx.redirectTo({ url: `/pages/login/index${back}` });
-    },
-
-    block(blocked: Blocked) {
-      this.setScreen({ screen: 'blocked', blocked });
-    },
-
-    setScreen(data: { screen: 'loading' | 'blocked' | 'room'; blocked: Blocked | null }) {
-      pages.get(this)?.view.set(data);
     },
 
     onBlockedAction() {
@@ -352,38 +285,19 @@ Component({
 
     /** The error panel's button: what the store says the user can do. */
     onErrorAction() {
-      const action = this.data.error?.action;
-      if (action === 'retry') fire(liveSession.retry());
-      else if (action === 'openSetting') fire(liveSession.openSetting());
-      else if (action === 'upgradeWechat') askToUpgradeWechat('开播');
-      else if (action === 'leave') this.onLeave();
+      liveRoomOf(this)?.actOnError(this.data.error, '开播');
     },
 
     onLeave() {
-      fire(liveSession.leave());
-      wx.reLaunch({ url: '/pages/rooms/index' });
+      liveRoomOf(this)?.leaveToRooms();
     },
 
     /** Shared card: viewers land on the audience page of this room. */
     onShareAppMessage() {
-      const roomID = this.data.roomID || pages.get(this)?.entry?.roomID || '';
-      const { roomTitle } = this.data;
-      return {
-        title: roomTitle ? `${roomTitle} 正在直播` : '来看我的直播',
-        path: `pages/audience/index?roomID=${encodeURIComponent(roomID)}`,
-        imageUrl: SHARE_IMAGE,
-      };
+      return shareRoomCard(this, '来看我的直播');
     },
-
-    /** Moments: the same room. */
     onShareTimeline() {
-      const roomID = this.data.roomID || pages.get(this)?.entry?.roomID || '';
-      const { roomTitle } = this.data;
-      return {
-        title: roomTitle ? `${roomTitle} 正在直播` : '来看我的直播',
-        query: `roomID=${encodeURIComponent(roomID)}`,
-        imageUrl: SHARE_IMAGE,
-      };
+      return shareRoomTimeline(this, '来看我的直播');
     },
   },
 });

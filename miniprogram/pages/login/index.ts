@@ -8,7 +8,7 @@ import { userStore } from '../../stores/index';
 import type { ApiUser } from '../../services/api';
 import type { Role, SessionError } from '../../stores/session-types';
 import { validateRoomID } from '../../utils/validate';
-import { PageView } from '../../utils/view-port';
+import { PageView, forwardPageLifetimes } from '../../utils/view-port';
 
 /** UserStore fields this page renders (data key -> store field). */
 const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' } as const;
@@ -63,15 +63,7 @@ Component({
     },
   },
 
-  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
-  pageLifetimes: {
-    show() {
-      this.onShow();
-    },
-    hide() {
-      this.onHide();
-    },
-  },
+  pageLifetimes: forwardPageLifetimes(),
 
   methods: {
     onShow() {

@@ -3,7 +3,7 @@
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
 import { api, type ApiRoom } from '../../services/api';
-import { PageView } from '../../utils/view-port';
+import { PageView, forwardPageLifetimes } from '../../utils/view-port';
 
 /** One row as the list renders it. */
 interface RoomItem {
@@ -57,15 +57,7 @@ Component({
     },
   },
 
-  // WeChat calls a Component-built page's onShow/onHide and its pageLifetimes; both are safe to run twice.
-  pageLifetimes: {
-    show() {
-      this.onShow();
-    },
-    hide() {
-      this.onHide();
-    },
-  },
+  pageLifetimes: forwardPageLifetimes(),
 
   methods: {
     onShow() {
