@@ -15,11 +15,12 @@ import type {
   RtcEvents,
   RtcRoomMessage,
   RtcStream,
-  RtcStreamStats,
   RtcUser,
 } from '../services/rtc-types';
 import { ACTION_TEXT, describeError, isKickout } from '../utils/error-catalog';
 import { validateRoomID, validateStreamID } from '../utils/validate';
+import { RoomFeed } from './room-feed';
+import type { FeedBatch } from './room-feed';
 import type {
   ChatLine,
   LiveViewPort,
@@ -33,6 +34,17 @@ import type {
 } from './session-types';
 
 configure({ enforceActions: 'observed' });
+
+export {
+  FLUSH_INTERVAL_MS,
+  LIKE_SEND_INTERVAL_MS,
+  SLOW_INTERVAL_MS,
+  USERS_WINDOW,
+  decodeLikes,
+  encodeLikes,
+  toQualityView,
+} from './room-feed';
+export type { LikePayload } from './room-feed';
 
 /** What the session needs from the outside world (the real ones are wired in stores/index.ts). */
 export interface LiveSessionDeps {
@@ -51,16 +63,8 @@ export interface StartOptions {
 
 /** Waits between reconnect attempts; their count bounds the attempts before giving up. */
 export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
-/** Incoming chat, likes, joins are flushed into observable state at most this often (4 per second). */
-export const FLUSH_INTERVAL_MS = 200;
-/** Users, the online count and quality figures (the slow lane) change on screen at most once a second. */
-export const SLOW_INTERVAL_MS = 1000;
-/** How many of the room's users the screen gets (the most recent joins); onlineCount counts them all. */
-export const USERS_WINDOW = 20;
 /** The anchor reports audience figures to the service at most this often. */
 export const STATS_INTERVAL_MS = 10000;
-/** Our own likes go out in one barrage message at most this often. */
-export const LIKE_SEND_INTERVAL_MS = 1000;
 /** A transient notice stays this long. */
 export const NOTICE_MS = 3000;
 /** Token renewal: first try plus this many retries, this far apart. */
@@ -68,45 +72,6 @@ export const TOKEN_RENEW_RETRIES = 2;
 export const TOKEN_RETRY_MS = 2000;
 /** Longest chat message. */
 export const CHAT_MAX_LENGTH = 100;
-
-/** The like barrage protocol: {"t":"like","n":3}. */
-export interface LikePayload {
-  t: 'like';
-  n: number;
-}
-
-/** Encodes n likes for sendBarrageMessage. */
-export function encodeLikes(n: number): string {
-  return JSON.stringify({ t: 'like', n } satisfies LikePayload);
-}
-
-/** Reads a barrage message; the like count, or 0 when it is not a like message. */
-export function decodeLikes(message: string): number {
-  try {
-    const payload = JSON.parse(message) as Partial<LikePayload> | null;
-    if (payload && payload.t === 'like' && typeof payload.n === 'number' && Number.isFinite(payload.n)) {
-      return Math.max(0, Math.min(1000, Math.floor(payload.n)));
-    }
-  } catch {
-    // not ours
-  }
-  return 0;
-}
-
-/** Reduces SDK stats to what the screen shows. */
-export function toQualityView(stats: RtcStreamStats): QualityView {
-  const bitrateKbps = Math.round(stats.videoBitrateKbps + stats.audioBitrateKbps);
-  const fps = Math.round(stats.videoFps);
-  let grade: QualityView['grade'];
-  if (stats.quality >= 0 && stats.quality <= 4) {
-    grade = (['excellent', 'good', 'poor', 'bad', 'bad'] as const)[stats.quality];
-  } else if (bitrateKbps === 0 && fps === 0) grade = 'unknown';
-  else if (stats.packetLossRate < 0.01) grade = 'excellent';
-  else if (stats.packetLossRate < 0.05) grade = 'good';
-  else if (stats.packetLossRate < 0.15) grade = 'poor';
-  else grade = 'bad';
-  return { bitrateKbps, fps, grade };
-}
 
 const SCOPES: readonly MediaScope[] = ['scope.camera', 'scope.record'];
 
@@ -181,8 +146,13 @@ function apiFailure(error: unknown): SessionError {
 
 type Timer = ReturnType<typeof setTimeout>;
 
-/** Non-observable bookkeeping of one session (engine handles, timers, buffers, listeners). */
+/** Non-observable bookkeeping of one session (engine handles, timers, the room feed, listeners). */
 class Runtime {
+  constructor(
+    /** The room's chat, likes, users, count and quality on their way to the screen. */
+    readonly feed: RoomFeed,
+  ) {}
+
   enginePromise: Promise<RtcEngine> | null = null;
   engine: RtcEngine | null = null;
   view: LiveViewPort | null = null;
@@ -216,26 +186,11 @@ class Runtime {
   /** 'call': ends with onAudioInterruptionEnd; 'suspend' (pusher 5000): ends when the app is shown again. */
   interruptedBy: 'call' | 'suspend' = 'call';
   renewing = false;
-  // Timers.
-  flushTimer: Timer | null = null;
+  // Timers (the feed has its own).
   reconnectTimer: Timer | null = null;
   statsTimer: ReturnType<typeof setInterval> | null = null;
-  likeTimer: Timer | null = null;
   noticeTimer: Timer | null = null;
   renewTimer: Timer | null = null;
-  // Buffers flushed at most 5x/s.
-  pendingChat: ChatLine[] = [];
-  pendingLikes = 0;
-  pendingUsers: { type: 'ADD' | 'DELETE'; users: RtcUser[] }[] = [];
-  pendingOnline: number | null = null;
-  serverCount = false;
-  pendingPublishQuality: QualityView | null = null;
-  pendingPlayQuality: QualityView | null = null;
-  allUsers = new Map<string, RtcUser>();
-  lastFlushAt = -Infinity;
-  flushDueAt = 0;
-  lastSlowAt = -Infinity;
-  outgoingLikes = 0;
   localLineID = 0;
   // Stats for the service.
   peakOnline = 0;
@@ -261,10 +216,11 @@ export class LiveSession {
   chat: ChatLine[] = [];
   likes = 0;
 
-  private rt = new Runtime();
+  private rt: Runtime;
   private readonly handler: RtcEventHandler;
 
   constructor(private readonly deps: LiveSessionDeps) {
+    this.rt = this.newRuntime();
     this.handler = {
       roomStateUpdate: (p) => this.onRoomStateUpdate(p),
       roomStateChanged: (p) => this.onRoomStateChanged(p),
@@ -715,8 +671,7 @@ export class LiveSession {
     const rt = this.rt;
     if (!rt.loggedIn) return;
     this.likes += 1;
-    rt.outgoingLikes += 1;
-    if (!rt.likeTimer) rt.likeTimer = setTimeout(() => this.sendLikes(), LIKE_SEND_INTERVAL_MS);
+    rt.feed.queueLike();
   }
 
   /** Hides the current error (for errors whose action is 'none'). */
@@ -774,10 +729,7 @@ export class LiveSession {
     const rt = this.rt;
     if (rt.hidden) return;
     rt.hidden = true;
-    if (rt.flushTimer) {
-      clearTimeout(rt.flushTimer);
-      rt.flushTimer = null;
-    }
+    rt.feed.pause();
     if (!rt.engine || !ACTIVE_PHASES.includes(this.phase)) return;
     if (this.role === 'anchor' && this.pusher) {
       rt.view?.pausePusher();
@@ -793,7 +745,7 @@ export class LiveSession {
     const rt = this.rt;
     if (!rt.hidden) return;
     rt.hidden = false;
-    if (this.hasPending()) this.scheduleFlush();
+    rt.feed.resume();
     if (this.phase === 'interrupted' && rt.interruptedBy === 'suspend') this.endInterruption(false);
     if (!rt.engine || !ACTIVE_PHASES.includes(this.phase)) return;
     if (this.role === 'anchor' && this.pusher) {
@@ -1083,16 +1035,14 @@ export class LiveSession {
 
   private onRoomUserUpdate(p: RtcEvents['roomUserUpdate']): void {
     if (p.roomID !== this.roomID) return;
-    this.rt.pendingUsers.push({ type: p.updateType, users: p.users });
-    this.scheduleFlush();
+    this.rt.feed.updateUsers(p.updateType, p.users);
   }
 
   private onRoomOnlineUserCountUpdate(p: RtcEvents['roomOnlineUserCountUpdate']): void {
     if (p.roomID !== this.roomID) return;
-    this.rt.pendingOnline = p.count;
     // the peak counts even if a lower figure replaces it before the next flush
     this.rt.peakOnline = Math.max(this.rt.peakOnline, p.count);
-    this.scheduleFlush();
+    this.rt.feed.updateOnlineCount(p.count);
   }
 
   private onPublisherStateUpdate(p: RtcEvents['publisherStateUpdate']): void {
@@ -1131,121 +1081,48 @@ export class LiveSession {
 
   private onPublishQualityUpdate(p: RtcEvents['publishQualityUpdate']): void {
     if (!this.pusher || p.streamID !== this.pusher.streamID) return;
-    this.rt.pendingPublishQuality = toQualityView(p.stats);
-    this.scheduleFlush();
+    this.rt.feed.updatePublishQuality(p.stats);
   }
 
   private onPlayQualityUpdate(p: RtcEvents['playQualityUpdate']): void {
     if (this.players[0]?.streamID !== p.streamID) return;
-    this.rt.pendingPlayQuality = toQualityView(p.stats);
-    this.scheduleFlush();
+    this.rt.feed.updatePlayQuality(p.stats);
   }
 
   private onBroadcastMessages(roomID: string, messages: RtcRoomMessage[]): void {
     if (roomID !== this.roomID || messages.length === 0) return;
-    const rt = this.rt;
-    rt.messages += messages.length;
-    const lines = messages.map((m): ChatLine => ({
-      id: m.messageID,
-      nickname: m.fromUser.userName,
-      text: m.message,
-      kind: 'chat',
-    }));
-    rt.pendingChat = [...rt.pendingChat, ...lines].slice(-CHAT_WINDOW);
-    this.scheduleFlush();
+    this.rt.messages += messages.length;
+    this.rt.feed.addChat(messages);
   }
 
   private onBarrageMessages(roomID: string, messages: RtcRoomMessage[]): void {
-    if (roomID !== this.roomID) return;
-    const n = messages.reduce((sum, m) => sum + decodeLikes(m.message), 0);
-    if (n === 0) return;
-    this.rt.pendingLikes += n;
-    this.scheduleFlush();
+    if (roomID === this.roomID) this.rt.feed.addBarrage(messages);
   }
 
-  // ---- Internals: batching ----
+  // ---- Internals: the room feed ----
 
-  private hasPending(): boolean {
-    return this.rt.pendingChat.length > 0 || this.rt.pendingLikes > 0 || this.hasSlowPending();
-  }
-
-  /**
-   * One timer for every buffer: a flush at most every FLUSH_INTERVAL_MS (5 per second), due FLUSH_INTERVAL_MS after
-   * the first thing that arrived, so a chat line shows within 250 ms with room for the render itself.
-   */
-  private scheduleFlush(delay = FLUSH_INTERVAL_MS): void {
-    const rt = this.rt;
-    if (rt.hidden) return;
-    const now = Date.now();
-    const due = Math.max(now + delay, rt.lastFlushAt + FLUSH_INTERVAL_MS);
-    if (rt.flushTimer) {
-      if (rt.flushDueAt <= due) return;
-      clearTimeout(rt.flushTimer);
-    }
-    rt.flushDueAt = due;
-    rt.flushTimer = setTimeout(() => {
-      rt.flushTimer = null;
-      this.flush();
-    }, due - now);
-  }
-
-  /**
-   * Moves what was buffered into the observable fields in one action (one render). Chat and likes go every flush;
-   * users, the online count and quality (the slow lane) at most once a second.
-   */
-  private flush(): void {
-    const rt = this.rt;
-    const now = Date.now();
-    rt.lastFlushAt = now;
-    if (rt.pendingChat.length > 0) {
-      this.chat = [...this.chat, ...rt.pendingChat].slice(-CHAT_WINDOW);
-      rt.pendingChat = [];
-    }
-    if (rt.pendingLikes > 0) {
-      this.likes += rt.pendingLikes;
-      rt.pendingLikes = 0;
-    }
-    if (!this.hasSlowPending()) return;
-    const wait = rt.lastSlowAt + SLOW_INTERVAL_MS - now;
-    if (wait > 0) {
-      this.scheduleFlush(wait);
-      return;
-    }
-    rt.lastSlowAt = now;
-    if (rt.pendingUsers.length > 0) {
-      for (const op of rt.pendingUsers) {
-        for (const user of op.users) {
-          rt.allUsers.delete(user.userID);
-          if (op.type === 'ADD') rt.allUsers.set(user.userID, user);
-        }
-      }
-      rt.pendingUsers = [];
-      this.users = [...rt.allUsers.values()].slice(-USERS_WINDOW);
-      if (!rt.serverCount && rt.pendingOnline === null) this.setOnlineCount(rt.allUsers.size + 1);
-    }
-    if (rt.pendingOnline !== null) {
-      rt.serverCount = true;
-      this.setOnlineCount(rt.pendingOnline);
-      rt.pendingOnline = null;
-    }
-    if (rt.pendingPublishQuality && !sameQuality(this.publishQuality, rt.pendingPublishQuality)) {
-      this.publishQuality = rt.pendingPublishQuality;
-    }
-    if (rt.pendingPlayQuality && !sameQuality(this.playQuality, rt.pendingPlayQuality)) {
-      this.playQuality = rt.pendingPlayQuality;
-    }
-    rt.pendingPublishQuality = null;
-    rt.pendingPlayQuality = null;
-  }
-
-  private hasSlowPending(): boolean {
-    const rt = this.rt;
-    return (
-      rt.pendingUsers.length > 0 ||
-      rt.pendingOnline !== null ||
-      rt.pendingPublishQuality !== null ||
-      rt.pendingPlayQuality !== null
+  /** A session's runtime with a fresh room feed wired to this store. */
+  private newRuntime(): Runtime {
+    return new Runtime(
+      new RoomFeed({
+        apply: (batch) => this.applyFeed(batch),
+        sendBarrage: (message) => this.sendBarrage(message),
+      }),
     );
+  }
+
+  /** One flush of the room feed, in one action (one render). */
+  private applyFeed(batch: FeedBatch): void {
+    if (batch.chat) this.chat = [...this.chat, ...batch.chat].slice(-CHAT_WINDOW);
+    if (batch.likes) this.likes += batch.likes;
+    if (batch.users) this.users = batch.users;
+    if (batch.onlineCount !== undefined) this.setOnlineCount(batch.onlineCount);
+    if (batch.publishQuality && !sameQuality(this.publishQuality, batch.publishQuality)) {
+      this.publishQuality = batch.publishQuality;
+    }
+    if (batch.playQuality && !sameQuality(this.playQuality, batch.playQuality)) {
+      this.playQuality = batch.playQuality;
+    }
   }
 
   private setOnlineCount(count: number): void {
@@ -1253,14 +1130,11 @@ export class LiveSession {
     this.rt.peakOnline = Math.max(this.rt.peakOnline, count);
   }
 
-  private sendLikes(): void {
+  /** Our batched likes; best effort: a lost like batch is not worth bothering the viewer. */
+  private sendBarrage(message: string): void {
     const rt = this.rt;
-    rt.likeTimer = null;
-    const n = rt.outgoingLikes;
-    rt.outgoingLikes = 0;
-    if (n === 0 || !rt.engine || !rt.loggedIn) return;
-    // best effort: a lost like batch is not worth bothering the viewer
-    rt.engine.sendBarrageMessage(this.roomID, encodeLikes(n)).catch(() => undefined);
+    if (!rt.engine || !rt.loggedIn) return;
+    rt.engine.sendBarrageMessage(this.roomID, message).catch(() => undefined);
   }
 
   private showNotice(text: string): void {
@@ -1600,7 +1474,8 @@ export class LiveSession {
     }
     rt.listening = false;
     for (const unsubscribe of rt.unsubscribers.splice(0)) unsubscribe();
-    for (const timer of [rt.flushTimer, rt.reconnectTimer, rt.likeTimer, rt.noticeTimer, rt.renewTimer]) {
+    rt.feed.dispose();
+    for (const timer of [rt.reconnectTimer, rt.noticeTimer, rt.renewTimer]) {
       if (timer) clearTimeout(timer);
     }
     if (rt.statsTimer) clearInterval(rt.statsTimer);
@@ -1613,7 +1488,7 @@ export class LiveSession {
       lastStart: rt.lastStart,
     };
     const autoPublish = rt.autoPublish;
-    this.rt = Object.assign(new Runtime(), keep, { autoPublish });
+    this.rt = Object.assign(this.newRuntime(), keep, { autoPublish });
   }
 
   private resetState(): void {
