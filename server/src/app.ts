@@ -79,8 +79,12 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /** Builds the live service (not listening); the caller listens and closes it. Closing also closes the store. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const random = deps.random ?? defaultRandom;
+  const { trustProxy } = config;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
+    trustProxy:
+      typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     logger:
       deps.logStream === false
         ? false

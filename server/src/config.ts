@@ -34,6 +34,8 @@ export interface Config {
   port: number;
   host: string;
   linkBaseUrl: string | null;
+  /** Fastify's trustProxy: whom to believe for the client address (rate limits, links) behind a reverse proxy. */
+  trustProxy: boolean | number | string[];
 }
 
 /** A configuration problem; the message always names the variable. */
@@ -169,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const database = path.resolve(SERVER_ROOT, read(env, 'DATABASE') ?? './data/live.db');
 
+  const trustProxy = readTrustProxy(read(env, 'TRUST_PROXY'));
+
   const host = read(env, 'HOST') ?? '127.0.0.1';
   if (/\s/.test(host)) throw new ConfigError('HOST', `must be a host name or address, got "${host}"`);
 
@@ -184,7 +188,18 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     linkBaseUrl,
+    trustProxy,
   };
+}
+
+/** TRUST_PROXY: unset/false, true, a hop count, or comma-separated proxy addresses/CIDRs. */
+function readTrustProxy(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((item) => item.trim());
+  if (list.every((item) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item))) return list;
+  throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or proxy addresses, got "${raw}"`);
 }
 
 /** Parses a .env file's text: KEY=value lines, # comments, optional single or double quotes. */

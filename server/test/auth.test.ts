@@ -193,4 +193,32 @@ describe('sign-in', () => {
       db3.cleanup();
     }
   });
+
+  test('behind a reverse proxy (TRUST_PROXY=1) each client has its own limit, not the proxy', async () => {
+    const signIns = async (server: TestServer) => {
+      const statuses: number[] = [];
+      for (const client of ['203.0.113.1', '203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+        const headers = { 'x-forwarded-for': client };
+        statuses.push(
+          (await server.request('POST', '/api/auth/dev', { body: { nickname: 'n' }, headers })).status,
+        );
+      }
+      return statuses;
+    };
+    const limits = { rateLimits: { auth: { max: 2, timeWindow: 60_000 } } };
+    const db4 = tempDbFile();
+    const proxied = await startServer(testConfig(db4.file, { TRUST_PROXY: '1' }), limits);
+    const db5 = tempDbFile();
+    const direct = await startServer(testConfig(db5.file), limits);
+    try {
+      expect(await signIns(proxied)).toEqual([200, 200, 200, 200]);
+      // Without it the forwarded address is ignored: every request is the proxy's, and the third is refused.
+      expect(await signIns(direct)).toEqual([200, 200, 429, 429]);
+    } finally {
+      await proxied.close();
+      await direct.close();
+      db4.cleanup();
+      db5.cleanup();
+    }
+  });
 });

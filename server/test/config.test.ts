@@ -76,6 +76,7 @@ describe('config', () => {
     [{ CONSOLE_TOKEN: 'short' }, 'CONSOLE_TOKEN'],
     [{ ZEGO_CALLBACK_SECRET: 'x' }, 'ZEGO_CALLBACK_SECRET'],
     [{ LINK_BASE_URL: 'not a url' }, 'LINK_BASE_URL'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
   ])('%j is rejected naming %s', (env, variable) => {
     expect(rejected(env)).toBe(variable);
   });
