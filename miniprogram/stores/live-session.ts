@@ -557,6 +557,22 @@ export class LiveSession {
   }
 
   /** zego-pusher netstatus: into the SDK (quality comes back through publishQualityUpdate). */
+  /**
+   * live-pusher's binderror: the camera (10001) or microphone (10002) was refused at the system level, or a resource
+   * failed (10003 background music, 10004 waiting image). Refusals offer the settings page; the rest are shown.
+   */
+  onPusherError(detail: { errCode: number; errMsg: string }): void {
+    if (detail.errCode === 10001) this.error = PERMISSION_ERRORS['scope.camera'];
+    else if (detail.errCode === 10002) this.error = PERMISSION_ERRORS['scope.record'];
+    else if (detail.errCode === 10004) this.showNotice('等待画面加载失败，切到后台时观众可能看到黑屏');
+    else
+      this.error = {
+        code: detail.errCode,
+        message: `推流组件出错（${detail.errCode}）：${detail.errMsg}`,
+        action: 'none',
+      };
+  }
+
   onPusherNetStatus(event: NativeLiveEvent): void {
     const engine = this.rt.engine;
     const streamID = this.pusher?.streamID ?? this.rt.streamID;

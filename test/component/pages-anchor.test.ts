@@ -335,6 +335,23 @@ describe('anchor page: going live', () => {
     expect(liveSession.phase).toBe('preview');
     expect(p.exists('#error')).toBe(false);
   });
+
+  it('the camera refused at the system level (live-pusher error 10001): says so and offers the settings page', async () => {
+    const p = await open({ roomID: 'room_1' });
+    expect(p.exists('#error')).toBe(false);
+    await p.nativeEvent('live-pusher', 'error', { errCode: 10001, errMsg: 'user refuse camera' });
+    expect(p.text('#error')).toContain('直播需要使用摄像头');
+    expect(p.text('#error-action')).toBe('去设置');
+    await p.tap('#error-action');
+    expect(platform.calls).toContain('openSetting');
+    expect(p.exists('#error')).toBe(false);
+  });
+
+  it('any other live-pusher error is shown with its code', async () => {
+    const p = await open({ roomID: 'room_1' });
+    await p.nativeEvent('live-pusher', 'error', { errCode: 10003, errMsg: 'bgm load failed' });
+    expect(p.text('#error')).toContain('10003');
+  });
 });
 
 describe('anchor page: sharing and background', () => {

@@ -251,6 +251,9 @@ Component({
     onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
       liveSession.onPusherNetStatus({ detail: e.detail });
     },
+    onPusherError(e: WechatMiniprogram.CustomEvent<{ errCode: number; errMsg: string }>) {
+      liveSession.onPusherError(e.detail);
+    },
 
     // Controls -> store actions.
     onGoLive() {
