@@ -88,6 +88,12 @@ const PERMISSION_ERRORS: Record<MediaScope, SessionError> = {
   },
 };
 
+const ENGINE_ERROR: SessionError = {
+  code: 'ENGINE',
+  message: '直播组件加载失败，请检查网络后重试',
+  action: 'retry',
+};
+
 const DEVTOOLS_ERROR: SessionError = {
   code: 'DEVTOOLS',
   message: '开发者工具的模拟器不能推流或播放直播，请用手机扫码预览或真机调试',
@@ -326,11 +332,7 @@ export class LiveSession {
       engine = await this.loadEngine();
     } catch {
       if (this.isStale(epoch)) return;
-      this.finish('failed', {
-        code: 'ENGINE',
-        message: '直播组件加载失败，请检查网络后重试',
-        action: 'retry',
-      });
+      this.finish('failed', ENGINE_ERROR);
       return;
     }
     if (this.isStale(epoch)) return;
@@ -379,11 +381,7 @@ export class LiveSession {
       engine = await this.loadEngine();
     } catch {
       if (this.isStale(epoch)) return;
-      this.finish('failed', {
-        code: 'ENGINE',
-        message: '直播组件加载失败，请检查网络后重试',
-        action: 'retry',
-      });
+      this.finish('failed', ENGINE_ERROR);
       return;
     }
     try {

@@ -3,7 +3,7 @@
  * The page puts the URL from startPlayingStream on `url` and the stream on `sid`, waits for it to render, then
  * calls play(). Native statechange / netstatus are re-emitted with `streamID: sid` added to the native detail.
  */
-import type { RtcError } from '../../services/rtc-types';
+import { callNative } from '../../utils/native-call';
 
 /** Our statechange detail: the native live-player code (2004 playing, 2103/3005 reconnecting...) and the stream. */
 export interface PlayerStateDetail {
@@ -16,19 +16,6 @@ export interface PlayerStateDetail {
 export interface PlayerNetStatusDetail {
   info: Record<string, unknown>;
   streamID: string;
-}
-
-type NativeFail = WechatMiniprogram.GeneralCallbackResult & { errCode?: number };
-
-/** Runs one LivePlayerContext call as a promise; fail rejects with {code, msg}. */
-function callContext(run: (callbacks: { success: () => void; fail: (res: NativeFail) => void }) => void) {
-  return new Promise<void>((resolve, reject) =>
-    run({
-      success: () => resolve(),
-      fail: (res) =>
-        reject({ code: res?.errCode ?? -1, msg: res?.errMsg ?? 'live-player call failed' } as RtcError),
-    }),
-  );
 }
 
 Component({
@@ -64,19 +51,19 @@ Component({
     play(): Promise<void> {
       if (!this.data.url)
         return Promise.reject({ code: -2, msg: 'zego-player: url is empty, set it before play()' });
-      return callContext((cb) => this.context().play(cb));
+      return callNative('live-player', (cb) => this.context().play(cb));
     },
     /** Stops playing (call after the SDK's stopPlayingStream). */
     stop(): Promise<void> {
-      return callContext((cb) => this.context().stop(cb));
+      return callNative('live-player', (cb) => this.context().stop(cb));
     },
     /** Pauses playing. */
     pause(): Promise<void> {
-      return callContext((cb) => this.context().pause(cb));
+      return callNative('live-player', (cb) => this.context().pause(cb));
     },
     /** Resumes after pause(). */
     resume(): Promise<void> {
-      return callContext((cb) => this.context().resume(cb));
+      return callNative('live-player', (cb) => this.context().resume(cb));
     },
 
     onStateChange(e: WechatMiniprogram.CustomEvent<{ code: number; message?: string }>) {

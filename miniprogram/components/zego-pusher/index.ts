@@ -3,7 +3,7 @@
  * The page puts the URL from startPublishingStream on `url`, waits for it to render, then calls start().
  * Native statechange / netstatus are re-emitted with the native detail, for the store to forward to the SDK.
  */
-import type { RtcError } from '../../services/rtc-types';
+import { callNative } from '../../utils/native-call';
 
 /** Native statechange detail: a live-pusher code (1002 pushing, -1307 disconnected, 5000 interrupted...). */
 export interface PusherStateDetail {
@@ -20,19 +20,6 @@ export interface PusherNetStatusDetail {
 export interface PusherErrorDetail {
   errCode: number;
   errMsg: string;
-}
-
-type NativeFail = WechatMiniprogram.GeneralCallbackResult & { errCode?: number };
-
-/** Runs one LivePusherContext call as a promise; fail rejects with {code, msg}. */
-function callContext(run: (callbacks: { success: () => void; fail: (res: NativeFail) => void }) => void) {
-  return new Promise<void>((resolve, reject) =>
-    run({
-      success: () => resolve(),
-      fail: (res) =>
-        reject({ code: res?.errCode ?? -1, msg: res?.errMsg ?? 'live-pusher call failed' } as RtcError),
-    }),
-  );
 }
 
 Component({
@@ -74,23 +61,23 @@ Component({
     start(): Promise<void> {
       if (!this.data.url)
         return Promise.reject({ code: -2, msg: 'zego-pusher: url is empty, set it before start()' });
-      return callContext((cb) => wx.createLivePusherContext().start(cb));
+      return callNative('live-pusher', (cb) => wx.createLivePusherContext().start(cb));
     },
     /** Stops pushing (call after the SDK's stopPublishingStream). */
     stop(): Promise<void> {
-      return callContext((cb) => wx.createLivePusherContext().stop(cb));
+      return callNative('live-pusher', (cb) => wx.createLivePusherContext().stop(cb));
     },
     /** Pauses pushing; viewers see the waiting image. */
     pause(): Promise<void> {
-      return callContext((cb) => wx.createLivePusherContext().pause(cb));
+      return callNative('live-pusher', (cb) => wx.createLivePusherContext().pause(cb));
     },
     /** Resumes pushing after pause(). */
     resume(): Promise<void> {
-      return callContext((cb) => wx.createLivePusherContext().resume(cb));
+      return callNative('live-pusher', (cb) => wx.createLivePusherContext().resume(cb));
     },
     /** Switches between the front and back camera. */
     switchCamera(): Promise<void> {
-      return callContext((cb) => wx.createLivePusherContext().switchCamera(cb));
+      return callNative('live-pusher', (cb) => wx.createLivePusherContext().switchCamera(cb));
     },
 
     onStateChange(e: WechatMiniprogram.CustomEvent<PusherStateDetail>) {
