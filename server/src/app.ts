@@ -10,6 +10,7 @@ import type { LiveContext, RateLimits } from './lib/context';
 import { ApiError, type ErrorCode } from './lib/errors';
 import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
 import authRoutes from './routes/auth';
+import avatarRoutes from './routes/avatar';
 import configRoutes from './routes/config';
 import healthRoutes from './routes/health';
 import qrcodeRoutes from './routes/qrcode';
@@ -167,6 +168,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes);
   await app.register(configRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
+  // POST /api/me/avatar and GET /avatars/:file (no prefix: the files are not under /api).
+  await app.register(avatarRoutes);
   await app.register(roomRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
 

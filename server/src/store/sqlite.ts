@@ -246,6 +246,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = userById.get(id);
         return row ? toUser(row) : null;
       },
+      setAvatar: async (id, avatarUrl) => {
+        db.prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
+        const row = userById.get(id);
+        return row ? toUser(row) : null;
+      },
     },
     sessions: {
       create: async (tokenHash, userId, now, expiresAt) => {

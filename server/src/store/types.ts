@@ -67,6 +67,8 @@ export interface UserRepository {
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;
   get(id: string): Promise<User | null>;
+  /** Replaces the user's avatar URL; null when there is no such user. */
+  setAvatar(id: string, avatarUrl: string): Promise<User | null>;
 }
 
 export interface SessionRepository {
