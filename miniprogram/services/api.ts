@@ -1,8 +1,10 @@
 /**
- * The live service client: the only wrapper of wx.request. Every call resolves with the typed body or rejects with
- * an ApiError carrying the service's {error: {code, message}} (or NETWORK when the service cannot be reached).
+ * The live service client: the only wrapper of wx.request, and the only caller of the platform's uploadFile for our
+ * service. Every call resolves with the typed body or rejects with an ApiError carrying the service's
+ * {error: {code, message}} (or NETWORK when the service cannot be reached).
  */
 import { API_BASE_URL } from '../config';
+import { platform } from './platform';
 
 /** A user as the service shows it. */
 export interface ApiUser {
@@ -102,6 +104,27 @@ export function request<T>(method: Method, path: string, body?: object): Promise
   });
 }
 
+/** Uploads a local file (e.g. chooseAvatar's temp path) as multipart field `name`; the answer is JSON text. */
+export async function upload<T>(path: string, filePath: string, name: string): Promise<T> {
+  const header: Record<string, string> = {};
+  if (sessionToken) header.Authorization = `Bearer ${sessionToken}`;
+  let res: { statusCode: number; data: string };
+  try {
+    res = await platform().uploadFile(API_BASE_URL + path, filePath, name, header);
+  } catch (err) {
+    const errMsg = (err as { errMsg?: string } | null)?.errMsg ?? String(err);
+    throw new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${errMsg}）`, 0);
+  }
+  let body: unknown = null;
+  try {
+    body = JSON.parse(res.data);
+  } catch {
+    // Not JSON (a proxy's error page): the status alone tells what happened.
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300 && body !== null) return body as T;
+  throw errorFrom(res.statusCode, body);
+}
+
 /** The live service's routes, typed. */
 export const api = {
   /** Engine settings: ZEGO app ID and server URLs. */
@@ -111,6 +134,8 @@ export const api = {
     request<ApiSession>('POST', '/api/auth/wechat', { code, nickname, avatarUrl }),
   /** Signs in with a nickname (development mode of the service only). */
   signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
+  /** Uploads the signed-in user's avatar (a local file path from chooseAvatar); answers the updated user. */
+  uploadAvatar: (filePath: string) => upload<{ user: ApiUser }>('/api/me/avatar', filePath, 'file'),
   /** Creates a room owned by the signed-in user. */
   createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
   /** Claims an operator-made room with its one-time invite. */

@@ -25,6 +25,12 @@ export interface NetworkStatus {
   networkType: string;
 }
 
+/** What wx.uploadFile answers: the HTTP status and the response body as text. */
+export interface UploadResult {
+  statusCode: number;
+  data: string;
+}
+
 /** The platform port. */
 export interface Platform {
   /** Device and WeChat versions. */
@@ -55,6 +61,13 @@ export interface Platform {
   setStorage<T>(key: string, value: T): void;
   /** wx.removeStorageSync. */
   removeStorage(key: string): void;
+  /** wx.uploadFile: posts a local file as multipart field `name`; rejects with wx's {errMsg} when it cannot. */
+  uploadFile(
+    url: string,
+    filePath: string,
+    name: string,
+    header: Record<string, string>,
+  ): Promise<UploadResult>;
 }
 
 const scopesFrom = (authSetting: WechatMiniprogram.AuthSetting): Partial<Record<MediaScope, boolean>> => ({
@@ -126,6 +139,18 @@ export function createWxPlatform(): Platform {
     },
     setStorage: (key, value) => wx.setStorageSync(key, value),
     removeStorage: (key) => wx.removeStorageSync(key),
+    uploadFile: (url, filePath, name, header) =>
+      new Promise((resolve, reject) =>
+        wx.uploadFile({
+          url,
+          filePath,
+          name,
+          header,
+          timeout: 20000,
+          success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+          fail: reject,
+        }),
+      ),
   };
 }
 

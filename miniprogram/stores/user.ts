@@ -1,6 +1,6 @@
 /**
  * The signed-in user: signs in through the live service (WeChat code, or the development sign-in when the service
- * runs AUTH_MODE=dev), keeps the session token in storage, restores it on the next launch.
+ * runs AUTH_MODE=dev), uploads a chosen avatar, keeps the session token in storage, restores it on the next launch.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import {
@@ -19,13 +19,29 @@ export const SESSION_STORAGE_KEY = 'live.session';
 
 /** What the user store needs from the outside (tests pass fakes). */
 export interface UserStoreDeps {
-  api: Pick<Api, 'signInWithWechat' | 'signInForDevelopment'>;
+  api: Pick<Api, 'signInWithWechat' | 'signInForDevelopment' | 'uploadAvatar'>;
   platform: () => Platform;
 }
 
-/** Only https/http avatar URLs go to the service (its schema rejects anything else). */
+/** chooseAvatar's local temp file: `wxfile://tmp_...` on a phone, `http://tmp/...` in DevTools; it must be uploaded. */
+export const isLocalAvatar = (avatarUrl: string): boolean =>
+  /^(wxfile|file):\/\//.test(avatarUrl) || /^https?:\/\/(tmp|usr)\//.test(avatarUrl);
+
+/** Only real https/http avatar URLs go to the sign-in route (its schema rejects anything else). */
 const avatarForService = (avatarUrl: string): string | undefined =>
-  /^https?:\/\/\S+$/.test(avatarUrl) && avatarUrl.length <= 512 ? avatarUrl : undefined;
+  /^https?:\/\/\S+$/.test(avatarUrl) && !isLocalAvatar(avatarUrl) && avatarUrl.length <= 512
+    ? avatarUrl
+    : undefined;
+
+/** Turns an avatar upload failure into a message; the user stays signed in, so nothing to do but read it. */
+function avatarError(error: unknown): SessionError {
+  const code = error instanceof ApiError ? error.code : 'AVATAR_UPLOAD_FAILED';
+  const status = error instanceof ApiError ? error.status : -1;
+  if (status === 413) return { code, message: '头像图片太大，暂未设置头像', action: 'none' };
+  if (status === 400 || status === 415)
+    return { code, message: '头像格式不支持，暂未设置头像', action: 'none' };
+  return { code, message: '头像上传失败，可稍后重新选择', action: 'none' };
+}
 
 /** The service answers the WeChat route like this when it runs without WeChat credentials (AUTH_MODE=dev). */
 const wechatUnavailable = (error: unknown): boolean =>
@@ -51,6 +67,8 @@ export class UserStore {
   signingIn = false;
   /** The last sign-in error. */
   error: SessionError | null = null;
+  /** Why the last avatar upload failed (the sign-in itself still succeeded); null after a good one. */
+  avatarError: SessionError | null = null;
 
   private readonly deps: UserStoreDeps;
 
@@ -74,7 +92,10 @@ export class UserStore {
     return this.user !== null;
   }
 
-  /** Signs in with wx.login (falls back to the development sign-in); resolves true when signed in. */
+  /**
+   * Signs in with wx.login (falls back to the development sign-in); resolves true when signed in. A local avatar
+   * (chooseAvatar's temp file) is uploaded after the sign-in; if that fails the user stays signed in (avatarError).
+   */
   async signIn(nickname: string, avatarUrl = ''): Promise<boolean> {
     const name = nickname.trim();
     if (!name) {
@@ -87,9 +108,11 @@ export class UserStore {
     }
     this.signingIn = true;
     this.error = null;
+    this.avatarError = null;
     try {
       const session = await this.exchange(name, avatarForService(avatarUrl));
       runInAction(() => this.accept(session));
+      if (isLocalAvatar(avatarUrl)) await this.uploadAvatar(avatarUrl);
       return true;
     } catch (error) {
       runInAction(() => {
@@ -103,12 +126,32 @@ export class UserStore {
     }
   }
 
+  /** Uploads a local avatar file for the signed-in user; resolves false (avatarError set) when it fails. */
+  async uploadAvatar(filePath: string): Promise<boolean> {
+    this.avatarError = null;
+    try {
+      const { user } = await this.deps.api.uploadAvatar(filePath);
+      runInAction(() => {
+        const saved = this.deps.platform().getStorage<ApiSession>(SESSION_STORAGE_KEY);
+        if (saved) this.deps.platform().setStorage(SESSION_STORAGE_KEY, { ...saved, user });
+        this.user = user;
+      });
+      return true;
+    } catch (error) {
+      runInAction(() => {
+        this.avatarError = avatarError(error);
+      });
+      return false;
+    }
+  }
+
   /** Forgets the session here (the service's session simply expires). */
   signOut(): void {
     setSessionToken(null);
     this.deps.platform().removeStorage(SESSION_STORAGE_KEY);
     this.user = null;
     this.error = null;
+    this.avatarError = null;
   }
 
   /** WeChat sign-in first; the development route when the service has no WeChat credentials. */

@@ -18,7 +18,10 @@ import {
 jest.mock('../../miniprogram/services/api', () => require('../helpers/page-harness').mockApiModule());
 
 const mockedApi = api as jest.Mocked<typeof api>;
+/** The real upload route (over the fake platform's uploadFile), for tests that check what reaches wx.uploadFile. */
+const realApi = (jest.requireActual('../../miniprogram/services/api') as { api: typeof api }).api;
 const USER = { id: 'u_1', nickname: '小王', avatarUrl: '' };
+const UPLOADED = 'https://live.example.com/avatars/u_1-AbCdEfGhIjKlMnOp.png';
 
 let platform: FakePlatform;
 let wxFakes: WxFakes;
@@ -35,6 +38,11 @@ beforeEach(() => {
   wxFakes = installWxFakes();
   mockedApi.signInWithWechat.mockResolvedValue({ sessionToken: 'session_1', user: USER });
   mockedApi.signInForDevelopment.mockResolvedValue({ sessionToken: 'session_dev', user: USER });
+  mockedApi.uploadAvatar.mockImplementation(realApi.uploadAvatar);
+  platform.uploadAnswer = {
+    statusCode: 200,
+    data: JSON.stringify({ user: { ...USER, avatarUrl: UPLOADED } }),
+  };
 });
 
 afterEach(() => {
@@ -162,6 +170,71 @@ describe('login page', () => {
     );
   });
 
+  it('a chosen avatar is uploaded after sign-in, with the new session, and the stored user carries its URL', async () => {
+    const p = await open();
+    await p.fire('#avatar', 'chooseavatar', { avatarUrl: 'wxfile://tmp_avatar_1.jpg' });
+    await p.input('#nickname', '小王');
+    await p.input('#room-id', 'room_42');
+    await p.tap('#enter');
+    // The temp path never goes to the sign-in route; it goes to wx.uploadFile once the session exists.
+    expect(mockedApi.signInWithWechat).toHaveBeenCalledWith('fake-wx-code', '小王', undefined);
+    expect(platform.calls.indexOf('login')).toBeLessThan(platform.calls.indexOf('uploadFile'));
+    expect(platform.uploads).toEqual([
+      {
+        url: expect.stringMatching(/\/api\/me\/avatar$/),
+        filePath: 'wxfile://tmp_avatar_1.jpg',
+        name: 'file',
+        header: { Authorization: 'Bearer session_1' },
+      },
+    ]);
+    expect(userStore.user?.avatarUrl).toBe(UPLOADED);
+    expect(platform.storage.get(SESSION_STORAGE_KEY)).toEqual({
+      sessionToken: 'session_1',
+      user: { ...USER, avatarUrl: UPLOADED },
+    });
+    expect(p.data.avatarUrl).toBe(UPLOADED);
+    expect(wxFakes.showToast).not.toHaveBeenCalled();
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/audience/index?roomID=room_42' }),
+    );
+  });
+
+  it('a failed avatar upload keeps the user signed in, goes on to the room and toasts why', async () => {
+    platform.uploadAnswer = { errMsg: 'uploadFile:fail timeout' };
+    const p = await open();
+    await p.fire('#avatar', 'chooseavatar', { avatarUrl: 'http://tmp/avatar.png' });
+    await p.input('#nickname', '小王');
+    await p.input('#room-id', 'room_42');
+    await p.tap('#enter');
+    expect(platform.uploads).toHaveLength(1);
+    expect(userStore.user).toEqual(USER);
+    expect(platform.storage.get(SESSION_STORAGE_KEY)).toEqual({ sessionToken: 'session_1', user: USER });
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/audience/index?roomID=room_42' }),
+    );
+    expect(wxFakes.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '头像上传失败，可稍后重新选择', icon: 'none' }),
+    );
+    expect(p.exists('#sign-in-error')).toBe(false);
+  });
+
+  it('an anchor already signed in who picks a new avatar uploads it before creating the room', async () => {
+    mockedApi.createRoom.mockResolvedValue({ room: roomFixture({ id: 'room_new' }) });
+    platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'saved', user: USER });
+    const p = await open({ role: 'anchor' });
+    await p.fire('#avatar', 'chooseavatar', { avatarUrl: 'wxfile://tmp_new.png' });
+    await p.tap('#create');
+    expect(mockedApi.signInWithWechat).not.toHaveBeenCalled();
+    expect(platform.uploads[0]).toMatchObject({
+      filePath: 'wxfile://tmp_new.png',
+      header: { Authorization: 'Bearer saved' },
+    });
+    expect(userStore.user?.avatarUrl).toBe(UPLOADED);
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/anchor/index?roomID=room_new' }),
+    );
+  });
+
   it('links to the room list', async () => {
     const p = await open();
     await p.tap('#rooms-link');
@@ -180,6 +253,25 @@ describe('UserStore (behind the login page)', () => {
       '小张',
       'https://cdn.example.com/a.png',
     );
+  });
+
+  it('a DevTools temp avatar (http://tmp/...) is not an avatar URL: it is uploaded, not sent to sign-in', async () => {
+    expect(await userStore.signIn('小王', 'http://tmp/Cf3x.png')).toBe(true);
+    expect(mockedApi.signInWithWechat).toHaveBeenCalledWith('fake-wx-code', '小王', undefined);
+    expect(platform.uploads.map((u) => u.filePath)).toEqual(['http://tmp/Cf3x.png']);
+  });
+
+  it.each([
+    [413, 'PAYLOAD_TOO_LARGE', '头像图片太大'],
+    [400, 'BAD_REQUEST', '头像格式不支持'],
+    [500, 'INTERNAL', '头像上传失败'],
+  ])('an upload answered %i stays signed in with a message', async (statusCode, code, message) => {
+    platform.uploadAnswer = { statusCode, data: JSON.stringify({ error: { code, message: 'no' } }) };
+    expect(await userStore.signIn('小王', 'wxfile://tmp_big.jpg')).toBe(true);
+    expect(userStore.user).toEqual(USER);
+    expect(userStore.error).toBeNull();
+    expect(userStore.avatarError).toMatchObject({ code, action: 'none' });
+    expect(userStore.avatarError?.message).toContain(message);
   });
 
   it('restores the saved session on the next launch and forgets it on sign-out', () => {

@@ -8,6 +8,7 @@ import type {
   NetworkStatus,
   Platform,
   Unsubscribe,
+  UploadResult,
 } from '../../miniprogram/services/platform';
 import { CallLog } from './fake-engine';
 
@@ -28,6 +29,15 @@ export class FakePlatform implements Platform {
   /** Every call, in order. */
   readonly calls: string[] = [];
   readonly storage = new Map<string, unknown>();
+  /** Every uploadFile call (url, local file path, field name, headers), in order. */
+  readonly uploads: { url: string; filePath: string; name: string; header: Record<string, string> }[] = [];
+  /** What uploadFile answers next: a service response, or `{errMsg}` to fail like wx (no network). */
+  uploadAnswer: UploadResult | { errMsg: string } = {
+    statusCode: 200,
+    data: JSON.stringify({
+      user: { id: 'u_1', nickname: '小王', avatarUrl: 'https://live.example.com/a.png' },
+    }),
+  };
   private readonly listeners: Record<ListenerKind, Set<(arg?: unknown) => void>> = {
     network: new Set(),
     audioBegin: new Set(),
@@ -156,5 +166,18 @@ export class FakePlatform implements Platform {
 
   removeStorage(key: string): void {
     this.storage.delete(key);
+  }
+
+  async uploadFile(
+    url: string,
+    filePath: string,
+    name: string,
+    header: Record<string, string>,
+  ): Promise<UploadResult> {
+    this.record('uploadFile', [url, filePath, name]);
+    this.uploads.push({ url, filePath, name, header: { ...header } });
+    const answer = this.uploadAnswer;
+    if ('errMsg' in answer) throw { errMsg: answer.errMsg };
+    return { ...answer };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { ApiError, api } from '../../services/api';
 import { userStore } from '../../stores/index';
+import { isLocalAvatar } from '../../stores/user';
 import type { ApiUser } from '../../services/api';
 import type { Role, SessionError } from '../../stores/session-types';
 import { validateRoomID } from '../../utils/validate';
@@ -116,15 +117,29 @@ Component({
       pages.get(this)?.view.set(data);
     },
 
-    /** Signs in unless the same user already is; false (with the error on screen) when it fails. */
+    /**
+     * Signs in unless the same user already is, and uploads a newly chosen avatar; false (with the error on
+     * screen) when the sign-in fails. A failed avatar upload only toasts: the user goes on without it.
+     */
     async ensureSignedIn(): Promise<boolean> {
       const nickname = this.data.nickname.trim();
       if (!nickname) {
         this.setForm({ nicknameError: '请输入昵称' });
         return false;
       }
-      if (userStore.user && userStore.user.nickname === nickname) return true;
-      return userStore.signIn(nickname, this.data.avatarUrl);
+      const avatarUrl = this.data.avatarUrl;
+      if (userStore.user && userStore.user.nickname === nickname) {
+        if (isLocalAvatar(avatarUrl)) await userStore.uploadAvatar(avatarUrl);
+      } else if (!(await userStore.signIn(nickname, avatarUrl))) {
+        return false;
+      }
+      if (userStore.avatarError) {
+        wx.showToast({ title: userStore.avatarError.message, icon: 'none', duration: 2500 });
+      } else if (isLocalAvatar(avatarUrl) && userStore.user) {
+        // Uploaded: the service's URL replaces the temp file, so entering again does not upload again.
+        this.setForm({ avatarUrl: userStore.user.avatarUrl });
+      }
+      return true;
     },
 
     /** 进入房间: validate the room ID (the error shows under the field), sign in, open the room. */
