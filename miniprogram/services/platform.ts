@@ -68,6 +68,8 @@ export interface Platform {
     name: string,
     header: Record<string, string>,
   ): Promise<UploadResult>;
+  /** wx.compressImage: a smaller copy of a local image (width at most `maxWidth`), resolving its temp path. */
+  compressImage(filePath: string, maxWidth: number): Promise<string>;
 }
 
 const scopesFrom = (authSetting: WechatMiniprogram.AuthSetting): Partial<Record<MediaScope, boolean>> => ({
@@ -148,6 +150,16 @@ export function createWxPlatform(): Platform {
           header,
           timeout: 20000,
           success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+          fail: reject,
+        }),
+      ),
+    compressImage: (filePath, maxWidth) =>
+      new Promise((resolve, reject) =>
+        wx.compressImage({
+          src: filePath,
+          quality: 80,
+          compressedWidth: maxWidth,
+          success: (res) => resolve(res.tempFilePath),
           fail: reject,
         }),
       ),

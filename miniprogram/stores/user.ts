@@ -14,6 +14,9 @@ import {
 import { platform as realPlatform, type Platform } from '../services/platform';
 import type { SessionError } from './session-types';
 
+/** Avatars are shown small: compress to this width before uploading. */
+const AVATAR_WIDTH = 256;
+
 /** Storage key of the saved session. */
 export const SESSION_STORAGE_KEY = 'live.session';
 
@@ -130,7 +133,12 @@ export class UserStore {
   async uploadAvatar(filePath: string): Promise<boolean> {
     this.avatarError = null;
     try {
-      const { user } = await this.deps.api.uploadAvatar(filePath);
+      // A phone photo can be megabytes; the service takes 512 KB. A failed compression still tries the original.
+      const small = await this.deps
+        .platform()
+        .compressImage(filePath, AVATAR_WIDTH)
+        .catch(() => filePath);
+      const { user } = await this.deps.api.uploadAvatar(small);
       runInAction(() => {
         const saved = this.deps.platform().getStorage<ApiSession>(SESSION_STORAGE_KEY);
         if (saved) this.deps.platform().setStorage(SESSION_STORAGE_KEY, { ...saved, user });

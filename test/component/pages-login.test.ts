@@ -182,7 +182,7 @@ describe('login page', () => {
     expect(platform.uploads).toEqual([
       {
         url: expect.stringMatching(/\/api\/me\/avatar$/),
-        filePath: 'wxfile://tmp_avatar_1.jpg',
+        filePath: 'wxfile://tmp_avatar_1.jpg#w256',
         name: 'file',
         header: { Authorization: 'Bearer session_1' },
       },
@@ -226,13 +226,24 @@ describe('login page', () => {
     await p.tap('#create');
     expect(mockedApi.signInWithWechat).not.toHaveBeenCalled();
     expect(platform.uploads[0]).toMatchObject({
-      filePath: 'wxfile://tmp_new.png',
+      filePath: 'wxfile://tmp_new.png#w256',
       header: { Authorization: 'Bearer saved' },
     });
     expect(userStore.user?.avatarUrl).toBe(UPLOADED);
     expect(wxFakes.navigateTo).toHaveBeenCalledWith(
       expect.objectContaining({ url: '/pages/anchor/index?roomID=room_new' }),
     );
+  });
+
+  it('an image that cannot be compressed is uploaded as it is', async () => {
+    platform.compressFails = true;
+    const p = await open();
+    await p.fire('#avatar', 'chooseavatar', { avatarUrl: 'wxfile://tmp_avatar_2.jpg' });
+    await p.input('#nickname', '小王');
+    await p.input('#room-id', 'room_42');
+    await p.tap('#enter');
+    expect(platform.uploads.map((u) => u.filePath)).toEqual(['wxfile://tmp_avatar_2.jpg']);
+    expect(userStore.user?.avatarUrl).toBe(UPLOADED);
   });
 
   it('links to the room list', async () => {
@@ -258,7 +269,7 @@ describe('UserStore (behind the login page)', () => {
   it('a DevTools temp avatar (http://tmp/...) is not an avatar URL: it is uploaded, not sent to sign-in', async () => {
     expect(await userStore.signIn('小王', 'http://tmp/Cf3x.png')).toBe(true);
     expect(mockedApi.signInWithWechat).toHaveBeenCalledWith('fake-wx-code', '小王', undefined);
-    expect(platform.uploads.map((u) => u.filePath)).toEqual(['http://tmp/Cf3x.png']);
+    expect(platform.uploads.map((u) => u.filePath)).toEqual(['http://tmp/Cf3x.png#w256']);
   });
 
   it.each([

@@ -168,6 +168,15 @@ export class FakePlatform implements Platform {
     this.storage.delete(key);
   }
 
+  /** compressImage fails (as on an old base library or an unreadable file) when true. */
+  compressFails = false;
+
+  async compressImage(filePath: string, maxWidth: number): Promise<string> {
+    this.record('compressImage', [filePath, maxWidth]);
+    if (this.compressFails) throw { errMsg: 'compressImage:fail' };
+    return `${filePath}#w${maxWidth}`;
+  }
+
   async uploadFile(
     url: string,
     filePath: string,
