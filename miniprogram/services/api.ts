@@ -26,7 +26,17 @@ export interface ApiRoom {
   startedAt: number | null;
   endedAt: number | null;
   stats: { peakViewers: number; likes: number; messages: number };
+  /** 'call': a 1v1 call room (two members, both publish); absent from older services: 'live'. */
+  kind?: RoomKind;
+  /** A call's members in join order (empty for live rooms). */
+  members?: ApiUser[];
 }
+
+/** A live room (one anchor, an audience) or a 1v1 call. */
+export type RoomKind = 'live' | 'call';
+
+/** The role a token is asked for: the anchor publishes the room's stream, a call member its own. */
+export type TokenRole = 'anchor' | 'audience' | 'call';
 
 /** A login session. */
 export interface ApiSession {
@@ -138,6 +148,8 @@ export const api = {
   uploadAvatar: (filePath: string) => upload<{ user: ApiUser }>('/api/me/avatar', filePath, 'file'),
   /** Creates a room owned by the signed-in user. */
   createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
+  /** Creates a 1v1 call room; the caller is its first member. */
+  createCall: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title, kind: 'call' }),
   /** Claims an operator-made room with its one-time invite. */
   claimRoom: (roomID: string, invite: string) =>
     request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
@@ -154,12 +166,12 @@ export const api = {
   /** One room. */
   getRoom: (roomID: string) => request<{ room: ApiRoom }>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
   /** A ZEGO token for this room and role (also used to renew). */
-  getRoomToken: (roomID: string, role: 'anchor' | 'audience') =>
+  getRoomToken: (roomID: string, role: TokenRole) =>
     request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, { role }),
   /** The owner marks the room live when publishing starts. */
   markLive: (roomID: string) =>
     request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
-  /** The owner ends the room. */
+  /** The owner ends the room (either member ends a call). */
   endRoom: (roomID: string) =>
     request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
   /** The owner reports audience numbers for the console. */

@@ -4,28 +4,7 @@
  */
 import type { PlayerState, PublisherState, RoomState } from '../services/rtc-types';
 
-/** Who this phone is in the room. */
-export type Role = 'anchor' | 'audience';
-
-/**
- * The session state machine:
- * idle -> checking -> authorizing (anchor) -> joining -> preview (anchor) | watching (audience)
- * preview -> live; live | watching -> reconnecting -> (back) | failed; live | watching -> interrupted -> (back);
- * any -> ended | kicked | failed; leave() -> idle.
- */
-export type SessionPhase =
-  | 'idle'
-  | 'checking'
-  | 'authorizing'
-  | 'joining'
-  | 'preview'
-  | 'live'
-  | 'watching'
-  | 'reconnecting'
-  | 'interrupted'
-  | 'ended'
-  | 'kicked'
-  | 'failed';
+export type { Role, SessionPhase } from './session-table';
 
 /** What the user can do about an error. */
 export type ErrorAction = 'retry' | 'openSetting' | 'upgradeWechat' | 'leave' | 'none';

@@ -307,8 +307,11 @@ describe('anchor page: going live', () => {
     await p.tap('#microphone');
     expect(p.nativeAttr('live-pusher', 'muted')).toBe(true);
     expect(p.text()).toContain('开麦克风');
+    expect(p.nativeAttr('live-pusher', 'devicePosition')).toBe('front');
     await p.tap('#switch-camera');
-    expect(wxFakes.pusherContexts.flatMap((c) => c.calls)).toContain('switchCamera');
+    expect(p.nativeAttr('live-pusher', 'devicePosition')).toBe('back');
+    // one switch: the attribute, not also the native context (which would switch it back on a phone)
+    expect(wxFakes.pusherContexts.flatMap((c) => c.calls)).not.toContain('switchCamera');
   });
 
   it('a WeChat too old for live video: the error offers the upgrade', async () => {

@@ -6,7 +6,7 @@ import { autorun, comparer, reaction, toJS } from 'mobx-miniprogram';
 import { ApiError } from '../../miniprogram/services/api';
 import type { ApiRoom, ApiRoomToken } from '../../miniprogram/services/api';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
-import { LiveSession } from '../../miniprogram/stores/live-session';
+import { BackoffPolicy, LiveSession, RECONNECT_BACKOFF_MS } from '../../miniprogram/stores/live-session';
 import type { LiveSessionDeps } from '../../miniprogram/stores/live-session';
 import type { Role } from '../../miniprogram/stores/session-types';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
@@ -114,10 +114,34 @@ afterEach(() => {
   expect(mobxWarnings.filter((w) => w.includes('MobX'))).toEqual([]);
 });
 
+/** Every field a page may bind (the facade's getters over its parts). */
+const SESSION_FIELDS = [
+  'phase',
+  'role',
+  'roomID',
+  'roomTitle',
+  'roomState',
+  'error',
+  'notice',
+  'pusher',
+  'players',
+  'streams',
+  'onlineCount',
+  'users',
+  'publishQuality',
+  'playQuality',
+  'chat',
+  'likes',
+  'callPeer',
+  'callConnected',
+  'callSummary',
+  'onAir',
+] as const satisfies readonly (keyof LiveSession)[];
+
 function observeEverything(session: LiveSession): void {
   observers.push(
     autorun(() => {
-      toJS(session);
+      for (const field of SESSION_FIELDS) toJS(session[field]);
       void [
         session.statusText,
         session.isLive,
@@ -138,6 +162,8 @@ export interface Harness {
   api: FakeApi;
   session: LiveSession;
   user: { id: string; nickname: string } | null;
+  /** Events the transition table refused, as event@phase. */
+  refused: string[];
 }
 
 /** A session on fresh fakes, with the view attached. */
@@ -147,12 +173,23 @@ export function createHarness(): Harness {
   const platform = new FakePlatform(log);
   const view = new FakeView(log);
   const api = new FakeApi(log);
-  const harness = { log, engine, platform, view, api, user: { id: 'u-1', nickname: '小明' } } as Harness;
+  const harness = {
+    log,
+    engine,
+    platform,
+    view,
+    api,
+    user: { id: 'u-1', nickname: '小明' },
+    refused: [],
+  } as unknown as Harness;
   harness.session = new LiveSession({
     loadEngine: async () => engine,
     api,
     platform: () => platform,
     currentUser: () => harness.user,
+    // the base schedule, without jitter, so the tests can count the waits (the jitter has its own test)
+    reconnectPolicy: new BackoffPolicy(RECONNECT_BACKOFF_MS, 0),
+    reportRefusal: (phase, event) => harness.refused.push(`${event}@${phase}`),
   });
   harness.session.attachView(view);
   observeEverything(harness.session);

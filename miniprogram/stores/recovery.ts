@@ -1,0 +1,218 @@
+/**
+ * Recovery: when the room, the network or a stream drops, the session shows it and tries again on a schedule the
+ * reconnect policy decides (bounded, backed off, with jitter), logging in again when the SDK gave up on the room
+ * and publishing / playing again with fresh URLs; after the policy's last attempt it gives up with a retry button.
+ * Owns its attempts, its timer and what it knows of the network.
+ */
+import type { NetworkStatus } from '../services/platform';
+import { OwnedTimer, type SessionContext } from './session-context';
+import type { SessionStatus } from './session-status';
+import type { RoomState, SessionError } from './session-types';
+
+/** The base waits between reconnect attempts; their count bounds the attempts before giving up. */
+export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
+
+/** Decides how long to wait before the next reconnect attempt, or that there is none. */
+export interface ReconnectPolicy {
+  /** `attempt` counts the attempts made so far (0 before the first); null: give up. */
+  nextDelayMs(attempt: number): number | null;
+  /** How many attempts it allows (for the give-up message). */
+  readonly maxAttempts: number;
+}
+
+/**
+ * Backoff over fixed base waits, shortened by up to `jitter` (0..1) at random, so the viewers of a room that
+ * dropped together do not all come back in the same millisecond. Never longer than the base wait.
+ */
+export class BackoffPolicy implements ReconnectPolicy {
+  constructor(
+    private readonly waits: readonly number[] = RECONNECT_BACKOFF_MS,
+    private readonly jitter = 0.2,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get maxAttempts(): number {
+    return this.waits.length;
+  }
+
+  nextDelayMs(attempt: number): number | null {
+    if (attempt >= this.waits.length) return null;
+    const base = this.waits[attempt];
+    return Math.round(base * (1 - this.jitter * Math.min(1, Math.max(0, this.random()))));
+  }
+}
+
+export const RECONNECT_FAILED = 'RECONNECT_FAILED';
+export const RECONNECTING_NOTICE = '网络不稳定，正在重连…';
+export const OFFLINE_NOTICE = '网络已断开，等待网络恢复…';
+
+/** What recovery asks of the session around it. */
+export interface RecoveryHost {
+  roomState(): RoomState;
+  /** The page is in the background (players stay stopped until it is shown). */
+  hidden(): boolean;
+  /** Logs in again with a fresh token (the SDK gave up on the room). */
+  rejoin(epoch: number): Promise<boolean>;
+  /** Publishes / plays again what was running (`force`: with fresh URLs); false at the first failure. */
+  restoreMedia(epoch: number, force: boolean): Promise<boolean>;
+  /** Gives up: 'failed' with this reason. */
+  giveUp(error: SessionError): void;
+}
+
+/** Reconnecting. */
+export class Recovery {
+  private attempt = 0;
+  private running = false;
+  /** The next recovery must publish / play again with fresh URLs (a stream dropped, or the page was away). */
+  private refreshMedia = false;
+  /** A drop arrived during an interruption: reconnect once it is over. */
+  private afterInterruption = false;
+  private networkConnected = true;
+  private readonly timer = new OwnedTimer();
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly status: SessionStatus,
+    private readonly host: RecoveryHost,
+    private readonly policy: ReconnectPolicy = new BackoffPolicy(),
+  ) {}
+
+  /** The network is up and the room connected, with nothing left to replay. */
+  canRecoverNow(): boolean {
+    return this.networkConnected && this.host.roomState() === 'CONNECTED' && !this.refreshMedia;
+  }
+
+  /** The next recovery replays everything (the page was hidden while reconnecting). */
+  needFreshMedia(): void {
+    this.refreshMedia = true;
+  }
+
+  /** Something dropped: show it and start recovering (during an interruption: once it is over). */
+  begin(refresh: boolean): void {
+    const { machine } = this.ctx;
+    if (refresh) this.refreshMedia = true;
+    if (machine.in('interrupted')) {
+      this.afterInterruption = true;
+      machine.send('dropped');
+      return;
+    }
+    const fresh = !machine.in('reconnecting');
+    if (!machine.send('dropped') || !fresh) return;
+    this.attempt = 0;
+    this.status.setNotice(this.networkConnected ? RECONNECTING_NOTICE : OFFLINE_NOTICE);
+    this.schedule();
+  }
+
+  /** An interruption began while reconnecting: stop trying until it is over. */
+  pauseForInterruption(): void {
+    this.afterInterruption = true;
+    this.timer.clear();
+    this.attempt = 0;
+  }
+
+  /** The interruption is over: reconnect now if something dropped meanwhile. */
+  afterInterruptionEnded(): void {
+    if (!this.afterInterruption && !this.refreshMedia) return;
+    this.afterInterruption = false;
+    this.begin(true);
+    void this.attemptNow();
+  }
+
+  /** The room is connected again (roomStateUpdate CONNECTED): try now. */
+  roomConnected(): void {
+    if (this.ctx.machine.in('reconnecting')) void this.attemptNow();
+  }
+
+  /** A stream runs again (PUBLISHING, PLAYING, player 2004): recovered if nothing else is missing. */
+  streamBack(): void {
+    if (this.ctx.machine.in('reconnecting') && this.canRecoverNow()) this.recovered();
+  }
+
+  private schedule(): void {
+    const delay = this.policy.nextDelayMs(this.attempt);
+    if (delay === null) {
+      this.giveUp();
+      return;
+    }
+    this.timer.set(delay, () => void this.attemptNow());
+  }
+
+  /** One attempt; counts towards the bound whether the timer or an event triggered it. */
+  async attemptNow(): Promise<void> {
+    if (!this.ctx.machine.in('reconnecting') || this.running) return;
+    this.timer.clear();
+    this.attempt += 1;
+    this.running = true;
+    const epoch = this.ctx.epoch;
+    let ok = false;
+    try {
+      ok = await this.recoverOnce(epoch);
+    } finally {
+      this.running = false;
+    }
+    if (this.ctx.isStale(epoch) || !this.ctx.machine.in('reconnecting')) return;
+    if (ok) this.recovered();
+    else if (this.attempt >= this.policy.maxAttempts) this.giveUp();
+    else this.schedule();
+  }
+
+  private async recoverOnce(epoch: number): Promise<boolean> {
+    if (!this.ctx.engine || !this.networkConnected) return false;
+    const state = this.host.roomState();
+    // the SDK is still reconnecting the room by itself: wait for it
+    if (state === 'CONNECTING') return false;
+    if (state === 'DISCONNECTED') {
+      if (!(await this.host.rejoin(epoch))) return false;
+      this.refreshMedia = true;
+    }
+    const ok = await this.host.restoreMedia(epoch, this.refreshMedia);
+    if (!ok || this.ctx.isStale(epoch)) return false;
+    this.refreshMedia = false;
+    return true;
+  }
+
+  private recovered(): void {
+    this.timer.clear();
+    this.attempt = 0;
+    this.refreshMedia = false;
+    if (this.ctx.machine.send('recovered')) this.status.setNotice('');
+  }
+
+  private giveUp(): void {
+    this.host.giveUp({
+      code: RECONNECT_FAILED,
+      message: `网络连接失败，已自动重试 ${this.policy.maxAttempts} 次，请检查网络后重试`,
+      action: 'retry',
+    });
+  }
+
+  /** wx.onNetworkStatusChange: offline starts a reconnect, online tries at once. */
+  onNetworkChange(status: NetworkStatus): void {
+    const was = this.networkConnected;
+    this.networkConnected = status.isConnected;
+    if (!status.isConnected) {
+      if (this.ctx.machine.in('reconnecting')) this.status.setNotice(OFFLINE_NOTICE);
+      else this.begin(true);
+      return;
+    }
+    if (!was && this.ctx.machine.in('reconnecting')) {
+      this.status.setNotice(RECONNECTING_NOTICE);
+      void this.attemptNow();
+    }
+  }
+
+  /** Stops trying (the anchor stopped pushing, or the visit is over). */
+  stop(): void {
+    this.timer.clear();
+    this.attempt = 0;
+  }
+
+  /** The visit is over. */
+  dispose(): void {
+    this.stop();
+    this.running = false;
+    this.refreshMedia = false;
+    this.afterInterruption = false;
+    this.networkConnected = true;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the anchor tells the service: the room is live (once per visit), and the audience figures every
+ * STATS_INTERVAL_MS while on air (which the service also takes as the anchor's heartbeat). Best effort: the
+ * console's figures are not worth an error on the anchor's screen. Owns its interval.
+ */
+import type { SessionContext } from './session-context';
+
+/** The anchor reports audience figures to the service at most this often. */
+export const STATS_INTERVAL_MS = 10000;
+
+/** The figures reported. */
+export interface ReportSubject {
+  roomID(): string;
+  figures(): { viewers: number; likes: number; messages: number };
+}
+
+/** The anchor's reports. */
+export class RoomReport {
+  private interval: ReturnType<typeof setInterval> | null = null;
+  private markedLive = false;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly subject: ReportSubject,
+  ) {}
+
+  /** On air: mark the room live (once) and report on a timer. */
+  onAir(): void {
+    if (!this.markedLive) {
+      this.markedLive = true;
+      this.ctx.deps.api.markLive(this.subject.roomID()).catch(() => {
+        this.markedLive = false;
+      });
+    }
+    if (!this.interval) this.interval = setInterval(() => this.report(), STATS_INTERVAL_MS);
+  }
+
+  /** Off air: no more reports. */
+  offAir(): void {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = null;
+  }
+
+  /** Reports the figures now. */
+  report(): void {
+    const roomID = this.subject.roomID();
+    if (!roomID) return;
+    this.ctx.deps.api.reportStats(roomID, this.subject.figures()).catch(() => undefined);
+  }
+
+  /** The visit is over. */
+  dispose(): void {
+    this.offAir();
+    this.markedLive = false;
+  }
+}
