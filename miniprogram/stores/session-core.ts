@@ -1,0 +1,372 @@
+/**
+ * The live session's core: it builds the parts, wires what each needs of the others, routes the SDK's callbacks
+ * to the part whose job each is, and ends a visit by asking every part to dispose of what it owns. The facade
+ * (live-session.ts) is what pages bind; this is how it works. Holds no observable state of its own: every field a
+ * page renders belongs to a part.
+ */
+import { makeAutoObservable } from 'mobx-miniprogram';
+import type { RtcEngine, RtcEventHandler, RtcEvents } from '../services/rtc-types';
+import { describeError, isKickout } from '../utils/error-catalog';
+import { CallState } from './call';
+import { Interruptions } from './interruptions';
+import type { NativeReaction } from './native-codes';
+import { Publishing } from './publishing';
+import { Recovery, type ReconnectPolicy } from './recovery';
+import { RoomChat } from './room-chat';
+import { RoomEntry, publishes } from './room-entry';
+import { RoomReport } from './room-report';
+import { SessionContext, type LiveSessionDeps as BaseDeps } from './session-context';
+import { SessionStatus } from './session-status';
+import {
+  ACTIVE_PHASES,
+  SessionMachine,
+  type RefusalReporter,
+  type SessionEvent,
+  type SessionPhase,
+} from './session-table';
+import type { SessionError } from './session-types';
+import { TokenRenewal } from './token-renewal';
+import { Watching } from './watching';
+
+/** What the session needs from the outside world; the reconnect policy and the refusal reporter are optional. */
+export interface LiveSessionDeps extends BaseDeps {
+  reconnectPolicy?: ReconnectPolicy;
+  reportRefusal?: RefusalReporter;
+}
+
+/** Phases in which the screen is kept on. */
+const SCREEN_ON: readonly SessionPhase[] = ['live', 'watching', 'calling'];
+
+/** In development builds (DevTools, trial), a refused event is worth a warning; in release, silence. */
+const defaultRefusalReporter: RefusalReporter = (phase, event) => {
+  const env = (globalThis as { __wxConfig?: { envVersion?: string } }).__wxConfig?.envVersion;
+  if (env === 'develop' || env === 'trial') console.warn(`[live-session] ${event} refused in ${phase}`);
+};
+
+const PARTS = [
+  'ctx',
+  'machine',
+  'status',
+  'entry',
+  'publishing',
+  'watching',
+  'recovery',
+  'interruptions',
+  'renewal',
+  'room',
+  'report',
+  'call',
+  'handler',
+  'autoPublish',
+  'keepScreen',
+  'listening',
+] as const;
+/** None of the core's fields is observable (the parts make their own state observable). */
+const CORE_NOT_OBSERVABLE = Object.fromEntries(PARTS.map((name) => [name, false])) as Record<
+  (typeof PARTS)[number],
+  false
+>;
+
+/** The parts of one live session and how they work together. */
+export class SessionCore {
+  readonly ctx: SessionContext;
+  readonly machine: SessionMachine;
+  readonly status: SessionStatus;
+  readonly entry: RoomEntry;
+  readonly publishing: Publishing;
+  readonly watching: Watching;
+  readonly recovery: Recovery;
+  readonly interruptions: Interruptions;
+  readonly renewal: TokenRenewal;
+  readonly room: RoomChat;
+  readonly report: RoomReport;
+  readonly call: CallState;
+  readonly handler: RtcEventHandler;
+  /** Go live again by itself after a retry (the anchor was live when the session failed). */
+  autoPublish = false;
+  keepScreen = false;
+  listening = false;
+
+  constructor(deps: LiveSessionDeps) {
+    this.machine = new SessionMachine(
+      () => ({ role: this.entry.role }),
+      deps.reportRefusal ?? defaultRefusalReporter,
+    );
+    const ctx = (this.ctx = new SessionContext(deps, this.machine));
+    const status = (this.status = new SessionStatus(this.machine));
+    this.entry = new RoomEntry(ctx, status, {
+      fail: (error) => this.finish('failed', error),
+      kick: (code) => this.kick(code),
+      listen: (engine) => this.listen(engine),
+      joined: (streamID) => this.joined(streamID),
+      connectionChanged: (state) => {
+        if (state === 'CONNECTED') this.recovery.roomConnected();
+        else this.recovery.begin(state === 'DISCONNECTED');
+      },
+    });
+    const media = {
+      react: (reaction: NativeReaction, code: number) => this.react(reaction, code),
+      dropped: (refresh: boolean) => this.recovery.begin(refresh),
+      streamBack: () => this.recovery.streamBack(),
+      mainPlayerGone: () => this.room.clearPlayQuality(),
+    };
+    this.publishing = new Publishing(ctx, status, media);
+    this.watching = new Watching(ctx, status, media, () => this.entry.role !== 'anchor');
+    this.recovery = new Recovery(
+      ctx,
+      status,
+      {
+        roomState: () => this.entry.roomState,
+        hidden: () => this.interruptions.hidden,
+        rejoin: (epoch) => this.entry.rejoin(epoch),
+        restoreMedia: (epoch, force) => this.restoreMedia(epoch, force),
+        giveUp: (error) => {
+          this.autoPublish = this.machine.returnTo === 'live';
+          this.finish('gaveUp', error);
+        },
+      },
+      deps.reconnectPolicy,
+    );
+    this.interruptions = new Interruptions(ctx, status, {
+      pauseMedia: () => this.pauseMedia(),
+      resumeMedia: () => this.resumeMedia(),
+      resumeComponents: () => {
+        this.publishing.resume();
+        this.watching.resumePlayers();
+      },
+      networkChanged: (status) => this.recovery.onNetworkChange(status),
+      feedPaused: (paused) => this.room.setPaused(paused),
+      pauseRecovery: () => this.recovery.pauseForInterruption(),
+      interruptionEnded: () => this.recovery.afterInterruptionEnded(),
+      active: () => this.machine.in(...ACTIVE_PHASES),
+    });
+    const roomID = () => this.entry.roomID;
+    const inRoom = () => this.entry.inRoom;
+    this.renewal = new TokenRenewal(ctx, status, { roomID, role: () => this.entry.role, inRoom });
+    this.room = new RoomChat(ctx, status, {
+      roomID,
+      inRoom,
+      mainPlayer: () => this.watching.players[0]?.streamID,
+      ownStream: () => this.publishing.pusher?.streamID,
+    });
+    this.report = new RoomReport(ctx, {
+      roomID,
+      figures: () => ({
+        viewers: this.room.peakOnline,
+        likes: this.room.likes,
+        messages: this.room.messages,
+      }),
+    });
+    this.call = new CallState(() => this.entry.userID);
+    this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
+    this.handler = this.sdkHandler();
+    makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
+  }
+
+  /** One method per SDK callback, each routed to the part whose job it is. */
+  sdkHandler(): RtcEventHandler {
+    return {
+      roomStateUpdate: (p) => this.entry.onRoomStateUpdate(p),
+      roomStateChanged: (p) => this.entry.onRoomStateChanged(p),
+      roomStreamUpdate: (p) => this.onRoomStreamUpdate(p),
+      roomUserUpdate: (p) => this.onRoomUserUpdate(p),
+      roomOnlineUserCountUpdate: (p) => this.room.onRoomOnlineUserCountUpdate(p),
+      publisherStateUpdate: (p) => this.onPublisherStateUpdate(p),
+      publishQualityUpdate: (p) => this.room.onPublishQualityUpdate(p),
+      playerStateUpdate: (p) => this.onPlayerStateUpdate(p),
+      playQualityUpdate: (p) => this.room.onPlayQualityUpdate(p),
+      IMRecvBroadcastMessage: (p) => this.room.onBroadcastMessages(p),
+      IMRecvBarrageMessage: (p) => this.room.onBarrageMessages(p),
+      IMRecvCustomCommand: (p) => this.onCustomCommand(p),
+      roomExtraInfoUpdate: (p) => this.onRoomExtraInfo(p),
+      tokenWillExpire: (p) => {
+        if (p.roomID === this.entry.roomID) void this.renewal.renew();
+      },
+    };
+  }
+
+  /** Drops whatever the last visit left and goes back to idle. */
+  newVisit(): void {
+    this.teardown();
+    this.resetState();
+  }
+
+  joined(streamID: string): void {
+    this.room.joined();
+    if (publishes(this.entry.role)) this.publishing.prepare(streamID);
+    this.machine.send('joined');
+    this.watching.playAll(this.entry.inRoom);
+    if (this.entry.role === 'call') void this.publishing.start();
+  }
+
+  /** Installs the SDK handler and the platform listeners (once per visit). */
+  listen(engine: RtcEngine): void {
+    if (this.listening) return;
+    this.listening = true;
+    engine.setEventHandler(this.handler);
+    this.interruptions.listen(this.ctx.deps.platform());
+  }
+
+  onPublisherStateUpdate(p: RtcEvents['publisherStateUpdate']): void {
+    this.publishing.onPublisherStateUpdate(p, () => {
+      if (this.machine.in('preview')) this.machine.send('published');
+      else this.recovery.streamBack();
+    });
+  }
+
+  onRoomStreamUpdate(p: RtcEvents['roomStreamUpdate']): void {
+    if (p.roomID !== this.entry.roomID) return;
+    const peerLeft = this.entry.role === 'call' && this.call.onRoomStreamUpdate(p);
+    const gone = this.watching.onRoomStreamUpdate(
+      p,
+      this.machine.in('watching', 'calling'),
+      this.interruptions.hidden,
+    );
+    if (peerLeft) this.peerLeft();
+    else if (gone.length > 0 && this.entry.role === 'audience' && this.watching.streams.length === 0) {
+      void this.checkRoomEnded(this.ctx.epoch);
+    }
+  }
+
+  onRoomUserUpdate(p: RtcEvents['roomUserUpdate']): void {
+    if (p.roomID !== this.entry.roomID) return;
+    this.room.onRoomUserUpdate(p);
+    if (this.entry.role === 'call' && this.call.onRoomUserUpdate(p)) this.peerLeft();
+  }
+
+  onPlayerStateUpdate(p: RtcEvents['playerStateUpdate']): void {
+    const playing = this.watching.onPlayerStateUpdate(p);
+    if (playing && this.entry.role === 'call') this.call.connected();
+  }
+
+  /** The other member left: the call is over for us too. */
+  peerLeft(): void {
+    if (!this.machine.in(...ACTIVE_PHASES)) return;
+    const roomID = this.entry.roomID;
+    this.call.end('peerLeft');
+    this.finish('ended', null);
+    // best effort, so a call whose hang-up request was lost does not stay open on the service
+    this.ctx.deps.api.endRoom(roomID).catch(() => undefined);
+  }
+
+  /** The anchor's stream went away: if the service says the room ended, show the end screen. */
+  async checkRoomEnded(epoch: number): Promise<void> {
+    try {
+      const { room } = await this.ctx.deps.api.getRoom(this.entry.roomID);
+      if (!this.ctx.isStale(epoch) && room.status === 'ended' && this.watching.streams.length === 0)
+        this.finish('ended', null);
+    } catch {
+      // keep waiting for the anchor
+    }
+  }
+
+  /** Custom commands are signalling between members; nothing acts on them until the service confirms (co-hosting). */
+  onCustomCommand(_p: RtcEvents['IMRecvCustomCommand']): void {
+    // no command is defined yet: an app never takes a privilege from another app's message
+  }
+
+  /** Room extra info (the co-host layout, later); nothing reads it yet. */
+  onRoomExtraInfo(_p: RtcEvents['roomExtraInfoUpdate']): void {
+    // reserved for the co-hosting layout the service publishes
+  }
+
+  /** What a native code means for the session (native-codes.ts). */
+  react(reaction: NativeReaction, code: number): void {
+    switch (reaction.kind) {
+      case 'reconnect':
+        this.recovery.begin(reaction.refresh);
+        return;
+      case 'interrupt':
+        this.interruptions.begin(reaction.by);
+        return;
+      case 'recovered':
+        if (this.machine.in('reconnecting')) this.recovery.streamBack();
+        return;
+      case 'notice':
+        this.status.flash(reaction.text ?? describeError(code).message);
+        return;
+      case 'error':
+        this.status.setError(describeError(code));
+        return;
+    }
+  }
+
+  pauseMedia(): void {
+    this.publishing.pause();
+    if (this.entry.role !== 'anchor') this.watching.pause();
+  }
+
+  resumeMedia(): void {
+    this.publishing.resume();
+    if (this.entry.role === 'anchor') return;
+    if (!this.machine.in('watching', 'calling')) {
+      // reconnecting or interrupted: the recovery replays everything once it can
+      this.watching.takeHidden();
+      this.recovery.needFreshMedia();
+      return;
+    }
+    this.watching.resume(this.entry.inRoom);
+  }
+
+  /** Publishes / plays again what was running, with fresh URLs when forced. */
+  async restoreMedia(epoch: number, force: boolean): Promise<boolean> {
+    if (this.publishing.needsRestart(force) && !(await this.publishing.restart(epoch))) return false;
+    if (!this.interruptions.hidden && !(await this.watching.restore(epoch, force))) return false;
+    return !this.ctx.isStale(epoch);
+  }
+
+  phaseChanged(from: SessionPhase, to: SessionPhase, event: SessionEvent): void {
+    if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
+    else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
+    if (event === 'published' && from === 'preview') this.report.onAir();
+  }
+
+  kick(code: number): void {
+    const known = describeError(code);
+    this.finish('kicked', {
+      code,
+      message: isKickout(code) ? known.message : '你已在其他设备登录或被移出了房间',
+      action: 'leave',
+    });
+  }
+
+  /** Ends the visit in a final phase: everything torn down, the reason kept on screen. */
+  finish(event: 'ended' | 'kicked' | 'failed' | 'gaveUp', error: SessionError | null): void {
+    this.teardown();
+    if (!this.machine.send(event)) return;
+    this.status.setError(error);
+    this.status.setNotice('');
+  }
+
+  /** Asks every part to stop what it runs and drop what it owns; the machine keeps its phase. */
+  teardown(): void {
+    this.ctx.epoch += 1;
+    this.publishing.dispose();
+    this.watching.dispose();
+    this.entry.logout();
+    const engine = this.ctx.engine;
+    if (engine && this.listening) engine.setEventHandler(null);
+    this.listening = false;
+    this.interruptions.dispose();
+    this.recovery.dispose();
+    this.renewal.dispose();
+    this.room.dispose();
+    this.report.dispose();
+    this.keepScreenOn(false);
+  }
+
+  /** Back to idle with nothing on screen. */
+  resetState(): void {
+    this.machine.send('leave');
+    this.status.reset();
+    this.entry.reset();
+    this.room.reset();
+    this.call.reset();
+  }
+
+  keepScreenOn(on: boolean): void {
+    if (this.keepScreen === on) return;
+    this.keepScreen = on;
+    this.ctx.deps.platform().setKeepScreenOn(on);
+  }
+}
