@@ -72,8 +72,9 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
       token: `token-${++this.tokenCounter}`,
       expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
       appID: 1,
-      userID: role === 'anchor' ? 'anchor-1' : 'viewer-1',
+      userID: role === 'anchor' ? 'anchor-1' : role === 'call' ? CALLER : 'viewer-1',
       ...(role === 'anchor' ? { streamID: `stream_${roomID}` } : {}),
+      ...(role === 'call' ? { streamID: `${roomID}_${CALLER}` } : {}),
     }));
   }
 
@@ -207,6 +208,12 @@ export async function advance(ms: number): Promise<void> {
 }
 
 export const ROOM = 'room_1';
+/** The call member this phone is, and the other one. */
+export const CALLER = 'caller-1';
+export const CALLEE = 'callee-2';
+export const OWN_CALL_STREAM = `${ROOM}_${CALLER}`;
+export const PEER_CALL_STREAM = `${ROOM}_${CALLEE}`;
+export const calleeUser: RtcUser = { userID: CALLEE, userName: '小红' };
 export const ANCHOR_STREAM = `stream_${ROOM}`;
 export const anchorUser: RtcUser = { userID: 'anchor-1', userName: '主播' };
 
@@ -243,6 +250,40 @@ export async function viewerWatching(h: Harness = createHarness()): Promise<Harn
   await settle();
   h.engine.emit('playerStateUpdate', {
     streamID: ANCHOR_STREAM,
+    state: 'PLAYING',
+    errorCode: 0,
+    extendedData: '',
+  });
+  await settle();
+  return h;
+}
+
+/** A call member in the call, its own stream published, the peer's not there yet. */
+export async function callerWaiting(h: Harness = createHarness()): Promise<Harness> {
+  await h.session.start({ roomID: ROOM, role: 'call' });
+  await settle();
+  h.engine.emit('publisherStateUpdate', {
+    streamID: OWN_CALL_STREAM,
+    state: 'PUBLISHING',
+    errorCode: 0,
+    extendedData: '',
+  });
+  await settle();
+  return h;
+}
+
+/** Both members in the call: the peer's stream plays. */
+export async function callConnected(h: Harness = createHarness()): Promise<Harness> {
+  await callerWaiting(h);
+  h.engine.emit('roomUserUpdate', { roomID: ROOM, updateType: 'ADD', users: [calleeUser] });
+  h.engine.emit('roomStreamUpdate', {
+    roomID: ROOM,
+    updateType: 'ADD',
+    streams: [{ streamID: PEER_CALL_STREAM, user: calleeUser, extraInfo: '' }],
+  });
+  await settle();
+  h.engine.emit('playerStateUpdate', {
+    streamID: PEER_CALL_STREAM,
     state: 'PLAYING',
     errorCode: 0,
     extendedData: '',
