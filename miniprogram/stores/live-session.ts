@@ -7,11 +7,10 @@
 import { configure, makeAutoObservable } from 'mobx-miniprogram';
 import type { NativeLiveEvent, RtcStream, RtcUser } from '../services/rtc-types';
 import { ACTION_TEXT } from '../utils/error-catalog';
-import { PEER_LEFT_TEXT, formatDuration } from './call';
 import type { StartOptions } from './room-entry';
-import { publishes } from './room-entry';
+import type { RoomCommand } from './room-signals';
 import { SessionCore, type LiveSessionDeps } from './session-core';
-import { ACTIVE_PHASES, type SessionPhase } from './session-table';
+import type { SessionPhase } from './session-table';
 import type {
   ChatLine,
   LiveViewPort,
@@ -22,7 +21,8 @@ import type {
   RoomState,
   SessionError,
 } from './session-types';
-import { TOKEN_RENEW_FAILED } from './token-renewal';
+import { callSummaryText, statusText } from './session-text';
+import { VisitCommands } from './visit-commands';
 
 configure({ enforceActions: 'observed' });
 
@@ -46,29 +46,19 @@ export type { StartOptions } from './room-entry';
 
 export type { LiveSessionDeps } from './session-core';
 
-const STATUS_TEXT: Record<SessionPhase, string> = {
-  idle: '未进入直播间',
-  checking: '正在检查手机环境…',
-  authorizing: '需要摄像头和麦克风权限',
-  joining: '正在进入直播间…',
-  preview: '准备开播',
-  live: '直播中',
-  watching: '观看中',
-  calling: '通话中',
-  reconnecting: '网络不稳定，正在重连…',
-  interrupted: '通话中，直播已暂停',
-  ended: '直播已结束',
-  kicked: '你已离开直播间',
-  failed: '出错了',
-};
-
 /** The live session store. */
 export class LiveSession {
   private readonly core: SessionCore;
+  private readonly commands: VisitCommands;
 
   constructor(deps: LiveSessionDeps) {
     this.core = new SessionCore(deps);
-    makeAutoObservable<LiveSession, 'core'>(this, { core: false }, { autoBind: true });
+    this.commands = new VisitCommands(this.core);
+    makeAutoObservable<LiveSession, 'core' | 'commands'>(
+      this,
+      { core: false, commands: false },
+      { autoBind: true },
+    );
   }
 
   // ---- What pages bind ----
@@ -121,6 +111,14 @@ export class LiveSession {
   get likes(): number {
     return this.core.room.likes;
   }
+  /** Room extra info by key (the co-host layout, later). */
+  get roomExtraInfo(): Record<string, string> {
+    return this.core.signals.extraInfo;
+  }
+  /** Subscribes to the room's custom commands (hints only: confirm privileges with the service). */
+  onRoomCommand(listener: (command: RoomCommand) => void): () => void {
+    return this.core.signals.onCommand(listener);
+  }
   /** The other member of a call, once seen. */
   get callPeer(): RtcUser | null {
     return this.core.call.peer;
@@ -135,26 +133,20 @@ export class LiveSession {
   }
   /** The end screen's line for a call: who ended it and how long it lasted. */
   get callSummary(): string {
-    if (this.core.entry.role !== 'call' || this.core.status.phase !== 'ended') return '';
-    const who = this.core.call.endedBy === 'peerLeft' ? PEER_LEFT_TEXT : '通话已结束';
-    return this.core.call.connectedAt === null
-      ? who
-      : `${who}，通话时长 ${formatDuration(this.core.call.durationMs)}`;
+    const { entry, status, call } = this.core;
+    return entry.role === 'call' && status.phase === 'ended' ? callSummaryText(call) : '';
   }
 
   /** Chinese label of the phase, for the status line. */
   get statusText(): string {
-    const phase = this.core.status.phase;
-    const error = this.core.status.error;
-    if ((phase === 'failed' || phase === 'kicked') && error) return error.message;
-    if (phase === 'watching' && this.anchorOffline) return '主播暂时离开了，请稍候';
-    if (this.core.entry.role === 'call') {
-      if (phase === 'calling') return this.callConnected ? '通话中' : '等待对方加入…';
-      if (phase === 'ended') return this.callSummary;
-      if (phase === 'joining') return '正在接通…';
-      if (phase === 'interrupted') return '来电中，通话已暂停';
-    }
-    return STATUS_TEXT[phase];
+    return statusText({
+      phase: this.core.status.phase,
+      role: this.core.entry.role,
+      error: this.core.status.error,
+      anchorOffline: this.anchorOffline,
+      callConnected: this.callConnected,
+      callSummary: this.callSummary,
+    });
   }
 
   /** The anchor is on air. */
@@ -206,61 +198,11 @@ export class LiveSession {
 
   // ---- Entering ----
 
-  /** Checks the phone, asks for permissions (roles that publish), joins: preview, watching or calling. */
-  async start(options: StartOptions): Promise<void> {
-    if (this.core.machine.in(...ACTIVE_PHASES)) {
-      this.core.machine.send('start'); // refused, and reported in development builds
-      return;
-    }
-    this.core.newVisit();
-    this.core.autoPublish = false;
-    await this.core.entry.start(options);
-  }
-
   // ---- Publishing ----
 
   /** Goes live: push URL from the SDK onto zego-pusher, then start it; 'live' once the SDK says PUBLISHING. */
-  async startPublishing(): Promise<void> {
-    if (this.core.entry.role !== 'anchor' || !this.core.machine.in('preview')) return;
-    await this.core.publishing.start();
-  }
-
-  /** Stops pushing: the SDK first, then the component; the anchor stays in the room, in preview. */
-  stopPublishing(): void {
-    if (!this.core.publishing.stop()) return;
-    this.core.report.offAir();
-    if (this.core.machine.in('live', 'reconnecting', 'interrupted')) {
-      this.core.recovery.stop();
-      this.core.machine.send('unpublished');
-      this.core.status.setNotice('');
-    }
-  }
-
-  /** The anchor ends the show: stop pushing, end the room on the service, leave; the page shows the end screen. */
-  async endLive(): Promise<void> {
-    if (this.core.entry.role !== 'anchor') return;
-    const roomID = this.core.entry.roomID;
-    this.stopPublishing();
-    this.core.report.report();
-    try {
-      await this.core.ctx.deps.api.endRoom(roomID);
-    } catch {
-      // the service also ends rooms whose anchor is gone; the anchor should still get out
-    }
-    this.core.finish('ended', null);
-  }
-
-  /** A call member hangs up: both streams stopped (SDK first), the call ended on the service, logged out. */
-  async hangUp(): Promise<void> {
-    if (this.core.entry.role !== 'call' || !this.core.machine.in(...ACTIVE_PHASES)) return;
-    const roomID = this.core.entry.roomID;
-    this.core.call.end('hungUp');
-    this.core.finish('ended', null);
-    try {
-      await this.core.ctx.deps.api.endRoom(roomID);
-    } catch {
-      // the other side sees our stream go and ends too; the service ends a call nobody is in
-    }
+  startPublishing(): Promise<void> {
+    return this.commands.startPublishing();
   }
 
   // ---- Watching ----
@@ -348,49 +290,6 @@ export class LiveSession {
 
   // ---- Recovery ----
 
-  /** The error's retry button: renew the token, publish again, play again, or start again from 'failed'. */
-  async retry(): Promise<void> {
-    const error = this.core.status.error;
-    if (error?.code === TOKEN_RENEW_FAILED && this.core.machine.in(...ACTIVE_PHASES)) {
-      this.core.status.setError(null);
-      await this.core.renewal.renew();
-      return;
-    }
-    if (this.core.machine.in('preview')) {
-      this.core.status.setError(null);
-      await this.startPublishing();
-      return;
-    }
-    if (this.core.machine.in('watching', 'calling') && error) {
-      this.core.status.setError(null);
-      if (this.core.entry.role === 'call' && !this.core.publishing.wantsToPublish)
-        await this.core.publishing.start();
-      for (const stream of this.core.watching.streams) await this.startPlaying(stream.streamID);
-      return;
-    }
-    const last = this.core.entry.lastStart;
-    if (!this.core.machine.in('failed') || !last) return;
-    const autoPublish = this.core.autoPublish;
-    await this.start(last);
-    if (autoPublish && this.canGoLive) await this.startPublishing();
-  }
-
-  /** Opens WeChat's settings page, then checks the permissions again and carries on joining. */
-  async openSetting(): Promise<void> {
-    const epoch = this.core.ctx.epoch;
-    try {
-      await this.core.ctx.deps.platform().openSetting();
-    } catch {
-      // the user closed it; the checks below tell what is granted
-    }
-    if (this.core.ctx.isStale(epoch)) return;
-    if (this.core.machine.in('authorizing') && publishes(this.core.entry.role)) {
-      await this.core.entry.resumeAuthorizing();
-      return;
-    }
-    if (this.core.status.error?.action === 'openSetting') this.core.status.setError(null);
-  }
-
   /** The page went to the background: the pusher pauses (viewers see the waiting image), players stop. */
   pageHidden(): void {
     this.core.interruptions.pageHidden();
@@ -409,4 +308,34 @@ export class LiveSession {
   }
 
   // ---- Phases, ending, tearing down ----
+
+  /** Checks the phone, asks for permissions (roles that publish), joins: preview, watching or calling. */
+  start(options: StartOptions): Promise<void> {
+    return this.commands.start(options);
+  }
+
+  /** Stops pushing: the SDK first, then the component; the anchor stays in the room, in preview. */
+  stopPublishing(): void {
+    return this.commands.stopPublishing();
+  }
+
+  /** The anchor ends the show: stop pushing, end the room on the service, leave; the page shows the end screen. */
+  endLive(): Promise<void> {
+    return this.commands.endLive();
+  }
+
+  /** A call member hangs up: both streams stopped (SDK first), the call ended on the service, logged out. */
+  hangUp(): Promise<void> {
+    return this.commands.hangUp();
+  }
+
+  /** The error's retry button: renew the token, publish again, play again, or start again from 'failed'. */
+  retry(): Promise<void> {
+    return this.commands.retry();
+  }
+
+  /** Opens WeChat's settings page, then checks the permissions again and carries on joining. */
+  openSetting(): Promise<void> {
+    return this.commands.openSetting();
+  }
 }

@@ -5,7 +5,7 @@
  * page renders belongs to a part.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import type { RtcEngine, RtcEventHandler, RtcEvents } from '../services/rtc-types';
+import type { RtcEngine, RtcEventHandler } from '../services/rtc-types';
 import { describeError, isKickout } from '../utils/error-catalog';
 import { CallState } from './call';
 import { Interruptions } from './interruptions';
@@ -15,6 +15,7 @@ import { Recovery, type ReconnectPolicy } from './recovery';
 import { RoomChat } from './room-chat';
 import { RoomEntry, publishes } from './room-entry';
 import { RoomReport } from './room-report';
+import { RoomSignals } from './room-signals';
 import { SessionContext, type LiveSessionDeps as BaseDeps } from './session-context';
 import { SessionStatus } from './session-status';
 import {
@@ -27,6 +28,7 @@ import {
 import type { SessionError } from './session-types';
 import { TokenRenewal } from './token-renewal';
 import { Watching } from './watching';
+import { sdkRoutes } from './sdk-routes';
 
 /** What the session needs from the outside world; the reconnect policy and the refusal reporter are optional. */
 export interface LiveSessionDeps extends BaseDeps {
@@ -56,6 +58,7 @@ const PARTS = [
   'room',
   'report',
   'call',
+  'signals',
   'handler',
   'autoPublish',
   'keepScreen',
@@ -81,6 +84,7 @@ export class SessionCore {
   readonly room: RoomChat;
   readonly report: RoomReport;
   readonly call: CallState;
+  readonly signals: RoomSignals;
   readonly handler: RtcEventHandler;
   /** Go live again by itself after a retry (the anchor was live when the session failed). */
   autoPublish = false;
@@ -158,31 +162,10 @@ export class SessionCore {
       }),
     });
     this.call = new CallState(() => this.entry.userID);
+    this.signals = new RoomSignals(roomID);
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
-    this.handler = this.sdkHandler();
+    this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
-  }
-
-  /** One method per SDK callback, each routed to the part whose job it is. */
-  sdkHandler(): RtcEventHandler {
-    return {
-      roomStateUpdate: (p) => this.entry.onRoomStateUpdate(p),
-      roomStateChanged: (p) => this.entry.onRoomStateChanged(p),
-      roomStreamUpdate: (p) => this.onRoomStreamUpdate(p),
-      roomUserUpdate: (p) => this.onRoomUserUpdate(p),
-      roomOnlineUserCountUpdate: (p) => this.room.onRoomOnlineUserCountUpdate(p),
-      publisherStateUpdate: (p) => this.onPublisherStateUpdate(p),
-      publishQualityUpdate: (p) => this.room.onPublishQualityUpdate(p),
-      playerStateUpdate: (p) => this.onPlayerStateUpdate(p),
-      playQualityUpdate: (p) => this.room.onPlayQualityUpdate(p),
-      IMRecvBroadcastMessage: (p) => this.room.onBroadcastMessages(p),
-      IMRecvBarrageMessage: (p) => this.room.onBarrageMessages(p),
-      IMRecvCustomCommand: (p) => this.onCustomCommand(p),
-      roomExtraInfoUpdate: (p) => this.onRoomExtraInfo(p),
-      tokenWillExpire: (p) => {
-        if (p.roomID === this.entry.roomID) void this.renewal.renew();
-      },
-    };
   }
 
   /** Drops whatever the last visit left and goes back to idle. */
@@ -205,69 +188,6 @@ export class SessionCore {
     this.listening = true;
     engine.setEventHandler(this.handler);
     this.interruptions.listen(this.ctx.deps.platform());
-  }
-
-  onPublisherStateUpdate(p: RtcEvents['publisherStateUpdate']): void {
-    this.publishing.onPublisherStateUpdate(p, () => {
-      if (this.machine.in('preview')) this.machine.send('published');
-      else this.recovery.streamBack();
-    });
-  }
-
-  onRoomStreamUpdate(p: RtcEvents['roomStreamUpdate']): void {
-    if (p.roomID !== this.entry.roomID) return;
-    const peerLeft = this.entry.role === 'call' && this.call.onRoomStreamUpdate(p);
-    const gone = this.watching.onRoomStreamUpdate(
-      p,
-      this.machine.in('watching', 'calling'),
-      this.interruptions.hidden,
-    );
-    if (peerLeft) this.peerLeft();
-    else if (gone.length > 0 && this.entry.role === 'audience' && this.watching.streams.length === 0) {
-      void this.checkRoomEnded(this.ctx.epoch);
-    }
-  }
-
-  onRoomUserUpdate(p: RtcEvents['roomUserUpdate']): void {
-    if (p.roomID !== this.entry.roomID) return;
-    this.room.onRoomUserUpdate(p);
-    if (this.entry.role === 'call' && this.call.onRoomUserUpdate(p)) this.peerLeft();
-  }
-
-  onPlayerStateUpdate(p: RtcEvents['playerStateUpdate']): void {
-    const playing = this.watching.onPlayerStateUpdate(p);
-    if (playing && this.entry.role === 'call') this.call.connected();
-  }
-
-  /** The other member left: the call is over for us too. */
-  peerLeft(): void {
-    if (!this.machine.in(...ACTIVE_PHASES)) return;
-    const roomID = this.entry.roomID;
-    this.call.end('peerLeft');
-    this.finish('ended', null);
-    // best effort, so a call whose hang-up request was lost does not stay open on the service
-    this.ctx.deps.api.endRoom(roomID).catch(() => undefined);
-  }
-
-  /** The anchor's stream went away: if the service says the room ended, show the end screen. */
-  async checkRoomEnded(epoch: number): Promise<void> {
-    try {
-      const { room } = await this.ctx.deps.api.getRoom(this.entry.roomID);
-      if (!this.ctx.isStale(epoch) && room.status === 'ended' && this.watching.streams.length === 0)
-        this.finish('ended', null);
-    } catch {
-      // keep waiting for the anchor
-    }
-  }
-
-  /** Custom commands are signalling between members; nothing acts on them until the service confirms (co-hosting). */
-  onCustomCommand(_p: RtcEvents['IMRecvCustomCommand']): void {
-    // no command is defined yet: an app never takes a privilege from another app's message
-  }
-
-  /** Room extra info (the co-host layout, later); nothing reads it yet. */
-  onRoomExtraInfo(_p: RtcEvents['roomExtraInfoUpdate']): void {
-    // reserved for the co-hosting layout the service publishes
   }
 
   /** What a native code means for the session (native-codes.ts). */
@@ -362,6 +282,7 @@ export class SessionCore {
     this.entry.reset();
     this.room.reset();
     this.call.reset();
+    this.signals.reset();
   }
 
   keepScreenOn(on: boolean): void {

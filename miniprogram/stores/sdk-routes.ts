@@ -1,0 +1,101 @@
+/**
+ * The SDK's callbacks, each routed to the part whose job it is (one MobX action per callback, so one callback is
+ * one render). The remote side of a call lives here too: the peer's stream or user going away ends the call.
+ */
+import { action } from 'mobx-miniprogram';
+import type { RtcEventHandler, RtcEvents } from '../services/rtc-types';
+import type { CallState } from './call';
+import type { Interruptions } from './interruptions';
+import type { Publishing } from './publishing';
+import type { Recovery } from './recovery';
+import type { RoomChat } from './room-chat';
+import type { RoomEntry } from './room-entry';
+import type { RoomSignals } from './room-signals';
+import type { SessionContext } from './session-context';
+import { ACTIVE_PHASES, type SessionMachine } from './session-table';
+import type { SessionError } from './session-types';
+import type { TokenRenewal } from './token-renewal';
+import type { Watching } from './watching';
+
+/** What the routes reach. */
+export interface RoutedParts {
+  readonly ctx: SessionContext;
+  readonly machine: SessionMachine;
+  readonly entry: RoomEntry;
+  readonly publishing: Publishing;
+  readonly watching: Watching;
+  readonly recovery: Recovery;
+  readonly interruptions: Interruptions;
+  readonly renewal: TokenRenewal;
+  readonly room: RoomChat;
+  readonly call: CallState;
+  readonly signals: RoomSignals;
+  finish(event: 'ended', error: SessionError | null): void;
+}
+
+/** The one handler the session installs on the engine. */
+export function sdkRoutes(s: RoutedParts): RtcEventHandler {
+  /** The other member left: the call is over for us too. */
+  const peerLeft = () => {
+    if (!s.machine.in(...ACTIVE_PHASES)) return;
+    const roomID = s.entry.roomID;
+    s.call.end('peerLeft');
+    s.finish('ended', null);
+    // best effort, so a call whose hang-up request was lost does not stay open on the service
+    s.ctx.deps.api.endRoom(roomID).catch(() => undefined);
+  };
+
+  /** The anchor's stream went away: if the service says the room ended, show the end screen. */
+  const checkRoomEnded = async (epoch: number) => {
+    try {
+      const { room } = await s.ctx.deps.api.getRoom(s.entry.roomID);
+      if (!s.ctx.isStale(epoch) && room.status === 'ended' && s.watching.streams.length === 0)
+        s.finish('ended', null);
+    } catch {
+      // keep waiting for the anchor
+    }
+  };
+
+  const routes: RtcEventHandler = {
+    roomStateUpdate: (p) => s.entry.onRoomStateUpdate(p),
+    roomStateChanged: (p) => s.entry.onRoomStateChanged(p),
+    roomStreamUpdate: (p: RtcEvents['roomStreamUpdate']) => {
+      if (p.roomID !== s.entry.roomID) return;
+      const callOver = s.entry.role === 'call' && s.call.onRoomStreamUpdate(p);
+      const canPlay = s.machine.in('watching', 'calling');
+      const gone = s.watching.onRoomStreamUpdate(p, canPlay, s.interruptions.hidden);
+      if (callOver) peerLeft();
+      else if (gone.length > 0 && s.entry.role === 'audience' && s.watching.streams.length === 0) {
+        void checkRoomEnded(s.ctx.epoch);
+      }
+    },
+    roomUserUpdate: (p) => {
+      if (p.roomID !== s.entry.roomID) return;
+      s.room.onRoomUserUpdate(p);
+      if (s.entry.role === 'call' && s.call.onRoomUserUpdate(p)) peerLeft();
+    },
+    roomOnlineUserCountUpdate: (p) => s.room.onRoomOnlineUserCountUpdate(p),
+    publisherStateUpdate: (p) =>
+      s.publishing.onPublisherStateUpdate(p, () => {
+        if (s.machine.in('preview')) s.machine.send('published');
+        else s.recovery.streamBack();
+      }),
+    publishQualityUpdate: (p) => s.room.onPublishQualityUpdate(p),
+    playerStateUpdate: (p) => {
+      const playing = s.watching.onPlayerStateUpdate(p);
+      if (playing && s.entry.role === 'call') s.call.connected();
+    },
+    playQualityUpdate: (p) => s.room.onPlayQualityUpdate(p),
+    IMRecvBroadcastMessage: (p) => s.room.onBroadcastMessages(p),
+    IMRecvBarrageMessage: (p) => s.room.onBarrageMessages(p),
+    IMRecvCustomCommand: (p) => s.signals.onCustomCommand(p),
+    roomExtraInfoUpdate: (p) => s.signals.onRoomExtraInfo(p),
+    tokenWillExpire: (p) => {
+      if (p.roomID === s.entry.roomID) void s.renewal.renew();
+    },
+  };
+  for (const name of Object.keys(routes) as (keyof RtcEventHandler)[]) {
+    (routes as Record<string, unknown>)[name] = action(name, routes[name] as (p: unknown) => void);
+  }
+  return routes;
+}
