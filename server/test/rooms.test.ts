@@ -13,9 +13,11 @@ import {
 interface RoomBody {
   id: string;
   title: string;
+  kind: 'live' | 'call';
   status: string;
   streamID: string;
   anchor: { id: string; nickname: string; avatarUrl: string } | null;
+  members: { id: string; nickname: string; avatarUrl: string }[];
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;
@@ -81,9 +83,11 @@ describe('rooms', () => {
     expect(room).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_]{1,128}$/),
       title: '晚间直播',
+      kind: 'live',
       status: 'idle',
       streamID: expect.stringMatching(/^[A-Za-z0-9_-]{1,256}$/),
       anchor: { id: alice.userId, nickname: 'alice', avatarUrl: '' },
+      members: [],
       createdAt: now,
       startedAt: null,
       endedAt: null,

@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'INVITE_INVALID'
   | 'INVITE_EXPIRED'
   | 'INVITE_USED'
+  | 'WRONG_ROLE'
+  | 'WRONG_KIND'
+  | 'CALL_FULL'
   | 'INTERNAL';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */

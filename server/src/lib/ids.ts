@@ -25,6 +25,8 @@ export const newRoomId = (random: RandomSource): string => 'r' + randomId(random
 export const newUserId = (random: RandomSource): string => 'u' + randomId(random, 15);
 /** The anchor's stream ID of a room (ZEGO allows up to 256 bytes of [A-Za-z0-9_-]). */
 export const streamIdForRoom = (roomId: string): string => `${roomId}_main`;
+/** A call member's own stream ID (room and user IDs are [A-Za-z0-9], so this is a valid ZEGO stream ID). */
+export const streamIdForMember = (roomId: string, userId: string): string => `${roomId}_${userId}`;
 /** A one-time invite code: 10 characters, short enough to share a 32-character WeChat scene with the room ID. */
 export const newInviteCode = (random: RandomSource): string => randomId(random, 10);
 /** An opaque session token (256 bits, base64url). */

@@ -1,6 +1,6 @@
 import type { Invite, Room } from '../store/types';
 import type { LiveContext } from './context';
-import { notFound } from './errors';
+import { ApiError, notFound } from './errors';
 import { isValidRoomId, newInviteCode } from './ids';
 
 /** How long an operator's invite stays claimable (24 hours). */
@@ -10,6 +10,22 @@ export const INVITE_TTL_MS = 24 * 3600 * 1000;
 export async function loadRoom(live: LiveContext, roomId: string): Promise<Room> {
   const room = isValidRoomId(roomId) ? await live.store.rooms.get(roomId) : null;
   if (!room) throw notFound(`Room ${roomId} does not exist`);
+  return room;
+}
+
+/** 400 WRONG_KIND: a live-room action (go live, pause, stats, invite, claim, QR codes) asked of a call room. */
+export function wrongKind(room: Room): ApiError {
+  return new ApiError(
+    400,
+    'WRONG_KIND',
+    `Room ${room.id} is a call room: this is only for live rooms (a call goes live when its second member joins)`,
+  );
+}
+
+/** The live room, 404 if none, 400 WRONG_KIND for a call room. */
+export async function loadLiveRoom(live: LiveContext, roomId: string): Promise<Room> {
+  const room = await loadRoom(live, roomId);
+  if (room.kind !== 'live') throw wrongKind(room);
   return room;
 }
 

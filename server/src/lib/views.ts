@@ -13,6 +13,7 @@ export type UserView = Static<typeof UserView>;
 export const RoomView = Type.Object({
   id: Type.String(),
   title: Type.String(),
+  kind: Type.Union([Type.Literal('live'), Type.Literal('call')]),
   status: Type.Union([
     Type.Literal('idle'),
     Type.Literal('live'),
@@ -21,6 +22,8 @@ export const RoomView = Type.Object({
   ]),
   streamID: Type.String(),
   anchor: Type.Union([UserView, Type.Null()]),
+  /** A call room's members in join order (each publishes `<roomID>_<userID>`); [] for a live room. */
+  members: Type.Array(UserView),
   createdAt: Type.Number(),
   startedAt: Type.Union([Type.Number(), Type.Null()]),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
@@ -49,15 +52,20 @@ export const userView = (user: User): UserView => ({
   avatarUrl: user.avatarUrl,
 });
 
-/** Serialises a room for the API, with its anchor's public profile. */
+/** Serialises a room for the API, with its anchor's public profile (and a call's members). */
 export async function roomView(store: Store, room: Room): Promise<RoomView> {
-  const owner = room.ownerId === null ? null : await store.users.get(room.ownerId);
+  const [owner, members] = await Promise.all([
+    room.ownerId === null ? null : store.users.get(room.ownerId),
+    room.kind === 'call' ? store.rooms.members(room.id) : [],
+  ]);
   return {
     id: room.id,
     title: room.title,
+    kind: room.kind,
     status: room.status,
     streamID: room.streamId,
     anchor: owner ? userView(owner) : null,
+    members: members.map((m) => userView(m.user)),
     createdAt: room.createdAt,
     startedAt: room.startedAt,
     endedAt: room.endedAt,

@@ -12,7 +12,7 @@ import QRCode from 'qrcode';
 import { requireOperator } from '../lib/auth';
 import type { LiveContext } from '../lib/context';
 import { ApiError, notFound } from '../lib/errors';
-import { createInvite, getRoomWithInvite, loadRoom } from '../lib/rooms';
+import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../lib/rooms';
 import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
 import type { Invite, Room } from '../store/types';
@@ -33,6 +33,7 @@ export async function resolveAnchorLaunch(
   const found = await getRoomWithInvite(live, roomId);
   if (!found) throw notFound(`Room ${roomId} does not exist`);
   const { room } = found;
+  if (room.kind !== 'live') throw wrongKind(room);
   if (room.status === 'ended') {
     throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
   }
@@ -99,7 +100,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** GET /api/rooms/:id/audience-qrcode: image/png of the audience link (public; the console shows it). */
   app.get('/rooms/:id/audience-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
-    const room = await loadRoom(live, request.params.id);
+    const room = await loadLiveRoom(live, request.params.id);
     const base = live.config.linkBaseUrl;
     if (!base) throw linkBaseMissing('The audience QR code');
     reply.header('cache-control', 'public, max-age=300');
@@ -122,7 +123,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const room = await loadRoom(live, request.params.id);
+      const room = await loadLiveRoom(live, request.params.id);
       const base = live.config.linkBaseUrl;
       return { audienceLink: base ? audienceLink(base, room.id) : null, audiencePath: audiencePath(room.id) };
     },

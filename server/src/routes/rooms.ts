@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireOperator, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
-import { newRoomId, streamIdForRoom } from '../lib/ids';
-import { createInvite, loadRoom } from '../lib/rooms';
+import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
+import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
 import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
 import { InvalidCursorError } from '../store/sqlite';
 import type { Room, RoomStatus } from '../store/types';
@@ -15,14 +15,16 @@ const RoomAnswer = Type.Object({ room: RoomView });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 
+const RoomKind = Type.Union([Type.Literal('live'), Type.Literal('call')]);
+
 /** Room routes: create, claim, list, read, token, live/pause/end, stats, invite. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
 
-  /** The room if the caller owns it; 403 otherwise. */
+  /** The live room if the caller owns it; 403 otherwise (400 WRONG_KIND for a call room). */
   async function ownedRoom(request: FastifyRequest, roomId: string): Promise<Room> {
     const { user } = await requireUser(app, request);
-    const room = await loadRoom(live, roomId);
+    const room = await loadLiveRoom(live, roomId);
     if (room.ownerId !== user.id) throw forbidden('Only the anchor of this room may do this');
     return room;
   }
@@ -34,12 +36,18 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { room: await roomView(live.store, updated ?? room) };
   }
 
-  /** POST /api/rooms {title}: a user owns the new room; the operator gets an unowned room and a one-time invite. */
+  /**
+   * POST /api/rooms {title, kind?}: a user owns the new room; the operator gets an unowned live room and a
+   * one-time invite. kind "call" (users only) is a 1v1 call whose creator is its first member.
+   */
   app.post(
     '/rooms',
     {
       schema: {
-        body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 64 }) }),
+        body: Type.Object({
+          title: Type.String({ minLength: 1, maxLength: 64 }),
+          kind: Type.Optional(RoomKind),
+        }),
         response: { 200: Type.Object({ room: RoomView, invite: Type.Optional(InviteView) }), ...Errors },
       },
     },
@@ -49,19 +57,27 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
       const title = request.body.title.trim();
       if (title === '') throw badRequest('body/title must not be blank');
+      const kind = request.body.kind ?? 'live';
+      if (kind === 'call' && caller.kind !== 'user') {
+        throw badRequest('A call room needs a user session: its creator is its first member');
+      }
       const id = newRoomId(live.random);
+      const ownerId = caller.kind === 'user' ? caller.user.id : null;
+      // A call room's streamID is its owner's own stream (each member publishes <roomID>_<userID>).
+      const memberStream = kind === 'call' && ownerId !== null ? streamIdForMember(id, ownerId) : undefined;
       const room: Room = {
         id,
         title,
+        kind,
         status: 'idle',
-        ownerId: caller.kind === 'user' ? caller.user.id : null,
-        streamId: streamIdForRoom(id),
+        ownerId,
+        streamId: memberStream ?? streamIdForRoom(id),
         createdAt: live.now(),
         startedAt: null,
         endedAt: null,
         stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
       };
-      await live.store.rooms.create(room);
+      await live.store.rooms.create(room, memberStream);
       const view = await roomView(live.store, room);
       if (caller.kind === 'user') return { room: view };
       return { room: view, invite: inviteView(await createInvite(live, id)) };
@@ -74,7 +90,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } } },
     async (request) => {
       await requireOperator(app, request);
-      const room = await loadRoom(live, request.params.id);
+      const room = await loadLiveRoom(live, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
       if (room.ownerId !== null)
         throw new ApiError(409, 'ROOM_ALREADY_CLAIMED', 'This room already has an anchor');
@@ -95,7 +111,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { user } = await requireUser(app, request);
-      await loadRoom(live, request.params.id);
+      await loadLiveRoom(live, request.params.id);
       const result = await live.store.invites.claim(
         request.params.id,
         request.body.invite,
@@ -128,7 +144,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/rooms?status=&cursor=&limit=: rooms newest first, cursor paging. */
+  /** GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. */
   app.get(
     '/rooms',
     {
@@ -179,14 +195,19 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  /** POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; only the owner may publish. Also renews. */
+  /**
+   * POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; also renews. In a live room only the
+   * owner (anchor) may publish; in a call room (role "call") each of the two members publishes its own stream.
+   */
   app.post(
     '/rooms/:id/token',
     {
       config: { rateLimit: live.rateLimits.token },
       schema: {
         params: RoomParams,
-        body: Type.Object({ role: Type.Union([Type.Literal('anchor'), Type.Literal('audience')]) }),
+        body: Type.Object({
+          role: Type.Union([Type.Literal('anchor'), Type.Literal('audience'), Type.Literal('call')]),
+        }),
         response: {
           200: Type.Object({
             token: Type.String(),
@@ -211,8 +232,50 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const room = await loadRoom(live, request.params.id);
+      const { role } = request.body;
+      if ((role === 'call') !== (room.kind === 'call')) {
+        throw new ApiError(
+          400,
+          'WRONG_ROLE',
+          room.kind === 'call'
+            ? `Room ${room.id} is a call room: ask for role "call"`
+            : `Room ${room.id} is a live room: role "call" is only for call rooms`,
+        );
+      }
       if (room.status === 'ended') throw roomEnded(room);
-      const anchor = request.body.role === 'anchor';
+      const now = live.now();
+      if (role === 'call') {
+        const joined = await live.store.rooms.joinCall(
+          room.id,
+          user.id,
+          streamIdForMember(room.id, user.id),
+          now,
+        );
+        if (!joined.ok) {
+          if (joined.reason === 'call_full')
+            throw new ApiError(409, 'CALL_FULL', 'This call already has two members');
+          if (joined.reason === 'room_ended') throw roomEnded(room);
+          throw new ApiError(404, 'NOT_FOUND', `Room ${room.id} does not exist`);
+        }
+        const { token, expire } = generateToken04({
+          appID: zego.appID,
+          userID: user.id,
+          secret: zego.serverSecret,
+          effectiveTimeInSeconds: live.config.tokenTTL,
+          // Publish is bound to the member's own stream only: it can never publish as the other member.
+          payload: roomPayload(room.id, true, [joined.streamId]),
+          now: Math.floor(now / 1000),
+        });
+        return {
+          token,
+          expiresAt: expire * 1000,
+          appID: zego.appID,
+          userID: user.id,
+          roomID: room.id,
+          streamID: joined.streamId,
+        };
+      }
+      const anchor = role === 'anchor';
       if (anchor && room.ownerId !== user.id) {
         throw forbidden(
           room.ownerId === null
@@ -226,7 +289,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         secret: zego.serverSecret,
         effectiveTimeInSeconds: live.config.tokenTTL,
         payload: roomPayload(room.id, anchor, anchor ? [room.streamId] : null),
-        now: Math.floor(live.now() / 1000),
+        now: Math.floor(now / 1000),
       });
       const answer = { token, expiresAt: expire * 1000, appID: zego.appID, userID: user.id, roomID: room.id };
       return anchor ? { ...answer, streamID: room.streamId } : answer;
@@ -247,7 +310,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => moveTo(await ownedRoom(request, request.params.id), 'paused'),
   );
 
-  /** POST /api/rooms/:id/end: the anchor or the operator ends the room for good (idempotent). */
+  /** POST /api/rooms/:id/end: the anchor (either call member) or the operator ends the room for good (idempotent). */
   app.post(
     '/rooms/:id/end',
     { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
@@ -256,7 +319,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
       const room = await loadRoom(live, request.params.id);
-      if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
+      if (caller.kind === 'user' && room.kind === 'call') {
+        const members = await live.store.rooms.members(room.id);
+        if (!members.some((m) => m.user.id === caller.user.id))
+          throw forbidden('Only a member of this call or the operator may end it');
+      } else if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
         throw forbidden('Only the anchor of this room or the operator may end it');
       }
       return moveTo(room, 'ended');

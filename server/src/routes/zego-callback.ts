@@ -76,6 +76,8 @@ const zegoCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const room = await roomOf(live, body.stream_id ?? body.stream_alias, body.room_id ?? body.channel_id);
       if (!room) return { ok: true, roomID: null };
+      // A call's status follows its members (second join: live; hang-up: ended), not one member's stream.
+      if (room.kind === 'call') return { ok: true, roomID: room.id };
       if (status === 'live' || room.status === 'live' || room.status === 'paused') {
         await live.store.rooms.setStatus(room.id, status, live.now());
       }

@@ -2,7 +2,19 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultRandom, newUserId } from '../lib/ids';
-import type { ClaimResult, Invite, Room, RoomPage, RoomStatus, Store, User } from './types';
+import { CALL_SEATS } from './types';
+import type {
+  CallMember,
+  ClaimResult,
+  Invite,
+  JoinCallResult,
+  Room,
+  RoomKind,
+  RoomPage,
+  RoomStatus,
+  Store,
+  User,
+} from './types';
 
 /** Numbered schema migrations; applied in order and recorded in schema_migrations. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
@@ -47,6 +59,17 @@ const MIGRATIONS: readonly string[] = [
      used_by TEXT REFERENCES users(id)
    );
    CREATE INDEX invites_room ON invites(room_id, created_at DESC);`,
+  // 2: call rooms (kind 'call', two members who each publish their own stream).
+  `ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'live' CHECK (kind IN ('live', 'call'));
+   CREATE INDEX rooms_kind_newest ON rooms(kind, created_at DESC, id DESC);
+   CREATE INDEX rooms_kind_status_newest ON rooms(kind, status, created_at DESC, id DESC);
+   CREATE TABLE room_members (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     stream_id TEXT NOT NULL UNIQUE,
+     joined_at INTEGER NOT NULL,
+     PRIMARY KEY (room_id, user_id)
+   );`,
 ];
 
 interface UserRow {
@@ -59,6 +82,7 @@ interface UserRow {
 interface RoomRow {
   id: string;
   title: string;
+  kind: RoomKind;
   status: RoomStatus;
   owner_id: string | null;
   stream_id: string;
@@ -90,6 +114,7 @@ const toUser = (r: UserRow): User => ({
 const toRoom = (r: RoomRow): Room => ({
   id: r.id,
   title: r.title,
+  kind: r.kind,
   status: r.status,
   ownerId: r.owner_id,
   streamId: r.stream_id,
@@ -191,7 +216,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     return toUser(userById.get(id) as UserRow);
   });
 
-  const claim = db.transaction((roomId: string, code: string, userId: string, now: number): ClaimResult => {
+  const claimTx = db.transaction((roomId: string, code: string, userId: string, now: number): ClaimResult => {
     const room = getRoom(roomId);
     if (!room) return { ok: false, reason: 'room_not_found' };
     const invite = inviteByCode.get(code);
@@ -211,6 +236,71 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     if (used.changes !== 1 || owned.changes !== 1) throw new Error('claim raced');
     return { ok: true, room: getRoom(roomId) as Room };
   });
+  // BEGIN IMMEDIATE takes the write lock before reading, so processes sharing the file queue up (busy_timeout)
+  // instead of failing to upgrade a read lock.
+  const claim = (roomId: string, code: string, userId: string, now: number): ClaimResult =>
+    claimTx.immediate(roomId, code, userId, now);
+
+  const memberRows = db.prepare<[string], UserRow & { m_stream_id: string; m_joined_at: number }>(
+    `SELECT users.*, m.stream_id AS m_stream_id, m.joined_at AS m_joined_at
+     FROM room_members m JOIN users ON users.id = m.user_id
+     WHERE m.room_id = ? ORDER BY m.joined_at, m.rowid`,
+  );
+  const members = (roomId: string): CallMember[] =>
+    memberRows
+      .all(roomId)
+      .map((r) => ({ user: toUser(r), streamId: r.m_stream_id, joinedAt: r.m_joined_at }));
+  const insertMember = db.prepare(
+    'INSERT INTO room_members (room_id, user_id, stream_id, joined_at) VALUES (?, ?, ?, ?)',
+  );
+
+  const createRoom = db.transaction((room: Room, firstStreamId: string | undefined): void => {
+    db.prepare(
+      `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      room.id,
+      room.title,
+      room.kind,
+      room.status,
+      room.ownerId,
+      room.streamId,
+      room.createdAt,
+      room.startedAt,
+      room.endedAt,
+    );
+    if (room.kind === 'call' && room.ownerId !== null && firstStreamId !== undefined) {
+      insertMember.run(room.id, room.ownerId, firstStreamId, room.createdAt);
+    }
+  });
+
+  const joinCallTx = db.transaction(
+    (roomId: string, userId: string, streamId: string, now: number): JoinCallResult => {
+      const room = getRoom(roomId);
+      if (!room) return { ok: false, reason: 'room_not_found' };
+      if (room.kind !== 'call') return { ok: false, reason: 'not_a_call' };
+      if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+      const mine = db
+        .prepare<[string, string], { stream_id: string }>(
+          'SELECT stream_id FROM room_members WHERE room_id = ? AND user_id = ?',
+        )
+        .get(roomId, userId);
+      if (mine) return { ok: true, room, streamId: mine.stream_id, joined: false };
+      // The seat count is checked by the INSERT itself, inside a write-locked transaction.
+      const inserted = db
+        .prepare(
+          `INSERT INTO room_members (room_id, user_id, stream_id, joined_at)
+           SELECT ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM room_members WHERE room_id = ?) < ?`,
+        )
+        .run(roomId, userId, streamId, now, roomId, CALL_SEATS);
+      if (inserted.changes !== 1) return { ok: false, reason: 'call_full' };
+      db.prepare(
+        `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, ?)
+         WHERE id = ? AND status = 'idle' AND (SELECT COUNT(*) FROM room_members WHERE room_id = ?) >= ?`,
+      ).run(now, roomId, roomId, CALL_SEATS);
+      return { ok: true, room: getRoom(roomId) as Room, streamId, joined: true };
+    },
+  );
 
   const report = db.transaction(
     (roomId: string, s: { viewers: number; likes: number; messages: number }): Room | null => {
@@ -279,24 +369,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       },
     },
     rooms: {
-      create: async (room) => {
-        db.prepare(
-          `INSERT INTO rooms (id, title, status, owner_id, stream_id, created_at, started_at, ended_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          room.id,
-          room.title,
-          room.status,
-          room.ownerId,
-          room.streamId,
-          room.createdAt,
-          room.startedAt,
-          room.endedAt,
-        );
-      },
+      create: async (room, firstStreamId) => createRoom(room, firstStreamId),
       get: async (id) => getRoom(id),
       list: async ({ status, cursor, limit }): Promise<RoomPage> => {
-        const where: string[] = [];
+        // Call rooms are private to their two members: listings show live rooms only.
+        const where: string[] = ["kind = 'live'"];
         const params: (string | number)[] = [];
         if (status) {
           where.push('status = ?');
@@ -308,7 +385,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           where.push('(created_at < ? OR (created_at = ? AND id < ?))');
           params.push(after.createdAt, after.createdAt, after.id);
         }
-        const sql = `SELECT * FROM rooms ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        const sql = `SELECT * FROM rooms WHERE ${where.join(' AND ')}
                      ORDER BY created_at DESC, id DESC LIMIT ?`;
         const rows = db.prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
         const rooms = rows.slice(0, limit).map(toRoom);
@@ -319,6 +396,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE stream_id = ?').get(streamId);
         return row ? toRoom(row) : null;
       },
+      members: async (roomId) => members(roomId),
+      joinCall: async (roomId, userId, streamId, now) => joinCallTx.immediate(roomId, userId, streamId, now),
     },
     invites: {
       create: async (invite) => {

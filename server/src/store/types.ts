@@ -3,6 +3,12 @@ export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
 
 export const ROOM_STATUSES: readonly RoomStatus[] = ['idle', 'live', 'paused', 'ended'];
 
+/** A live room (one anchor, many viewers) or a 1v1 call room (exactly two members, both publish). */
+export type RoomKind = 'live' | 'call';
+
+/** How many members a call room has at most. */
+export const CALL_SEATS = 2;
+
 /** A signed-in person (anchor or viewer). Times are epoch milliseconds. */
 export interface User {
   id: string;
@@ -19,10 +25,11 @@ export interface RoomStats {
   messages: number;
 }
 
-/** A live room; ownerId is null until an invite is claimed (operator-created rooms). */
+/** A room; ownerId is null until an invite is claimed (operator-created live rooms). */
 export interface Room {
   id: string;
   title: string;
+  kind: RoomKind;
   status: RoomStatus;
   ownerId: string | null;
   streamId: string;
@@ -41,6 +48,18 @@ export interface Invite {
   usedAt: number | null;
   usedBy: string | null;
 }
+
+/** A member of a call room, who publishes its own stream. */
+export interface CallMember {
+  user: User;
+  streamId: string;
+  joinedAt: number;
+}
+
+/** Why joining a call failed, or the member and the room after joining (joined: false for a member asking again). */
+export type JoinCallResult =
+  | { ok: true; room: Room; streamId: string; joined: boolean }
+  | { ok: false; reason: 'room_not_found' | 'not_a_call' | 'room_ended' | 'call_full' };
 
 /** Why a claim failed, or the claimed room. */
 export type ClaimResult =
@@ -79,14 +98,22 @@ export interface SessionRepository {
 }
 
 export interface RoomRepository {
-  create(room: Room): Promise<void>;
+  /** Stores a new room; a call room's creator (its owner) becomes its first member with firstStreamId. */
+  create(room: Room, firstStreamId?: string): Promise<void>;
   get(id: string): Promise<Room | null>;
-  /** Rooms newest first, optionally of one status; the cursor is opaque. */
+  /** Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. */
   list(query: { status?: RoomStatus; cursor?: string; limit: number }): Promise<RoomPage>;
   /** Sets the status (never leaves 'ended'); stamps startedAt on the first 'live' and endedAt on 'ended'. */
   setStatus(id: string, status: RoomStatus, now: number): Promise<Room | null>;
   /** The room whose anchor publishes this stream ID. */
   findByStreamId(streamId: string): Promise<Room | null>;
+  /** A call room's members in join order ([] for a live room). */
+  members(roomId: string): Promise<CallMember[]>;
+  /**
+   * Makes userId a member of a call room if it has fewer than two members, decided atomically by the database
+   * (exactly two of any number of concurrent joiners win); the second member moves the room to 'live'.
+   */
+  joinCall(roomId: string, userId: string, streamId: string, now: number): Promise<JoinCallResult>;
 }
 
 export interface InviteRepository {
