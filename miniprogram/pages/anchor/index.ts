@@ -13,7 +13,7 @@ import type {
   SessionPhase,
 } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
-import { forwardPageLifetimes } from '../../utils/view-port';
+import { forwardPageLifetimes } from '../shared/view-port';
 import {
   fireAndForget,
   liveFields,

@@ -13,7 +13,7 @@ import type {
   SessionPhase,
 } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
-import { forwardPageLifetimes } from '../../utils/view-port';
+import { forwardPageLifetimes } from '../shared/view-port';
 import {
   fireAndForget,
   liveFields,

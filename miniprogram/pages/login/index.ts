@@ -9,7 +9,7 @@ import { isLocalAvatar } from '../../stores/user';
 import type { ApiUser } from '../../services/api';
 import type { Role, SessionError } from '../../stores/session-types';
 import { validateRoomID } from '../../utils/validate';
-import { PageView, forwardPageLifetimes } from '../../utils/view-port';
+import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
 /** UserStore fields this page renders (data key -> store field). */
 const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' } as const;

@@ -3,7 +3,7 @@
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
 import { api, type ApiRoom } from '../../services/api';
-import { PageView, forwardPageLifetimes } from '../../utils/view-port';
+import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
 /** One row as the list renders it. */
 interface RoomItem {
