@@ -138,11 +138,6 @@ export function isKickout(code: number): boolean {
   return KICKOUT_CODES.includes(code);
 }
 
-/** True for codes that mean the login token is invalid or expired. */
-export function isTokenError(code: number): boolean {
-  return TOKEN_CODES.includes(code);
-}
-
 /** Chinese label of an action's button ('' when there is nothing to press). */
 export const ACTION_TEXT: Readonly<Record<ErrorAction, string>> = {
   retry: '重试',
