@@ -3,8 +3,8 @@
  * Claims the room with the invite, previews the camera, goes live, and shows state, quality, viewers and chat.
  * Everything live comes from the store; this page only renders it and forwards taps and native events.
  */
-import { ApiError, api, type ApiRoom } from '../../services/api';
-import { liveSession, userStore } from '../../stores/index';
+import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
 import type {
   ChatLine,
   PusherView,
@@ -175,12 +175,12 @@ Component({
       let room: ApiRoom;
       try {
         room = entry.invite
-          ? await this.claim(entry.roomID, entry.invite)
-          : (await api.getRoom(entry.roomID)).room;
+          ? await roomDirectory.claimRoom(entry.roomID, entry.invite)
+          : await roomDirectory.getRoom(entry.roomID);
       } catch (error) {
         if (state.unloaded) return;
-        if (error instanceof ApiError && error.status === 401) {
-          userStore.signOut();
+        // The directory has signed out already.
+        if (isUnauthorized(error)) {
           this.goSignIn();
           return;
         }
@@ -208,19 +208,6 @@ Component({
       }
       state.setScreen('room');
       await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
-    },
-
-    /** Claims with the invite; a rescan by the room's own anchor (invite already used by them) goes on. */
-    async claim(roomID: string, invite: string): Promise<ApiRoom> {
-      try {
-        return (await api.claimRoom(roomID, invite)).room;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 409 && error.code !== 'ROOM_ENDED') {
-          const { room } = await api.getRoom(roomID);
-          if (room.anchor && room.anchor.id === userStore.user?.id && room.status !== 'ended') return room;
-        }
-        throw error;
-      }
     },
 
     /** To the login page, and back here (same room and invite) once signed in. */

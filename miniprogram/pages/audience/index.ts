@@ -3,8 +3,8 @@
  * Looks the room up, joins as audience; the store plays the anchor's stream as soon as it appears.
  * Shows play state and quality, "主播暂时离开" when the stream goes away, chat, likes and the online count.
  */
-import { ApiError, api } from '../../services/api';
-import { liveSession, userStore } from '../../stores/index';
+import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type {
   ChatLine,
   PlayerView,
@@ -127,9 +127,9 @@ Component({
         return;
       }
       state.setScreen('loading');
-      let room;
+      let room: ApiRoom;
       try {
-        room = (await api.getRoom(roomID)).room;
+        room = await roomDirectory.getRoom(roomID);
       } catch (error) {
         if (state.unloaded) return;
         state.block(blockedFor(error));
