@@ -5,24 +5,15 @@
  */
 import { liveSession, roomDirectory, userStore } from '../../stores/index';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
-import type {
-  ChatLine,
-  PusherView,
-  QualityView,
-  SessionError,
-  SessionPhase,
-} from '../../stores/session-types';
+import type { ChatLine, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
-import { forwardPageLifetimes } from '../shared/view-port';
 import {
   fireAndForget,
   liveFields,
-  liveRoomLifetimes,
+  liveRoomBehavior,
   liveRoomOf,
-  shareRoomCard,
-  shareRoomTimeline,
+  liveShareTitle,
   type Blocked,
-  type Screen,
 } from '../shared/live-room';
 import { WAITING_IMAGE } from '../../config';
 
@@ -109,10 +100,7 @@ Component({
   data: {
     // Bound from the live session (see FIELDS).
     phase: 'idle' as SessionPhase,
-    roomID: '',
-    roomTitle: '',
     pusher: null as PusherView | null,
-    error: null as SessionError | null,
     notice: '',
     statusText: '',
     isLive: false,
@@ -124,22 +112,19 @@ Component({
     likes: 0,
     chat: [] as ChatLine[],
     // Page-only view state.
-    screen: 'loading' as Screen,
-    blocked: null as Blocked | null,
     waitingImage: WAITING_IMAGE,
   },
 
-  lifetimes: liveRoomLifetimes(FIELDS, fire),
-  pageLifetimes: forwardPageLifetimes(),
+  behaviors: [
+    liveRoomBehavior({
+      fields: FIELDS,
+      fire,
+      doing: '开播',
+      share: { title: liveShareTitle('来看我的直播'), page: 'pages/audience/index' },
+    }),
+  ],
 
   methods: {
-    onShow() {
-      liveRoomOf(this)?.show();
-    },
-    onHide() {
-      liveRoomOf(this)?.hide();
-    },
-
     /** Page entry: scene (mini-program code), q (plain QR link) or roomID + invite. */
     onLoad(query: EntryQuery) {
       const state = liveRoomOf(this);
@@ -156,10 +141,6 @@ Component({
       }
       state.open(parsed.entry);
       fire(this.enter());
-    },
-
-    onUnload() {
-      liveRoomOf(this)?.unload();
     },
 
     /** Signs in if needed, claims the room with the invite (or looks it up), then opens the camera preview. */
@@ -224,13 +205,6 @@ Component({
       wx.redirectTo({ url: `/pages/login/index${back}` });
     },
 
-    onBlockedAction() {
-      const action = this.data.blocked?.action;
-      if (action === 'retry') fire(this.enter());
-      else if (action === 'login') this.goSignIn();
-      else wx.reLaunch({ url: '/pages/rooms/index' });
-    },
-
     // Native component events -> store (which forwards them to the SDK).
     onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
       liveSession.onPusherStateChange({ detail: e.detail });
@@ -271,23 +245,6 @@ Component({
     },
     onWhitenessChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       liveSession.setWhiteness(e.detail.value);
-    },
-
-    /** The error panel's button: what the store says the user can do. */
-    onErrorAction() {
-      liveRoomOf(this)?.actOnError(this.data.error, '开播');
-    },
-
-    onLeave() {
-      liveRoomOf(this)?.leaveToRooms();
-    },
-
-    /** Shared card: viewers land on the audience page of this room. */
-    onShareAppMessage() {
-      return shareRoomCard(this, '来看我的直播');
-    },
-    onShareTimeline() {
-      return shareRoomTimeline(this, '来看我的直播');
     },
   },
 });

@@ -5,24 +5,15 @@
  */
 import { liveSession, roomDirectory, userStore } from '../../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
-import type {
-  ChatLine,
-  PlayerView,
-  QualityView,
-  SessionError,
-  SessionPhase,
-} from '../../stores/session-types';
+import type { ChatLine, PlayerView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
-import { forwardPageLifetimes } from '../shared/view-port';
 import {
   fireAndForget,
   liveFields,
-  liveRoomLifetimes,
+  liveRoomBehavior,
   liveRoomOf,
-  shareRoomCard,
-  shareRoomTimeline,
+  liveShareTitle,
   type Blocked,
-  type Screen,
 } from '../shared/live-room';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -71,10 +62,7 @@ Component({
   data: {
     // Bound from the live session (see FIELDS).
     phase: 'idle' as SessionPhase,
-    roomID: '',
-    roomTitle: '',
     players: [] as PlayerView[],
-    error: null as SessionError | null,
     notice: '',
     statusText: '',
     anchorOffline: false,
@@ -84,22 +72,19 @@ Component({
     likes: 0,
     chat: [] as ChatLine[],
     // Page-only view state.
-    screen: 'loading' as Screen,
-    blocked: null as Blocked | null,
     draft: '',
   },
 
-  lifetimes: liveRoomLifetimes(FIELDS, fire),
-  pageLifetimes: forwardPageLifetimes(),
+  behaviors: [
+    liveRoomBehavior({
+      fields: FIELDS,
+      fire,
+      doing: '观看',
+      share: { title: liveShareTitle('快来看直播'), page: 'pages/audience/index' },
+    }),
+  ],
 
   methods: {
-    onShow() {
-      liveRoomOf(this)?.show();
-    },
-    onHide() {
-      liveRoomOf(this)?.hide();
-    },
-
     /** Page entry: `roomID` (shared card / path) or `q` (a scanned watch link). */
     onLoad(query: EntryQuery) {
       const state = liveRoomOf(this);
@@ -111,10 +96,6 @@ Component({
       }
       state.open(parsed.entry);
       fire(this.enter());
-    },
-
-    onUnload() {
-      liveRoomOf(this)?.unload();
     },
 
     /** Signs in if needed, looks the room up (unknown or ended -> a clear screen), then joins as audience. */
@@ -160,13 +141,6 @@ Component({
       wx.redirectTo({ url: `/pages/login/index${back}` });
     },
 
-    onBlockedAction() {
-      const action = this.data.blocked?.action;
-      if (action === 'retry') fire(this.enter());
-      else if (action === 'login') this.goSignIn();
-      else wx.reLaunch({ url: '/pages/rooms/index' });
-    },
-
     // Native component events -> store (which forwards them to the SDK). The player's detail carries its stream.
     onPlayerStateChange(
       e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
@@ -193,23 +167,6 @@ Component({
     },
     onLike() {
       liveSession.like();
-    },
-
-    /** The error panel's button: what the store says the user can do. */
-    onErrorAction() {
-      liveRoomOf(this)?.actOnError(this.data.error, '观看');
-    },
-
-    onLeave() {
-      liveRoomOf(this)?.leaveToRooms();
-    },
-
-    /** Shared card: the same audience page of this room. */
-    onShareAppMessage() {
-      return shareRoomCard(this, '快来看直播');
-    },
-    onShareTimeline() {
-      return shareRoomTimeline(this, '快来看直播');
     },
   },
 });
