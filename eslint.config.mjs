@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const miniprogramGlobals = {
   wx: 'readonly',
@@ -14,6 +15,65 @@ const miniprogramGlobals = {
   getCurrentPages: 'readonly',
   WechatMiniprogram: 'readonly',
 };
+
+/** An import path that reaches into `folder` of miniprogram/ (relative: '../stores/x', '../../services/api'). */
+const into = (folder, message) => ({ regex: `(^|/)${folder}(/|$)`, message });
+
+/**
+ * The mini-program's layers, lowest first: utils (pure) <- services (the outside world) <- stores <- pages;
+ * components sit beside the pages and use only utils. Each entry: the files, and what they must not import.
+ */
+const LAYERS = [
+  {
+    files: ['miniprogram/utils/**/*.ts'],
+    patterns: [
+      into('stores', 'utils/ is pure: it imports nothing from stores/ (move the type down into utils).'),
+      into('services', 'utils/ is pure: it imports nothing from services/.'),
+      into('pages', 'utils/ is pure: it imports nothing from pages/.'),
+      into('components', 'utils/ is pure: it imports nothing from components/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/services/**/*.ts'],
+    patterns: [
+      into('stores', 'services/ is the outside world: it may import utils/ and config only, not stores/.'),
+      into('pages', 'services/ may import utils/ and config only, not pages/.'),
+      into('components', 'services/ may import utils/ and config only, not components/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/stores/**/*.ts'],
+    patterns: [
+      into('pages', 'stores/ may import services/, utils/ and config, not pages/.'),
+      into('components', 'stores/ may import services/, utils/ and config, not components/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/components/**/*.ts'],
+    patterns: [
+      into('stores', 'components/ may import utils/ only: the page binds the store and passes properties.'),
+      into('services', 'components/ may import utils/ only, not services/.'),
+      into('pages', 'components/ may import utils/ only, not pages/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/pages/**/*.ts'],
+    patterns: [
+      {
+        regex: '(^|/)services/api$',
+        message: 'Pages never call services/api: add a store action (stores/rooms.ts, stores/user.ts).',
+      },
+      {
+        regex: '(^|/)services/(?!api$)',
+        message: 'Pages import no services/: go through a store (types are re-exported from stores/).',
+      },
+      into(
+        'components',
+        'Pages use components through usingComponents (index.json), not TypeScript imports.',
+      ),
+    ],
+  },
+];
 
 export default tseslint.config(
   {
@@ -39,6 +99,22 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
     },
+  },
+  ...LAYERS.map(({ files, patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+  {
+    // No import cycles inside the mini-program (type-only imports are erased and do not count).
+    files: ['miniprogram/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Relative imports resolve as Node resolves them, .ts first; dependencies are parsed as TypeScript.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['scripts/**', 'server/**', 'test/**', '**/*.config.js', '**/*.cjs', 'jest.config.js'],

@@ -35,8 +35,6 @@ export interface UploadResult {
 export interface Platform {
   /** Device and WeChat versions. */
   getDeviceInfo(): DeviceInfo;
-  /** wx.getSetting: which scopes are granted (true), refused (false) or never asked (absent). */
-  getSetting(): Promise<Partial<Record<MediaScope, boolean>>>;
   /** wx.authorize: resolves when granted, rejects when refused. */
   authorize(scope: MediaScope): Promise<void>;
   /** wx.openSetting: the settings page; resolves with the scopes afterwards. */
@@ -97,10 +95,6 @@ export function createWxPlatform(): Platform {
       const device = wx.getDeviceInfo ? wx.getDeviceInfo() : wx.getSystemInfoSync();
       return { platform: device.platform, version: base.version, SDKVersion: base.SDKVersion };
     },
-    getSetting: () =>
-      new Promise((resolve, reject) =>
-        wx.getSetting({ success: (res) => resolve(scopesFrom(res.authSetting)), fail: reject }),
-      ),
     authorize: (scope) =>
       new Promise((resolve, reject) => wx.authorize({ scope, success: () => resolve(), fail: reject })),
     openSetting: () =>

@@ -6,17 +6,8 @@ import type { PlayerState, PublisherState, RoomState } from '../services/rtc-typ
 
 export type { Role, SessionPhase } from './session-table';
 
-/** What the user can do about an error. */
-export type ErrorAction = 'retry' | 'openSetting' | 'upgradeWechat' | 'leave' | 'none';
-
-/** An error the user can read and act on. */
-export interface SessionError {
-  /** The SDK / native / service code, or a validation code like 'roomID.BAD_CHARACTERS'. */
-  code: number | string;
-  /** Chinese, for the screen. */
-  message: string;
-  action: ErrorAction;
-}
+/** What the user can do about an error, and the error itself: defined with the error catalog (utils). */
+export type { ErrorAction, SessionError } from '../utils/error-catalog';
 
 /** Quality reduced to what the screen shows. */
 export interface QualityView {

@@ -14,6 +14,8 @@ import {
 import { platform as realPlatform, type Platform } from '../services/platform';
 import type { SessionError } from './session-types';
 
+export type { ApiUser };
+
 /** Avatars are shown small: compress to this width before uploading. */
 const AVATAR_WIDTH = 256;
 

@@ -3,7 +3,18 @@
  * to a Chinese message for the screen and what the user can do about it. Codes from ZEGO Express mini-program
  * SDK 3.6 and WeChat's live-pusher / live-player documentation.
  */
-import type { ErrorAction, SessionError } from '../stores/session-types';
+
+/** What the user can do about an error. */
+export type ErrorAction = 'retry' | 'openSetting' | 'upgradeWechat' | 'leave' | 'none';
+
+/** An error the user can read and act on. */
+export interface SessionError {
+  /** The SDK / native / service code, or a validation code like 'roomID.BAD_CHARACTERS'. */
+  code: number | string;
+  /** Chinese, for the screen. */
+  message: string;
+  action: ErrorAction;
+}
 
 /** One catalog row. */
 export interface CatalogEntry {
@@ -125,11 +136,6 @@ export function describeError(code: number): SessionError {
 /** True for codes that mean this user was removed from the room (no automatic rejoin). */
 export function isKickout(code: number): boolean {
   return KICKOUT_CODES.includes(code);
-}
-
-/** True for codes that mean the login token is invalid or expired. */
-export function isTokenError(code: number): boolean {
-  return TOKEN_CODES.includes(code);
 }
 
 /** Chinese label of an action's button ('' when there is nothing to press). */

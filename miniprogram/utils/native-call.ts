@@ -1,8 +1,13 @@
 /**
  * Native live-pusher / live-player context calls (start, stop, play...) as promises, for our zego-pusher and
- * zego-player components: success resolves, fail rejects with an RtcError {code, msg}.
+ * zego-player components: success resolves, fail rejects with a NativeCallError {code, msg}.
  */
-import type { RtcError } from '../services/rtc-types';
+
+/** A failed native context call; the same shape as the engine's RtcError, so the store reads both alike. */
+export interface NativeCallError {
+  code: number;
+  msg: string;
+}
 
 type NativeFail = WechatMiniprogram.GeneralCallbackResult & { errCode?: number };
 
@@ -15,7 +20,10 @@ export function callNative(
     run({
       success: () => resolve(),
       fail: (res) => {
-        const error: RtcError = { code: res?.errCode ?? -1, msg: res?.errMsg ?? `${what} call failed` };
+        const error: NativeCallError = {
+          code: res?.errCode ?? -1,
+          msg: res?.errMsg ?? `${what} call failed`,
+        };
         reject(error);
       },
     }),

@@ -18,7 +18,7 @@ type ListenerKind = 'network' | 'audioBegin' | 'audioEnd' | 'appHide' | 'appShow
 export class FakePlatform implements Platform {
   /** What getDeviceInfo answers; set platform to 'devtools' to play the simulator. */
   device: DeviceInfo = { platform: 'ios', version: '8.0.50', SDKVersion: '3.4.10' };
-  /** Scopes as wx.getSetting reports them: true granted, false refused, absent never asked. */
+  /** Scopes as WeChat remembers them: true granted, false refused, absent never asked. */
   settings: Partial<Record<MediaScope, boolean>> = {};
   /** What the user answers when wx.authorize asks for a scope never asked before (default: grant). */
   answers: Partial<Record<MediaScope, 'grant' | 'deny'>> = {};
@@ -100,11 +100,6 @@ export class FakePlatform implements Platform {
   getDeviceInfo(): DeviceInfo {
     this.record('getDeviceInfo');
     return { ...this.device };
-  }
-
-  async getSetting(): Promise<Partial<Record<MediaScope, boolean>>> {
-    this.record('getSetting');
-    return { ...this.settings };
   }
 
   async authorize(scope: MediaScope): Promise<void> {

@@ -3,26 +3,17 @@
  * Claims the room with the invite, previews the camera, goes live, and shows state, quality, viewers and chat.
  * Everything live comes from the store; this page only renders it and forwards taps and native events.
  */
-import { ApiError, api, type ApiRoom } from '../../services/api';
-import { liveSession, userStore } from '../../stores/index';
-import type {
-  ChatLine,
-  PusherView,
-  QualityView,
-  SessionError,
-  SessionPhase,
-} from '../../stores/session-types';
+import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
+import type { ChatLine, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
-import { forwardPageLifetimes } from '../../utils/view-port';
 import {
   fireAndForget,
   liveFields,
-  liveRoomLifetimes,
+  liveRoomBehavior,
   liveRoomOf,
-  shareRoomCard,
-  shareRoomTimeline,
+  liveShareTitle,
   type Blocked,
-  type Screen,
 } from '../shared/live-room';
 import { WAITING_IMAGE } from '../../config';
 
@@ -109,10 +100,7 @@ Component({
   data: {
     // Bound from the live session (see FIELDS).
     phase: 'idle' as SessionPhase,
-    roomID: '',
-    roomTitle: '',
     pusher: null as PusherView | null,
-    error: null as SessionError | null,
     notice: '',
     statusText: '',
     isLive: false,
@@ -124,22 +112,19 @@ Component({
     likes: 0,
     chat: [] as ChatLine[],
     // Page-only view state.
-    screen: 'loading' as Screen,
-    blocked: null as Blocked | null,
     waitingImage: WAITING_IMAGE,
   },
 
-  lifetimes: liveRoomLifetimes(FIELDS, fire),
-  pageLifetimes: forwardPageLifetimes(),
+  behaviors: [
+    liveRoomBehavior({
+      fields: FIELDS,
+      fire,
+      doing: '开播',
+      share: { title: liveShareTitle('来看我的直播'), page: 'pages/audience/index' },
+    }),
+  ],
 
   methods: {
-    onShow() {
-      liveRoomOf(this)?.show();
-    },
-    onHide() {
-      liveRoomOf(this)?.hide();
-    },
-
     /** Page entry: scene (mini-program code), q (plain QR link) or roomID + invite. */
     onLoad(query: EntryQuery) {
       const state = liveRoomOf(this);
@@ -158,10 +143,6 @@ Component({
       fire(this.enter());
     },
 
-    onUnload() {
-      liveRoomOf(this)?.unload();
-    },
-
     /** Signs in if needed, claims the room with the invite (or looks it up), then opens the camera preview. */
     async enter() {
       const state = liveRoomOf(this);
@@ -175,12 +156,12 @@ Component({
       let room: ApiRoom;
       try {
         room = entry.invite
-          ? await this.claim(entry.roomID, entry.invite)
-          : (await api.getRoom(entry.roomID)).room;
+          ? await roomDirectory.claimRoom(entry.roomID, entry.invite)
+          : await roomDirectory.getRoom(entry.roomID);
       } catch (error) {
         if (state.unloaded) return;
-        if (error instanceof ApiError && error.status === 401) {
-          userStore.signOut();
+        // The directory has signed out already.
+        if (isUnauthorized(error)) {
           this.goSignIn();
           return;
         }
@@ -210,19 +191,6 @@ Component({
       await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
     },
 
-    /** Claims with the invite; a rescan by the room's own anchor (invite already used by them) goes on. */
-    async claim(roomID: string, invite: string): Promise<ApiRoom> {
-      try {
-        return (await api.claimRoom(roomID, invite)).room;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 409 && error.code !== 'ROOM_ENDED') {
-          const { room } = await api.getRoom(roomID);
-          if (room.anchor && room.anchor.id === userStore.user?.id && room.status !== 'ended') return room;
-        }
-        throw error;
-      }
-    },
-
     /** To the login page, and back here (same room and invite) once signed in. */
     goSignIn() {
       const state = liveRoomOf(this);
@@ -235,13 +203,6 @@ Component({
         action: 'login',
       });
       wx.redirectTo({ url: `/pages/login/index${back}` });
-    },
-
-    onBlockedAction() {
-      const action = this.data.blocked?.action;
-      if (action === 'retry') fire(this.enter());
-      else if (action === 'login') this.goSignIn();
-      else wx.reLaunch({ url: '/pages/rooms/index' });
     },
 
     // Native component events -> store (which forwards them to the SDK).
@@ -284,23 +245,6 @@ Component({
     },
     onWhitenessChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       liveSession.setWhiteness(e.detail.value);
-    },
-
-    /** The error panel's button: what the store says the user can do. */
-    onErrorAction() {
-      liveRoomOf(this)?.actOnError(this.data.error, '开播');
-    },
-
-    onLeave() {
-      liveRoomOf(this)?.leaveToRooms();
-    },
-
-    /** Shared card: viewers land on the audience page of this room. */
-    onShareAppMessage() {
-      return shareRoomCard(this, '来看我的直播');
-    },
-    onShareTimeline() {
-      return shareRoomTimeline(this, '来看我的直播');
     },
   },
 });

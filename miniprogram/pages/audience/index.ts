@@ -3,26 +3,17 @@
  * Looks the room up, joins as audience; the store plays the anchor's stream as soon as it appears.
  * Shows play state and quality, "主播暂时离开" when the stream goes away, chat, likes and the online count.
  */
-import { ApiError, api } from '../../services/api';
-import { liveSession, userStore } from '../../stores/index';
-import type {
-  ChatLine,
-  PlayerView,
-  QualityView,
-  SessionError,
-  SessionPhase,
-} from '../../stores/session-types';
+import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { ApiError, type ApiRoom } from '../../stores/rooms';
+import type { ChatLine, PlayerView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
-import { forwardPageLifetimes } from '../../utils/view-port';
 import {
   fireAndForget,
   liveFields,
-  liveRoomLifetimes,
+  liveRoomBehavior,
   liveRoomOf,
-  shareRoomCard,
-  shareRoomTimeline,
+  liveShareTitle,
   type Blocked,
-  type Screen,
 } from '../shared/live-room';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -71,10 +62,7 @@ Component({
   data: {
     // Bound from the live session (see FIELDS).
     phase: 'idle' as SessionPhase,
-    roomID: '',
-    roomTitle: '',
     players: [] as PlayerView[],
-    error: null as SessionError | null,
     notice: '',
     statusText: '',
     anchorOffline: false,
@@ -84,22 +72,19 @@ Component({
     likes: 0,
     chat: [] as ChatLine[],
     // Page-only view state.
-    screen: 'loading' as Screen,
-    blocked: null as Blocked | null,
     draft: '',
   },
 
-  lifetimes: liveRoomLifetimes(FIELDS, fire),
-  pageLifetimes: forwardPageLifetimes(),
+  behaviors: [
+    liveRoomBehavior({
+      fields: FIELDS,
+      fire,
+      doing: '观看',
+      share: { title: liveShareTitle('快来看直播'), page: 'pages/audience/index' },
+    }),
+  ],
 
   methods: {
-    onShow() {
-      liveRoomOf(this)?.show();
-    },
-    onHide() {
-      liveRoomOf(this)?.hide();
-    },
-
     /** Page entry: `roomID` (shared card / path) or `q` (a scanned watch link). */
     onLoad(query: EntryQuery) {
       const state = liveRoomOf(this);
@@ -113,10 +98,6 @@ Component({
       fire(this.enter());
     },
 
-    onUnload() {
-      liveRoomOf(this)?.unload();
-    },
-
     /** Signs in if needed, looks the room up (unknown or ended -> a clear screen), then joins as audience. */
     async enter() {
       const state = liveRoomOf(this);
@@ -127,9 +108,9 @@ Component({
         return;
       }
       state.setScreen('loading');
-      let room;
+      let room: ApiRoom;
       try {
-        room = (await api.getRoom(roomID)).room;
+        room = await roomDirectory.getRoom(roomID);
       } catch (error) {
         if (state.unloaded) return;
         state.block(blockedFor(error));
@@ -160,13 +141,6 @@ Component({
       wx.redirectTo({ url: `/pages/login/index${back}` });
     },
 
-    onBlockedAction() {
-      const action = this.data.blocked?.action;
-      if (action === 'retry') fire(this.enter());
-      else if (action === 'login') this.goSignIn();
-      else wx.reLaunch({ url: '/pages/rooms/index' });
-    },
-
     // Native component events -> store (which forwards them to the SDK). The player's detail carries its stream.
     onPlayerStateChange(
       e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
@@ -193,23 +167,6 @@ Component({
     },
     onLike() {
       liveSession.like();
-    },
-
-    /** The error panel's button: what the store says the user can do. */
-    onErrorAction() {
-      liveRoomOf(this)?.actOnError(this.data.error, '观看');
-    },
-
-    onLeave() {
-      liveRoomOf(this)?.leaveToRooms();
-    },
-
-    /** Shared card: the same audience page of this room. */
-    onShareAppMessage() {
-      return shareRoomCard(this, '快来看直播');
-    },
-    onShareTimeline() {
-      return shareRoomTimeline(this, '快来看直播');
     },
   },
 });

@@ -3,13 +3,12 @@
  * creates one. Validates the room ID before going anywhere; after signing in, goes to the anchor or audience page
  * (or back to the page that sent the user here, `redirect`).
  */
-import { ApiError, api } from '../../services/api';
-import { userStore } from '../../stores/index';
-import { isLocalAvatar } from '../../stores/user';
-import type { ApiUser } from '../../services/api';
+import { roomDirectory, userStore } from '../../stores/index';
+import { ApiError, isUnauthorized } from '../../stores/rooms';
+import { isLocalAvatar, type ApiUser } from '../../stores/user';
 import type { Role, SessionError } from '../../stores/session-types';
 import { validateRoomID } from '../../utils/validate';
-import { PageView, forwardPageLifetimes } from '../../utils/view-port';
+import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
 /** UserStore fields this page renders (data key -> store field). */
 const FIELDS = { user: 'user', signingIn: 'signingIn', signInError: 'error' } as const;
@@ -164,17 +163,16 @@ Component({
       const title = this.data.title.trim() || `${this.data.nickname.trim()}的直播间`;
       this.setForm({ creating: true, createError: '' });
       try {
-        const { room } = await api.createRoom(title.slice(0, 64));
+        const room = await roomDirectory.createRoom(title);
         this.setForm({ creating: false });
         wx.navigateTo({ url: `/pages/anchor/index?roomID=${encodeURIComponent(room.id)}` });
       } catch (error) {
-        const message =
-          error instanceof ApiError && error.status === 401
-            ? '登录已失效，请重新登录'
-            : error instanceof ApiError
-              ? `创建失败：${error.message}`
-              : '创建失败，请稍后重试';
-        if (error instanceof ApiError && error.status === 401) userStore.signOut();
+        // A 401 has signed the user out already (the directory did).
+        const message = isUnauthorized(error)
+          ? '登录已失效，请重新登录'
+          : error instanceof ApiError
+            ? `创建失败：${error.message}`
+            : '创建失败，请稍后重试';
         this.setForm({ creating: false, createError: message });
       }
     },

@@ -2,8 +2,9 @@
  * Rooms that are live now: pull to refresh, more on scroll (cursor paging), tap to watch.
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
-import { api, type ApiRoom } from '../../services/api';
-import { PageView, forwardPageLifetimes } from '../../utils/view-port';
+import { roomDirectory } from '../../stores/index';
+import type { ApiRoom } from '../../stores/rooms';
+import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
 /** One row as the list renders it. */
 interface RoomItem {
@@ -89,7 +90,7 @@ Component({
       state.loading = true;
       state.view.set({ loading: true, error: '' });
       try {
-        const { rooms, nextCursor } = await api.listRooms('live');
+        const { rooms, nextCursor } = await roomDirectory.listLive();
         if (generation !== state.generation) return;
         state.cursor = nextCursor;
         state.view.set({
@@ -114,7 +115,7 @@ Component({
       state.loading = true;
       state.view.set({ loading: true, error: '' });
       try {
-        const { rooms, nextCursor } = await api.listRooms('live', state.cursor);
+        const { rooms, nextCursor } = await roomDirectory.listLive(state.cursor);
         if (generation !== state.generation) return;
         state.cursor = nextCursor;
         const known = new Set(this.data.rooms.map((room) => room.id));

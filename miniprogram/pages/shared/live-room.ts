@@ -1,18 +1,13 @@
 /**
- * What the anchor and audience pages share around the live session: the page's LiveRoom (its view, its entry,
- * whether it was left) with the lifetimes that create and drop it, the full-screen notice, the error panel's
- * actions and the share cards. Each page keeps what differs: how it reads its entry, enters and signs in.
+ * What every live page (anchor, audience, and a call page alike) shares around the live session: the page's
+ * LiveRoom (its view, its entry, whether it was left) and liveRoomBehavior, the one Behavior that gives a live page
+ * its lifetimes, visibility, the full-screen notice, the error panel's action, leaving and the share cards. Each
+ * page keeps what differs: what it binds and renders, how it reads its entry, enters and signs in.
  */
 import { liveSession } from '../../stores/index';
 import type { SessionError } from '../../stores/session-types';
 import type { RoomEntry } from '../../utils/entry';
-import {
-  PageView,
-  bindFields,
-  createLiveViewPort,
-  type BoundFields,
-  type PageHost,
-} from '../../utils/view-port';
+import { PageView, bindFields, createLiveViewPort, type BoundFields, type PageHost } from './view-port';
 import { askToUpgradeWechat } from './wechat';
 
 type LiveSession = typeof liveSession;
@@ -132,49 +127,137 @@ export function liveRoomOf(page: object): LiveRoom | undefined {
   return rooms.get(page);
 }
 
-/** `lifetimes` of a live page: its LiveRoom from creation; detaching leaves the room (as onUnload) and unbinds. */
-export function liveRoomLifetimes(fields: BoundFields<LiveSession>, fire: Fire) {
-  return {
-    created(this: PageHost) {
-      rooms.set(this, new LiveRoom(this, fields, fire));
+/** The share card of a live page. */
+export interface LiveRoomShare {
+  /** The card's title for the bound room title ('' when the room has none). */
+  title(roomTitle: string): string;
+  /** The page a chat card opens with `?roomID=` of this room: 'pages/audience/index' for a live room. */
+  page: string;
+  /** false: no "share to Moments" (a private room); by default Moments opens this page with `roomID=`. */
+  timeline?: boolean;
+}
+
+/** What a live page tells the Behavior: what it binds, how it fires actions, what the user came to do, its card. */
+export interface LiveRoomOptions {
+  /** Session fields the page renders (`liveFields([...])`). */
+  fields: BoundFields<LiveSession>;
+  /** Runs the page's store actions (`fireAndForget('[page]')`). */
+  fire: Fire;
+  /** What the upgrade-WeChat notice says the user came to do: 开播, 观看, 通话. */
+  doing: string;
+  share: LiveRoomShare;
+}
+
+/** What a page using the Behavior implements itself: how it enters its room and signs in. */
+export interface LiveRoomPage {
+  /** Signs in if needed, reads the room and starts the session; the notice's retry runs it again. */
+  enter(): Promise<void>;
+  /** To the login page (and back here once signed in); the notice's login button runs it. */
+  goSignIn(): void;
+}
+
+/** The usual share title: the room's title and 正在直播, else `untitled`. */
+export const liveShareTitle =
+  (untitled: string) =>
+  (roomTitle: string): string =>
+    roomTitle ? `${roomTitle} 正在直播` : untitled;
+
+/**
+ * The Behavior of a live page (`behaviors: [liveRoomBehavior({...})]`): its LiveRoom from `created`, bindings
+ * attached and dropped with the page, visibility (pageLifetimes and onShow/onHide, both safe to run twice),
+ * onUnload, the notice's button (onBlockedAction: retry -> enter, login -> goSignIn, else the room list), the error
+ * panel's button (onErrorAction), onLeave and the share handlers, plus the `screen` and `blocked` data they render.
+ * The page adds its data, onLoad (parse the entry, `liveRoomOf(this).open(entry)`, enter) and what is its own.
+ */
+export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions) {
+  const roomID = (page: SharedPage): string => page.data.roomID || rooms.get(page)?.entry?.roomID || '';
+  const card = (page: SharedPage) => ({
+    title: share.title(page.data.roomTitle),
+    path: `${share.page}?roomID=${encodeURIComponent(roomID(page))}`,
+    imageUrl: SHARE_IMAGE,
+  });
+  // WeChat offers "share to Moments" on any page that has onShareTimeline, so a private room gets none.
+  const timelineMethods: Record<never, never> =
+    share.timeline === false
+      ? {}
+      : {
+          /** Moments: this page of the same room. */
+          onShareTimeline(this: SharedPage) {
+            return {
+              title: share.title(this.data.roomTitle),
+              query: `roomID=${encodeURIComponent(roomID(this))}`,
+              imageUrl: SHARE_IMAGE,
+            };
+          },
+        };
+  return Behavior({
+    data: {
+      // Bound from the session once the page attaches; here so the first render has them.
+      roomID: '',
+      roomTitle: '',
+      error: null as SessionError | null,
+      // Page-only view state.
+      screen: 'loading' as Screen,
+      blocked: null as Blocked | null,
     },
-    attached(this: object) {
-      rooms.get(this)?.view.attach();
+    lifetimes: {
+      created() {
+        rooms.set(this, new LiveRoom(this, fields, fire));
+      },
+      attached() {
+        rooms.get(this)?.view.attach();
+      },
+      /** Detaching leaves the room (as onUnload) and unbinds. */
+      detached() {
+        const room = rooms.get(this);
+        room?.unload();
+        room?.view.destroy();
+      },
     },
-    detached(this: object) {
-      const room = rooms.get(this);
-      room?.unload();
-      room?.view.destroy();
+    // WeChat calls both these and the page's onShow/onHide.
+    pageLifetimes: {
+      show() {
+        this.onShow();
+      },
+      hide() {
+        this.onHide();
+      },
     },
-  };
+    methods: {
+      onShow() {
+        rooms.get(this)?.show();
+      },
+      onHide() {
+        rooms.get(this)?.hide();
+      },
+      onUnload() {
+        rooms.get(this)?.unload();
+      },
+      /** The full-screen notice's button. */
+      onBlockedAction() {
+        const page = this as unknown as LiveRoomPage;
+        const action = this.data.blocked?.action;
+        if (action === 'retry') fire(page.enter());
+        else if (action === 'login') page.goSignIn();
+        else wx.reLaunch({ url: '/pages/rooms/index' });
+      },
+      /** The error panel's button: what the store says the user can do. */
+      onErrorAction() {
+        rooms.get(this)?.actOnError(this.data.error, doing);
+      },
+      onLeave() {
+        rooms.get(this)?.leaveToRooms();
+      },
+      /** Chat card: `share.page` of this room. */
+      onShareAppMessage() {
+        return card(this);
+      },
+      ...timelineMethods,
+    },
+  });
 }
 
 /** What the share cards read from a live page. */
 interface SharedPage {
   data: { roomID: string; roomTitle: string };
-}
-
-/** The room a share points at: the bound one, else the one the page was opened for. */
-const sharedRoomID = (page: SharedPage): string => page.data.roomID || rooms.get(page)?.entry?.roomID || '';
-
-/** The share title: the room's title, else `untitled`. */
-const shareTitle = (page: SharedPage, untitled: string): string =>
-  page.data.roomTitle ? `${page.data.roomTitle} 正在直播` : untitled;
-
-/** Shared card: viewers land on the audience page of this room. */
-export function shareRoomCard(page: SharedPage, untitled: string) {
-  return {
-    title: shareTitle(page, untitled),
-    path: `pages/audience/index?roomID=${encodeURIComponent(sharedRoomID(page))}`,
-    imageUrl: SHARE_IMAGE,
-  };
-}
-
-/** Moments: the same room. */
-export function shareRoomTimeline(page: SharedPage, untitled: string) {
-  return {
-    title: shareTitle(page, untitled),
-    query: `roomID=${encodeURIComponent(sharedRoomID(page))}`,
-    imageUrl: SHARE_IMAGE,
-  };
 }

@@ -7,7 +7,7 @@
  *   setData to render before start()/play() so the URL is on the component first.
  */
 import { createStoreBindings } from 'mobx-miniprogram-bindings';
-import type { LiveViewPort } from '../stores/session-types';
+import type { LiveViewPort } from '../../stores/session-types';
 
 /** What these helpers use of a page instance (the `this` of a Component-built page). */
 export interface PageHost {
