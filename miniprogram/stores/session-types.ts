@@ -57,10 +57,8 @@ export interface LiveViewPort {
   stopPusher(): void;
   pausePusher(): void;
   resumePusher(): void;
-  switchCamera(): void;
   playPlayer(streamID: string): Promise<void>;
   stopPlayer(streamID: string): void;
-  pausePlayer(streamID: string): void;
   resumePlayer(streamID: string): void;
 }
 

@@ -54,10 +54,6 @@ export class FakeView implements LiveViewPort {
     this.pusherPaused = false;
   }
 
-  switchCamera(): void {
-    this.record('switchCamera');
-  }
-
   async playPlayer(streamID: string): Promise<void> {
     this.record('playPlayer', [streamID]);
     if (this.failPlayPlayer) throw this.failPlayPlayer;
@@ -69,11 +65,6 @@ export class FakeView implements LiveViewPort {
     this.record('stopPlayer', [streamID]);
     this.playing.delete(streamID);
     this.paused.delete(streamID);
-  }
-
-  pausePlayer(streamID: string): void {
-    this.record('pausePlayer', [streamID]);
-    this.paused.add(streamID);
   }
 
   resumePlayer(streamID: string): void {

@@ -147,7 +147,6 @@ interface PusherMethods {
   stop(): Promise<unknown>;
   pause(): Promise<unknown>;
   resume(): Promise<unknown>;
-  switchCamera(): Promise<unknown>;
 }
 
 /** zego-player's methods (see components/zego-player). */
@@ -184,7 +183,6 @@ export function createLiveViewPort<S extends object>(host: PageHost, view: PageV
     stopPusher: () => quietly(pusher()?.stop()),
     pausePusher: () => quietly(pusher()?.pause()),
     resumePusher: () => quietly(pusher()?.resume()),
-    switchCamera: () => quietly(pusher()?.switchCamera()),
     async playPlayer(streamID) {
       await view.rendered();
       const component = player(streamID);
@@ -192,7 +190,6 @@ export function createLiveViewPort<S extends object>(host: PageHost, view: PageV
       await component.play();
     },
     stopPlayer: (streamID) => quietly(player(streamID)?.stop()),
-    pausePlayer: (streamID) => quietly(player(streamID)?.pause()),
     resumePlayer: (streamID) => quietly(player(streamID)?.resume()),
   };
 }
