@@ -18,7 +18,7 @@ export interface RoomPage {
 
 /** What the directory needs from the outside (tests pass fakes). */
 export interface RoomDirectoryDeps {
-  api: Pick<Api, 'listRooms' | 'getRoom' | 'createRoom' | 'claimRoom'>;
+  api: Pick<Api, 'listRooms' | 'getRoom' | 'createRoom' | 'createCall' | 'claimRoom'>;
   /** The signed-in user's ID, or null: a rescan by the room's own anchor is not a failed claim. */
   currentUserID: () => string | null;
   /** The service answered 401 (the saved session is gone): sign out here too. */
@@ -45,6 +45,11 @@ export class RoomDirectory {
   /** A new room owned by the signed-in user (the title is cut to the service's 64 characters). */
   async createRoom(title: string): Promise<ApiRoom> {
     return (await this.guard(this.deps.api.createRoom(title.slice(0, 64)))).room;
+  }
+
+  /** A new 1v1 call; the signed-in user is its first member. */
+  async createCall(title: string): Promise<ApiRoom> {
+    return (await this.guard(this.deps.api.createCall(title.slice(0, 64)))).room;
   }
 
   /**

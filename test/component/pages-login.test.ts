@@ -149,6 +149,35 @@ describe('login page', () => {
     );
   });
 
+  it('发起视频通话: signs in, creates a call room and opens its call page', async () => {
+    mockedApi.createCall.mockResolvedValue({
+      room: roomFixture({ id: 'call_new', title: '小王的视频通话', kind: 'call' }),
+    });
+    const p = await open();
+    await p.input('#nickname', '小王');
+    await p.tap('#start-call');
+    expect(mockedApi.createCall).toHaveBeenCalledWith('小王的视频通话');
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/call/index?roomID=call_new' }),
+    );
+  });
+
+  it('发起视频通话 without a nickname asks for one and creates nothing', async () => {
+    const p = await open();
+    await p.tap('#start-call');
+    expect(p.text('#nickname-error')).toBe('请输入昵称');
+    expect(mockedApi.createCall).not.toHaveBeenCalled();
+  });
+
+  it('a failed call creation says why under the button', async () => {
+    mockedApi.createCall.mockRejectedValue(new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试', 0));
+    const p = await open();
+    await p.input('#nickname', '小王');
+    await p.tap('#start-call');
+    expect(p.text('#call-error')).toContain('连接不上直播服务');
+    expect(wxFakes.navigateTo).not.toHaveBeenCalled();
+  });
+
   it('sent here to sign in: goes back to the page that asked, with its room and invite', async () => {
     const back = '/pages/anchor/index?roomID=room_1&invite=inv_123';
     const p = await open({ role: 'anchor', roomID: 'room_1', redirect: encodeURIComponent(back) });

@@ -124,7 +124,7 @@ interface RequestOptions {
   complete?: () => void;
 }
 
-const PAGE_NAMES: PageName[] = ['login', 'anchor', 'audience', 'rooms'];
+const PAGE_NAMES: PageName[] = ['login', 'anchor', 'audience', 'rooms', 'call'];
 
 /** Splits `/pages/anchor/index?roomID=r1` into the page name and its (decoded) query. */
 function parsePath(pagePath: string): { name: PageName; query: Record<string, string> } {

@@ -20,7 +20,7 @@ import { CallLog } from './fake-engine';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** The app's pages. */
-export type PageName = 'login' | 'anchor' | 'audience' | 'rooms';
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call';
 
 /** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
 export interface SetDataRecord {

@@ -23,6 +23,7 @@ function directory(signedIn: string | null = ME.id) {
     listRooms: jest.fn(),
     getRoom: jest.fn(),
     createRoom: jest.fn(),
+    createCall: jest.fn(),
     claimRoom: jest.fn(),
   };
   const signOut = jest.fn();
@@ -49,6 +50,13 @@ describe('RoomDirectory', () => {
     expect(api.getRoom).toHaveBeenCalledWith('room_1');
     expect((await rooms.createRoom('长'.repeat(80))).id).toBe('room_new');
     expect(api.createRoom).toHaveBeenCalledWith('长'.repeat(64));
+  });
+  it('creates a call (kind call on the service), the title cut to 64 characters', async () => {
+    const { api, rooms } = directory();
+    api.createCall.mockResolvedValue({ room: room({ id: 'call_new', kind: 'call', members: [ME] }) });
+    expect(await rooms.createCall('通'.repeat(70))).toMatchObject({ id: 'call_new', kind: 'call' });
+    expect(api.createCall).toHaveBeenCalledWith('通'.repeat(64));
+    expect(api.createRoom).not.toHaveBeenCalled();
   });
 
   it('claims with the invite', async () => {

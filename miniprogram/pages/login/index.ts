@@ -167,13 +167,21 @@ Component({
         this.setForm({ creating: false });
         wx.navigateTo({ url: `/pages/anchor/index?roomID=${encodeURIComponent(room.id)}` });
       } catch (error) {
-        // A 401 has signed the user out already (the directory did).
-        const message = isUnauthorized(error)
-          ? '登录已失效，请重新登录'
-          : error instanceof ApiError
-            ? `创建失败：${error.message}`
-            : '创建失败，请稍后重试';
-        this.setForm({ creating: false, createError: message });
+        this.setForm({ creating: false, createError: createFailure(error) });
+      }
+    },
+
+    /** 发起视频通话: a new call owned by the signed-in user, then its call page (with the invite card to share). */
+    async onStartCall() {
+      if (this.data.creating) return;
+      if (!(await this.ensureSignedIn())) return;
+      this.setForm({ creating: true, createError: '' });
+      try {
+        const room = await roomDirectory.createCall(`${this.data.nickname.trim()}的视频通话`);
+        this.setForm({ creating: false });
+        wx.navigateTo({ url: `/pages/call/index?roomID=${encodeURIComponent(room.id)}` });
+      } catch (error) {
+        this.setForm({ creating: false, createError: createFailure(error) });
       }
     },
 
@@ -187,3 +195,9 @@ Component({
     },
   },
 });
+
+/** Why creating a room or a call failed, for the line under the button (a 401 has signed the user out already). */
+function createFailure(error: unknown): string {
+  if (isUnauthorized(error)) return '登录已失效，请重新登录';
+  return error instanceof ApiError ? `创建失败：${error.message}` : '创建失败，请稍后重试';
+}

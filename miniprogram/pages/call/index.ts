@@ -1,0 +1,234 @@
+/**
+ * A 1v1 video call: the caller opens it right after creating the call (login page, 发起视频通话), the callee from
+ * the shared card (`roomID`). Both publish their own stream and play the other's: the remote video large, the own
+ * preview small (tap to swap), camera / microphone / switch camera, hang up. A third person sees 通话已满 and
+ * nothing else happens (no camera, no login to the room).
+ */
+import { formatDuration } from '../../stores/call';
+import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { ApiError, type ApiRoom } from '../../stores/rooms';
+import type { PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
+import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
+import { fireAndForget, liveFields, liveRoomBehavior, liveRoomOf, type Blocked } from '../shared/live-room';
+
+/** Session fields this page renders. */
+const FIELDS = liveFields([
+  'phase',
+  'roomID',
+  'roomTitle',
+  'pusher',
+  'players',
+  'error',
+  'notice',
+  'statusText',
+  'errorActionText',
+  'publishQuality',
+  'playQuality',
+  'callPeer',
+  'callConnectedAt',
+  'callSummary',
+]);
+
+const fire = fireAndForget('[call]');
+
+const TO_HOME = { actionText: '返回首页', action: 'rooms' as const };
+
+/** The card a member shares to invite the other one. */
+export const CALL_SHARE_TITLE = '邀请你视频通话';
+
+/** The screen for a call that cannot be joined. */
+function blockedFor(error: unknown): Blocked {
+  if (error instanceof ApiError) {
+    if (error.status === 404)
+      return { title: '通话不存在', message: '找不到这个通话，可能链接有误', ...TO_HOME };
+    if (error.status === 0)
+      return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
+  }
+  return { title: '加载失败', message: '通话信息加载失败，请稍后重试', actionText: '重试', action: 'retry' };
+}
+
+/** Why this room cannot be joined by this user as a call, or null when it can. */
+function refusal(room: ApiRoom, userID: string): Blocked | null {
+  if ((room.kind ?? 'live') !== 'call') {
+    return { title: '这不是通话邀请', message: '这个链接是直播间，不是视频通话', ...TO_HOME };
+  }
+  if (room.status === 'ended') return { title: '通话已结束', message: '对方已经挂断了这个通话', ...TO_HOME };
+  const members = room.members ?? [];
+  if (members.length >= 2 && !members.some((m) => m.id === userID)) {
+    return { title: '通话已满', message: '这个通话已经有两个人了，无法加入', ...TO_HOME };
+  }
+  return null;
+}
+
+/** Per-page timers (outside `data`: nothing here is rendered). */
+const clocks = new WeakMap<object, ReturnType<typeof setInterval>>();
+
+Component({
+  data: {
+    // Bound from the live session (see FIELDS).
+    phase: 'idle' as SessionPhase,
+    pusher: null as PusherView | null,
+    players: [] as PlayerView[],
+    notice: '',
+    statusText: '',
+    errorActionText: '',
+    publishQuality: null as QualityView | null,
+    playQuality: null as QualityView | null,
+    callPeer: null as { userID: string; userName: string } | null,
+    callConnectedAt: 0,
+    callSummary: '',
+    // Page-only view state.
+    /** The own preview large and the remote small (tap the small one to swap). */
+    swapped: false,
+    /** How long the call has been connected, mm:ss. */
+    elapsed: '',
+  },
+
+  behaviors: [
+    liveRoomBehavior({
+      fields: FIELDS,
+      fire,
+      doing: '视频通话',
+      share: { title: () => CALL_SHARE_TITLE, page: 'pages/call/index', timeline: false },
+    }),
+  ],
+
+  lifetimes: {
+    detached() {
+      stopClock(this);
+    },
+  },
+
+  pageLifetimes: {
+    show() {
+      startClock(this);
+    },
+    hide() {
+      stopClock(this);
+    },
+  },
+
+  methods: {
+    /** Page entry: `roomID` (shared card, or the caller right after creating the call). */
+    onLoad(query: EntryQuery) {
+      const state = liveRoomOf(this);
+      if (!state) return;
+      const parsed = parseAudienceEntry(query ?? {});
+      if (!parsed.ok) {
+        state.block({ title: '通话号不正确', message: parsed.error.message, ...TO_HOME });
+        return;
+      }
+      state.open(parsed.entry);
+      startClock(this);
+      fire(this.enter());
+    },
+
+    /** Signs in if needed, checks the call (a call, not ended, a seat for us), then joins as a call member. */
+    async enter() {
+      const state = liveRoomOf(this);
+      if (!state?.entry) return;
+      const { roomID } = state.entry;
+      const user = userStore.user ?? (userStore.restore() ? userStore.user : null);
+      if (!user) {
+        this.goSignIn();
+        return;
+      }
+      state.setScreen('loading');
+      let room: ApiRoom;
+      try {
+        room = await roomDirectory.getRoom(roomID);
+      } catch (error) {
+        if (!state.unloaded) state.block(blockedFor(error));
+        return;
+      }
+      if (state.unloaded) return;
+      const refused = refusal(room, user.id);
+      if (refused) {
+        state.block(refused);
+        return;
+      }
+      state.setScreen('room');
+      await liveSession.start({ roomID: room.id, role: 'call', title: room.title });
+    },
+
+    /** A call needs a session with the live service: sign in, then come back to this call. */
+    goSignIn() {
+      const state = liveRoomOf(this);
+      const entry = state?.entry;
+      const back = entry
+        ? `?role=audience&roomID=${entry.roomID}&redirect=${encodeURIComponent(`/pages/call/index?roomID=${entry.roomID}`)}`
+        : '';
+      state?.block({
+        title: '请先登录',
+        message: '登录后就能接听视频通话',
+        actionText: '去登录',
+        action: 'login',
+      });
+      wx.redirectTo({ url: `/pages/login/index${back}` });
+    },
+
+    // Native component events -> store (which forwards them to the SDK under each component's own stream ID).
+    onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
+      liveSession.onPusherStateChange({ detail: e.detail });
+    },
+    onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
+      liveSession.onPusherNetStatus({ detail: e.detail });
+    },
+    onPusherError(e: WechatMiniprogram.CustomEvent<{ errCode: number; errMsg: string }>) {
+      liveSession.onPusherError(e.detail);
+    },
+    onPlayerStateChange(
+      e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
+    ) {
+      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
+      liveSession.onPlayerStateChange(streamID, { detail: e.detail });
+    },
+    onPlayerNetStatus(
+      e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown>; streamID?: string }>,
+    ) {
+      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
+      liveSession.onPlayerNetStatus(streamID, { detail: e.detail });
+    },
+
+    // Controls.
+    onSwap() {
+      liveRoomOf(this)?.view.set({ swapped: !this.data.swapped });
+    },
+    onToggleCamera() {
+      liveSession.toggleCamera();
+    },
+    onToggleMicrophone() {
+      liveSession.toggleMicrophone();
+    },
+    onSwitchCamera() {
+      liveSession.switchCamera();
+    },
+    onHangUp() {
+      fire(liveSession.hangUp());
+    },
+  },
+});
+
+/** What the clock reads and writes of the page. */
+interface ClockHost {
+  data: { callConnectedAt: number; elapsed: string };
+}
+
+/** The call's running time, once a second while the page is visible and the call connected. */
+function startClock(page: ClockHost & object): void {
+  if (clocks.has(page)) return;
+  clocks.set(
+    page,
+    setInterval(() => {
+      const since = page.data.callConnectedAt;
+      const elapsed = since ? formatDuration(Date.now() - since) : '';
+      if (elapsed !== page.data.elapsed) liveRoomOf(page)?.view.set({ elapsed });
+    }, 1000),
+  );
+}
+
+function stopClock(page: object): void {
+  const clock = clocks.get(page);
+  if (clock) clearInterval(clock);
+  clocks.delete(page);
+}
