@@ -75,6 +75,12 @@ export class DevToolsDriver implements E2EDriver {
     return page ? page.path.replace(/^\//, '') : '';
   }
 
+  async currentQuery(name: string): Promise<string> {
+    const page = await this.miniProgram.currentPage();
+    const value = (page?.query as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? decodeURIComponent(value) : '';
+  }
+
   async tap(selector: string): Promise<void> {
     await (await this.element(selector)).tap();
   }

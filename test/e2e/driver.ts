@@ -25,6 +25,8 @@ export interface E2EDriver {
   openPage(path: string): Promise<void>;
   /** The current page's route, e.g. `pages/login/index`. */
   currentPath(): Promise<string>;
+  /** One query parameter of the current page ('' when absent). */
+  currentQuery(name: string): Promise<string>;
   /** Taps the first element matching the selector. */
   tap(selector: string): Promise<void>;
   /** Types text into an input. */
@@ -40,8 +42,22 @@ export interface E2EDriver {
    * world (simulated); undefined on DevTools, where the room stays not live.
    */
   anchorGoesLiveElsewhere?: (roomID: string, invite: string) => Promise<void>;
+  /**
+   * Another phone in a call (simulated only): `join` takes a seat in the call through the service and publishes its
+   * stream in the cloud; `start` creates a call and joins it; `hangUp` stops its stream and ends the call.
+   */
+  callElsewhere?: CallElsewhere;
   /** Back to a signed-out app with no page state that matters. */
   reset(): Promise<void>;
+}
+
+/** What another phone does in a call, as the simulated world can make it happen. */
+export interface CallElsewhere {
+  start(nickname: string): Promise<{ roomID: string; streamID: string }>;
+  join(roomID: string, nickname: string): Promise<{ streamID: string }>;
+  hangUp(roomID: string, nickname: string): Promise<void>;
+  /** The streams the cloud has in this room now (both members' when both publish). */
+  streams(roomID: string): string[];
 }
 
 /** Waits until the page's text contains `needle` (whole page, or one element). */

@@ -124,9 +124,110 @@ export async function loginRejectsBadRoomID(driver: E2EDriver): Promise<JourneyR
   return { skippedSteps: [] };
 }
 
+/** Signs in on the login page with a nickname (whatever page the app started on). */
+async function signInOnLogin(driver: E2EDriver, nickname: string): Promise<void> {
+  await driver.openPage('pages/login/index');
+  await waitForElement(driver, '#nickname');
+  await driver.input('#nickname', nickname);
+}
+
+/**
+ * (iv) The caller: 发起视频通话 on the login page opens the call page (等待对方加入…); the callee joins from the
+ * shared card on another phone; the caller sees and plays the callee's stream (通话中); the callee hangs up; the
+ * caller's end screen says 对方已挂断 with the call's duration.
+ */
+export async function callerCallsAndPeerHangsUp(driver: E2EDriver): Promise<JourneyResult> {
+  await signInOnLogin(driver, '主叫E2E');
+  await driver.tap('#start-call');
+  await driver.waitFor(async () => (await driver.currentPath()) === 'pages/call/index', 'the call page');
+  if (driver.media === 'none') {
+    await waitForText(driver, DEVTOOLS_CANNOT);
+    return { skippedSteps: ['the call itself needs a phone (DevTools cannot push or play)'] };
+  }
+  await waitForText(driver, '等待对方加入…', '#status', 10_000);
+  const other = driver.callElsewhere;
+  if (!other) return { skippedSteps: ['the callee joining needs a second phone'] };
+
+  const calls = await driver.service.room(await roomOnScreen(driver));
+  expect(calls.kind).toBe('call');
+  const { streamID } = await other.join(calls.id, '被叫E2E');
+  await waitForElement(driver, `#player-${streamID}`, 10_000);
+  await waitForText(driver, '通话中', '#status', 10_000);
+  expect(await driver.text('#peer')).toBe('被叫E2E');
+  expect(other.streams(calls.id)).toHaveLength(2);
+  expect((await driver.service.room(calls.id)).status).toBe('live');
+
+  await other.hangUp(calls.id, '被叫E2E');
+  await waitForElement(driver, '#ended', 10_000);
+  expect(await driver.text('#ended')).toMatch(/对方已挂断，通话时长 \d\d:\d\d/);
+  return { skippedSteps: [] };
+}
+
+/**
+ * (v) The callee: opens the caller's shared card (pages/call/index?roomID=…), signs in, both streams meet in the
+ * cloud; 挂断 ends the call for good on the service.
+ */
+export async function calleeJoinsFromCardAndHangsUp(driver: E2EDriver): Promise<JourneyResult> {
+  const other = driver.callElsewhere;
+  if (!other) return { skippedSteps: ['a caller on another phone is needed to invite this one'] };
+  const { roomID, streamID } = await other.start('主叫甲');
+  await driver.openPage(`pages/call/index?roomID=${roomID}`);
+  await signInIfAsked(driver, '被叫乙', roomID, 'pages/call/index');
+  if (driver.media === 'none') {
+    await waitForText(driver, DEVTOOLS_CANNOT);
+    return { skippedSteps: ['the call itself needs a phone (DevTools cannot push or play)'] };
+  }
+  await waitForElement(driver, `#player-${streamID}`, 10_000);
+  await waitForText(driver, '通话中', '#status', 10_000);
+  await driver.waitFor(async () => other.streams(roomID).length === 2, 'both streams in the cloud');
+  const members = (await driver.service.room(roomID)).members ?? [];
+  expect(members.map((m) => m.nickname)).toEqual(['主叫甲', '被叫乙']);
+
+  await driver.tap('#hang-up');
+  await waitForElement(driver, '#ended', 10_000);
+  expect(await driver.text('#ended')).toContain('通话已结束');
+  await driver.waitFor(
+    async () => (await driver.service.room(roomID)).status === 'ended',
+    'the service to end it',
+  );
+  await driver.waitFor(async () => other.streams(roomID).length === 1, 'only the caller’s stream left');
+  return { skippedSteps: [] };
+}
+
+/** (vi) A third person opening the card of a call that has two members sees 通话已满, and nothing else happens. */
+export async function thirdPersonIsRefused(driver: E2EDriver): Promise<JourneyResult> {
+  const other = driver.callElsewhere;
+  if (!other) return { skippedSteps: ['a call with two members on other phones is needed'] };
+  const { roomID } = await other.start('主叫丙');
+  await other.join(roomID, '被叫丁');
+  await driver.openPage(`pages/call/index?roomID=${roomID}`);
+  await signInIfAsked(driver, '路人戊', roomID, 'pages/call/index');
+  await waitForText(driver, '通话已满', '#blocked', 10_000);
+  expect(await driver.exists('#pusher')).toBe(false);
+  const members = (await driver.service.room(roomID)).members ?? [];
+  expect(members.map((m) => m.nickname)).toEqual(['主叫丙', '被叫丁']);
+  return { skippedSteps: [] };
+}
+
+/** The room ID of the call page on screen (from its share card path). */
+async function roomOnScreen(driver: E2EDriver): Promise<string> {
+  const path = await driver.currentQuery('roomID');
+  if (!path) throw new Error('the call page has no roomID');
+  return path;
+}
+
 /** Every journey, by name, for the runners. */
 export const journeys: [string, (driver: E2EDriver) => Promise<JourneyResult>][] = [
   ['anchor: scan, preview, go live, status 直播中, end', anchorGoesLiveAndEnds],
   ['audience: open a shared room, player or "not live", chat, like', audienceWatchesChatsAndLikes],
   ['login: a bad room ID shows the error', loginRejectsBadRoomID],
+  [
+    'call: 发起视频通话, the callee joins, sees each other, the callee hangs up: 对方已挂断',
+    callerCallsAndPeerHangsUp,
+  ],
+  [
+    'call: the callee opens the shared card, joins, hangs up; the service ends the call',
+    calleeJoinsFromCardAndHangsUp,
+  ],
+  ['call: a third person opening the card sees 通话已满', thirdPersonIsRefused],
 ];

@@ -19,6 +19,15 @@ export interface ServiceRoom {
   status: 'idle' | 'live' | 'paused' | 'ended';
   streamID?: string;
   anchor: { id: string; nickname: string } | null;
+  kind?: 'live' | 'call';
+  members?: { id: string; nickname: string }[];
+}
+
+/** A token as the service issues it (the fields journeys look at). */
+export interface ServiceToken {
+  token: string;
+  userID: string;
+  streamID?: string;
 }
 
 /** A JSON answer: status and body. */
@@ -190,6 +199,21 @@ export class LiveService {
   /** The owner marks the room live (what the anchor page does once publishing). */
   markLive(sessionToken: string, roomID: string): Promise<{ room: ServiceRoom }> {
     return this.call('POST', `/api/rooms/${roomID}/live`, undefined, sessionToken);
+  }
+
+  /** A signed-in user starts a 1v1 call (what 发起视频通话 does). */
+  createCall(sessionToken: string, title: string): Promise<{ room: ServiceRoom }> {
+    return this.call('POST', '/api/rooms', { title, kind: 'call' }, sessionToken);
+  }
+
+  /** A call member's token: the service gives it a seat (or answers 409 CALL_FULL). */
+  callToken(sessionToken: string, roomID: string): Promise<ServiceToken> {
+    return this.call('POST', `/api/rooms/${roomID}/token`, { role: 'call' }, sessionToken);
+  }
+
+  /** A member hangs up (or the owner ends the room). */
+  end(sessionToken: string, roomID: string): Promise<{ room: ServiceRoom }> {
+    return this.call('POST', `/api/rooms/${roomID}/end`, undefined, sessionToken);
   }
 
   /** The room as anyone sees it. */

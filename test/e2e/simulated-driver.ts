@@ -23,7 +23,7 @@ import {
   type PageName,
   type WxFakes,
 } from '../helpers/page-harness';
-import { type E2EDriver, poll } from './driver';
+import { type CallElsewhere, type E2EDriver, poll } from './driver';
 import { httpJson, type LiveService } from './live-service';
 
 /** A shared call log that lets the fake cloud react to the native components, as ZEGO's cloud does. */
@@ -51,6 +51,7 @@ export class FakeZegoCloud extends FakeEngine {
     worldLog.onRecord = (source, name) => {
       if (source === 'native-pusher' && name === 'start' && this.publishingStream) {
         const streamID = this.publishingStream;
+        this.ownStream = streamID;
         this.later(() =>
           this.emit('publisherStateUpdate', {
             streamID,
@@ -74,11 +75,35 @@ export class FakeZegoCloud extends FakeEngine {
     setTimeout(fn, 20);
   }
 
-  /** Another phone publishes in this room. */
+  /** Another phone publishes in this room (it joins the room's users too). */
   publish(roomID: string, stream: RtcStream): void {
     this.roomStreams.set(roomID, [...(this.roomStreams.get(roomID) ?? []), stream]);
-    if (this.rooms.has(roomID))
+    if (this.rooms.has(roomID)) {
+      this.emit('roomUserUpdate', { roomID, updateType: 'ADD', users: [stream.user] });
       this.emit('roomStreamUpdate', { roomID, updateType: 'ADD', streams: [stream] });
+    }
+  }
+
+  /** Another phone stops publishing and leaves the room. */
+  unpublish(roomID: string, streamID: string): void {
+    const streams = this.roomStreams.get(roomID) ?? [];
+    const gone = streams.filter((s) => s.streamID === streamID);
+    this.roomStreams.set(
+      roomID,
+      streams.filter((s) => s.streamID !== streamID),
+    );
+    if (!this.rooms.has(roomID) || gone.length === 0) return;
+    this.emit('roomStreamUpdate', { roomID, updateType: 'DELETE', streams: gone });
+    this.emit('roomUserUpdate', { roomID, updateType: 'DELETE', users: gone.map((s) => s.user) });
+  }
+
+  /** This phone's own stream once the native pusher started (the cloud has it while it publishes). */
+  ownStream: string | null = null;
+
+  /** The streams in a room: the other phones' and this phone's own. */
+  streamsIn(roomID: string): string[] {
+    const others = (this.roomStreams.get(roomID) ?? []).map((s) => s.streamID);
+    return this.ownStream && this.rooms.has(roomID) ? [...others, this.ownStream] : others;
   }
 
   async loginRoom(roomID: string, token: string, user: RtcUser): Promise<void> {
@@ -99,6 +124,7 @@ export class FakeZegoCloud extends FakeEngine {
   stopPublishingStream(streamID: string): void {
     super.stopPublishingStream(streamID);
     this.publishingStream = null;
+    if (this.ownStream === streamID) this.ownStream = null;
   }
 
   async startPlayingStream(streamID: string): Promise<{ url: string }> {
@@ -150,6 +176,7 @@ export class SimulatedDriver implements E2EDriver {
   private wxFakes: WxFakes | null = null;
   private page: PageHarness | null = null;
   private pageName: PageName | null = null;
+  private pageQuery: Record<string, string> = {};
   private navigationsSeen = 0;
 
   constructor(readonly service: LiveService) {
@@ -203,6 +230,7 @@ export class SimulatedDriver implements E2EDriver {
     this.closePage();
     this.page = await openHarnessPage(name, query);
     this.pageName = name;
+    this.pageQuery = query;
     await this.followNavigation();
   }
 
@@ -225,12 +253,19 @@ export class SimulatedDriver implements E2EDriver {
       this.closePage();
       this.page = await openHarnessPage(name, query);
       this.pageName = name;
+      this.pageQuery = query;
     }
   }
 
   async currentPath(): Promise<string> {
     await this.followNavigation();
     return this.pageName ? `pages/${this.pageName}/index` : '';
+  }
+
+  async currentQuery(name: string): Promise<string> {
+    await this.followNavigation();
+    const value = this.pageQuery[name];
+    return value === undefined ? '' : decodeURIComponent(value);
   }
 
   private current(): PageHarness {
@@ -282,6 +317,39 @@ export class SimulatedDriver implements E2EDriver {
       extraInfo: '',
     });
   };
+
+  /** The other phone of a call: seats through the real service, streams in the fake cloud. */
+  callElsewhere: CallElsewhere = {
+    start: async (nickname) => {
+      const who = await this.signInElsewhere(nickname);
+      const { room } = await this.service.createCall(who.sessionToken, `${nickname}的视频通话`);
+      const { streamID } = await this.callElsewhere.join(room.id, nickname);
+      return { roomID: room.id, streamID };
+    },
+    join: async (roomID, nickname) => {
+      const who = await this.signInElsewhere(nickname);
+      const token = await this.service.callToken(who.sessionToken, roomID);
+      const streamID = token.streamID ?? `${roomID}_${who.user.id}`;
+      this.cloud.publish(roomID, {
+        streamID,
+        user: { userID: who.user.id, userName: who.user.nickname },
+        extraInfo: '',
+      });
+      return { streamID };
+    },
+    hangUp: async (roomID, nickname) => {
+      const who = await this.signInElsewhere(nickname);
+      const mine = (this.cloud.roomStreams.get(roomID) ?? []).filter((s) => s.user.userID === who.user.id);
+      for (const stream of mine) this.cloud.unpublish(roomID, stream.streamID);
+      await this.service.end(who.sessionToken, roomID);
+    },
+    streams: (roomID) => this.cloud.streamsIn(roomID),
+  };
+
+  /** The same nickname is the same user (AUTH_MODE=dev). */
+  private signInElsewhere(nickname: string) {
+    return this.service.signIn(nickname);
+  }
 
   /** Closes the page; the test stops the service. */
   close(): void {

@@ -193,15 +193,30 @@ export async function settle(turns = 4): Promise<void> {
 
 const loaded = new Map<string, string>();
 
-/** simulate.load once per page per test file (loading twice breaks render). */
-export function loadPage(name: PageName): string {
-  const file = path.join(MINIPROGRAM_ROOT, 'pages', name, 'index');
+/** simulate.load once per file per test file (loading twice breaks render). */
+function loadOnce(file: string, options: Record<string, unknown>): string {
   let id = loaded.get(file);
   if (!id) {
-    id = simulate.load(file, { rootPath: MINIPROGRAM_ROOT });
+    id = simulate.load(file, { rootPath: MINIPROGRAM_ROOT, ...options });
     loaded.set(file, id);
   }
   return id;
+}
+
+/**
+ * Our components, registered once and handed to every page by ID: a second page using the same component would
+ * otherwise register it again from a module jest has cached, without its methods (the call page uses both).
+ */
+function sharedComponents(): Record<string, string> {
+  const component = (name: string) => loadOnce(path.join(MINIPROGRAM_ROOT, 'components', name, 'index'), {});
+  return { 'zego-pusher': component('zego-pusher'), 'zego-player': component('zego-player') };
+}
+
+/** A page, loaded once per test file, with the shared components. */
+export function loadPage(name: PageName): string {
+  return loadOnce(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), {
+    usingComponents: sharedComponents(),
+  });
 }
 
 /** What a page built with Component() has besides the component API (its page methods). */

@@ -30,7 +30,7 @@ const safeRedirect = (value: string | undefined): string | null => {
   } catch {
     return null;
   }
-  return /^\/pages\/(anchor|audience|rooms)\/index(\?[A-Za-z0-9_\-=&%.~]*)?$/.test(path) ? path : null;
+  return /^\/pages\/(anchor|audience|rooms|call)\/index(\?[A-Za-z0-9_\-=&%.~]*)?$/.test(path) ? path : null;
 };
 
 Component({
