@@ -1,183 +1,29 @@
 /**
- * The live service client: the only wrapper of wx.request, and the only caller of the platform's uploadFile for our
- * service. Every call resolves with the typed body or rejects with an ApiError carrying the service's
- * {error: {code, message}} (or NETWORK when the service cannot be reached).
+ * The live service client on WeChat: the api-client's routes over wx.request (the only wrapper of it) and the
+ * platform's uploadFile.
  */
 import { API_BASE_URL } from '../config';
+import { createApi, type HttpTransport } from './api-client';
 import { platform } from './platform';
 
-/** A user as the service shows it. */
-export interface ApiUser {
-  id: string;
-  nickname: string;
-  avatarUrl: string;
-}
+export * from './api-client';
 
-/** Room status as the service keeps it. */
-export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
-
-/** A room as the service shows it. */
-export interface ApiRoom {
-  id: string;
-  title: string;
-  status: RoomStatus;
-  anchor: ApiUser | null;
-  /** Epoch milliseconds, as every time the service returns. */
-  startedAt: number | null;
-  endedAt: number | null;
-  stats: { peakViewers: number; likes: number; messages: number };
-  /** 'call': a 1v1 call room (two members, both publish); absent from older services: 'live'. */
-  kind?: RoomKind;
-  /** A call's members in join order (empty for live rooms). */
-  members?: ApiUser[];
-}
-
-/** A live room (one anchor, an audience) or a 1v1 call. */
-export type RoomKind = 'live' | 'call';
-
-/** The role a token is asked for: the anchor publishes the room's stream, a call member its own. */
-export type TokenRole = 'anchor' | 'audience' | 'call';
-
-/** A login session. */
-export interface ApiSession {
-  sessionToken: string;
-  user: ApiUser;
-}
-
-/** The engine settings the app reads at start. */
-export interface ApiConfig {
-  appID: number;
-  server: string[];
-  /** false when the service has no ZEGO credentials (tokens then answer 503). */
-  configured: boolean;
-  /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
-  authMode: 'dev' | 'wechat';
-}
-
-/** A ZEGO login token for one room and role. */
-export interface ApiRoomToken {
-  token: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-  appID: number;
-  userID: string;
-  streamID?: string;
-}
-
-/** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-type Method = 'GET' | 'POST';
-
-let sessionToken: string | null = null;
-
-/** Sets the session token sent as a Bearer on every call (null signs out). */
-export function setSessionToken(token: string | null): void {
-  sessionToken = token;
-}
-
-function errorFrom(status: number, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new ApiError(error.code, error.message, status);
-  }
-  return new ApiError('HTTP_' + status, `服务返回了错误（HTTP ${status}）`, status);
-}
-
-/** One typed request to the live service. */
-export function request<T>(method: Method, path: string, body?: object): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const header: Record<string, string> = { 'content-type': 'application/json' };
-    if (sessionToken) header.Authorization = `Bearer ${sessionToken}`;
-    wx.request({
-      url: API_BASE_URL + path,
-      method,
-      data: body,
-      header,
-      timeout: 10000,
-      success: (res) => {
-        if (res.statusCode >= 200 && res.statusCode < 300) resolve(res.data as T);
-        else reject(errorFrom(res.statusCode, res.data));
-      },
-      fail: (err) =>
-        reject(new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${err.errMsg}）`, 0)),
-    });
-  });
-}
-
-/** Uploads a local file (e.g. chooseAvatar's temp path) as multipart field `name`; the answer is JSON text. */
-export async function upload<T>(path: string, filePath: string, name: string): Promise<T> {
-  const header: Record<string, string> = {};
-  if (sessionToken) header.Authorization = `Bearer ${sessionToken}`;
-  let res: { statusCode: number; data: string };
-  try {
-    res = await platform().uploadFile(API_BASE_URL + path, filePath, name, header);
-  } catch (err) {
-    const errMsg = (err as { errMsg?: string } | null)?.errMsg ?? String(err);
-    throw new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${errMsg}）`, 0);
-  }
-  let body: unknown = null;
-  try {
-    body = JSON.parse(res.data);
-  } catch {
-    // Not JSON (a proxy's error page): the status alone tells what happened.
-  }
-  if (res.statusCode >= 200 && res.statusCode < 300 && body !== null) return body as T;
-  throw errorFrom(res.statusCode, body);
-}
-
-/** The live service's routes, typed. */
-export const api = {
-  /** Engine settings: ZEGO app ID and server URLs. */
-  config: () => request<ApiConfig>('GET', '/api/config'),
-  /** Signs in with a wx.login code. */
-  signInWithWechat: (code: string, nickname?: string, avatarUrl?: string) =>
-    request<ApiSession>('POST', '/api/auth/wechat', { code, nickname, avatarUrl }),
-  /** Signs in with a nickname (development mode of the service only). */
-  signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
-  /** Uploads the signed-in user's avatar (a local file path from chooseAvatar); answers the updated user. */
-  uploadAvatar: (filePath: string) => upload<{ user: ApiUser }>('/api/me/avatar', filePath, 'file'),
-  /** Creates a room owned by the signed-in user. */
-  createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
-  /** Creates a 1v1 call room; the caller is its first member. */
-  createCall: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title, kind: 'call' }),
-  /** Claims an operator-made room with its one-time invite. */
-  claimRoom: (roomID: string, invite: string) =>
-    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
-  /** Lists rooms, newest first. */
-  listRooms: (status?: RoomStatus, cursor?: string) => {
-    const query = [status ? `status=${status}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
-      .filter(Boolean)
-      .join('&');
-    return request<{ rooms: ApiRoom[]; nextCursor: string | null }>(
-      'GET',
-      `/api/rooms${query ? '?' + query : ''}`,
-    );
-  },
-  /** One room. */
-  getRoom: (roomID: string) => request<{ room: ApiRoom }>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
-  /** A ZEGO token for this room and role (also used to renew). */
-  getRoomToken: (roomID: string, role: TokenRole) =>
-    request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, { role }),
-  /** The owner marks the room live when publishing starts. */
-  markLive: (roomID: string) =>
-    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
-  /** The owner ends the room (either member ends a call). */
-  endRoom: (roomID: string) =>
-    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
-  /** The owner reports audience numbers for the console. */
-  reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
-    request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
+/** wx.request and uploadFile as the api-client's transport. */
+const wechatTransport: HttpTransport = {
+  request: (options) =>
+    new Promise((resolve, reject) => {
+      wx.request({
+        url: options.url,
+        method: options.method,
+        data: options.data,
+        header: options.header,
+        timeout: 10000,
+        success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+        fail: reject,
+      });
+    }),
+  upload: (url, filePath, name, header) => platform().uploadFile(url, filePath, name, header),
 };
 
-/** The api object's type, for injection in stores and tests. */
-export type Api = typeof api;
+/** The live service's routes, typed. */
+export const api = createApi(wechatTransport, API_BASE_URL);

@@ -10,7 +10,11 @@ import { RoomDirectory } from './rooms';
 import { UserStore } from './user';
 
 /** The signed-in user. */
-export const userStore = new UserStore();
+export const userStore = new UserStore({
+  api,
+  platform,
+  signInWithCode: (code, nickname, avatarUrl) => api.signInWithWechat(code, nickname, avatarUrl),
+});
 
 /** The one live session of the app (one room at a time). */
 export const liveSession = new LiveSession({

@@ -4,7 +4,7 @@
  * and publishing / playing again with fresh URLs; after the policy's last attempt it gives up with a retry button.
  * Owns its attempts, its timer and what it knows of the network.
  */
-import type { NetworkStatus } from '../services/platform';
+import type { NetworkStatus } from '../services/platform-types';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import type { RoomState, SessionError } from './session-types';

@@ -4,8 +4,8 @@
  * gave up, and logging out. Owns the room's identity and connection state.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import { ApiError, type ApiRoomToken } from '../services/api';
-import type { MediaScope } from '../services/platform';
+import { ApiError, type ApiRoomToken } from '../services/api-client';
+import type { MediaScope } from '../services/platform-types';
 import type { RtcEngine, RtcEvents } from '../services/rtc-types';
 import { describeError, isKickout } from '../utils/error-catalog';
 import { validateRoomID, validateStreamID } from '../utils/validate';

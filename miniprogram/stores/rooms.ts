@@ -5,7 +5,7 @@
  * Failures reject with the service's ApiError (re-exported here: pages branch on its status and code); a 401 first
  * forgets the dead session.
  */
-import { ApiError, type Api, type ApiRoom, type RoomStatus } from '../services/api';
+import { ApiError, type Api, type ApiRoom, type RoomStatus } from '../services/api-client';
 
 export { ApiError };
 export type { ApiRoom, RoomStatus };

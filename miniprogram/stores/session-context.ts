@@ -3,8 +3,8 @@
  * the page's components once they exist, and the visit's epoch (async work started under an older epoch stops at
  * its next step). Plain, non-observable.
  */
-import type { Api } from '../services/api';
-import type { Platform } from '../services/platform';
+import type { Api } from '../services/api-client';
+import type { Platform } from '../services/platform-types';
 import type { RtcEngine } from '../services/rtc-types';
 import type { SessionMachine } from './session-table';
 import type { LiveViewPort } from './session-types';

@@ -3,15 +3,8 @@
  * runs AUTH_MODE=dev), uploads a chosen avatar, keeps the session token in storage, restores it on the next launch.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import {
-  api as realApi,
-  ApiError,
-  setSessionToken,
-  type Api,
-  type ApiSession,
-  type ApiUser,
-} from '../services/api';
-import { platform as realPlatform, type Platform } from '../services/platform';
+import { ApiError, setSessionToken, type Api, type ApiSession, type ApiUser } from '../services/api-client';
+import type { Platform } from '../services/platform-types';
 import type { SessionError } from './session-types';
 
 export type { ApiUser };
@@ -24,8 +17,10 @@ export const SESSION_STORAGE_KEY = 'live.session';
 
 /** What the user store needs from the outside (tests pass fakes). */
 export interface UserStoreDeps {
-  api: Pick<Api, 'signInWithWechat' | 'signInForDevelopment' | 'uploadAvatar'>;
+  api: Pick<Api, 'signInForDevelopment' | 'uploadAvatar'>;
   platform: () => Platform;
+  /** The platform's sign-in: the code from platform.login() exchanged by the service (WeChat's or Alipay's route). */
+  signInWithCode: (code: string, nickname?: string, avatarUrl?: string) => Promise<ApiSession>;
 }
 
 /** chooseAvatar's local temp file: `wxfile://tmp_...` on a phone, `http://tmp/...` in DevTools; it must be uploaded. */
@@ -77,8 +72,8 @@ export class UserStore {
 
   private readonly deps: UserStoreDeps;
 
-  constructor(deps: Partial<UserStoreDeps> = {}) {
-    this.deps = { api: deps.api ?? realApi, platform: deps.platform ?? realPlatform };
+  constructor(deps: UserStoreDeps) {
+    this.deps = deps;
     makeAutoObservable<UserStore, 'deps'>(this, { deps: false });
   }
 
@@ -164,7 +159,7 @@ export class UserStore {
     this.avatarError = null;
   }
 
-  /** WeChat sign-in first; the development route when the service has no WeChat credentials. */
+  /** The platform's sign-in first (WeChat, Alipay); the development route when the service has no WeChat credentials. */
   private async exchange(nickname: string, avatarUrl: string | undefined): Promise<ApiSession> {
     const { api } = this.deps;
     let code: string;
@@ -175,7 +170,7 @@ export class UserStore {
       return api.signInForDevelopment(nickname);
     }
     try {
-      return await api.signInWithWechat(code, nickname, avatarUrl);
+      return await this.deps.signInWithCode(code, nickname, avatarUrl);
     } catch (error) {
       if (!wechatUnavailable(error)) throw error;
       // A service in AUTH_MODE=wechat refuses the development route: then WeChat really is down, say that.

@@ -1,0 +1,208 @@
+/**
+ * The live service client, on any platform: typed routes over a small HTTP transport (wx.request on WeChat,
+ * my.request on Alipay). Every call resolves with the typed body or rejects with an ApiError carrying the service's
+ * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
+ */
+
+/** A user as the service shows it. */
+export interface ApiUser {
+  id: string;
+  nickname: string;
+  avatarUrl: string;
+}
+
+/** Room status as the service keeps it. */
+export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
+
+/** A room as the service shows it. */
+export interface ApiRoom {
+  id: string;
+  title: string;
+  status: RoomStatus;
+  anchor: ApiUser | null;
+  /** Epoch milliseconds, as every time the service returns. */
+  startedAt: number | null;
+  endedAt: number | null;
+  stats: { peakViewers: number; likes: number; messages: number };
+  /** 'call': a 1v1 call room (two members, both publish); absent from older services: 'live'. */
+  kind?: RoomKind;
+  /** A call's members in join order (empty for live rooms). */
+  members?: ApiUser[];
+}
+
+/** A live room (one anchor, an audience) or a 1v1 call. */
+export type RoomKind = 'live' | 'call';
+
+/** The role a token is asked for: the anchor publishes the room's stream, a call member its own. */
+export type TokenRole = 'anchor' | 'audience' | 'call';
+
+/** A login session. */
+export interface ApiSession {
+  sessionToken: string;
+  user: ApiUser;
+}
+
+/** The engine settings the app reads at start. */
+export interface ApiConfig {
+  appID: number;
+  server: string[];
+  /** false when the service has no ZEGO credentials (tokens then answer 503). */
+  configured: boolean;
+  /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
+  authMode: 'dev' | 'wechat';
+}
+
+/** A ZEGO login token for one room and role. */
+export interface ApiRoomToken {
+  token: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  appID: number;
+  userID: string;
+  streamID?: string;
+}
+
+/** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Method = 'GET' | 'POST';
+
+/** What a platform's request API answers (a network failure rejects with {errMsg}). */
+export interface HttpAnswer<D = unknown> {
+  statusCode: number;
+  data: D;
+}
+
+/** The platform's HTTP: JSON requests and one multipart upload. */
+export interface HttpTransport {
+  request(options: {
+    url: string;
+    method: Method;
+    data?: object;
+    header: Record<string, string>;
+  }): Promise<HttpAnswer>;
+  upload(
+    url: string,
+    filePath: string,
+    name: string,
+    header: Record<string, string>,
+  ): Promise<HttpAnswer<string>>;
+}
+
+let sessionToken: string | null = null;
+
+/** Sets the session token sent as a Bearer on every call (null signs out). */
+export function setSessionToken(token: string | null): void {
+  sessionToken = token;
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new ApiError(error.code, error.message, status);
+  }
+  return new ApiError('HTTP_' + status, `服务返回了错误（HTTP ${status}）`, status);
+}
+
+function networkError(err: unknown): ApiError {
+  const errMsg = (err as { errMsg?: string } | null)?.errMsg ?? String(err);
+  return new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${errMsg}）`, 0);
+}
+
+function authHeader(): Record<string, string> {
+  return sessionToken ? { Authorization: `Bearer ${sessionToken}` } : {};
+}
+
+/** The live service's routes over a transport, at `baseUrl`. */
+export function createApi(transport: HttpTransport, baseUrl: string) {
+  /** One typed request to the live service. */
+  async function request<T>(method: Method, path: string, body?: object): Promise<T> {
+    let res: HttpAnswer;
+    try {
+      res = await transport.request({
+        url: baseUrl + path,
+        method,
+        data: body,
+        header: { 'content-type': 'application/json', ...authHeader() },
+      });
+    } catch (err) {
+      throw networkError(err);
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
+    throw errorFrom(res.statusCode, res.data);
+  }
+
+  /** Uploads a local file (e.g. chooseAvatar's temp path) as multipart field `name`; the answer is JSON text. */
+  async function upload<T>(path: string, filePath: string, name: string): Promise<T> {
+    let res: HttpAnswer<string>;
+    try {
+      res = await transport.upload(baseUrl + path, filePath, name, authHeader());
+    } catch (err) {
+      throw networkError(err);
+    }
+    let body: unknown = null;
+    try {
+      body = JSON.parse(res.data);
+    } catch {
+      // Not JSON (a proxy's error page): the status alone tells what happened.
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300 && body !== null) return body as T;
+    throw errorFrom(res.statusCode, body);
+  }
+
+  return {
+    /** Engine settings: ZEGO app ID and server URLs. */
+    config: () => request<ApiConfig>('GET', '/api/config'),
+    /** Signs in with a wx.login code. */
+    signInWithWechat: (code: string, nickname?: string, avatarUrl?: string) =>
+      request<ApiSession>('POST', '/api/auth/wechat', { code, nickname, avatarUrl }),
+    /** Signs in with a nickname (development mode of the service only). */
+    signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
+    /** Uploads the signed-in user's avatar (a local file path from chooseAvatar); answers the updated user. */
+    uploadAvatar: (filePath: string) => upload<{ user: ApiUser }>('/api/me/avatar', filePath, 'file'),
+    /** Creates a room owned by the signed-in user. */
+    createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
+    /** Creates a 1v1 call room; the caller is its first member. */
+    createCall: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title, kind: 'call' }),
+    /** Claims an operator-made room with its one-time invite. */
+    claimRoom: (roomID: string, invite: string) =>
+      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
+    /** Lists rooms, newest first. */
+    listRooms: (status?: RoomStatus, cursor?: string) => {
+      const query = [status ? `status=${status}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+        .filter(Boolean)
+        .join('&');
+      return request<{ rooms: ApiRoom[]; nextCursor: string | null }>(
+        'GET',
+        `/api/rooms${query ? '?' + query : ''}`,
+      );
+    },
+    /** One room. */
+    getRoom: (roomID: string) =>
+      request<{ room: ApiRoom }>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
+    /** A ZEGO token for this room and role (also used to renew). */
+    getRoomToken: (roomID: string, role: TokenRole) =>
+      request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, { role }),
+    /** The owner marks the room live when publishing starts. */
+    markLive: (roomID: string) =>
+      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
+    /** The owner ends the room (either member ends a call). */
+    endRoom: (roomID: string) =>
+      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
+    /** The owner reports audience numbers for the console. */
+    reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
+      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
+  };
+}
+
+/** The api object's type, for injection in stores and tests. */
+export type Api = ReturnType<typeof createApi>;
