@@ -21,5 +21,10 @@ module.exports = {
     layer('e2e', 'jsdom'), // miniprogram-simulate; devtools.test.ts asks for node itself
     layer('build', 'node'),
     layer('bench', 'jsdom'),
+    // The Alipay app (Alipay's typings: its own tsconfig) in a harness of Alipay's page model.
+    {
+      ...layer('alipay', 'node'),
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/alipay/tsconfig.json' }] },
+    },
   ],
 };

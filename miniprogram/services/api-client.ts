@@ -122,8 +122,8 @@ function authHeader(): Record<string, string> {
   return sessionToken ? { Authorization: `Bearer ${sessionToken}` } : {};
 }
 
-/** The live service's routes over a transport, at `baseUrl`. */
-export function createApi(transport: HttpTransport, baseUrl: string) {
+/** Typed JSON requests and uploads to the live service over a transport, at `baseUrl`. */
+export function createRequester(transport: HttpTransport, baseUrl: string) {
   /** One typed request to the live service. */
   async function request<T>(method: Method, path: string, body?: object): Promise<T> {
     let res: HttpAnswer;
@@ -159,6 +159,15 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     throw errorFrom(res.statusCode, body);
   }
 
+  return { request, upload };
+}
+
+/** A requester's functions. */
+export type Requester = ReturnType<typeof createRequester>;
+
+/** The live service's routes over a transport, at `baseUrl`. */
+export function createApi(transport: HttpTransport, baseUrl: string) {
+  const { request, upload } = createRequester(transport, baseUrl);
   return {
     /** Engine settings: ZEGO app ID and server URLs. */
     config: () => request<ApiConfig>('GET', '/api/config'),

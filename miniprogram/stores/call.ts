@@ -3,6 +3,7 @@
  * the call ended. The peer leaving the room (its stream or its user deleted) ends the call for this side.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
+import type { ApiRoom } from '../services/api-client';
 import type { RtcEvents, RtcUser } from '../services/rtc-types';
 
 /** How a call ended. */
@@ -82,4 +83,16 @@ export function formatDuration(ms: number): string {
   const s = total % 60;
   const two = (n: number) => String(n).padStart(2, '0');
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+}
+
+/** Why a user cannot join this room as a call member (title and message for the screen), or null when they can. */
+export function callRefusal(room: ApiRoom, userID: string): { title: string; message: string } | null {
+  if ((room.kind ?? 'live') !== 'call')
+    return { title: '这不是通话邀请', message: '这个链接是直播间，不是视频通话' };
+  if (room.status === 'ended') return { title: '通话已结束', message: '对方已经挂断了这个通话' };
+  const members = room.members ?? [];
+  if (members.length >= 2 && !members.some((m) => m.id === userID)) {
+    return { title: '通话已满', message: '这个通话已经有两个人了，无法加入' };
+  }
+  return null;
 }

@@ -9,7 +9,7 @@ import type {
   Platform,
   Unsubscribe,
   UploadResult,
-} from '../../miniprogram/services/platform';
+} from '../../miniprogram/services/platform-types';
 import { CallLog } from './fake-engine';
 
 type ListenerKind = 'network' | 'audioBegin' | 'audioEnd' | 'appHide' | 'appShow';

@@ -4,7 +4,7 @@
  * preview small (tap to swap), camera / microphone / switch camera, hang up. A third person sees 通话已满 and
  * nothing else happens (no camera, no login to the room).
  */
-import { formatDuration } from '../../stores/call';
+import { callRefusal, formatDuration } from '../../stores/call';
 import { liveSession, roomDirectory, userStore } from '../../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
@@ -45,19 +45,6 @@ function blockedFor(error: unknown): Blocked {
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
   return { title: '加载失败', message: '通话信息加载失败，请稍后重试', actionText: '重试', action: 'retry' };
-}
-
-/** Why this room cannot be joined by this user as a call, or null when it can. */
-function refusal(room: ApiRoom, userID: string): Blocked | null {
-  if ((room.kind ?? 'live') !== 'call') {
-    return { title: '这不是通话邀请', message: '这个链接是直播间，不是视频通话', ...TO_HOME };
-  }
-  if (room.status === 'ended') return { title: '通话已结束', message: '对方已经挂断了这个通话', ...TO_HOME };
-  const members = room.members ?? [];
-  if (members.length >= 2 && !members.some((m) => m.id === userID)) {
-    return { title: '通话已满', message: '这个通话已经有两个人了，无法加入', ...TO_HOME };
-  }
-  return null;
 }
 
 /** Per-page timers (outside `data`: nothing here is rendered). */
@@ -142,9 +129,9 @@ Component({
         return;
       }
       if (state.unloaded) return;
-      const refused = refusal(room, user.id);
+      const refused = callRefusal(room, user.id);
       if (refused) {
-        state.block(refused);
+        state.block({ ...refused, ...TO_HOME });
         return;
       }
       state.setScreen('room');

@@ -1,0 +1,24 @@
+/**
+ * The engine on Alipay: created once, with the app ID and server from our service's /api/config, on ZEGO's Alipay
+ * SDK file (alipay/libs/, downloaded from ZEGO; the build stops without it).
+ */
+import type { RtcEngine } from '../../miniprogram/services/rtc-types';
+import { ZegoExpressEngine } from '../libs/ZegoExpressAlipayMiniProgram.js';
+import { alipayApi } from './api';
+import { createAlipayRtcEngine } from './rtc-engine';
+
+let engine: Promise<RtcEngine> | null = null;
+
+/** The one engine of the app (a failed load is tried again next time). */
+export function loadAlipayEngine(): Promise<RtcEngine> {
+  if (!engine) {
+    engine = alipayApi.config().then(
+      (config) => createAlipayRtcEngine(ZegoExpressEngine, { appID: config.appID, server: config.server }),
+      (error: unknown) => {
+        engine = null;
+        throw error;
+      },
+    );
+  }
+  return engine;
+}

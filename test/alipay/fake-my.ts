@@ -1,0 +1,58 @@
+/**
+ * The `my` the Alipay pages touch directly (the session's calls go through the platform port, replaced by
+ * FakePlatform): the system info, my.call('prepareRTCResource'), rtc-room contexts, navigation.
+ */
+
+/** A recorded rtc-room context. */
+export interface FakeRtcRoomContext {
+  id: string;
+  calls: { name: string; args: unknown[] }[];
+  stopped: boolean;
+}
+
+/** The fake. */
+export interface FakeMy {
+  platform: 'Android' | 'iOS';
+  /** What prepareRTCResource answers. */
+  resourceOk: boolean;
+  resourceCalls: number;
+  contexts: FakeRtcRoomContext[];
+  navigations: string[];
+}
+
+/** Installs a fresh fake `my` and returns it. */
+export function installFakeMy(log?: { record(source: string, name: string, args: unknown[]): void }): FakeMy {
+  const fake: FakeMy = {
+    platform: 'Android',
+    resourceOk: true,
+    resourceCalls: 0,
+    contexts: [],
+    navigations: [],
+  };
+  const my = {
+    SDKVersion: '2.9.0',
+    getSystemInfoSync: () => ({ platform: fake.platform, version: '10.5.0' }),
+    call: (name: string, _options: unknown, callback: (result: { success: boolean }) => void) => {
+      if (name !== 'prepareRTCResource') throw new Error(`unexpected my.call ${name}`);
+      fake.resourceCalls += 1;
+      setTimeout(() => callback({ success: fake.resourceOk }), 0);
+    },
+    createRtcRoomContext: (id: string) => {
+      const context: FakeRtcRoomContext = { id, calls: [], stopped: false };
+      fake.contexts.push(context);
+      log?.record('rtc-room', 'create', [id]);
+      const record =
+        (name: string) =>
+        (...args: unknown[]) => {
+          context.calls.push({ name, args });
+          log?.record('rtc-room', name, [id, ...args]);
+          if (name === 'stop') context.stopped = true;
+        };
+      return { stop: record('stop'), enableCamera: record('enableCamera'), mute: record('mute') };
+    },
+    navigateBack: () => fake.navigations.push('back'),
+    reLaunch: (o: { url: string }) => fake.navigations.push(o.url),
+  };
+  (globalThis as Record<string, unknown>).my = my;
+  return fake;
+}
