@@ -81,6 +81,7 @@ export default tseslint.config(
       'node_modules/**',
       '**/node_modules/**',
       'miniprogram/miniprogram_npm/**',
+      'alipay/dist/**',
       'server/public/dist/**',
       'coverage/**',
       'data/**',

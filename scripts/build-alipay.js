@@ -110,7 +110,7 @@ function pageDefinition(file, code) {
   return definition;
 }
 
-function build(args) {
+async function build(args) {
   const root = path.join(args.project, 'alipay');
   const rel = (p) => path.relative(args.project, p) || '.';
   const dist = path.join(root, 'dist');
@@ -178,20 +178,18 @@ function build(args) {
   fs.rmSync(dist, { recursive: true, force: true });
   const esbuild = require(require.resolve('esbuild', { paths: [args.project] }));
   const entries = ['app', ...appJson.pages];
-  const sdkPlugin = {
+  /** The SDK stays a file of its own: each bundle requires it relative to where that bundle lands. */
+  const sdkPlugin = (outfile) => ({
     name: 'zego-alipay-sdk',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`${SDK_NAME.replace('.', '\\.')}$`) }, (a) => {
-        const fromDist = path.relative(
-          path.dirname(path.join(dist, path.relative(root, a.importer))),
-          path.join(dist, 'libs', SDK_NAME),
-        );
-        return { path: fromDist.startsWith('.') ? fromDist : `./${fromDist}`, external: true };
+      b.onResolve({ filter: new RegExp(`${SDK_NAME.replace('.', '\\.')}$`) }, () => {
+        const fromOut = path.relative(path.dirname(outfile), path.join(dist, 'libs', SDK_NAME));
+        return { path: fromOut.startsWith('.') ? fromOut : `./${fromOut}`, external: true };
       });
     },
-  };
+  });
   for (const entry of entries) {
-    const result = esbuild.buildSync({
+    const result = await esbuild.build({
       entryPoints: [path.join(root, `${entry}.ts`)],
       outfile: path.join(dist, `${entry}.js`),
       bundle: true,
@@ -199,7 +197,7 @@ function build(args) {
       platform: 'neutral',
       target: 'es2017',
       mainFields: ['main', 'module'],
-      plugins: [sdkPlugin],
+      plugins: [sdkPlugin(path.join(dist, `${entry}.js`))],
       logLevel: 'silent',
       write: true,
       metafile: false,
@@ -244,10 +242,10 @@ function build(args) {
   };
 }
 
-if (require.main === module) {
+async function main() {
   const args = parseArgs(process.argv.slice(2));
   try {
-    const result = build(args);
+    const result = await build(args);
     if (result.built) {
       console.log(
         `alipay: built ${result.dist} (${result.pages.length} page, app code ${(result.codeBytes / 1024).toFixed(1)} KB ` +
@@ -259,5 +257,7 @@ if (require.main === module) {
     process.exit(1);
   }
 }
+
+if (require.main === module) void main();
 
 module.exports = { build, checkAxml, handlersIn };

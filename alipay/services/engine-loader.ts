@@ -13,7 +13,18 @@ let engine: Promise<RtcEngine> | null = null;
 export function loadAlipayEngine(): Promise<RtcEngine> {
   if (!engine) {
     engine = alipayApi.config().then(
-      (config) => createAlipayRtcEngine(ZegoExpressEngine, { appID: config.appID, server: config.server }),
+      (config) =>
+        createAlipayRtcEngine(
+          ZegoExpressEngine,
+          { appID: config.appID, server: config.server },
+          // so checkSystemRequirements reports 10002 (the SDK itself never does): the page then offers my.openSetting
+          {
+            readAuthSetting: () =>
+              new Promise((resolve, reject) =>
+                my.getSetting({ success: (res) => resolve({ ...res.authSetting }), fail: reject }),
+              ),
+          },
+        ),
       (error: unknown) => {
         engine = null;
         throw error;
