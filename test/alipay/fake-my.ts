@@ -20,8 +20,21 @@ export interface FakeMy {
   navigations: string[];
 }
 
-/** Installs a fresh fake `my` and returns it. */
-export function installFakeMy(log?: { record(source: string, name: string, args: unknown[]): void }): FakeMy {
+/** my.request's options as the app's transport passes them. */
+export interface FakeMyRequest {
+  url: string;
+  method?: string;
+  data?: string;
+  headers?: Record<string, string>;
+  success?: (res: { status: number; data: unknown; headers: Record<string, string> }) => void;
+  fail?: (err: { error: number; errorMessage: string }) => void;
+}
+
+/** Installs a fresh fake `my` and returns it; `request` answers my.request (e.g. from a live service). */
+export function installFakeMy(
+  log?: { record(source: string, name: string, args: unknown[]): void },
+  request?: (options: FakeMyRequest) => void,
+): FakeMy {
   const fake: FakeMy = {
     platform: 'Android',
     resourceOk: true,
@@ -49,6 +62,10 @@ export function installFakeMy(log?: { record(source: string, name: string, args:
           if (name === 'stop') context.stopped = true;
         };
       return { stop: record('stop'), enableCamera: record('enableCamera'), mute: record('mute') };
+    },
+    request: (options: FakeMyRequest) => {
+      if (!request) throw new Error(`my.request ${options.url}: no service in this test`);
+      request(options);
     },
     navigateBack: () => fake.navigations.push('back'),
     reLaunch: (o: { url: string }) => fake.navigations.push(o.url),

@@ -89,7 +89,7 @@ export class LiveService {
   ) {}
 
   /** Starts server/src/main.ts on `port` (0: a free one), or attaches to E2E_SERVICE_URL. */
-  static async start(port = 0): Promise<LiveService> {
+  static async start(port = 0, extraEnv: Record<string, string> = {}): Promise<LiveService> {
     if (process.env.E2E_SERVICE_URL) {
       const service = new LiveService(process.env.E2E_SERVICE_URL, process.env.E2E_CONSOLE_TOKEN ?? '');
       await service.waitHealthy(5_000);
@@ -113,6 +113,7 @@ export class LiveService {
         // Made-up credentials: tokens are minted (and never accepted by a real ZEGO cloud).
         ZEGO_APP_ID: '1234567890',
         ZEGO_SERVER_SECRET: '0123456789abcdef0123456789abcdef',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -27,7 +27,7 @@ import { type CallElsewhere, type E2EDriver, poll } from './driver';
 import { httpJson, type LiveService } from './live-service';
 
 /** A shared call log that lets the fake cloud react to the native components, as ZEGO's cloud does. */
-class WorldLog extends CallLog {
+export class WorldLog extends CallLog {
   onRecord: ((source: string, name: string, args: unknown[]) => void) | null = null;
 
   record(source: string, name: string, args: unknown[]): void {
