@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'WRONG_ROLE'
   | 'WRONG_KIND'
   | 'CALL_FULL'
+  | 'DATABASE_UNAVAILABLE'
+  | 'NOT_READY'
   | 'INTERNAL';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */

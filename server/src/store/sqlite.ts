@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultRandom, newUserId } from '../lib/ids';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
@@ -16,8 +17,8 @@ import type {
   User,
 } from './types';
 
-/** Numbered schema migrations; applied in order and recorded in schema_migrations. Append, never edit. */
-const MIGRATIONS: readonly string[] = [
+/** Numbered schema migrations (the same versions as POSTGRES_MIGRATIONS); applied in order and recorded in schema_migrations. Append, never edit. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE users (
      id TEXT PRIMARY KEY,
      openid TEXT UNIQUE,
@@ -70,6 +71,10 @@ const MIGRATIONS: readonly string[] = [
      joined_at INTEGER NOT NULL,
      PRIMARY KEY (room_id, user_id)
    );`,
+  // 3: heartbeats. A live room silent for too long is paused (auto_paused = 1: a heartbeat resumes it), then ended.
+  `ALTER TABLE rooms ADD COLUMN heartbeat_at INTEGER;
+   ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
 ];
 
 interface UserRow {
@@ -133,20 +138,10 @@ const toInvite = (r: InviteRow): Invite => ({
   usedBy: r.used_by,
 });
 
-function encodeCursor(room: Room): string {
-  return Buffer.from(`${room.createdAt}:${room.id}`, 'utf8').toString('base64url');
-}
+export { InvalidCursorError };
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
-  const match = /^(\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { createdAt: Number(match[1]), id: match[2] } : null;
-}
-
-/** Thrown by list() for a cursor this store did not issue. */
-export class InvalidCursorError extends Error {}
-
-/** Applies pending migrations in one transaction each. */
-function migrate(db: Database.Database): void {
+/** Applies pending migrations in one transaction each (tests pass a prefix to build an older schema). */
+export function migrateSqlite(db: Database.Database, migrations = SQLITE_MIGRATIONS): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
   );
@@ -155,7 +150,7 @@ function migrate(db: Database.Database): void {
       (r) => r.version,
     ),
   );
-  MIGRATIONS.forEach((sql, index) => {
+  migrations.forEach((sql, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
     db.transaction(() => {
@@ -181,7 +176,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  migrateSqlite(db);
 
   const userById = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const roomById = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?');
@@ -318,15 +313,36 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const room = getRoom(id);
     if (!room) return null;
     if (room.status === 'ended' || room.status === status) return room;
+    // Going live counts as a heartbeat; any explicit move clears the sweeper's pause.
     db.prepare(
       `UPDATE rooms SET status = ?,
          started_at = CASE WHEN ? = 'live' AND started_at IS NULL THEN ? ELSE started_at END,
          ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END,
-         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END
-       WHERE id = ?`,
-    ).run(status, status, now, status, now, status, id);
+         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END,
+         heartbeat_at = CASE WHEN ? = 'live' THEN ? ELSE heartbeat_at END,
+         auto_paused = 0
+       WHERE id = ? AND status <> 'ended'`,
+    ).run(status, status, now, status, now, status, status, now, id);
     return getRoom(id);
   });
+
+  const heartbeat = db.prepare(
+    `UPDATE rooms SET heartbeat_at = ?,
+       status = CASE WHEN status = 'paused' AND auto_paused = 1 THEN 'live' ELSE status END,
+       auto_paused = 0
+     WHERE id = ? AND status <> 'ended'`,
+  );
+  // Silence is measured from the last heartbeat, or from going live for a room that never sent one.
+  const sweepEnd = db.prepare<[number, number], { id: string }>(
+    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0, auto_paused = 0
+     WHERE kind = 'live' AND status IN ('live', 'paused') AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+     RETURNING id`,
+  );
+  const sweepPause = db.prepare<[number], { id: string }>(
+    `UPDATE rooms SET status = 'paused', auto_paused = 1
+     WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+     RETURNING id`,
+  );
 
   const store: Store = {
     users: {
@@ -398,6 +414,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       },
       members: async (roomId) => members(roomId),
       joinCall: async (roomId, userId, streamId, now) => joinCallTx.immediate(roomId, userId, streamId, now),
+      heartbeat: async (id, now) => {
+        heartbeat.run(now, id);
+        return getRoom(id);
+      },
+      sweep: async (now, pauseBefore, endBefore) => {
+        const ended = sweepEnd.all(now, endBefore).map((r) => r.id);
+        const paused = sweepPause.all(pauseBefore).map((r) => r.id);
+        return { paused, ended };
+      },
     },
     invites: {
       create: async (invite) => {
@@ -421,6 +446,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     stats: {
       report: async (roomId, stats) => report(roomId, stats),
+    },
+    ping: async () => {
+      db.prepare('SELECT 1').get();
     },
     close: async () => {
       if (db.open) db.close();
