@@ -17,7 +17,7 @@ import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import { HeartbeatSweeper } from './lib/heartbeat';
-import { connectRedis } from './redis';
+import { closeRedis, connectRedis } from './redis';
 import { DatabaseUnavailableError } from './store/common';
 import { openStore } from './store/index';
 import type { Store } from './store/types';
@@ -144,7 +144,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // In-flight requests are done by now (Fastify closes the server first); then the sweeper, Redis, the pool.
   app.addHook('onClose', async () => {
     await live.sweeper.stop();
-    if (redis !== null) await redis.quit().catch(() => redis.disconnect());
+    if (redis !== null) await closeRedis(redis);
     await store.close();
   });
 
