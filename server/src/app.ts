@@ -17,7 +17,7 @@ import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import { HeartbeatSweeper } from './lib/heartbeat';
-import { closeRedis, connectRedis } from './redis';
+import { closeRedis, connectRedis, redisReady } from './redis';
 import { DatabaseUnavailableError } from './store/common';
 import { openStore } from './store/index';
 import type { Store } from './store/types';
@@ -92,6 +92,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const { trustProxy } = config;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    // While closing, our onRequest hook answers 503 in the API's error shape (Fastify's own 503 body is not).
+    return503OnClosing: false,
     // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
     trustProxy:
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
@@ -137,6 +139,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   } as LiveContext;
   live.sweeper = new HeartbeatSweeper(live, app.log);
   app.decorate('live', live);
+  if (redis !== null) {
+    // Count from the first request: give Redis a moment to connect before listening (start anyway if it is away).
+    app.addHook('onReady', async () => {
+      await redisReady(redis, 2000).catch(() =>
+        app.log.warn('Redis is not reachable yet: rate limits are off until it is'),
+      );
+    });
+  }
   const sweepEvery = deps.sweepIntervalMs ?? config.heartbeat.sweepMs;
   if (sweepEvery !== false) {
     app.addHook('onReady', async () => live.sweeper.start(sweepEvery));
@@ -191,6 +201,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // Unexpected: log it, answer without details (no stack, no secrets).
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+  });
+
+  // Shutdown: requests already running finish (Fastify waits for them before the onClose hooks close the pools);
+  // a request arriving on a kept-alive connection meanwhile is told to go elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down; retry the request');
   });
 
   app.setNotFoundHandler((request, reply) =>

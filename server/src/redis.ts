@@ -32,12 +32,28 @@ export async function closeRedis(client: Redis): Promise<void> {
   }
 }
 
-/** Resolves when Redis answers PING within timeoutMs. */
+/** Resolves once the client is connected (at once if it is), or rejects after timeoutMs. */
+export function redisReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error('Redis is not connected'));
+    }, timeoutMs);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}
+
+/** Resolves when Redis answers PING within timeoutMs (waiting for a connection in progress). */
 export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      client.ping(),
+      redisReady(client, timeoutMs).then(() => client.ping()),
       new Promise((_resolve, reject) => {
         timer = setTimeout(() => reject(new Error('Redis did not answer PING')), timeoutMs);
       }),

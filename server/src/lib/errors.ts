@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'CALL_FULL'
   | 'DATABASE_UNAVAILABLE'
   | 'NOT_READY'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */
