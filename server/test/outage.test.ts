@@ -13,12 +13,20 @@ import { describeWith, freshPostgresDatabase } from './helpers/services';
 async function cuttableProxy(
   host: string,
   port: number,
-): Promise<{ port: number; down(): void; up(): void; close(): Promise<void> }> {
+): Promise<{ port: number; down(): void; hang(): void; up(): void; close(): Promise<void> }> {
   let open = true;
+  let hung = false;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (!open) {
       client.destroy();
+      return;
+    }
+    if (hung) {
+      // Accepted, never answered: a database that stopped responding.
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
+      client.on('error', () => client.destroy());
       return;
     }
     const upstream = net.connect(port, host);
@@ -39,8 +47,17 @@ async function cuttableProxy(
       open = false;
       for (const s of sockets) s.destroy();
     },
+    hang: () => {
+      hung = true;
+      for (const s of sockets) s.pause();
+    },
     up: () => {
       open = true;
+      if (hung) {
+        // The stalled connections are dropped (the pool replaces them); new ones are forwarded again.
+        hung = false;
+        for (const s of sockets) s.destroy();
+      }
     },
     close: async () => {
       open = false;
@@ -64,7 +81,10 @@ describeWith({ postgres: true }, 'outage.test.ts (PostgreSQL)')('database outage
     proxy = await cuttableProxy(target.hostname, Number(target.port || 5432));
     const viaProxy = new URL(pg.url);
     viaProxy.port = String(proxy.port);
-    const store = await openPostgresStore(viaProxy.toString(), { connectTimeoutMs: 1000 });
+    const store = await openPostgresStore(viaProxy.toString(), {
+      connectTimeoutMs: 1000,
+      queryTimeoutMs: 1000,
+    });
     server = await startServer(testConfig(db.file), { store, logStream: log, logLevel: 'info' });
   });
   afterAll(async () => {
@@ -118,5 +138,18 @@ describeWith({ postgres: true }, 'outage.test.ts (PostgreSQL)')('database outage
     // Logged as a warning without a stack trace or the connection string's password.
     expect(log.text).toMatch(/DATABASE_UNAVAILABLE/);
     expect(log.text).not.toMatch(/"stack"|at Client\.|live_test:live_test|password/);
+  });
+
+  test('a database that stops answering (connections hang) is a 503 within the timeouts, then recovers', async () => {
+    const { token } = await devLogin(server, 'hang');
+    proxy.hang();
+    const started = Date.now();
+    const answer = await server.request<{ error: { code: string } }>('GET', '/api/auth/me', { token });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('DATABASE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(5000);
+    proxy.up();
+    const me = await server.request('GET', '/api/auth/me', { token });
+    expect(me.status).toBe(200);
   });
 });

@@ -166,7 +166,7 @@ export function isConnectionError(error: unknown): boolean {
     )
       return true;
   }
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
     error.message,
   );
 }
@@ -178,6 +178,8 @@ export interface PostgresStoreOptions {
   poolMax?: number;
   /** How long a request waits for a connection before the API answers 503 (default 3000 ms). */
   connectTimeoutMs?: number;
+  /** How long one statement may take before the request answers 503 (default 10000 ms). */
+  queryTimeoutMs?: number;
   /** Told about errors of idle connections (the database went away); they are otherwise harmless. */
   onIdleError?: (error: Error) => void;
 }
@@ -220,6 +222,8 @@ export function createPool(url: string, options: PostgresStoreOptions = {}): Poo
     connectionString: url,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    // A database that stops answering (rather than refusing) must not hold requests forever.
+    query_timeout: options.queryTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     types: typeParsers,
   });
@@ -269,9 +273,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await query('COMMIT', [], client);
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      // A connection that failed (or timed out: its query may still run) is not asked for anything more.
+      if (error instanceof DatabaseUnavailableError) broken = true;
+      else
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw error;
     } finally {
       // A connection that could not roll back is discarded rather than reused.
