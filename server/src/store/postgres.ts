@@ -154,8 +154,9 @@ const toInvite = (r: InviteRow): Invite => ({
 
 /** SQLSTATE classes and socket errors that mean "the database is not there", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed, not instanceof Error: socket errors may come from another realm (e.g. jest's sandbox).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now; 53300: too many.
     if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300') return true;
@@ -166,8 +167,11 @@ export function isConnectionError(error: unknown): boolean {
     )
       return true;
   }
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
-    error.message,
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+      message,
+    )
   );
 }
 

@@ -3,22 +3,28 @@ import { Client } from 'pg';
 
 /** A PostgreSQL database the suites may create databases in (.ci/run sets it; a role with CREATEDB). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
+/** PostgreSQL's bin folder (initdb, pg_ctl): a suite runs its own server there to stop and start it (.ci/run sets it). */
+export const TEST_PG_BIN = process.env.TEST_PG_BIN?.trim() || null;
 /** A Redis the suites may write namespaced keys to (.ci/run sets it). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL?.trim() || null;
 
 const inCI = process.env.CI === 'true';
 
 const HOW =
-  'run .ci/run, or start PostgreSQL/Redis and set TEST_DATABASE_URL=postgres://user:pw@127.0.0.1:5432/db (a role with CREATEDB) and TEST_REDIS_URL=redis://127.0.0.1:6379';
+  'run .ci/run, or start PostgreSQL/Redis and set TEST_DATABASE_URL=postgres://user:pw@127.0.0.1:5432/db (a role with CREATEDB), TEST_REDIS_URL=redis://127.0.0.1:6379 and TEST_PG_BIN=/usr/lib/postgresql/<version>/bin';
 
 /**
  * `describe` when the services this suite needs are configured, else `describe.skip` with a message saying how to
  * run it. In CI (CI=true) a missing service is not skipped: the suite runs and fails, so CI never passes by skipping.
  */
-export function describeWith(needs: { postgres?: boolean; redis?: boolean }, suite: string): jest.Describe {
+export function describeWith(
+  needs: { postgres?: boolean; redis?: boolean; pgBin?: boolean },
+  suite: string,
+): jest.Describe {
   const missing = [
     needs.postgres && TEST_DATABASE_URL === null ? 'TEST_DATABASE_URL' : null,
     needs.redis && TEST_REDIS_URL === null ? 'TEST_REDIS_URL' : null,
+    needs.pgBin && TEST_PG_BIN === null ? 'TEST_PG_BIN' : null,
   ].filter((name): name is string => name !== null);
   if (missing.length === 0 || inCI) return describe;
   console.warn(`${suite} skipped: ${missing.join(' and ')} not set; to run it, ${HOW}`);
