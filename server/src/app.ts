@@ -214,6 +214,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     reply.header('connection', 'close');
     throw new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down; retry the request');
   });
+  // A response finished while closing ends its connection: kept alive, it would hold the close for the whole
+  // keep-alive timeout (72 s in Fastify) once idle.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
