@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { openPostgresStore } from '../../src/store/postgres';
+import type { Store } from '../../src/store/types';
 
 /** A PostgreSQL database the suites may create databases in (.ci/run sets it; a role with CREATEDB). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
@@ -60,3 +62,25 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
 
 /** A Redis key prefix no other run uses. */
 export const freshRedisPrefix = (): string => `live-test-${randomBytes(6).toString('hex')}:`;
+
+/** Where a test server keeps its data: SQLite (the default file) or a fresh PostgreSQL database. */
+export interface Engine {
+  name: string;
+  describe: jest.Describe;
+  open(): Promise<{ store?: Store; cleanup: () => Promise<void> }>;
+}
+
+export const ENGINES: Engine[] = [
+  { name: 'SQLite', describe, open: async () => ({ cleanup: async () => undefined }) },
+  {
+    name: 'PostgreSQL',
+    // A getter: only a suite that uses this engine says it skipped.
+    get describe() {
+      return describeWith({ postgres: true }, `${expect.getState().testPath?.split('/').pop()} (PostgreSQL)`);
+    },
+    open: async () => {
+      const pg = await freshPostgresDatabase();
+      return { store: await openPostgresStore(pg.url), cleanup: pg.drop };
+    },
+  },
+];
