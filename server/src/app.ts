@@ -16,7 +16,10 @@ import healthRoutes from './routes/health';
 import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
-import { openSqliteStore } from './store/sqlite';
+import { HeartbeatSweeper } from './lib/heartbeat';
+import { closeRedis, connectRedis, redisReady } from './redis';
+import { DatabaseUnavailableError } from './store/common';
+import { openStore } from './store/index';
 import type { Store } from './store/types';
 
 /** Requests per minute per client address on the sensitive routes. */
@@ -24,6 +27,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   auth: { max: 30, timeWindow: 60_000 },
   token: { max: 60, timeWindow: 60_000 },
   claim: { max: 30, timeWindow: 60_000 },
+  // Generous: an anchor reports stats/heartbeats every few seconds, and many anchors may share one NAT address.
+  write: { max: 300, timeWindow: 60_000 },
 };
 
 /** Largest accepted request body (bytes); every API body is a few hundred bytes. */
@@ -44,6 +49,10 @@ export interface AppDeps {
   logLevel?: string;
   /** The operator console's folder (default server/public, served only if it exists). */
   publicDir?: string;
+  /** How often the heartbeat sweeper runs (default HEARTBEAT_SWEEP_MS); false: never by itself (tests sweep by hand). */
+  sweepIntervalMs?: number | false;
+  /** Prefix of the rate-limit keys in Redis (default "live-rate-limit:"); tests use their own. */
+  redisKeyPrefix?: string;
 }
 
 /** Paths pino replaces with "[redacted]" wherever they show up in a log line. */
@@ -83,6 +92,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const { trustProxy } = config;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    // While closing, our onRequest hook answers 503 in the API's error shape (Fastify's own 503 body is not).
+    return503OnClosing: false,
     // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
     trustProxy:
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
@@ -99,8 +110,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const store = deps.store ?? openSqliteStore(config.database, { newUserId: () => newUserId(random) });
-  const live: LiveContext = {
+  // One warning per outage, not one per broken connection or reconnect attempt.
+  const warnOnce = (what: string): ((error: Error) => void) => {
+    let last = 0;
+    return (error) => {
+      if (Date.now() - last < 30_000) return;
+      last = Date.now();
+      app.log.warn(
+        { err: { message: error.message, code: (error as { code?: string }).code } },
+        `${what} error`,
+      );
+    };
+  };
+  const store =
+    deps.store ??
+    (await openStore(config, { newUserId: () => newUserId(random), onIdleError: warnOnce('database') }));
+  const redis =
+    config.redisUrl === null ? null : connectRedis(config.redisUrl, { onError: warnOnce('Redis') });
+  const live = {
     config,
     store,
     now: deps.now ?? Date.now,
@@ -108,9 +135,26 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     wechatApiBase: deps.wechatApiBase ?? config.wechatApiBase,
     wechatTimeoutMs: deps.wechatTimeoutMs ?? 5000,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
-  };
+    redis,
+  } as LiveContext;
+  live.sweeper = new HeartbeatSweeper(live, app.log);
   app.decorate('live', live);
+  if (redis !== null) {
+    // Count from the first request: give Redis a moment to connect before listening (start anyway if it is away).
+    app.addHook('onReady', async () => {
+      await redisReady(redis, 2000).catch(() =>
+        app.log.warn('Redis is not reachable yet: rate limits are off until it is'),
+      );
+    });
+  }
+  const sweepEvery = deps.sweepIntervalMs ?? config.heartbeat.sweepMs;
+  if (sweepEvery !== false) {
+    app.addHook('onReady', async () => live.sweeper.start(sweepEvery));
+  }
+  // In-flight requests are done by now (Fastify closes the server first); then the sweeper, Redis, the pool.
   app.addHook('onClose', async () => {
+    await live.sweeper.stop();
+    if (redis !== null) await closeRedis(redis);
     await store.close();
   });
 
@@ -134,6 +178,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       if (error.statusCode >= 500) request.log.warn({ code: error.code }, error.message);
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
     }
+    if (error instanceof DatabaseUnavailableError) {
+      request.log.warn({ code: 'DATABASE_UNAVAILABLE' }, 'database unavailable');
+      return reply.status(503).send({
+        error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' },
+      });
+    }
     if (error.validation) {
       return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: error.message } });
     }
@@ -153,6 +203,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error' } });
   });
 
+  // Shutdown: requests already running finish (Fastify waits for them before the onClose hooks close the pools);
+  // a request arriving on a kept-alive connection meanwhile is told to go elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down; retry the request');
+  });
+  // A response finished while closing ends its connection: kept alive, it would hold the close for the whole
+  // keep-alive timeout (72 s in Fastify) once idle.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` },
@@ -161,6 +229,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(rateLimit, {
     global: false,
+    // With REDIS_URL every instance counts in the same keys, so N instances enforce one limit. If Redis is
+    // briefly away the request passes unlimited rather than failing (/readyz reports Redis down meanwhile).
+    ...(redis !== null
+      ? { redis, nameSpace: deps.redisKeyPrefix ?? config.redisKeyPrefix, skipOnError: true }
+      : {}),
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });

@@ -29,7 +29,18 @@ export interface Config {
   wechatApiBase: string;
   consoleToken: string | null;
   authMode: AuthMode;
+  /** The SQLite file (the default store), used when databaseUrl is null. */
   database: string;
+  /** DATABASE_URL: PostgreSQL instead of SQLite (postgres://user:password@host:port/db); never logged. */
+  databaseUrl: string | null;
+  /** Where avatars are stored (AVATAR_DIR; beside the SQLite file by default). Shared storage with many instances. */
+  avatarDir: string;
+  /** REDIS_URL: rate limits counted in Redis, shared by every instance; in memory when null. */
+  redisUrl: string | null;
+  /** REDIS_KEY_PREFIX: prefix of the service's keys in Redis (deployments may share one Redis). */
+  redisKeyPrefix: string;
+  /** Silence (ms) after which a live room is paused, then ended; and how often the sweeper looks. */
+  heartbeat: { pauseMs: number; endMs: number; sweepMs: number };
   tokenTTL: number;
   port: number;
   host: string;
@@ -170,6 +181,45 @@ export function loadConfig(env: Env = process.env): Config {
   const linkBaseUrl = linkRaw === undefined ? null : httpUrl('LINK_BASE_URL', linkRaw);
 
   const database = path.resolve(SERVER_ROOT, read(env, 'DATABASE') ?? './data/live.db');
+  const databaseUrl = readUrl(
+    env,
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://user:password@host:5432/db',
+  );
+  const redisUrl = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  const redisKeyPrefix = read(env, 'REDIS_KEY_PREFIX') ?? 'live-rate-limit:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
+    throw new ConfigError('REDIS_KEY_PREFIX', 'must be 1-64 characters of [A-Za-z0-9:_.-]');
+  }
+  const avatarRaw = read(env, 'AVATAR_DIR');
+  if (databaseUrl !== null && avatarRaw === undefined) {
+    // With PostgreSQL there may be many instances: a folder beside a local SQLite file would be per machine.
+    throw new ConfigError(
+      'AVATAR_DIR',
+      'is required with DATABASE_URL: a folder every instance shares (e.g. a network mount) for avatars',
+    );
+  }
+  const avatarDir =
+    avatarRaw === undefined
+      ? path.join(path.dirname(database), 'avatars')
+      : path.resolve(SERVER_ROOT, avatarRaw);
+  const pauseMs = integer(env, 'HEARTBEAT_PAUSE_MS', 30_000, 1000, 24 * 3600 * 1000);
+  const endMs = integer(env, 'HEARTBEAT_END_MS', 600_000, 1000, 7 * 24 * 3600 * 1000);
+  if (endMs <= pauseMs) {
+    throw new ConfigError(
+      'HEARTBEAT_END_MS',
+      `must be longer than HEARTBEAT_PAUSE_MS (${pauseMs}), got ${endMs}`,
+    );
+  }
+  // Looking a few times per pause period keeps the pause within ~1/3 of its configured time.
+  const sweepMs = integer(
+    env,
+    'HEARTBEAT_SWEEP_MS',
+    Math.min(10_000, Math.ceil(pauseMs / 3)),
+    100,
+    3600 * 1000,
+  );
 
   const trustProxy = readTrustProxy(read(env, 'TRUST_PROXY'));
 
@@ -184,12 +234,33 @@ export function loadConfig(env: Env = process.env): Config {
     consoleToken,
     authMode,
     database,
+    databaseUrl,
+    avatarDir,
+    redisUrl,
+    redisKeyPrefix,
+    heartbeat: { pauseMs, endMs, sweepMs },
     tokenTTL: integer(env, 'TOKEN_TTL', 3600, 60, 24 * 3600),
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     linkBaseUrl,
     trustProxy,
   };
+}
+
+/** An optional URL variable of one of these protocols (the message shows the form, never the given value's secret). */
+function readUrl(env: Env, name: string, protocols: string[], form: string): string | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url === null || !protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must look like ${form}`);
+  }
+  return raw;
 }
 
 /** TRUST_PROXY: unset/false, true, a hop count, or comma-separated proxy addresses/CIDRs. */

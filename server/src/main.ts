@@ -1,6 +1,9 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 
+/** How long SIGTERM/SIGINT waits for requests in flight and the pools before exiting anyway. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
 /** Starts the live service: config from the environment (and server/.env), then listen until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   // Tests start main with an exact environment: a developer's server/.env must not leak in.
@@ -37,6 +40,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal} received, shutting down`);
+    // A request or a connection that never finishes must not keep the process alive forever.
+    setTimeout(() => {
+      app.log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     // app.close() stops accepting connections, waits for in-flight requests, then closes the database.
     app.close().then(
       () => process.exit(0),

@@ -77,8 +77,40 @@ describe('config', () => {
     [{ ZEGO_CALLBACK_SECRET: 'x' }, 'ZEGO_CALLBACK_SECRET'],
     [{ LINK_BASE_URL: 'not a url' }, 'LINK_BASE_URL'],
     [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
+    [{ DATABASE_URL: 'mysql://u:p@h/db', AVATAR_DIR: '/shared' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://u:p@h/db' }, 'AVATAR_DIR'],
+    [{ REDIS_URL: 'http://h:6379' }, 'REDIS_URL'],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
+    [{ HEARTBEAT_PAUSE_MS: '60000', HEARTBEAT_END_MS: '30000' }, 'HEARTBEAT_END_MS'],
+    [{ HEARTBEAT_PAUSE_MS: 'soon' }, 'HEARTBEAT_PAUSE_MS'],
   ])('%j is rejected naming %s', (env, variable) => {
     expect(rejected(env)).toBe(variable);
+  });
+
+  test('PostgreSQL, Redis, shared avatars and heartbeat settings; a bad DATABASE_URL never echoes its password', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://live:pw@db.internal:5432/live',
+      AVATAR_DIR: '/mnt/shared/avatars',
+      REDIS_URL: 'redis://cache.internal:6379',
+      HEARTBEAT_PAUSE_MS: '20000',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://live:pw@db.internal:5432/live',
+      avatarDir: '/mnt/shared/avatars',
+      redisUrl: 'redis://cache.internal:6379',
+      redisKeyPrefix: 'live-rate-limit:',
+      heartbeat: { pauseMs: 20000, endMs: 600000, sweepMs: 6667 },
+    });
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({
+      databaseUrl: null,
+      redisUrl: null,
+      heartbeat: { pauseMs: 30000, endMs: 600000 },
+    });
+    expect(defaults.avatarDir).toBe(path.join(SERVER_ROOT, 'data', 'avatars'));
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://live:SECRETPW@h/db', AVATAR_DIR: '/x' })).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('SECRETPW') }),
+    );
   });
 
   test('.env parsing and loading never overrides the real environment', () => {

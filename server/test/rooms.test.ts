@@ -9,6 +9,7 @@ import {
   ZEGO_SECRET,
   type TestServer,
 } from './helpers/server';
+import { ENGINES } from './helpers/services';
 
 interface RoomBody {
   id: string;
@@ -41,505 +42,522 @@ interface ErrorBody {
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-describe('rooms', () => {
-  let server: TestServer;
-  let now = T0;
-  const db = tempDbFile();
+for (const engine of ENGINES)
+  engine.describe(`rooms on ${engine.name}`, () => {
+    let server: TestServer;
+    let now = T0;
+    const db = tempDbFile();
+    let cleanup: () => Promise<void> = async () => undefined;
 
-  beforeAll(async () => {
-    server = await startServer(testConfig(db.file, { TOKEN_TTL: '900' }), { now: () => now });
-  });
-  afterAll(async () => {
-    await server.close();
-    db.cleanup();
-  });
-  beforeEach(() => {
-    now += 1000;
-  });
-
-  const createAsUser = async (token: string, title = 'My live'): Promise<RoomBody> => {
-    const answer = await server.request<Created>('POST', '/api/rooms', { token, body: { title } });
-    expect(answer.status).toBe(200);
-    return answer.body.room;
-  };
-  const createAsOperator = async (title = 'Operator room'): Promise<Created> => {
-    const answer = await server.request<Created>('POST', '/api/rooms', {
-      token: CONSOLE_TOKEN,
-      body: { title },
-    });
-    expect(answer.status).toBe(200);
-    return answer.body;
-  };
-
-  test('a user creates a room it owns; IDs are valid for ZEGO', async () => {
-    const alice = await devLogin(server, 'alice');
-    const answer = await server.request<Created>('POST', '/api/rooms', {
-      token: alice.token,
-      body: { title: ' 晚间直播 ' },
-    });
-    expect(answer.status).toBe(200);
-    expect(answer.body.invite).toBeUndefined();
-    const room = answer.body.room;
-    expect(room).toEqual({
-      id: expect.stringMatching(/^[A-Za-z0-9_]{1,128}$/),
-      title: '晚间直播',
-      kind: 'live',
-      status: 'idle',
-      streamID: expect.stringMatching(/^[A-Za-z0-9_-]{1,256}$/),
-      anchor: { id: alice.userId, nickname: 'alice', avatarUrl: '' },
-      members: [],
-      createdAt: now,
-      startedAt: null,
-      endedAt: null,
-      stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
-    });
-    expect(alice.userId.length).toBeLessThanOrEqual(64);
-    const read = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`);
-    expect(read.status).toBe(200);
-    expect(read.body.room).toEqual(room);
-  });
-
-  test('creating needs a session or the console token; the title is checked', async () => {
-    const anonymous = await server.request<ErrorBody>('POST', '/api/rooms', { body: { title: 'x' } });
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
-    const wrong = await server.request<ErrorBody>('POST', '/api/rooms', {
-      token: 'not-a-session',
-      body: { title: 'x' },
-    });
-    expect(wrong.status).toBe(401);
-    const { token } = await devLogin(server, 'titler');
-    const missing = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: {} });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toMatch(/title/);
-    const blank = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: { title: '   ' } });
-    expect(blank.status).toBe(400);
-    expect(blank.body.error.message).toMatch(/title/);
-    const tooLong = await server.request<ErrorBody>('POST', '/api/rooms', {
-      token,
-      body: { title: 'x'.repeat(65) },
-    });
-    expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error.message).toMatch(/title/);
-  });
-
-  test('the operator creates an unowned room with a one-time invite', async () => {
-    const { room, invite } = await createAsOperator('Launch event');
-    expect(room.anchor).toBeNull();
-    expect(invite).toEqual({
-      code: expect.stringMatching(/^[0-9A-Za-z]{10}$/),
-      expiresAt: now + 24 * 3600 * 1000,
-    });
-    // Room ID + '.' + invite fit a 32-character WeChat scene.
-    expect(`${room.id}.${invite?.code}`.length).toBeLessThanOrEqual(32);
-  });
-
-  test('unknown rooms are 404, unknown routes are 404 JSON', async () => {
-    const missing = await server.request<ErrorBody>('GET', '/api/rooms/rNoSuchRoom1');
-    expect(missing.status).toBe(404);
-    expect(missing.body.error).toEqual({
-      code: 'NOT_FOUND',
-      message: expect.stringContaining('rNoSuchRoom1'),
-    });
-    expect((await server.request('GET', '/api/rooms/bad-id!')).status).toBe(404);
-    const route = await server.request<ErrorBody>('GET', '/api/nothing-here');
-    expect(route.status).toBe(404);
-    expect(route.body.error.code).toBe('NOT_FOUND');
-  });
-
-  describe('claim', () => {
-    test('the invite makes the caller the anchor, once', async () => {
-      const { room, invite } = await createAsOperator();
-      const bob = await devLogin(server, 'bob');
-      const carol = await devLogin(server, 'carol');
-      const wrong = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
-        token: bob.token,
-        body: { invite: 'WRONGCODE0' },
+    beforeAll(async () => {
+      const opened = await engine.open();
+      cleanup = opened.cleanup;
+      server = await startServer(testConfig(db.file, { TOKEN_TTL: '900' }), {
+        now: () => now,
+        store: opened.store,
       });
-      expect(wrong.status).toBe(403);
-      expect(wrong.body.error.code).toBe('INVITE_INVALID');
-
-      const claimed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/claim`, {
-        token: bob.token,
-        body: { invite: invite?.code },
-      });
-      expect(claimed.status).toBe(200);
-      expect(claimed.body.room.anchor).toEqual({ id: bob.userId, nickname: 'bob', avatarUrl: '' });
-
-      // The winner retrying (lost response) still gets 200; anyone else gets 409.
-      const retry = await server.request('POST', `/api/rooms/${room.id}/claim`, {
-        token: bob.token,
-        body: { invite: invite?.code },
-      });
-      expect(retry.status).toBe(200);
-      const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
-        token: carol.token,
-        body: { invite: invite?.code },
-      });
-      expect(late.status).toBe(409);
-      expect(late.body.error.code).toBe('INVITE_USED');
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/claim`, { body: { invite: 'x' } })).status,
-      ).toBe(401);
-      const noInvite = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
-        token: carol.token,
-        body: {},
-      });
-      expect(noInvite.status).toBe(400);
-      expect(noInvite.body.error.message).toMatch(/invite/);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await cleanup();
+      db.cleanup();
+    });
+    beforeEach(() => {
+      now += 1000;
     });
 
-    test('20 concurrent claims of one invite: exactly one 200, the rest 409', async () => {
-      const { room, invite } = await createAsOperator('Race');
-      const users = await Promise.all(Array.from({ length: 20 }, (_, i) => devLogin(server, `racer${i}`)));
-      const answers = await Promise.all(
-        users.map((u) =>
-          server.request('POST', `/api/rooms/${room.id}/claim`, {
-            token: u.token,
-            body: { invite: invite?.code },
-          }),
-        ),
-      );
-      const statuses = answers.map((a) => a.status);
-      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-      expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-      const winner = users[statuses.indexOf(200)];
+    const createAsUser = async (token: string, title = 'My live'): Promise<RoomBody> => {
+      const answer = await server.request<Created>('POST', '/api/rooms', { token, body: { title } });
+      expect(answer.status).toBe(200);
+      return answer.body.room;
+    };
+    const createAsOperator = async (title = 'Operator room'): Promise<Created> => {
+      const answer = await server.request<Created>('POST', '/api/rooms', {
+        token: CONSOLE_TOKEN,
+        body: { title },
+      });
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+
+    test('a user creates a room it owns; IDs are valid for ZEGO', async () => {
+      const alice = await devLogin(server, 'alice');
+      const answer = await server.request<Created>('POST', '/api/rooms', {
+        token: alice.token,
+        body: { title: ' 晚间直播 ' },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body.invite).toBeUndefined();
+      const room = answer.body.room;
+      expect(room).toEqual({
+        id: expect.stringMatching(/^[A-Za-z0-9_]{1,128}$/),
+        title: '晚间直播',
+        kind: 'live',
+        status: 'idle',
+        streamID: expect.stringMatching(/^[A-Za-z0-9_-]{1,256}$/),
+        anchor: { id: alice.userId, nickname: 'alice', avatarUrl: '' },
+        members: [],
+        createdAt: now,
+        startedAt: null,
+        endedAt: null,
+        stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+      });
+      expect(alice.userId.length).toBeLessThanOrEqual(64);
       const read = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`);
-      expect(read.body.room.anchor?.id).toBe(winner.userId);
+      expect(read.status).toBe(200);
+      expect(read.body.room).toEqual(room);
     });
 
-    test('an expired invite is a 410; the operator can mint a new one', async () => {
-      const { room } = await createAsOperator('Expiring');
-      const dave = await devLogin(server, 'dave');
-      const otherRoomInvite = (await createAsOperator('other')).invite;
-      const foreign = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
-        token: dave.token,
-        body: { invite: otherRoomInvite?.code },
-      });
-      expect(foreign.status).toBe(403);
-      expect(foreign.body.error.code).toBe('INVITE_INVALID');
-
-      const firstInvite = await server.request<{ invite: { code: string } }>(
-        'POST',
-        `/api/rooms/${room.id}/invite`,
-        {
-          token: CONSOLE_TOKEN,
-        },
-      );
-      expect(firstInvite.status).toBe(200);
-      now += 25 * 3600 * 1000;
-      const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
-        token: dave.token,
-        body: { invite: firstInvite.body.invite.code },
-      });
-      expect(late.status).toBe(410);
-      expect(late.body.error.code).toBe('INVITE_EXPIRED');
-
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/invite`, { token: dave.token })).status,
-      ).toBe(403);
-      expect((await server.request('POST', `/api/rooms/${room.id}/invite`)).status).toBe(401);
-      const fresh = await server.request<{ invite: { code: string } }>(
-        'POST',
-        `/api/rooms/${room.id}/invite`,
-        {
-          token: CONSOLE_TOKEN,
-        },
-      );
-      const ok = await server.request('POST', `/api/rooms/${room.id}/claim`, {
-        token: dave.token,
-        body: { invite: fresh.body.invite.code },
-      });
-      expect(ok.status).toBe(200);
-      const again = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/invite`, {
-        token: CONSOLE_TOKEN,
-      });
-      expect(again.status).toBe(409);
-    });
-  });
-
-  describe('tokens', () => {
-    test('audience token: room-bound, login only, every field checked', async () => {
-      const owner = await devLogin(server, 'tok-owner');
-      const viewer = await devLogin(server, 'tok-viewer');
-      const room = await createAsUser(owner.token);
-      const answer = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: viewer.token,
-        body: { role: 'audience' },
-      });
-      expect(answer.status).toBe(200);
-      const ctime = Math.floor(now / 1000);
-      expect(answer.body).toEqual({
-        token: expect.stringMatching(/^04/),
-        expiresAt: (ctime + 900) * 1000,
-        appID: ZEGO_APP_ID,
-        userID: viewer.userId,
-        roomID: room.id,
-      });
-      const decoded = decodeToken04(answer.body.token, ZEGO_SECRET);
-      expect(decoded.app_id).toBe(ZEGO_APP_ID);
-      expect(decoded.user_id).toBe(viewer.userId);
-      expect(decoded.ctime).toBe(ctime);
-      expect(decoded.expire).toBe(ctime + 900);
-      expect(decoded.outerExpire).toBe(ctime + 900);
-      expect(decoded.mode).toBe(1);
-      expect(decoded.nonce).toBeGreaterThanOrEqual(-(2 ** 31));
-      expect(decoded.nonce).toBeLessThan(2 ** 31);
-      expect(JSON.parse(decoded.payload)).toEqual({
-        room_id: room.id,
-        privilege: { '1': 1, '2': 0 },
-        stream_id_list: null,
-      });
-    });
-
-    test('anchor token: only the owner, with publish and its stream ID; the same route renews', async () => {
-      const owner = await devLogin(server, 'anchor-owner');
-      const other = await devLogin(server, 'anchor-other');
-      const room = await createAsUser(owner.token);
-      const answer = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: owner.token,
-        body: { role: 'anchor' },
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.body.streamID).toBe(room.streamID);
-      const decoded = decodeToken04(answer.body.token, ZEGO_SECRET);
-      expect(decoded.user_id).toBe(owner.userId);
-      expect(JSON.parse(decoded.payload)).toEqual({
-        room_id: room.id,
-        privilege: { '1': 1, '2': 1 },
-        stream_id_list: [room.streamID],
-      });
-
-      now += 600_000;
-      const renewed = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: owner.token,
-        body: { role: 'anchor' },
-      });
-      expect(renewed.body.expiresAt).toBe(answer.body.expiresAt + 600_000 + 0);
-      expect(decodeToken04(renewed.body.token, ZEGO_SECRET).ctime).toBe(Math.floor(now / 1000));
-
-      const refused = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: other.token,
-        body: { role: 'anchor' },
-      });
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toMatch(/anchor/);
-      const operator = await server.request('POST', `/api/rooms/${room.id}/token`, {
-        token: CONSOLE_TOKEN,
-        body: { role: 'anchor' },
-      });
-      expect(operator.status).toBe(403);
-
-      const { room: unowned } = await createAsOperator();
-      const unclaimed = await server.request<ErrorBody>('POST', `/api/rooms/${unowned.id}/token`, {
-        token: other.token,
-        body: { role: 'anchor' },
-      });
-      expect(unclaimed.status).toBe(403);
-      expect(unclaimed.body.error.message).toMatch(/claim/);
-    });
-
-    test('token errors: 401 without session, 400 naming role, 404 unknown room, 409 ended room', async () => {
-      const owner = await devLogin(server, 'err-owner');
-      const room = await createAsUser(owner.token);
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/token`, { body: { role: 'audience' } })).status,
-      ).toBe(401);
-      const badRole = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: owner.token,
-        body: { role: 'admin' },
-      });
-      expect(badRole.status).toBe(400);
-      expect(badRole.body.error.message).toMatch(/role/);
-      expect(
-        (
-          await server.request('POST', '/api/rooms/rMissing0000/token', {
-            token: owner.token,
-            body: { role: 'audience' },
-          })
-        ).status,
-      ).toBe(404);
-      await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token });
-      const ended = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
-        token: owner.token,
-        body: { role: 'audience' },
-      });
-      expect(ended.status).toBe(409);
-      expect(ended.body.error).toEqual({ code: 'ROOM_ENDED', message: expect.stringContaining('ended') });
-    });
-  });
-
-  describe('lifecycle and stats', () => {
-    test('owner goes live, pauses, resumes, reports stats and ends; others are refused', async () => {
-      const owner = await devLogin(server, 'life-owner');
-      const stranger = await devLogin(server, 'life-stranger');
-      const room = await createAsUser(owner.token, 'Lifecycle');
-
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/live`, { token: stranger.token })).status,
-      ).toBe(403);
-      expect((await server.request('POST', `/api/rooms/${room.id}/live`)).status).toBe(401);
-
-      const startedAt = now;
-      const live = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
-        token: owner.token,
-      });
-      expect(live.status).toBe(200);
-      expect(live.body.room).toMatchObject({ status: 'live', startedAt, endedAt: null });
-
-      now += 5000;
-      const paused = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/pause`, {
-        token: owner.token,
-      });
-      expect(paused.body.room.status).toBe('paused');
-      now += 5000;
-      const resumed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
-        token: owner.token,
-      });
-      expect(resumed.body.room).toMatchObject({ status: 'live', startedAt });
-
-      const stats = async (body: unknown): Promise<{ status: number; body: { room: RoomBody } }> =>
-        server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/stats`, {
-          token: owner.token,
-          body,
-        });
-      expect((await stats({ viewers: 12, likes: 30, messages: 4 })).body.room.stats).toEqual({
-        viewers: 12,
-        peakViewers: 12,
-        likes: 30,
-        messages: 4,
-      });
-      expect((await stats({ viewers: 5, likes: 31, messages: 9 })).body.room.stats).toEqual({
-        viewers: 5,
-        peakViewers: 12,
-        likes: 31,
-        messages: 9,
-      });
-      const badStats = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/stats`, {
-        token: owner.token,
-        body: { viewers: -1, likes: 0, messages: 0 },
-      });
-      expect(badStats.status).toBe(400);
-      expect(badStats.body.error.message).toMatch(/viewers/);
-      expect(
-        (
-          await server.request('POST', `/api/rooms/${room.id}/stats`, {
-            token: stranger.token,
-            body: { viewers: 1, likes: 1, messages: 1 },
-          })
-        ).status,
-      ).toBe(403);
-
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/end`, { token: stranger.token })).status,
-      ).toBe(403);
-      const endedAt = now;
-      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
-        token: owner.token,
-      });
-      expect(ended.status).toBe(200);
-      expect(ended.body.room).toMatchObject({
-        status: 'ended',
-        startedAt,
-        endedAt,
-        stats: { peakViewers: 12, likes: 31, messages: 9 },
-      });
-
-      // Ended is final.
-      expect(
-        (await server.request('POST', `/api/rooms/${room.id}/live`, { token: owner.token })).status,
-      ).toBe(409);
-      expect((await stats({ viewers: 1, likes: 1, messages: 1 })).status).toBe(409);
-      expect((await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token })).status).toBe(
-        200,
-      );
-    });
-
-    test('the operator can end any room', async () => {
-      const owner = await devLogin(server, 'op-end-owner');
-      const room = await createAsUser(owner.token);
-      const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
-        token: CONSOLE_TOKEN,
-      });
-      expect(ended.status).toBe(200);
-      expect(ended.body.room.status).toBe('ended');
-      expect(
-        (await server.request('POST', '/api/rooms/rMissing0000/end', { token: CONSOLE_TOKEN })).status,
-      ).toBe(404);
-    });
-  });
-
-  test('token and claim routes are rate limited (429)', async () => {
-    const db2 = tempDbFile();
-    const limited = await startServer(testConfig(db2.file), {
-      rateLimits: { token: { max: 2, timeWindow: 60_000 }, claim: { max: 2, timeWindow: 60_000 } },
-    });
-    try {
-      const { token } = await devLogin(limited, 'limited');
-      const created = await limited.request<Created>('POST', '/api/rooms', {
-        token: CONSOLE_TOKEN,
+    test('creating needs a session or the console token; the title is checked', async () => {
+      const anonymous = await server.request<ErrorBody>('POST', '/api/rooms', { body: { title: 'x' } });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
+      const wrong = await server.request<ErrorBody>('POST', '/api/rooms', {
+        token: 'not-a-session',
         body: { title: 'x' },
       });
-      const id = created.body.room.id;
-      const tokens: number[] = [];
-      const claims: number[] = [];
-      for (let i = 0; i < 3; i += 1) {
-        tokens.push(
-          (await limited.request('POST', `/api/rooms/${id}/token`, { token, body: { role: 'audience' } }))
-            .status,
+      expect(wrong.status).toBe(401);
+      const { token } = await devLogin(server, 'titler');
+      const missing = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: {} });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toMatch(/title/);
+      const blank = await server.request<ErrorBody>('POST', '/api/rooms', { token, body: { title: '   ' } });
+      expect(blank.status).toBe(400);
+      expect(blank.body.error.message).toMatch(/title/);
+      const tooLong = await server.request<ErrorBody>('POST', '/api/rooms', {
+        token,
+        body: { title: 'x'.repeat(65) },
+      });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error.message).toMatch(/title/);
+    });
+
+    test('the operator creates an unowned room with a one-time invite', async () => {
+      const { room, invite } = await createAsOperator('Launch event');
+      expect(room.anchor).toBeNull();
+      expect(invite).toEqual({
+        code: expect.stringMatching(/^[0-9A-Za-z]{10}$/),
+        expiresAt: now + 24 * 3600 * 1000,
+      });
+      // Room ID + '.' + invite fit a 32-character WeChat scene.
+      expect(`${room.id}.${invite?.code}`.length).toBeLessThanOrEqual(32);
+    });
+
+    test('unknown rooms are 404, unknown routes are 404 JSON', async () => {
+      const missing = await server.request<ErrorBody>('GET', '/api/rooms/rNoSuchRoom1');
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toEqual({
+        code: 'NOT_FOUND',
+        message: expect.stringContaining('rNoSuchRoom1'),
+      });
+      expect((await server.request('GET', '/api/rooms/bad-id!')).status).toBe(404);
+      const route = await server.request<ErrorBody>('GET', '/api/nothing-here');
+      expect(route.status).toBe(404);
+      expect(route.body.error.code).toBe('NOT_FOUND');
+    });
+
+    describe('claim', () => {
+      test('the invite makes the caller the anchor, once', async () => {
+        const { room, invite } = await createAsOperator();
+        const bob = await devLogin(server, 'bob');
+        const carol = await devLogin(server, 'carol');
+        const wrong = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+          token: bob.token,
+          body: { invite: 'WRONGCODE0' },
+        });
+        expect(wrong.status).toBe(403);
+        expect(wrong.body.error.code).toBe('INVITE_INVALID');
+
+        const claimed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/claim`, {
+          token: bob.token,
+          body: { invite: invite?.code },
+        });
+        expect(claimed.status).toBe(200);
+        expect(claimed.body.room.anchor).toEqual({ id: bob.userId, nickname: 'bob', avatarUrl: '' });
+
+        // The winner retrying (lost response) still gets 200; anyone else gets 409.
+        const retry = await server.request('POST', `/api/rooms/${room.id}/claim`, {
+          token: bob.token,
+          body: { invite: invite?.code },
+        });
+        expect(retry.status).toBe(200);
+        const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+          token: carol.token,
+          body: { invite: invite?.code },
+        });
+        expect(late.status).toBe(409);
+        expect(late.body.error.code).toBe('INVITE_USED');
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/claim`, { body: { invite: 'x' } })).status,
+        ).toBe(401);
+        const noInvite = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+          token: carol.token,
+          body: {},
+        });
+        expect(noInvite.status).toBe(400);
+        expect(noInvite.body.error.message).toMatch(/invite/);
+      });
+
+      test('20 concurrent claims of one invite: exactly one 200, the rest 409', async () => {
+        const { room, invite } = await createAsOperator('Race');
+        const users = await Promise.all(Array.from({ length: 20 }, (_, i) => devLogin(server, `racer${i}`)));
+        const answers = await Promise.all(
+          users.map((u) =>
+            server.request('POST', `/api/rooms/${room.id}/claim`, {
+              token: u.token,
+              body: { invite: invite?.code },
+            }),
+          ),
         );
-        claims.push(
-          (await limited.request('POST', `/api/rooms/${id}/claim`, { token, body: { invite: 'nope' } }))
-            .status,
+        const statuses = answers.map((a) => a.status);
+        expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+        expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+        const winner = users[statuses.indexOf(200)];
+        const read = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`);
+        expect(read.body.room.anchor?.id).toBe(winner.userId);
+      });
+
+      test('an expired invite is a 410; the operator can mint a new one', async () => {
+        const { room } = await createAsOperator('Expiring');
+        const dave = await devLogin(server, 'dave');
+        const otherRoomInvite = (await createAsOperator('other')).invite;
+        const foreign = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+          token: dave.token,
+          body: { invite: otherRoomInvite?.code },
+        });
+        expect(foreign.status).toBe(403);
+        expect(foreign.body.error.code).toBe('INVITE_INVALID');
+
+        const firstInvite = await server.request<{ invite: { code: string } }>(
+          'POST',
+          `/api/rooms/${room.id}/invite`,
+          {
+            token: CONSOLE_TOKEN,
+          },
         );
+        expect(firstInvite.status).toBe(200);
+        now += 25 * 3600 * 1000;
+        const late = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/claim`, {
+          token: dave.token,
+          body: { invite: firstInvite.body.invite.code },
+        });
+        expect(late.status).toBe(410);
+        expect(late.body.error.code).toBe('INVITE_EXPIRED');
+
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/invite`, { token: dave.token })).status,
+        ).toBe(403);
+        expect((await server.request('POST', `/api/rooms/${room.id}/invite`)).status).toBe(401);
+        const fresh = await server.request<{ invite: { code: string } }>(
+          'POST',
+          `/api/rooms/${room.id}/invite`,
+          {
+            token: CONSOLE_TOKEN,
+          },
+        );
+        const ok = await server.request('POST', `/api/rooms/${room.id}/claim`, {
+          token: dave.token,
+          body: { invite: fresh.body.invite.code },
+        });
+        expect(ok.status).toBe(200);
+        const again = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/invite`, {
+          token: CONSOLE_TOKEN,
+        });
+        expect(again.status).toBe(409);
+      });
+    });
+
+    describe('tokens', () => {
+      test('audience token: room-bound, login only, every field checked', async () => {
+        const owner = await devLogin(server, 'tok-owner');
+        const viewer = await devLogin(server, 'tok-viewer');
+        const room = await createAsUser(owner.token);
+        const answer = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: viewer.token,
+          body: { role: 'audience' },
+        });
+        expect(answer.status).toBe(200);
+        const ctime = Math.floor(now / 1000);
+        expect(answer.body).toEqual({
+          token: expect.stringMatching(/^04/),
+          expiresAt: (ctime + 900) * 1000,
+          appID: ZEGO_APP_ID,
+          userID: viewer.userId,
+          roomID: room.id,
+        });
+        const decoded = decodeToken04(answer.body.token, ZEGO_SECRET);
+        expect(decoded.app_id).toBe(ZEGO_APP_ID);
+        expect(decoded.user_id).toBe(viewer.userId);
+        expect(decoded.ctime).toBe(ctime);
+        expect(decoded.expire).toBe(ctime + 900);
+        expect(decoded.outerExpire).toBe(ctime + 900);
+        expect(decoded.mode).toBe(1);
+        expect(decoded.nonce).toBeGreaterThanOrEqual(-(2 ** 31));
+        expect(decoded.nonce).toBeLessThan(2 ** 31);
+        expect(JSON.parse(decoded.payload)).toEqual({
+          room_id: room.id,
+          privilege: { '1': 1, '2': 0 },
+          stream_id_list: null,
+        });
+      });
+
+      test('anchor token: only the owner, with publish and its stream ID; the same route renews', async () => {
+        const owner = await devLogin(server, 'anchor-owner');
+        const other = await devLogin(server, 'anchor-other');
+        const room = await createAsUser(owner.token);
+        const answer = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: owner.token,
+          body: { role: 'anchor' },
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.body.streamID).toBe(room.streamID);
+        const decoded = decodeToken04(answer.body.token, ZEGO_SECRET);
+        expect(decoded.user_id).toBe(owner.userId);
+        expect(JSON.parse(decoded.payload)).toEqual({
+          room_id: room.id,
+          privilege: { '1': 1, '2': 1 },
+          stream_id_list: [room.streamID],
+        });
+
+        now += 600_000;
+        const renewed = await server.request<TokenBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: owner.token,
+          body: { role: 'anchor' },
+        });
+        expect(renewed.body.expiresAt).toBe(answer.body.expiresAt + 600_000 + 0);
+        expect(decodeToken04(renewed.body.token, ZEGO_SECRET).ctime).toBe(Math.floor(now / 1000));
+
+        const refused = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: other.token,
+          body: { role: 'anchor' },
+        });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.message).toMatch(/anchor/);
+        const operator = await server.request('POST', `/api/rooms/${room.id}/token`, {
+          token: CONSOLE_TOKEN,
+          body: { role: 'anchor' },
+        });
+        expect(operator.status).toBe(403);
+
+        const { room: unowned } = await createAsOperator();
+        const unclaimed = await server.request<ErrorBody>('POST', `/api/rooms/${unowned.id}/token`, {
+          token: other.token,
+          body: { role: 'anchor' },
+        });
+        expect(unclaimed.status).toBe(403);
+        expect(unclaimed.body.error.message).toMatch(/claim/);
+      });
+
+      test('token errors: 401 without session, 400 naming role, 404 unknown room, 409 ended room', async () => {
+        const owner = await devLogin(server, 'err-owner');
+        const room = await createAsUser(owner.token);
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/token`, { body: { role: 'audience' } }))
+            .status,
+        ).toBe(401);
+        const badRole = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: owner.token,
+          body: { role: 'admin' },
+        });
+        expect(badRole.status).toBe(400);
+        expect(badRole.body.error.message).toMatch(/role/);
+        expect(
+          (
+            await server.request('POST', '/api/rooms/rMissing0000/token', {
+              token: owner.token,
+              body: { role: 'audience' },
+            })
+          ).status,
+        ).toBe(404);
+        await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token });
+        const ended = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/token`, {
+          token: owner.token,
+          body: { role: 'audience' },
+        });
+        expect(ended.status).toBe(409);
+        expect(ended.body.error).toEqual({ code: 'ROOM_ENDED', message: expect.stringContaining('ended') });
+      });
+    });
+
+    describe('lifecycle and stats', () => {
+      test('owner goes live, pauses, resumes, reports stats and ends; others are refused', async () => {
+        const owner = await devLogin(server, 'life-owner');
+        const stranger = await devLogin(server, 'life-stranger');
+        const room = await createAsUser(owner.token, 'Lifecycle');
+
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/live`, { token: stranger.token })).status,
+        ).toBe(403);
+        expect((await server.request('POST', `/api/rooms/${room.id}/live`)).status).toBe(401);
+
+        const startedAt = now;
+        const live = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
+          token: owner.token,
+        });
+        expect(live.status).toBe(200);
+        expect(live.body.room).toMatchObject({ status: 'live', startedAt, endedAt: null });
+
+        now += 5000;
+        const paused = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/pause`, {
+          token: owner.token,
+        });
+        expect(paused.body.room.status).toBe('paused');
+        now += 5000;
+        const resumed = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/live`, {
+          token: owner.token,
+        });
+        expect(resumed.body.room).toMatchObject({ status: 'live', startedAt });
+
+        const stats = async (body: unknown): Promise<{ status: number; body: { room: RoomBody } }> =>
+          server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/stats`, {
+            token: owner.token,
+            body,
+          });
+        expect((await stats({ viewers: 12, likes: 30, messages: 4 })).body.room.stats).toEqual({
+          viewers: 12,
+          peakViewers: 12,
+          likes: 30,
+          messages: 4,
+        });
+        expect((await stats({ viewers: 5, likes: 31, messages: 9 })).body.room.stats).toEqual({
+          viewers: 5,
+          peakViewers: 12,
+          likes: 31,
+          messages: 9,
+        });
+        const badStats = await server.request<ErrorBody>('POST', `/api/rooms/${room.id}/stats`, {
+          token: owner.token,
+          body: { viewers: -1, likes: 0, messages: 0 },
+        });
+        expect(badStats.status).toBe(400);
+        expect(badStats.body.error.message).toMatch(/viewers/);
+        expect(
+          (
+            await server.request('POST', `/api/rooms/${room.id}/stats`, {
+              token: stranger.token,
+              body: { viewers: 1, likes: 1, messages: 1 },
+            })
+          ).status,
+        ).toBe(403);
+
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/end`, { token: stranger.token })).status,
+        ).toBe(403);
+        const endedAt = now;
+        const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
+          token: owner.token,
+        });
+        expect(ended.status).toBe(200);
+        expect(ended.body.room).toMatchObject({
+          status: 'ended',
+          startedAt,
+          endedAt,
+          stats: { peakViewers: 12, likes: 31, messages: 9 },
+        });
+
+        // Ended is final.
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/live`, { token: owner.token })).status,
+        ).toBe(409);
+        expect((await stats({ viewers: 1, likes: 1, messages: 1 })).status).toBe(409);
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/end`, { token: owner.token })).status,
+        ).toBe(200);
+      });
+
+      test('the operator can end any room', async () => {
+        const owner = await devLogin(server, 'op-end-owner');
+        const room = await createAsUser(owner.token);
+        const ended = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${room.id}/end`, {
+          token: CONSOLE_TOKEN,
+        });
+        expect(ended.status).toBe(200);
+        expect(ended.body.room.status).toBe('ended');
+        expect(
+          (await server.request('POST', '/api/rooms/rMissing0000/end', { token: CONSOLE_TOKEN })).status,
+        ).toBe(404);
+      });
+    });
+
+    test('token and claim routes are rate limited (429)', async () => {
+      const db2 = tempDbFile();
+      const opened = await engine.open();
+      const limited = await startServer(testConfig(db2.file), {
+        store: opened.store,
+        rateLimits: { token: { max: 2, timeWindow: 60_000 }, claim: { max: 2, timeWindow: 60_000 } },
+      });
+      try {
+        const { token } = await devLogin(limited, 'limited');
+        const created = await limited.request<Created>('POST', '/api/rooms', {
+          token: CONSOLE_TOKEN,
+          body: { title: 'x' },
+        });
+        const id = created.body.room.id;
+        const tokens: number[] = [];
+        const claims: number[] = [];
+        for (let i = 0; i < 3; i += 1) {
+          tokens.push(
+            (await limited.request('POST', `/api/rooms/${id}/token`, { token, body: { role: 'audience' } }))
+              .status,
+          );
+          claims.push(
+            (await limited.request('POST', `/api/rooms/${id}/claim`, { token, body: { invite: 'nope' } }))
+              .status,
+          );
+        }
+        expect(tokens).toEqual([200, 200, 429]);
+        expect(claims).toEqual([403, 403, 429]);
+      } finally {
+        await limited.close();
+        await opened.cleanup();
+        db2.cleanup();
       }
-      expect(tokens).toEqual([200, 200, 429]);
-      expect(claims).toEqual([403, 403, 429]);
-    } finally {
-      await limited.close();
-      db2.cleanup();
-    }
-  });
+    });
 
-  test('list: newest first, status filter, cursor paging, bad cursor and limit are 400', async () => {
-    const db2 = tempDbFile();
-    let t = T0;
-    const fresh = await startServer(testConfig(db2.file), { now: () => t });
-    try {
-      const { token } = await devLogin(fresh, 'lister');
-      const ids: string[] = [];
-      for (let i = 0; i < 5; i += 1) {
-        t += 1000;
-        const r = await fresh.request<Created>('POST', '/api/rooms', { token, body: { title: `room ${i}` } });
-        ids.push(r.body.room.id);
+    test('list: newest first, status filter, cursor paging, bad cursor and limit are 400', async () => {
+      const db2 = tempDbFile();
+      let t = T0;
+      const opened = await engine.open();
+      const fresh = await startServer(testConfig(db2.file), { now: () => t, store: opened.store });
+      try {
+        const { token } = await devLogin(fresh, 'lister');
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          t += 1000;
+          const r = await fresh.request<Created>('POST', '/api/rooms', {
+            token,
+            body: { title: `room ${i}` },
+          });
+          ids.push(r.body.room.id);
+        }
+        await fresh.request('POST', `/api/rooms/${ids[1]}/live`, { token });
+        await fresh.request('POST', `/api/rooms/${ids[3]}/live`, { token });
+
+        type Page = { rooms: RoomBody[]; nextCursor: string | null };
+        const page1 = await fresh.request<Page>('GET', '/api/rooms?limit=2');
+        expect(page1.body.rooms.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+        const page2 = await fresh.request<Page>('GET', `/api/rooms?limit=2&cursor=${page1.body.nextCursor}`);
+        expect(page2.body.rooms.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+        const page3 = await fresh.request<Page>('GET', `/api/rooms?limit=2&cursor=${page2.body.nextCursor}`);
+        expect(page3.body).toEqual({ rooms: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+
+        const liveRooms = await fresh.request<Page>('GET', '/api/rooms?status=live');
+        expect(liveRooms.body.rooms.map((r) => r.id)).toEqual([ids[3], ids[1]]);
+        expect(liveRooms.body.nextCursor).toBeNull();
+
+        const badCursor = await fresh.request<ErrorBody>('GET', '/api/rooms?cursor=garbage');
+        expect(badCursor.status).toBe(400);
+        expect(badCursor.body.error.message).toMatch(/cursor/);
+        const badStatus = await fresh.request<ErrorBody>('GET', '/api/rooms?status=bogus');
+        expect(badStatus.status).toBe(400);
+        expect(badStatus.body.error.message).toMatch(/status/);
+        const badLimit = await fresh.request<ErrorBody>('GET', '/api/rooms?limit=500');
+        expect(badLimit.status).toBe(400);
+        expect(badLimit.body.error.message).toMatch(/limit/);
+      } finally {
+        await fresh.close();
+        await opened.cleanup();
+        db2.cleanup();
       }
-      await fresh.request('POST', `/api/rooms/${ids[1]}/live`, { token });
-      await fresh.request('POST', `/api/rooms/${ids[3]}/live`, { token });
-
-      type Page = { rooms: RoomBody[]; nextCursor: string | null };
-      const page1 = await fresh.request<Page>('GET', '/api/rooms?limit=2');
-      expect(page1.body.rooms.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-      const page2 = await fresh.request<Page>('GET', `/api/rooms?limit=2&cursor=${page1.body.nextCursor}`);
-      expect(page2.body.rooms.map((r) => r.id)).toEqual([ids[2], ids[1]]);
-      const page3 = await fresh.request<Page>('GET', `/api/rooms?limit=2&cursor=${page2.body.nextCursor}`);
-      expect(page3.body).toEqual({ rooms: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
-
-      const liveRooms = await fresh.request<Page>('GET', '/api/rooms?status=live');
-      expect(liveRooms.body.rooms.map((r) => r.id)).toEqual([ids[3], ids[1]]);
-      expect(liveRooms.body.nextCursor).toBeNull();
-
-      const badCursor = await fresh.request<ErrorBody>('GET', '/api/rooms?cursor=garbage');
-      expect(badCursor.status).toBe(400);
-      expect(badCursor.body.error.message).toMatch(/cursor/);
-      const badStatus = await fresh.request<ErrorBody>('GET', '/api/rooms?status=bogus');
-      expect(badStatus.status).toBe(400);
-      expect(badStatus.body.error.message).toMatch(/status/);
-      const badLimit = await fresh.request<ErrorBody>('GET', '/api/rooms?limit=500');
-      expect(badLimit.status).toBe(400);
-      expect(badLimit.body.error.message).toMatch(/limit/);
-    } finally {
-      await fresh.close();
-      db2.cleanup();
-    }
+    });
   });
-});

@@ -1,5 +1,7 @@
+import type Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Store } from '../store/types';
+import type { HeartbeatSweeper } from './heartbeat';
 import type { RandomSource } from './ids';
 
 /** Route limits (requests per window per client address). */
@@ -7,6 +9,8 @@ export interface RateLimits {
   auth: { max: number; timeWindow: number };
   token: { max: number; timeWindow: number };
   claim: { max: number; timeWindow: number };
+  /** Every other write: room creation, invite, live/pause/end, stats, heartbeat, logout. */
+  write: { max: number; timeWindow: number };
 }
 
 /** Everything a route needs besides the request, decorated on the Fastify instance. */
@@ -20,6 +24,10 @@ export interface LiveContext {
   wechatApiBase: string;
   wechatTimeoutMs: number;
   rateLimits: RateLimits;
+  /** The Redis client when REDIS_URL is set (shared rate limits), else null. */
+  redis: Redis | null;
+  /** Pauses and ends rooms whose anchor went silent. */
+  sweeper: HeartbeatSweeper;
 }
 
 declare module 'fastify' {

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'WRONG_ROLE'
   | 'WRONG_KIND'
   | 'CALL_FULL'
+  | 'DATABASE_UNAVAILABLE'
+  | 'NOT_READY'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */

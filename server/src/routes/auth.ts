@@ -92,7 +92,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /api/auth/logout: revokes the caller's session. */
   app.post(
     '/auth/logout',
-    { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), '4xx': ErrorView } } },
+    {
+      config: { rateLimit: app.live.rateLimits.write },
+      schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), '4xx': ErrorView } },
+    },
     async (request) => {
       const { tokenHash } = await requireUser(app, request);
       await app.live.store.sessions.revoke(tokenHash, app.live.now());

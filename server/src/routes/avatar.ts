@@ -66,7 +66,7 @@ const tooLarge = (): ApiError =>
 
 /** The avatar of the signed-in user: upload (multipart, what wx.uploadFile sends) and serving the stored files. */
 const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const dir = avatarDir(app.live.config.database);
+  const dir = app.live.config.avatarDir;
   // Encapsulated: only this plugin's routes parse multipart bodies.
   await app.register(multipart, {
     limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 4, fieldSize: 1024, parts: 5, headerPairs: 50 },

@@ -6,7 +6,7 @@ import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
 import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
-import { InvalidCursorError } from '../store/sqlite';
+import { InvalidCursorError } from '../store/common';
 import type { Room, RoomStatus } from '../store/types';
 import { generateToken04, roomPayload } from '../zego/token04';
 
@@ -43,6 +43,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/rooms',
     {
+      config: { rateLimit: live.rateLimits.write },
       schema: {
         body: Type.Object({
           title: Type.String({ minLength: 1, maxLength: 64 }),
@@ -87,7 +88,10 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /api/rooms/:id/invite: the operator mints a fresh invite for an unowned room (e.g. the old one expired). */
   app.post(
     '/rooms/:id/invite',
-    { schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } } },
+    {
+      config: { rateLimit: live.rateLimits.write },
+      schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } },
+    },
     async (request) => {
       await requireOperator(app, request);
       const room = await loadLiveRoom(live, request.params.id);
@@ -299,21 +303,30 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /api/rooms/:id/live: the anchor started publishing (also resumes from paused). */
   app.post(
     '/rooms/:id/live',
-    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    {
+      config: { rateLimit: live.rateLimits.write },
+      schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
+    },
     async (request) => moveTo(await ownedRoom(request, request.params.id), 'live'),
   );
 
   /** POST /api/rooms/:id/pause: the anchor paused (app hidden, phone call). */
   app.post(
     '/rooms/:id/pause',
-    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    {
+      config: { rateLimit: live.rateLimits.write },
+      schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
+    },
     async (request) => moveTo(await ownedRoom(request, request.params.id), 'paused'),
   );
 
   /** POST /api/rooms/:id/end: the anchor (either call member) or the operator ends the room for good (idempotent). */
   app.post(
     '/rooms/:id/end',
-    { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    {
+      config: { rateLimit: live.rateLimits.write },
+      schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
+    },
     async (request) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
@@ -330,10 +343,14 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports counters; peaks never go down. */
+  /**
+   * POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports counters (peaks never go down);
+   * also a heartbeat.
+   */
   app.post(
     '/rooms/:id/stats',
     {
+      config: { rateLimit: live.rateLimits.write },
       schema: {
         params: RoomParams,
         body: Type.Object({ viewers: Count, likes: Count, messages: Count }),
@@ -343,7 +360,26 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await ownedRoom(request, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
-      const updated = await live.store.stats.report(room.id, request.body);
+      await live.store.stats.report(room.id, request.body);
+      const updated = await live.store.rooms.heartbeat(room.id, live.now());
+      return { room: await roomView(live.store, updated ?? room) };
+    },
+  );
+
+  /**
+   * POST /api/rooms/:id/heartbeat: the anchor is still there (send every few seconds while live). Without one for
+   * HEARTBEAT_PAUSE_MS the room is paused, for HEARTBEAT_END_MS ended; a heartbeat resumes a room paused so.
+   */
+  app.post(
+    '/rooms/:id/heartbeat',
+    {
+      config: { rateLimit: live.rateLimits.write },
+      schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
+    },
+    async (request) => {
+      const room = await ownedRoom(request, request.params.id);
+      if (room.status === 'ended') throw roomEnded(room);
+      const updated = await live.store.rooms.heartbeat(room.id, live.now());
       return { room: await roomView(live.store, updated ?? room) };
     },
   );

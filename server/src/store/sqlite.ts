@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultRandom, newUserId } from '../lib/ids';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
@@ -16,8 +17,8 @@ import type {
   User,
 } from './types';
 
-/** Numbered schema migrations; applied in order and recorded in schema_migrations. Append, never edit. */
-const MIGRATIONS: readonly string[] = [
+/** Numbered schema migrations (the same versions as POSTGRES_MIGRATIONS); applied in order and recorded in schema_migrations. Append, never edit. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE users (
      id TEXT PRIMARY KEY,
      openid TEXT UNIQUE,
@@ -70,6 +71,10 @@ const MIGRATIONS: readonly string[] = [
      joined_at INTEGER NOT NULL,
      PRIMARY KEY (room_id, user_id)
    );`,
+  // 3: heartbeats. A live room silent for too long is paused (auto_paused = 1: a heartbeat resumes it), then ended.
+  `ALTER TABLE rooms ADD COLUMN heartbeat_at INTEGER;
+   ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
 ];
 
 interface UserRow {
@@ -133,20 +138,10 @@ const toInvite = (r: InviteRow): Invite => ({
   usedBy: r.used_by,
 });
 
-function encodeCursor(room: Room): string {
-  return Buffer.from(`${room.createdAt}:${room.id}`, 'utf8').toString('base64url');
-}
+export { InvalidCursorError };
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
-  const match = /^(\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { createdAt: Number(match[1]), id: match[2] } : null;
-}
-
-/** Thrown by list() for a cursor this store did not issue. */
-export class InvalidCursorError extends Error {}
-
-/** Applies pending migrations in one transaction each. */
-function migrate(db: Database.Database): void {
+/** Applies pending migrations in one transaction each (tests pass a prefix to build an older schema). */
+export function migrateSqlite(db: Database.Database, migrations = SQLITE_MIGRATIONS): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
   );
@@ -155,7 +150,7 @@ function migrate(db: Database.Database): void {
       (r) => r.version,
     ),
   );
-  MIGRATIONS.forEach((sql, index) => {
+  migrations.forEach((sql, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
     db.transaction(() => {
@@ -181,11 +176,22 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  migrateSqlite(db);
 
-  const userById = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-  const roomById = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?');
-  const inviteByCode = db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE code = ?');
+  // Statements are prepared once and reused: preparing costs more than running these small queries.
+  const statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  };
+
+  const userById = prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const roomById = prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?');
+  const inviteByCode = prepare<[string], InviteRow>('SELECT * FROM invites WHERE code = ?');
   const getRoom = (id: string): Room | null => {
     const row = roomById.get(id);
     return row ? toRoom(row) : null;
@@ -193,26 +199,34 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const upsertByOpenid = db.transaction(
     (id: string, openid: string, profile: { nickname?: string; avatarUrl?: string }, now: number): User => {
-      const existing = db.prepare<[string], UserRow>('SELECT * FROM users WHERE openid = ?').get(openid);
+      const existing = prepare<[string], UserRow>('SELECT * FROM users WHERE openid = ?').get(openid);
       if (existing) {
-        db.prepare(
+        prepare(
           'UPDATE users SET nickname = COALESCE(?, nickname), avatar_url = COALESCE(?, avatar_url) WHERE id = ?',
         ).run(profile.nickname ?? null, profile.avatarUrl ?? null, existing.id);
         return toUser(userById.get(existing.id) as UserRow);
       }
-      db.prepare(
-        'INSERT INTO users (id, openid, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)',
-      ).run(id, openid, profile.nickname ?? '微信用户', profile.avatarUrl ?? '', now);
+      prepare('INSERT INTO users (id, openid, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        id,
+        openid,
+        profile.nickname ?? '微信用户',
+        profile.avatarUrl ?? '',
+        now,
+      );
       return toUser(userById.get(id) as UserRow);
     },
   );
 
   const upsertDev = db.transaction((id: string, nickname: string, now: number): User => {
-    const existing = db.prepare<[string], UserRow>('SELECT * FROM users WHERE dev_name = ?').get(nickname);
+    const existing = prepare<[string], UserRow>('SELECT * FROM users WHERE dev_name = ?').get(nickname);
     if (existing) return toUser(existing);
-    db.prepare(
-      'INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(id, nickname, nickname, '', now);
+    prepare('INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      id,
+      nickname,
+      nickname,
+      '',
+      now,
+    );
     return toUser(userById.get(id) as UserRow);
   });
 
@@ -227,12 +241,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     if (invite.expires_at <= now) return { ok: false, reason: 'invite_expired' };
     if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
     if (room.ownerId !== null) return { ok: false, reason: 'room_owned' };
-    const used = db
-      .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_at IS NULL')
-      .run(now, userId, code);
-    const owned = db
-      .prepare('UPDATE rooms SET owner_id = ? WHERE id = ? AND owner_id IS NULL')
-      .run(userId, roomId);
+    const used = prepare(
+      'UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_at IS NULL',
+    ).run(now, userId, code);
+    const owned = prepare('UPDATE rooms SET owner_id = ? WHERE id = ? AND owner_id IS NULL').run(
+      userId,
+      roomId,
+    );
     if (used.changes !== 1 || owned.changes !== 1) throw new Error('claim raced');
     return { ok: true, room: getRoom(roomId) as Room };
   });
@@ -241,7 +256,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const claim = (roomId: string, code: string, userId: string, now: number): ClaimResult =>
     claimTx.immediate(roomId, code, userId, now);
 
-  const memberRows = db.prepare<[string], UserRow & { m_stream_id: string; m_joined_at: number }>(
+  const memberRows = prepare<[string], UserRow & { m_stream_id: string; m_joined_at: number }>(
     `SELECT users.*, m.stream_id AS m_stream_id, m.joined_at AS m_joined_at
      FROM room_members m JOIN users ON users.id = m.user_id
      WHERE m.room_id = ? ORDER BY m.joined_at, m.rowid`,
@@ -250,12 +265,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     memberRows
       .all(roomId)
       .map((r) => ({ user: toUser(r), streamId: r.m_stream_id, joinedAt: r.m_joined_at }));
-  const insertMember = db.prepare(
+  const insertMember = prepare(
     'INSERT INTO room_members (room_id, user_id, stream_id, joined_at) VALUES (?, ?, ?, ?)',
   );
 
   const createRoom = db.transaction((room: Room, firstStreamId: string | undefined): void => {
-    db.prepare(
+    prepare(
       `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -280,21 +295,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       if (!room) return { ok: false, reason: 'room_not_found' };
       if (room.kind !== 'call') return { ok: false, reason: 'not_a_call' };
       if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
-      const mine = db
-        .prepare<[string, string], { stream_id: string }>(
-          'SELECT stream_id FROM room_members WHERE room_id = ? AND user_id = ?',
-        )
-        .get(roomId, userId);
+      const mine = prepare<[string, string], { stream_id: string }>(
+        'SELECT stream_id FROM room_members WHERE room_id = ? AND user_id = ?',
+      ).get(roomId, userId);
       if (mine) return { ok: true, room, streamId: mine.stream_id, joined: false };
       // The seat count is checked by the INSERT itself, inside a write-locked transaction.
-      const inserted = db
-        .prepare(
-          `INSERT INTO room_members (room_id, user_id, stream_id, joined_at)
+      const inserted = prepare(
+        `INSERT INTO room_members (room_id, user_id, stream_id, joined_at)
            SELECT ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM room_members WHERE room_id = ?) < ?`,
-        )
-        .run(roomId, userId, streamId, now, roomId, CALL_SEATS);
+      ).run(roomId, userId, streamId, now, roomId, CALL_SEATS);
       if (inserted.changes !== 1) return { ok: false, reason: 'call_full' };
-      db.prepare(
+      prepare(
         `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, ?)
          WHERE id = ? AND status = 'idle' AND (SELECT COUNT(*) FROM room_members WHERE room_id = ?) >= ?`,
       ).run(now, roomId, roomId, CALL_SEATS);
@@ -304,12 +315,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const report = db.transaction(
     (roomId: string, s: { viewers: number; likes: number; messages: number }): Room | null => {
-      const changed = db
-        .prepare(
-          `UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?), likes = MAX(likes, ?),
+      const changed = prepare(
+        `UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?), likes = MAX(likes, ?),
              messages = MAX(messages, ?) WHERE id = ?`,
-        )
-        .run(s.viewers, s.viewers, s.likes, s.messages, roomId);
+      ).run(s.viewers, s.viewers, s.likes, s.messages, roomId);
       return changed.changes === 1 ? getRoom(roomId) : null;
     },
   );
@@ -318,15 +327,36 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const room = getRoom(id);
     if (!room) return null;
     if (room.status === 'ended' || room.status === status) return room;
-    db.prepare(
+    // Going live counts as a heartbeat; any explicit move clears the sweeper's pause.
+    prepare(
       `UPDATE rooms SET status = ?,
          started_at = CASE WHEN ? = 'live' AND started_at IS NULL THEN ? ELSE started_at END,
          ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END,
-         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END
-       WHERE id = ?`,
-    ).run(status, status, now, status, now, status, id);
+         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END,
+         heartbeat_at = CASE WHEN ? = 'live' THEN ? ELSE heartbeat_at END,
+         auto_paused = 0
+       WHERE id = ? AND status <> 'ended'`,
+    ).run(status, status, now, status, now, status, status, now, id);
     return getRoom(id);
   });
+
+  const heartbeat = prepare(
+    `UPDATE rooms SET heartbeat_at = ?,
+       status = CASE WHEN status = 'paused' AND auto_paused = 1 THEN 'live' ELSE status END,
+       auto_paused = 0
+     WHERE id = ? AND status <> 'ended'`,
+  );
+  // Silence is measured from the last heartbeat, or from going live for a room that never sent one.
+  const sweepEnd = prepare<[number, number], { id: string }>(
+    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0, auto_paused = 0
+     WHERE kind = 'live' AND status IN ('live', 'paused') AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+     RETURNING id`,
+  );
+  const sweepPause = prepare<[number], { id: string }>(
+    `UPDATE rooms SET status = 'paused', auto_paused = 1
+     WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+     RETURNING id`,
+  );
 
   const store: Store = {
     users: {
@@ -337,7 +367,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         return row ? toUser(row) : null;
       },
       setAvatar: async (id, avatarUrl) => {
-        db.prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
+        prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
         const row = userById.get(id);
         return row ? toUser(row) : null;
       },
@@ -345,24 +375,26 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     sessions: {
       create: async (tokenHash, userId, now, expiresAt) => {
         // Opportunistic clean-up: this user's dead sessions go when it signs in again.
-        db.prepare(
-          'DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR revoked_at IS NOT NULL)',
-        ).run(userId, now);
-        db.prepare(
-          'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-        ).run(tokenHash, userId, now, expiresAt);
+        prepare('DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR revoked_at IS NOT NULL)').run(
+          userId,
+          now,
+        );
+        prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+          tokenHash,
+          userId,
+          now,
+          expiresAt,
+        );
       },
       findUser: async (tokenHash, now) => {
-        const row = db
-          .prepare<[string, number], UserRow>(
-            `SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
+        const row = prepare<[string, number], UserRow>(
+          `SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?`,
-          )
-          .get(tokenHash, now);
+        ).get(tokenHash, now);
         return row ? toUser(row) : null;
       },
       revoke: async (tokenHash, now) => {
-        db.prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
+        prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
           now,
           tokenHash,
         );
@@ -387,21 +419,30 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         }
         const sql = `SELECT * FROM rooms WHERE ${where.join(' AND ')}
                      ORDER BY created_at DESC, id DESC LIMIT ?`;
-        const rows = db.prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
+        const rows = prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
         const rooms = rows.slice(0, limit).map(toRoom);
         return { rooms, nextCursor: rows.length > limit ? encodeCursor(rooms[rooms.length - 1]) : null };
       },
       setStatus: async (id, status, now) => setStatus(id, status, now),
       findByStreamId: async (streamId) => {
-        const row = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE stream_id = ?').get(streamId);
+        const row = prepare<[string], RoomRow>('SELECT * FROM rooms WHERE stream_id = ?').get(streamId);
         return row ? toRoom(row) : null;
       },
       members: async (roomId) => members(roomId),
       joinCall: async (roomId, userId, streamId, now) => joinCallTx.immediate(roomId, userId, streamId, now),
+      heartbeat: async (id, now) => {
+        heartbeat.run(now, id);
+        return getRoom(id);
+      },
+      sweep: async (now, pauseBefore, endBefore) => {
+        const ended = sweepEnd.all(now, endBefore).map((r) => r.id);
+        const paused = sweepPause.all(pauseBefore).map((r) => r.id);
+        return { paused, ended };
+      },
     },
     invites: {
       create: async (invite) => {
-        db.prepare('INSERT INTO invites (code, room_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+        prepare('INSERT INTO invites (code, room_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
           invite.code,
           invite.roomId,
           invite.createdAt,
@@ -409,18 +450,19 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         );
       },
       activeForRoom: async (roomId, now) => {
-        const row = db
-          .prepare<[string, number], InviteRow>(
-            `SELECT * FROM invites WHERE room_id = ? AND used_at IS NULL AND expires_at > ?
+        const row = prepare<[string, number], InviteRow>(
+          `SELECT * FROM invites WHERE room_id = ? AND used_at IS NULL AND expires_at > ?
              ORDER BY created_at DESC LIMIT 1`,
-          )
-          .get(roomId, now);
+        ).get(roomId, now);
         return row ? toInvite(row) : null;
       },
       claim: async (roomId, code, userId, now) => claim(roomId, code, userId, now),
     },
     stats: {
       report: async (roomId, stats) => report(roomId, stats),
+    },
+    ping: async () => {
+      prepare('SELECT 1').get();
     },
     close: async () => {
       if (db.open) db.close();

@@ -70,6 +70,12 @@ export type ClaimResult =
         'room_not_found' | 'invite_invalid' | 'invite_expired' | 'invite_used' | 'room_owned' | 'room_ended';
     };
 
+/** The rooms one heartbeat sweep changed. */
+export interface SweepResult {
+  paused: string[];
+  ended: string[];
+}
+
 /** One page of rooms, newest first. */
 export interface RoomPage {
   rooms: Room[];
@@ -114,6 +120,13 @@ export interface RoomRepository {
    * (exactly two of any number of concurrent joiners win); the second member moves the room to 'live'.
    */
   joinCall(roomId: string, userId: string, streamId: string, now: number): Promise<JoinCallResult>;
+  /** Records a sign of life from the anchor; a room the sweeper paused goes live again. null if no room. */
+  heartbeat(id: string, now: number): Promise<Room | null>;
+  /**
+   * Pauses live rooms silent since pauseBefore and ends live or paused rooms silent since endBefore (live rooms
+   * only, never calls); each is one conditional UPDATE, so concurrent sweepers never change a room twice.
+   */
+  sweep(now: number, pauseBefore: number, endBefore: number): Promise<SweepResult>;
 }
 
 export interface InviteRepository {
@@ -129,12 +142,14 @@ export interface StatsRepository {
   report(roomId: string, stats: { viewers: number; likes: number; messages: number }): Promise<Room | null>;
 }
 
-/** Everything the service stores, behind one narrow interface (SQLite today, PostgreSQL possible). */
+/** Everything the service stores, behind one narrow interface (SQLite or PostgreSQL). */
 export interface Store {
   users: UserRepository;
   sessions: SessionRepository;
   rooms: RoomRepository;
   invites: InviteRepository;
   stats: StatsRepository;
+  /** Resolves when the database answers (for /readyz); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

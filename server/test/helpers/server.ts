@@ -70,8 +70,10 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
   const generous = { max: 10_000, timeWindow: 60_000 };
   const app = await buildApp(config, {
     logStream: false,
+    // Tests sweep by hand with their fake clock.
+    sweepIntervalMs: false,
     ...deps,
-    rateLimits: { auth: generous, token: generous, claim: generous, ...deps.rateLimits },
+    rateLimits: { auth: generous, token: generous, claim: generous, write: generous, ...deps.rateLimits },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,0 +1,51 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { SweepResult } from '../store/types';
+import type { LiveContext } from './context';
+
+/**
+ * Keeps room status honest: a live room whose anchor has been silent (no heartbeat, no stats) for
+ * HEARTBEAT_PAUSE_MS is paused, and after HEARTBEAT_END_MS ended. Every instance runs one; the store's
+ * conditional UPDATEs make sure a room is paused or ended once, whichever instance gets there first.
+ */
+export class HeartbeatSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SweepResult> | null = null;
+
+  constructor(
+    private readonly live: LiveContext,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** One pass at the context's current time; concurrent calls share the pass in flight. */
+  sweep(): Promise<SweepResult> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<SweepResult> {
+    const now = this.live.now();
+    const { pauseMs, endMs } = this.live.config.heartbeat;
+    const result = await this.live.store.rooms.sweep(now, now - pauseMs, now - endMs);
+    if (result.paused.length > 0) this.log.info({ rooms: result.paused }, 'no heartbeat: rooms paused');
+    if (result.ended.length > 0) this.log.info({ rooms: result.ended }, 'no heartbeat: rooms ended');
+    return result;
+  }
+
+  /** Sweeps every intervalMs until stop(); the timer does not keep the process alive. */
+  start(intervalMs: number): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'heartbeat sweep failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a pass in flight. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,573 @@
+import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg';
+import { defaultRandom, newUserId } from '../lib/ids';
+import { DatabaseUnavailableError, decodeCursor, encodeCursor, InvalidCursorError } from './common';
+import { CALL_SEATS } from './types';
+import type {
+  CallMember,
+  ClaimResult,
+  Invite,
+  JoinCallResult,
+  Room,
+  RoomKind,
+  RoomPage,
+  RoomStatus,
+  Store,
+  User,
+} from './types';
+
+/**
+ * Numbered schema migrations for PostgreSQL, the same versions as the SQLite store's (times are BIGINT epoch
+ * milliseconds). Applied in order under an advisory lock, so instances starting together migrate once. Append,
+ * never edit.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     openid TEXT UNIQUE,
+     dev_name TEXT UNIQUE,
+     nickname TEXT NOT NULL,
+     avatar_url TEXT NOT NULL DEFAULT '',
+     created_at BIGINT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     revoked_at BIGINT
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);
+   CREATE TABLE rooms (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('idle', 'live', 'paused', 'ended')),
+     owner_id TEXT REFERENCES users(id),
+     stream_id TEXT NOT NULL UNIQUE,
+     created_at BIGINT NOT NULL,
+     started_at BIGINT,
+     ended_at BIGINT,
+     viewers INTEGER NOT NULL DEFAULT 0,
+     peak_viewers INTEGER NOT NULL DEFAULT 0,
+     likes INTEGER NOT NULL DEFAULT 0,
+     messages INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX rooms_newest ON rooms(created_at DESC, id DESC);
+   CREATE INDEX rooms_status_newest ON rooms(status, created_at DESC, id DESC);
+   CREATE TABLE invites (
+     code TEXT PRIMARY KEY,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     used_at BIGINT,
+     used_by TEXT REFERENCES users(id)
+   );
+   CREATE INDEX invites_room ON invites(room_id, created_at DESC);`,
+  // 2: call rooms (kind 'call', two members who each publish their own stream).
+  `ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'live' CHECK (kind IN ('live', 'call'));
+   CREATE INDEX rooms_kind_newest ON rooms(kind, created_at DESC, id DESC);
+   CREATE INDEX rooms_kind_status_newest ON rooms(kind, status, created_at DESC, id DESC);
+   CREATE TABLE room_members (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     stream_id TEXT NOT NULL UNIQUE,
+     joined_at BIGINT NOT NULL,
+     seq BIGSERIAL,
+     PRIMARY KEY (room_id, user_id)
+   );`,
+  // 3: heartbeats. A live room silent for too long is paused (auto_paused: a heartbeat resumes it), then ended.
+  `ALTER TABLE rooms ADD COLUMN heartbeat_at BIGINT;
+   ALTER TABLE rooms ADD COLUMN auto_paused BOOLEAN NOT NULL DEFAULT FALSE;
+   CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+];
+
+/** Arbitrary key of the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK = 4_311_027_011;
+
+// BIGINT columns hold epoch milliseconds, far inside Number's exact range: read them as numbers, not strings.
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pgTypes.builtins.INT8 && format !== 'binary'
+      ? (value: string): number => Number(value)
+      : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+};
+
+interface UserRow {
+  id: string;
+  nickname: string;
+  avatar_url: string;
+  created_at: number;
+}
+
+interface RoomRow {
+  id: string;
+  title: string;
+  kind: RoomKind;
+  status: RoomStatus;
+  owner_id: string | null;
+  stream_id: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  viewers: number;
+  peak_viewers: number;
+  likes: number;
+  messages: number;
+}
+
+interface InviteRow {
+  code: string;
+  room_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: string | null;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  nickname: r.nickname,
+  avatarUrl: r.avatar_url,
+  createdAt: r.created_at,
+});
+
+const toRoom = (r: RoomRow): Room => ({
+  id: r.id,
+  title: r.title,
+  kind: r.kind,
+  status: r.status,
+  ownerId: r.owner_id,
+  streamId: r.stream_id,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
+});
+
+const toInvite = (r: InviteRow): Invite => ({
+  code: r.code,
+  roomId: r.room_id,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  usedBy: r.used_by,
+});
+
+/** SQLSTATE classes and socket errors that mean "the database is not there", not "the query is wrong". */
+export function isConnectionError(error: unknown): boolean {
+  // Duck-typed, not instanceof Error: socket errors may come from another realm (e.g. jest's sandbox).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now; 53300: too many.
+    if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300') return true;
+    if (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(
+        code,
+      )
+    )
+      return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+      message,
+    )
+  );
+}
+
+/** Options of the PostgreSQL store; newUserId lets tests make user IDs deterministic. */
+export interface PostgresStoreOptions {
+  newUserId?: () => string;
+  /** Most connections per instance (default 10). */
+  poolMax?: number;
+  /** How long a request waits for a connection before the API answers 503 (default 3000 ms). */
+  connectTimeoutMs?: number;
+  /** How long one statement may take before the request answers 503 (default 10000 ms). */
+  queryTimeoutMs?: number;
+  /** Told about errors of idle connections (the database went away); they are otherwise harmless. */
+  onIdleError?: (error: Error) => void;
+}
+
+/** Applies pending migrations in one transaction under an advisory lock. */
+export async function migratePostgres(pool: Pool, migrations = POSTGRES_MIGRATIONS): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
+    );
+    for (const [index, sql] of migrations.entries()) {
+      const version = index + 1;
+      if (applied.has(version)) continue;
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        version,
+        Date.now(),
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A pool for DATABASE_URL with BIGINT read as numbers. */
+export function createPool(url: string, options: PostgresStoreOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    // A database that stops answering (rather than refusing) must not hold requests forever.
+    query_timeout: options.queryTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    types: typeParsers,
+  });
+  // An idle connection dropped by a restarting database emits 'error'; unhandled, it would crash the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
+}
+
+/** Connects to PostgreSQL at `url`, migrates, and returns the store (SQLite's twin behind the same interface). */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const profileId = options.newUserId ?? ((): string => newUserId(defaultRandom));
+  const pool = createPool(url, options);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+
+  /** Runs one statement; connection failures become DatabaseUnavailableError (503), never a stack trace. */
+  async function query<R extends QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    client: Pool | PoolClient = pool,
+  ): Promise<{ rows: R[]; rowCount: number }> {
+    try {
+      const result = await client.query<R>(sql, params);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      if (isConnectionError(error)) throw new DatabaseUnavailableError(error);
+      throw error;
+    }
+  }
+
+  /** Runs fn in a transaction on one connection (READ COMMITTED; the decisions lock the room row). */
+  async function transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new DatabaseUnavailableError(error);
+    }
+    let broken = false;
+    try {
+      await query('BEGIN', [], client);
+      const result = await fn(client);
+      await query('COMMIT', [], client);
+      return result;
+    } catch (error) {
+      // A connection that failed (or timed out: its query may still run) is not asked for anything more.
+      if (error instanceof DatabaseUnavailableError) broken = true;
+      else
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      throw error;
+    } finally {
+      // A connection that could not roll back is discarded rather than reused.
+      client.release(broken);
+    }
+  }
+
+  const one = async <R extends QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    client?: Pool | PoolClient,
+  ): Promise<R | null> => (await query<R>(sql, params, client)).rows[0] ?? null;
+
+  const getRoom = async (id: string, client?: PoolClient): Promise<Room | null> => {
+    const row = await one<RoomRow>('SELECT * FROM rooms WHERE id = $1', [id], client);
+    return row ? toRoom(row) : null;
+  };
+  /** Locks the room row for the rest of the transaction: concurrent decisions about one room queue here. */
+  const lockRoom = async (id: string, client: PoolClient): Promise<Room | null> => {
+    const row = await one<RoomRow>('SELECT * FROM rooms WHERE id = $1 FOR UPDATE', [id], client);
+    return row ? toRoom(row) : null;
+  };
+
+  const store: Store = {
+    users: {
+      upsertByOpenid: async (openid, profile, now) => {
+        const row = await one<UserRow>(
+          `INSERT INTO users (id, openid, nickname, avatar_url, created_at)
+           VALUES ($1, $2, COALESCE($3::text, '微信用户'), COALESCE($4::text, ''), $5)
+           ON CONFLICT (openid) DO UPDATE SET nickname = COALESCE($3::text, users.nickname),
+             avatar_url = COALESCE($4::text, users.avatar_url)
+           RETURNING *`,
+          [profileId(), openid, profile.nickname ?? null, profile.avatarUrl ?? null, now],
+        );
+        return toUser(row as UserRow);
+      },
+      upsertDev: async (nickname, now) => {
+        // The no-op update makes RETURNING give the existing row on conflict.
+        const row = await one<UserRow>(
+          `INSERT INTO users (id, dev_name, nickname, avatar_url, created_at) VALUES ($1, $2, $2, '', $3)
+           ON CONFLICT (dev_name) DO UPDATE SET dev_name = EXCLUDED.dev_name
+           RETURNING *`,
+          [profileId(), nickname, now],
+        );
+        return toUser(row as UserRow);
+      },
+      get: async (id) => {
+        const row = await one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+        return row ? toUser(row) : null;
+      },
+      setAvatar: async (id, avatarUrl) => {
+        const row = await one<UserRow>('UPDATE users SET avatar_url = $2 WHERE id = $1 RETURNING *', [
+          id,
+          avatarUrl,
+        ]);
+        return row ? toUser(row) : null;
+      },
+    },
+    sessions: {
+      create: async (tokenHash, userId, now, expiresAt) => {
+        // Opportunistic clean-up: this user's dead sessions go when it signs in again.
+        await query(
+          'DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= $2 OR revoked_at IS NOT NULL)',
+          [userId, now],
+        );
+        await query(
+          'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+          [tokenHash, userId, now, expiresAt],
+        );
+      },
+      findUser: async (tokenHash, now) => {
+        const row = await one<UserRow>(
+          `SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
+           WHERE sessions.token_hash = $1 AND sessions.revoked_at IS NULL AND sessions.expires_at > $2`,
+          [tokenHash, now],
+        );
+        return row ? toUser(row) : null;
+      },
+      revoke: async (tokenHash, now) => {
+        await query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
+          tokenHash,
+          now,
+        ]);
+      },
+    },
+    rooms: {
+      create: async (room, firstStreamId) =>
+        transaction(async (client) => {
+          await query(
+            `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              room.id,
+              room.title,
+              room.kind,
+              room.status,
+              room.ownerId,
+              room.streamId,
+              room.createdAt,
+              room.startedAt,
+              room.endedAt,
+            ],
+            client,
+          );
+          if (room.kind === 'call' && room.ownerId !== null && firstStreamId !== undefined) {
+            await query(
+              'INSERT INTO room_members (room_id, user_id, stream_id, joined_at) VALUES ($1, $2, $3, $4)',
+              [room.id, room.ownerId, firstStreamId, room.createdAt],
+              client,
+            );
+          }
+        }),
+      get: async (id) => getRoom(id),
+      list: async ({ status, cursor, limit }): Promise<RoomPage> => {
+        // Call rooms are private to their two members: listings show live rooms only.
+        const where: string[] = ["kind = 'live'"];
+        const params: (string | number)[] = [];
+        if (status) {
+          params.push(status);
+          where.push(`status = $${params.length}`);
+        }
+        if (cursor) {
+          const after = decodeCursor(cursor);
+          if (!after) throw new InvalidCursorError('cursor is not one this service issued');
+          params.push(after.createdAt, after.id);
+          where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+        }
+        params.push(limit + 1);
+        const { rows } = await query<RoomRow>(
+          `SELECT * FROM rooms WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+          params,
+        );
+        const rooms = rows.slice(0, limit).map(toRoom);
+        return { rooms, nextCursor: rows.length > limit ? encodeCursor(rooms[rooms.length - 1]) : null };
+      },
+      setStatus: async (id, status, now) => {
+        // One conditional UPDATE: an ended room never moves; going live counts as a heartbeat.
+        const row = await one<RoomRow>(
+          `UPDATE rooms SET status = $2,
+             started_at = CASE WHEN $2 = 'live' AND started_at IS NULL THEN $3 ELSE started_at END,
+             ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END,
+             viewers = CASE WHEN $2 = 'ended' THEN 0 ELSE viewers END,
+             heartbeat_at = CASE WHEN $2 = 'live' THEN $3 ELSE heartbeat_at END,
+             auto_paused = FALSE
+           WHERE id = $1 AND status <> 'ended' AND status <> $2
+           RETURNING *`,
+          [id, status, now],
+        );
+        return row ? toRoom(row) : getRoom(id);
+      },
+      findByStreamId: async (streamId) => {
+        const row = await one<RoomRow>('SELECT * FROM rooms WHERE stream_id = $1', [streamId]);
+        return row ? toRoom(row) : null;
+      },
+      members: async (roomId) => {
+        const { rows } = await query<UserRow & { m_stream_id: string; m_joined_at: number }>(
+          `SELECT users.*, m.stream_id AS m_stream_id, m.joined_at AS m_joined_at
+           FROM room_members m JOIN users ON users.id = m.user_id
+           WHERE m.room_id = $1 ORDER BY m.joined_at, m.seq`,
+          [roomId],
+        );
+        return rows.map((r): CallMember => ({
+          user: toUser(r),
+          streamId: r.m_stream_id,
+          joinedAt: r.m_joined_at,
+        }));
+      },
+      joinCall: async (roomId, userId, streamId, now) =>
+        transaction(async (client): Promise<JoinCallResult> => {
+          const room = await lockRoom(roomId, client);
+          if (!room) return { ok: false, reason: 'room_not_found' };
+          if (room.kind !== 'call') return { ok: false, reason: 'not_a_call' };
+          if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+          const mine = await one<{ stream_id: string }>(
+            'SELECT stream_id FROM room_members WHERE room_id = $1 AND user_id = $2',
+            [roomId, userId],
+            client,
+          );
+          if (mine) return { ok: true, room, streamId: mine.stream_id, joined: false };
+          // The room row is locked, so this count cannot change under us.
+          const inserted = await query(
+            `INSERT INTO room_members (room_id, user_id, stream_id, joined_at)
+             SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM room_members WHERE room_id = $1) < $5`,
+            [roomId, userId, streamId, now, CALL_SEATS],
+            client,
+          );
+          if (inserted.rowCount !== 1) return { ok: false, reason: 'call_full' };
+          const updated = await one<RoomRow>(
+            `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, $2), heartbeat_at = $2
+             WHERE id = $1 AND status = 'idle' AND (SELECT COUNT(*) FROM room_members WHERE room_id = $1) >= $3
+             RETURNING *`,
+            [roomId, now, CALL_SEATS],
+            client,
+          );
+          return { ok: true, room: updated ? toRoom(updated) : room, streamId, joined: true };
+        }),
+      heartbeat: async (id, now) => {
+        const row = await one<RoomRow>(
+          `UPDATE rooms SET heartbeat_at = $2,
+             status = CASE WHEN status = 'paused' AND auto_paused THEN 'live' ELSE status END,
+             auto_paused = FALSE
+           WHERE id = $1 AND status <> 'ended'
+           RETURNING *`,
+          [id, now],
+        );
+        return row ? toRoom(row) : getRoom(id);
+      },
+      sweep: async (now, pauseBefore, endBefore) => {
+        // Under READ COMMITTED a concurrent sweeper's UPDATE re-checks the WHERE after the row lock, so a room
+        // another instance just ended is not ended again.
+        const ended = await query<{ id: string }>(
+          `UPDATE rooms SET status = 'ended', ended_at = $1, viewers = 0, auto_paused = FALSE
+           WHERE kind = 'live' AND status IN ('live', 'paused')
+             AND COALESCE(heartbeat_at, started_at, created_at) <= $2
+           RETURNING id`,
+          [now, endBefore],
+        );
+        const paused = await query<{ id: string }>(
+          `UPDATE rooms SET status = 'paused', auto_paused = TRUE
+           WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= $1
+           RETURNING id`,
+          [pauseBefore],
+        );
+        return { paused: paused.rows.map((r) => r.id), ended: ended.rows.map((r) => r.id) };
+      },
+    },
+    invites: {
+      create: async (invite) => {
+        await query('INSERT INTO invites (code, room_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+          invite.code,
+          invite.roomId,
+          invite.createdAt,
+          invite.expiresAt,
+        ]);
+      },
+      activeForRoom: async (roomId, now) => {
+        const row = await one<InviteRow>(
+          `SELECT * FROM invites WHERE room_id = $1 AND used_at IS NULL AND expires_at > $2
+           ORDER BY created_at DESC LIMIT 1`,
+          [roomId, now],
+        );
+        return row ? toInvite(row) : null;
+      },
+      claim: async (roomId, code, userId, now) =>
+        transaction(async (client): Promise<ClaimResult> => {
+          const room = await lockRoom(roomId, client);
+          if (!room) return { ok: false, reason: 'room_not_found' };
+          const invite = await one<InviteRow>('SELECT * FROM invites WHERE code = $1', [code], client);
+          if (!invite || invite.room_id !== roomId) return { ok: false, reason: 'invite_invalid' };
+          // A retried claim by the winner (e.g. after a dropped response) succeeds again.
+          if (invite.used_by === userId && room.ownerId === userId) return { ok: true, room };
+          if (invite.used_at !== null) return { ok: false, reason: 'invite_used' };
+          if (invite.expires_at <= now) return { ok: false, reason: 'invite_expired' };
+          if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+          if (room.ownerId !== null) return { ok: false, reason: 'room_owned' };
+          const used = await query(
+            'UPDATE invites SET used_at = $2, used_by = $3 WHERE code = $1 AND used_at IS NULL',
+            [code, now, userId],
+            client,
+          );
+          const owned = await one<RoomRow>(
+            'UPDATE rooms SET owner_id = $2 WHERE id = $1 AND owner_id IS NULL RETURNING *',
+            [roomId, userId],
+            client,
+          );
+          if (used.rowCount !== 1 || !owned) throw new Error('claim raced');
+          return { ok: true, room: toRoom(owned) };
+        }),
+    },
+    stats: {
+      report: async (roomId, s) => {
+        const row = await one<RoomRow>(
+          `UPDATE rooms SET viewers = $2, peak_viewers = GREATEST(peak_viewers, $2), likes = GREATEST(likes, $3),
+             messages = GREATEST(messages, $4) WHERE id = $1 RETURNING *`,
+          [roomId, s.viewers, s.likes, s.messages],
+        );
+        return row ? toRoom(row) : null;
+      },
+    },
+    ping: async () => {
+      await query('SELECT 1');
+    },
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
+  };
+  return store;
+}
