@@ -75,11 +75,13 @@ const REDACT = [
   '*.serverSecret',
   '*.consoleToken',
   '*.zegoCallbackSecret',
-  // Alipay: the app's private key, a sign-in's auth code.
+  // Alipay: the app's private key, a sign-in's auth code, the <rtc-room> signature.
   'privateKey',
   'authCode',
+  'signature',
   '*.privateKey',
   '*.authCode',
+  '*.signature',
 ];
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -246,7 +248,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // POST /api/me/avatar and GET /avatars/:file (no prefix: the files are not under /api).
   await app.register(avatarRoutes);
   await app.register(roomRoutes, { prefix: '/api' });
-  // POST /api/auth/alipay (the Alipay mini-program).
+  // POST /api/auth/alipay and GET /api/rooms/:id/rtc-room (the Alipay mini-program).
   await app.register(alipayRoutes, { prefix: '/api', timeoutMs: deps.alipayTimeoutMs });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
 

@@ -31,6 +31,11 @@ export interface AlipayConfig {
   gateway: string;
 }
 
+/** The `<rtc-room>` parameters Alipay's business contact issues; or which variables are missing. */
+export type AlipayRtcConfig =
+  | { configured: true; bizName: string; subBiz: string; serverUrl: string; signature: string }
+  | { configured: false; missing: string[] };
+
 /** dev: nickname sign-in; wechat: only platform sign-in (WeChat and/or Alipay), the name is historical. */
 export type AuthMode = 'dev' | 'wechat';
 
@@ -42,6 +47,7 @@ export interface Config {
   wechatApiBase: string;
   /** Alipay sign-in (null: POST /api/auth/alipay answers 503 ALIPAY_NOT_CONFIGURED). */
   alipay: AlipayConfig | null;
+  alipayRtc: AlipayRtcConfig;
   consoleToken: string | null;
   authMode: AuthMode;
   /** The SQLite file (the default store), used when databaseUrl is null. */
@@ -162,10 +168,17 @@ function readWechat(env: Env): WechatConfig | null {
   return { appID, secret, envVersion };
 }
 
-// ---- Alipay: sign-in (alipay.system.oauth.token) ----
+// ---- Alipay: sign-in (alipay.system.oauth.token) and the <rtc-room> parameters ----
 
 /** The variables Alipay sign-in needs, in the order messages name them. */
 export const ALIPAY_VARIABLES = ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
+/** The variables of Alipay's <rtc-room> component (issued by Alipay's business contact). */
+export const ALIPAY_RTC_VARIABLES = [
+  'ALIPAY_RTC_BIZ_NAME',
+  'ALIPAY_RTC_SUB_BIZ',
+  'ALIPAY_RTC_SERVER_URL',
+  'ALIPAY_RTC_SIGNATURE',
+] as const;
 
 /** A key given as PEM (literal "\\n" allowed, for one-line .env values) or as bare base64 DER. */
 function readKey(name: string, raw: string, kind: 'private' | 'public'): KeyObject {
@@ -239,6 +252,17 @@ function readAlipay(env: Env): AlipayConfig | null {
         ? 'https://openapi.alipay.com/gateway.do'
         : httpUrl('ALIPAY_GATEWAY', gatewayRaw),
   };
+}
+
+function readAlipayRtc(env: Env): AlipayRtcConfig {
+  const [bizName, subBiz, serverUrl, signature] = ALIPAY_RTC_VARIABLES.map((name) => read(env, name));
+  if (bizName === undefined || subBiz === undefined || serverUrl === undefined || signature === undefined) {
+    return {
+      configured: false,
+      missing: ALIPAY_RTC_VARIABLES.filter((name) => read(env, name) === undefined),
+    };
+  }
+  return { configured: true, bizName, subBiz, serverUrl, signature };
 }
 
 // ---- end of the Alipay section ----
@@ -333,6 +357,7 @@ export function loadConfig(env: Env = process.env): Config {
     wechat,
     wechatApiBase,
     alipay,
+    alipayRtc: readAlipayRtc(env),
     consoleToken,
     authMode,
     database,

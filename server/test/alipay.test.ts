@@ -26,10 +26,29 @@ interface SignIn {
 interface ErrorBody {
   error: { code: string; message: string };
 }
+interface RoomBody {
+  id: string;
+  kind: 'live' | 'call';
+  status: string;
+  members: Array<{ id: string }>;
+}
+interface RtcRoom {
+  bizName: string;
+  subBiz: string;
+  serverUrl: string;
+  signature: string;
+}
 
 const ALIPAY_APP_ID = '2021004100000001';
 const appKeys = rsaPair();
 const alipayKeys = rsaPair();
+
+const RTC = {
+  ALIPAY_RTC_BIZ_NAME: 'demo-biz',
+  ALIPAY_RTC_SUB_BIZ: 'demo-sub-biz',
+  ALIPAY_RTC_SERVER_URL: 'wss://mrtc.example.com/ws',
+  ALIPAY_RTC_SIGNATURE: 'rtc-signature-SECRET-from-alipay-bd-0123456789',
+};
 
 /** The environment of a service with Alipay sign-in against this gateway (the private key as bare base64). */
 function alipayEnv(gateway: string): Record<string, string> {
@@ -86,6 +105,21 @@ describe('Alipay configuration', () => {
       expect(config.authMode).toBe('wechat');
     }
     expect(loadConfig({}).alipay).toBeNull();
+    expect(loadConfig({}).alipayRtc).toEqual({
+      configured: false,
+      missing: ['ALIPAY_RTC_BIZ_NAME', 'ALIPAY_RTC_SUB_BIZ', 'ALIPAY_RTC_SERVER_URL', 'ALIPAY_RTC_SIGNATURE'],
+    });
+    expect(loadConfig({ ...RTC, ALIPAY_RTC_SUB_BIZ: ' ' }).alipayRtc).toEqual({
+      configured: false,
+      missing: ['ALIPAY_RTC_SUB_BIZ'],
+    });
+    expect(loadConfig(RTC).alipayRtc).toEqual({
+      configured: true,
+      bizName: 'demo-biz',
+      subBiz: 'demo-sub-biz',
+      serverUrl: 'wss://mrtc.example.com/ws',
+      signature: RTC.ALIPAY_RTC_SIGNATURE,
+    });
   });
 
   test('a wrong or partial Alipay configuration stops the start naming the variable, never quoting a key', () => {
@@ -111,7 +145,7 @@ describe('Alipay configuration', () => {
   });
 });
 
-describe('Alipay sign-in', () => {
+describe('Alipay sign-in and <rtc-room> parameters', () => {
   const logs = new LogCapture();
   const db = tempDbFile();
   let alipay: FakeAlipay;
@@ -134,6 +168,7 @@ describe('Alipay sign-in', () => {
     wechat = await startFakeWechat();
     const config = testConfig(db.file, {
       ...alipayEnv(alipay.url),
+      ...RTC,
       WECHAT_APPID,
       WECHAT_SECRET,
       WECHAT_API_BASE: wechat.url,
@@ -219,7 +254,72 @@ describe('Alipay sign-in', () => {
     expect((await server.request('POST', '/api/auth/alipay', { body: { authCode: long } })).status).toBe(400);
   });
 
-  test('the logs never contain the private key, an auth code or Alipay tokens', () => {
+  test('<rtc-room> parameters: a member of the call (Alipay or WeChat) gets the configured four values', async () => {
+    const caller = await alipayLogin('good-2001');
+    const weixin = await server.request<SignIn>('POST', '/api/auth/wechat', {
+      body: { code: 'good-callee' },
+    });
+    const created = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+      token: caller.body.sessionToken,
+      body: { title: '1v1', kind: 'call' },
+    });
+    const roomId = created.body.room.id;
+    // The WeChat user joins the Alipay user's call: the same rooms and tokens for both apps.
+    const joined = await server.request<{ streamID: string }>('POST', `/api/rooms/${roomId}/token`, {
+      token: weixin.body.sessionToken,
+      body: { role: 'call' },
+    });
+    expect(joined.status).toBe(200);
+    expect(joined.body.streamID).toBe(`${roomId}_${weixin.body.user.id}`);
+
+    for (const token of [caller.body.sessionToken, weixin.body.sessionToken]) {
+      const rtc = await server.request<RtcRoom>('GET', `/api/rooms/${roomId}/rtc-room`, { token });
+      expect(rtc.status).toBe(200);
+      expect(rtc.headers.get('cache-control')).toBe('no-store');
+      expect(rtc.body).toEqual({
+        bizName: 'demo-biz',
+        subBiz: 'demo-sub-biz',
+        serverUrl: 'wss://mrtc.example.com/ws',
+        signature: RTC.ALIPAY_RTC_SIGNATURE,
+      });
+    }
+
+    // A stranger (a third user) is refused; so is nobody.
+    const stranger = await alipayLogin('good-2002');
+    const refused = await server.request<ErrorBody>('GET', `/api/rooms/${roomId}/rtc-room`, {
+      token: stranger.body.sessionToken,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('NOT_A_MEMBER');
+    expect(JSON.stringify(refused.body)).not.toContain(RTC.ALIPAY_RTC_SIGNATURE);
+    expect((await server.request('GET', `/api/rooms/${roomId}/rtc-room`)).status).toBe(401);
+
+    // A live room is not a call; an unknown room is a 404.
+    const liveRoom = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+      token: caller.body.sessionToken,
+      body: { title: 'live' },
+    });
+    const wrongKind = await server.request<ErrorBody>('GET', `/api/rooms/${liveRoom.body.room.id}/rtc-room`, {
+      token: caller.body.sessionToken,
+    });
+    expect([wrongKind.status, wrongKind.body.error.code]).toEqual([400, 'WRONG_KIND']);
+    const unknown = await server.request<ErrorBody>('GET', '/api/rooms/r0000000000000000/rtc-room', {
+      token: caller.body.sessionToken,
+    });
+    expect(unknown.status).toBe(404);
+
+    // A hung-up call hands out nothing more.
+    const ended = await server.request('POST', `/api/rooms/${roomId}/end`, {
+      token: weixin.body.sessionToken,
+    });
+    expect(ended.status).toBe(200);
+    const after = await server.request<ErrorBody>('GET', `/api/rooms/${roomId}/rtc-room`, {
+      token: caller.body.sessionToken,
+    });
+    expect([after.status, after.body.error.code]).toEqual([409, 'ROOM_ENDED']);
+  });
+
+  test('the logs never contain the private key, an auth code, the rtc-room signature or Alipay tokens', () => {
     expect(logs.lines.length).toBeGreaterThan(20);
     // The suite's failures were logged, by kind only.
     expect(logs.text).toMatch(/Alipay sign-in failed/);
@@ -227,6 +327,7 @@ describe('Alipay sign-in', () => {
     for (let i = 0; i + 64 <= privateBody.length; i += 64) {
       expect(logs.text).not.toContain(privateBody.slice(i, i + 64));
     }
+    expect(logs.text).not.toContain(RTC.ALIPAY_RTC_SIGNATURE);
     expect(logs.text).not.toContain(FAKE_ACCESS_TOKEN);
     expect(logs.text).not.toContain('REFRESH-must-not-leak');
     expect(codes.length).toBeGreaterThan(8);
@@ -286,7 +387,7 @@ describe('Alipay unreachable or not configured', () => {
 
   test('without Alipay credentials: 503 naming the variables; dev sign-in serves Alipay users meanwhile', async () => {
     const db = tempDbFile();
-    const server = await startServer(testConfig(db.file));
+    const server = await startServer(testConfig(db.file, { ALIPAY_RTC_BIZ_NAME: 'demo-biz' }));
     try {
       expect(server.config.authMode).toBe('dev');
       const answer = await server.request<ErrorBody>('POST', '/api/auth/alipay', {
@@ -298,8 +399,27 @@ describe('Alipay unreachable or not configured', () => {
         expect(answer.body.error.message).toContain(name);
       }
 
-      // The development sign-in serves the Alipay app meanwhile.
-      expect((await devLogin(server, 'alipay-dev')).token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The development sign-in's users share calls; without ALIPAY_RTC_* the route names what is missing.
+      const a = await devLogin(server, 'alipay-dev');
+      const call = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {
+        token: a.token,
+        body: { title: 'dev call', kind: 'call' },
+      });
+      const rtc = await server.request<ErrorBody>('GET', `/api/rooms/${call.body.room.id}/rtc-room`, {
+        token: a.token,
+      });
+      expect(rtc.status).toBe(503);
+      expect(rtc.body.error.code).toBe('RTC_ROOM_NOT_CONFIGURED');
+      for (const name of ['ALIPAY_RTC_SUB_BIZ', 'ALIPAY_RTC_SERVER_URL', 'ALIPAY_RTC_SIGNATURE']) {
+        expect(rtc.body.error.message).toContain(name);
+      }
+      expect(rtc.body.error.message).not.toContain('ALIPAY_RTC_BIZ_NAME');
+      // Still never to a stranger.
+      const b = await devLogin(server, 'stranger');
+      const refused = await server.request<ErrorBody>('GET', `/api/rooms/${call.body.room.id}/rtc-room`, {
+        token: b.token,
+      });
+      expect(refused.status).toBe(403);
     } finally {
       await server.close();
       db.cleanup();
