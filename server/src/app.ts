@@ -9,6 +9,7 @@ import { SERVER_ROOT, type Config } from './config';
 import type { LiveContext, RateLimits } from './lib/context';
 import { ApiError, type ErrorCode } from './lib/errors';
 import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
+import alipayRoutes from './routes/alipay';
 import authRoutes from './routes/auth';
 import avatarRoutes from './routes/avatar';
 import configRoutes from './routes/config';
@@ -43,6 +44,8 @@ export interface AppDeps {
   /** Overrides WECHAT_API_BASE (a loopback fake in tests). */
   wechatApiBase?: string;
   wechatTimeoutMs?: number;
+  /** How long to wait for Alipay's gateway (default 5000 ms). */
+  alipayTimeoutMs?: number;
   rateLimits?: Partial<RateLimits>;
   /** Where pino writes (default stdout); `false` silences logs. */
   logStream?: DestinationStream | false;
@@ -72,6 +75,13 @@ const REDACT = [
   '*.serverSecret',
   '*.consoleToken',
   '*.zegoCallbackSecret',
+  // Alipay: the app's private key, a sign-in's auth code, the <rtc-room> signature.
+  'privateKey',
+  'authCode',
+  'signature',
+  '*.privateKey',
+  '*.authCode',
+  '*.signature',
 ];
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -244,6 +254,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // POST /api/me/avatar and GET /avatars/:file (no prefix: the files are not under /api).
   await app.register(avatarRoutes);
   await app.register(roomRoutes, { prefix: '/api' });
+  // POST /api/auth/alipay and GET /api/rooms/:id/rtc-room (the Alipay mini-program).
+  await app.register(alipayRoutes, { prefix: '/api', timeoutMs: deps.alipayTimeoutMs });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
 
   // ---- QR-code engineer: register src/routes/qrcode.ts here (GET /api/rooms/:id/anchor-qrcode, operator only) ----

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -19,6 +20,23 @@ export interface WechatConfig {
   envVersion: 'release' | 'trial' | 'develop';
 }
 
+/** Alipay mini-program credentials used for alipay.system.oauth.token (keys normalised to PEM). */
+export interface AlipayConfig {
+  appId: string;
+  /** The app's RSA2 private key as PKCS#8 PEM; never logged. */
+  privateKey: string;
+  /** Alipay's public key (SPKI PEM), verifies Alipay's answers. */
+  alipayPublicKey: string;
+  /** ALIPAY_GATEWAY: the OpenAPI gateway (production https://openapi.alipay.com/gateway.do). */
+  gateway: string;
+}
+
+/** The `<rtc-room>` parameters Alipay's business contact issues; or which variables are missing. */
+export type AlipayRtcConfig =
+  | { configured: true; bizName: string; subBiz: string; serverUrl: string; signature: string }
+  | { configured: false; missing: string[] };
+
+/** dev: nickname sign-in; wechat: only platform sign-in (WeChat and/or Alipay), the name is historical. */
 export type AuthMode = 'dev' | 'wechat';
 
 /** The validated configuration of the service. */
@@ -27,6 +45,9 @@ export interface Config {
   zegoCallbackSecret: string | null;
   wechat: WechatConfig | null;
   wechatApiBase: string;
+  /** Alipay sign-in (null: POST /api/auth/alipay answers 503 ALIPAY_NOT_CONFIGURED). */
+  alipay: AlipayConfig | null;
+  alipayRtc: AlipayRtcConfig;
   consoleToken: string | null;
   authMode: AuthMode;
   /** The SQLite file (the default store), used when databaseUrl is null. */
@@ -147,10 +168,110 @@ function readWechat(env: Env): WechatConfig | null {
   return { appID, secret, envVersion };
 }
 
+// ---- Alipay: sign-in (alipay.system.oauth.token) and the <rtc-room> parameters ----
+
+/** The variables Alipay sign-in needs, in the order messages name them. */
+export const ALIPAY_VARIABLES = ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
+/** The variables of Alipay's <rtc-room> component (issued by Alipay's business contact). */
+export const ALIPAY_RTC_VARIABLES = [
+  'ALIPAY_RTC_BIZ_NAME',
+  'ALIPAY_RTC_SUB_BIZ',
+  'ALIPAY_RTC_SERVER_URL',
+  'ALIPAY_RTC_SIGNATURE',
+] as const;
+
+/** A key given as PEM (literal "\\n" allowed, for one-line .env values) or as bare base64 DER. */
+function readKey(name: string, raw: string, kind: 'private' | 'public'): KeyObject {
+  const text = raw.replace(/\\n/g, '\n');
+  const attempts: Array<() => KeyObject> = [];
+  if (kind === 'public' && text.includes('PRIVATE KEY')) {
+    throw new ConfigError(name, "must be Alipay's public key (支付宝公钥), not a private key");
+  }
+  if (text.includes('-----BEGIN')) {
+    attempts.push(() => (kind === 'private' ? createPrivateKey(text) : createPublicKey(text)));
+  } else {
+    const der = Buffer.from(text.replace(/\s+/g, ''), 'base64');
+    if (kind === 'private') {
+      attempts.push(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+      attempts.push(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }));
+    } else {
+      attempts.push(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
+      attempts.push(() => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
+    }
+  }
+  for (const attempt of attempts) {
+    let key: KeyObject;
+    try {
+      key = attempt();
+    } catch {
+      continue;
+    }
+    // The message never quotes the value: it is (or may be) a private key.
+    if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(name, 'must be an RSA key (RSA2)');
+    return key;
+  }
+  const what =
+    kind === 'private' ? "the app's RSA2 private key" : "Alipay's public key (支付宝公钥, not the app's)";
+  throw new ConfigError(name, `must be ${what}, as PEM or as the bare base64 text Alipay's key tool shows`);
+}
+
+function readAlipay(env: Env): AlipayConfig | null {
+  const values = ALIPAY_VARIABLES.map((name) => read(env, name));
+  if (values.every((value) => value === undefined)) return null;
+  const missing = ALIPAY_VARIABLES.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing[0],
+      `is required too: Alipay sign-in needs ${ALIPAY_VARIABLES.join(', ')} together (or none of them)`,
+    );
+  }
+  const [appId, privateRaw, publicRaw] = values as [string, string, string];
+  if (!/^\d{10,32}$/.test(appId)) {
+    throw new ConfigError(
+      'ALIPAY_APP_ID',
+      'must be the numeric APPID of the Alipay mini-program (e.g. 2021...)',
+    );
+  }
+  const privateKey = readKey('ALIPAY_PRIVATE_KEY', privateRaw, 'private');
+  const publicKey = readKey('ALIPAY_PUBLIC_KEY', publicRaw, 'public');
+  const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  if (createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString() === publicPem) {
+    // A frequent mix-up: the app's own public key (应用公钥) verifies nothing Alipay sends.
+    throw new ConfigError(
+      'ALIPAY_PUBLIC_KEY',
+      "is the app's own public key (应用公钥): it must be Alipay's public key (支付宝公钥) from the console",
+    );
+  }
+  const gatewayRaw = read(env, 'ALIPAY_GATEWAY');
+  return {
+    appId,
+    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    alipayPublicKey: publicPem,
+    gateway:
+      gatewayRaw === undefined
+        ? 'https://openapi.alipay.com/gateway.do'
+        : httpUrl('ALIPAY_GATEWAY', gatewayRaw),
+  };
+}
+
+function readAlipayRtc(env: Env): AlipayRtcConfig {
+  const [bizName, subBiz, serverUrl, signature] = ALIPAY_RTC_VARIABLES.map((name) => read(env, name));
+  if (bizName === undefined || subBiz === undefined || serverUrl === undefined || signature === undefined) {
+    return {
+      configured: false,
+      missing: ALIPAY_RTC_VARIABLES.filter((name) => read(env, name) === undefined),
+    };
+  }
+  return { configured: true, bizName, subBiz, serverUrl, signature };
+}
+
+// ---- end of the Alipay section ----
+
 /** Reads and validates the environment; throws ConfigError naming the variable on a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
   const zego = readZego(env);
   const wechat = readWechat(env);
+  const alipay = readAlipay(env);
 
   const callbackSecret = read(env, 'ZEGO_CALLBACK_SECRET') ?? null;
   if (callbackSecret !== null && callbackSecret.length < 8) {
@@ -164,11 +285,15 @@ export function loadConfig(env: Env = process.env): Config {
 
   const modeRaw = read(env, 'AUTH_MODE');
   let authMode: AuthMode;
-  if (modeRaw === undefined) authMode = wechat ? 'wechat' : 'dev';
+  // Platform credentials (WeChat or Alipay) turn nickname sign-in off unless AUTH_MODE=dev says otherwise.
+  if (modeRaw === undefined) authMode = wechat || alipay ? 'wechat' : 'dev';
   else if (modeRaw === 'dev' || modeRaw === 'wechat') authMode = modeRaw;
   else throw new ConfigError('AUTH_MODE', `must be "dev" or "wechat", got "${modeRaw}"`);
-  if (authMode === 'wechat' && wechat === null) {
-    throw new ConfigError('AUTH_MODE', 'is "wechat" but WECHAT_APPID and WECHAT_SECRET are not set');
+  if (authMode === 'wechat' && wechat === null && alipay === null) {
+    throw new ConfigError(
+      'AUTH_MODE',
+      'is "wechat" but neither WECHAT_APPID and WECHAT_SECRET nor the ALIPAY_* sign-in variables are set',
+    );
   }
 
   const wechatApiBaseRaw = read(env, 'WECHAT_API_BASE');
@@ -231,6 +356,8 @@ export function loadConfig(env: Env = process.env): Config {
     zegoCallbackSecret: callbackSecret,
     wechat,
     wechatApiBase,
+    alipay,
+    alipayRtc: readAlipayRtc(env),
     consoleToken,
     authMode,
     database,

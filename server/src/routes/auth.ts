@@ -8,12 +8,12 @@ import { ErrorView, UserView, userView } from '../lib/views';
 import type { User } from '../store/types';
 import { code2Session } from '../wechat/code2session';
 
-const SessionView = Type.Object({ sessionToken: Type.String(), user: UserView });
-const Nickname = Type.String({ minLength: 1, maxLength: 32 });
-const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
+export const SessionView = Type.Object({ sessionToken: Type.String(), user: UserView });
+export const Nickname = Type.String({ minLength: 1, maxLength: 32 });
+export const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
 
 /** Opens a session for a user and returns the API's sign-in answer. */
-async function openSession(
+export async function openSession(
   app: FastifyInstance,
   user: User,
 ): Promise<{ sessionToken: string; user: UserView }> {
@@ -81,7 +81,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError(
           403,
           'FORBIDDEN',
-          'Development sign-in is off (AUTH_MODE=wechat): use POST /api/auth/wechat',
+          'Development sign-in is off (AUTH_MODE=wechat): use POST /api/auth/wechat or /api/auth/alipay',
         );
       }
       const user = await app.live.store.users.upsertDev(request.body.nickname, app.live.now());
