@@ -244,7 +244,7 @@ describe('Alipay call page', () => {
     expect(engine.callsOf('loginRoom')).toHaveLength(1);
   });
 
-  it('no rtc-room parameters on the service (503): says the call is not open yet, and joins nothing', async () => {
+  it('no rtc-room parameters on the service (503): says the call is not open yet, and leaves the room', async () => {
     // ApiError of this test's module registry (jest.resetModules), the class the page checks against
     const { ApiError } =
       require('../../miniprogram/services/api-client') as typeof import('../../miniprogram/services/api-client');
@@ -252,8 +252,13 @@ describe('Alipay call page', () => {
       new ApiError('RTC_ROOM_NOT_CONFIGURED', 'Set ALIPAY_RTC_BIZ_NAME ...', 503),
     );
     await open();
+    await settle();
     expect(page.data.blocked).toMatchObject({ title: '暂不能通话' });
-    expect(engine.callsOf('loginRoom')).toEqual([]);
+    // asked only once the call token made this user a member; then out again, nothing left on
+    expect(log.indexOf('loginRoom')).toBeGreaterThan(-1);
+    expect(engine.callsOf('logoutRoom')).toEqual([['call_1']]);
+    expect(page.data.rtcRoom).toBeNull();
+    expect(fakeMy.contexts).toEqual([]);
   });
 
   it('a full call: 通话已满, no token, no rtc-room', async () => {

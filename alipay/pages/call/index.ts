@@ -26,7 +26,7 @@ interface Blocked {
 interface PageState {
   roomID: string;
   port: RtcRoomPort | null;
-  params: RtcRoomParams | null;
+  params: Promise<RtcRoomParams> | null;
   unbind: (() => void) | null;
   clock: ReturnType<typeof setInterval> | null;
   unloaded: boolean;
@@ -192,7 +192,6 @@ const callPage = {
         this.setData({ screen: 'blocked', blocked: { ...refused, ...BACK } });
         return;
       }
-      state.params = await alipayApi.getRtcRoomParams(state.roomID);
     } catch (error) {
       if (!state.unloaded) this.setData({ screen: 'blocked', blocked: blockedFor(error) });
       return;
@@ -205,7 +204,18 @@ const callPage = {
         enableCamera: liveSession.pusher?.enableCamera ?? true,
         muted: liveSession.pusher?.muted ?? false,
       }),
-      params: () => state.params,
+      params: () => {
+        // asked once, after the call token made us a member (the service gives them to members only)
+        if (!state.params) {
+          state.params = alipayApi.getRtcRoomParams(state.roomID);
+          state.params.catch((error: unknown) => {
+            if (state.unloaded) return;
+            liveSession.leave();
+            this.setData({ screen: 'blocked', blocked: blockedFor(error) });
+          });
+        }
+        return state.params;
+      },
     });
     state.port = port;
     liveSession.attachView(port);

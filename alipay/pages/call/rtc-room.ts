@@ -22,7 +22,8 @@ export interface RtcRoomSource {
   pushUrl(): string;
   pullUrl(streamID: string): string;
   media(): { enableCamera: boolean; muted: boolean };
-  params(): RtcRoomParams | null;
+  /** The call's rtc-room parameters (the service gives them to members only: asked once the token made us one). */
+  params(): Promise<RtcRoomParams>;
 }
 
 /** The rtc-room of one call page. */
@@ -54,7 +55,7 @@ export class RtcRoomPort implements LiveViewPort {
   stopPusher(): void {
     if (!this.pushing) return;
     this.pushing = false;
-    void this.recreate();
+    this.recreateLater();
   }
 
   // rtc-room has no pause: in the background the call goes on (the system keeps or cuts the camera itself).
@@ -77,7 +78,7 @@ export class RtcRoomPort implements LiveViewPort {
       return;
     }
     this.pulling = this.queue.shift() ?? null;
-    void this.recreate();
+    this.recreateLater();
   }
 
   /** Camera / microphone changed: the context first; on iOS rtc-room takes it only when re-created. */
@@ -85,7 +86,7 @@ export class RtcRoomPort implements LiveViewPort {
     const { enableCamera, muted } = this.source.media();
     this.context?.enableCamera({ enable: enableCamera });
     this.context?.mute({ muted });
-    if (ios) void this.recreate();
+    if (ios) this.recreateLater();
   }
 
   /** The page is going away: the component's context stopped, nothing re-created after. */
@@ -97,10 +98,16 @@ export class RtcRoomPort implements LiveViewPort {
     this.context = null;
   }
 
-  /** The one place rtc-room is (re-)created; calls run one after another. */
+  /** The one place rtc-room is (re-)created; calls run one after another, a failed one does not stop the next. */
   recreate(): Promise<void> {
-    this.chain = this.chain.then(() => this.recreateNow());
-    return this.chain;
+    const run = this.chain.then(() => this.recreateNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Re-creates without waiting (stop, swap): a failure is the page's to show (its params handler), not thrown. */
+  private recreateLater(): void {
+    this.recreate().catch(() => undefined);
   }
 
   private async recreateNow(): Promise<void> {
@@ -109,8 +116,8 @@ export class RtcRoomPort implements LiveViewPort {
     await render(this.page, { rtcRoom: null });
     const pushUrl = this.pushing ? this.source.pushUrl() : '';
     const pullUrl = this.pulling ? this.source.pullUrl(this.pulling) : '';
-    const params = this.source.params();
-    if (!params || (!pushUrl && !pullUrl)) return;
+    if (!pushUrl && !pullUrl) return;
+    const params = await this.source.params();
     this.seq += 1;
     const id = `rtcroom-${this.seq}`;
     const { enableCamera, muted } = this.source.media();
