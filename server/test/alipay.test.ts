@@ -385,6 +385,25 @@ describe('Alipay unreachable or not configured', () => {
     }
   });
 
+  test('Alipay sign-in is rate limited like WeChat sign-in (429 RATE_LIMITED beyond the sign-in limit)', async () => {
+    const db = tempDbFile();
+    const server = await startServer(testConfig(db.file), {
+      rateLimits: { auth: { max: 2, timeWindow: 60_000 } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        statuses.push(
+          (await server.request('POST', '/api/auth/alipay', { body: { authCode: `good-${i}` } })).status,
+        );
+      }
+      expect(statuses).toEqual([503, 503, 429]);
+    } finally {
+      await server.close();
+      db.cleanup();
+    }
+  });
+
   test('without Alipay credentials: 503 naming the variables; dev sign-in serves Alipay users meanwhile', async () => {
     const db = tempDbFile();
     const server = await startServer(testConfig(db.file, { ALIPAY_RTC_BIZ_NAME: 'demo-biz' }));
