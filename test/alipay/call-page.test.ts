@@ -284,6 +284,31 @@ describe('Alipay call page', () => {
     expect(engine.callsOf('loginRoom')).toHaveLength(1);
   });
 
+  it('rtc-room onError: the code and Alipay’s text on the error panel (the shared catalog’s generic entry)', async () => {
+    await open();
+    page.fire('rtc-room', 'onError', { errorCode: 1003, errorMessage: 'camera busy' });
+    await settle();
+    expect(page.data.error).toMatchObject({ code: 1003, message: expect.stringContaining('1003') });
+    expect(String((page.data.error as { message: string }).message)).toContain('camera busy');
+  });
+
+  it('the network drops and comes back: the notice, then both streams again and rtc-room re-created', async () => {
+    await open();
+    await peerArrives();
+    const created = fakeMy.contexts.length;
+    platform.network(false);
+    await settle();
+    expect(page.data.phase).toBe('reconnecting');
+    expect(page.data.notice).toBe('网络已断开，等待网络恢复…');
+    platform.network(true);
+    await settle();
+    await settle();
+    expect(engine.callsOf('startPublishingStream')).toHaveLength(2);
+    expect(engine.callsOf('startPlayingStream')).toHaveLength(2);
+    expect(fakeMy.contexts.length).toBeGreaterThan(created);
+    expect(page.data.phase).toBe('calling');
+  });
+
   it('hidden: no setData; unload: no handler, listener or rtc-room context left', async () => {
     await open();
     await peerArrives();
