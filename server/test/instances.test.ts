@@ -82,9 +82,11 @@ describeWith({ postgres: true, redis: true }, 'instances.test.ts')(
     let a: Instance;
     let b: Instance;
     let dropDb: () => Promise<void>;
-    const avatars = mkdtempSync(path.join(os.tmpdir(), 'live-shared-avatars-'));
+    // Made in beforeAll, so a skipped suite leaves no temp folder behind.
+    let avatars = '';
 
     beforeAll(async () => {
+      avatars = mkdtempSync(path.join(os.tmpdir(), 'live-shared-avatars-'));
       const pg = await freshPostgresDatabase();
       dropDb = pg.drop;
       const env = {
@@ -108,7 +110,7 @@ describeWith({ postgres: true, redis: true }, 'instances.test.ts')(
         }
       }
       await dropDb?.();
-      rmSync(avatars, { recursive: true, force: true });
+      if (avatars) rmSync(avatars, { recursive: true, force: true });
     });
 
     test('both are ready; a session made on one works on the other, and so does an avatar', async () => {

@@ -72,9 +72,11 @@ describeWith({ postgres: true }, 'outage.test.ts (PostgreSQL)')('database outage
   let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
   let dropDb: () => Promise<void>;
   const log = new LogCapture();
-  const db = tempDbFile();
+  // Made in beforeAll, so a skipped suite leaves no temp folder behind.
+  let db: ReturnType<typeof tempDbFile> = { file: '', cleanup: () => undefined };
 
   beforeAll(async () => {
+    db = tempDbFile();
     const pg = await freshPostgresDatabase();
     dropDb = pg.drop;
     const target = new URL(pg.url);

@@ -32,9 +32,10 @@ async function freePort(): Promise<number> {
 }
 
 describeWith({ pgBin: true }, 'pg-restart.test.ts')('PostgreSQL stopped and started again', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'live-pg-'));
-  const data = path.join(dir, 'data');
-  const db = tempDbFile();
+  // Made in beforeAll, so a skipped suite leaves no folder behind.
+  let dir = '';
+  let data = '';
+  let db: ReturnType<typeof tempDbFile> | null = null;
   let server: TestServer;
   let port = 0;
 
@@ -52,6 +53,9 @@ describeWith({ pgBin: true }, 'pg-restart.test.ts')('PostgreSQL stopped and star
   const pgStop = (): void => pgTool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
 
   beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'live-pg-'));
+    data = path.join(dir, 'data');
+    db = tempDbFile();
     if (process.getuid?.() === 0) {
       const pw = spawnSync('id', ['-u', 'postgres']).stdout.toString().trim();
       const gid = spawnSync('id', ['-g', 'postgres']).stdout.toString().trim();
@@ -72,8 +76,8 @@ describeWith({ pgBin: true }, 'pg-restart.test.ts')('PostgreSQL stopped and star
     } catch {
       // already stopped by a failed test
     }
-    rmSync(dir, { recursive: true, force: true });
-    db.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    db?.cleanup();
   }, 30_000);
 
   test('503 while stopped, /readyz 503; after the start everything works again, with the data kept', async () => {

@@ -46,10 +46,12 @@ for (const engine of ENGINES)
   engine.describe(`rooms on ${engine.name}`, () => {
     let server: TestServer;
     let now = T0;
-    const db = tempDbFile();
+    // Made in beforeAll, so a skipped suite leaves no temp folder behind.
+    let db: ReturnType<typeof tempDbFile> = { file: '', cleanup: () => undefined };
     let cleanup: () => Promise<void> = async () => undefined;
 
     beforeAll(async () => {
+      db = tempDbFile();
       const opened = await engine.open();
       cleanup = opened.cleanup;
       server = await startServer(testConfig(db.file, { TOKEN_TTL: '900' }), {
