@@ -1,7 +1,8 @@
-/** The live service's HTTP on Alipay: my.request and my.uploadFile as the shared api-client's transport. */
+/** The live service's HTTP on Alipay: my.request and the platform's uploadFile as the shared api-client's transport. */
 import type { HttpTransport } from '../../miniprogram/services/api-client';
+import { platform } from './platform';
 
-/** my.request / my.uploadFile, answering like wx's (statusCode, data). */
+/** my.request (answering like wx's: statusCode, data) and the platform's my.uploadFile. */
 export const alipayTransport: HttpTransport = {
   request: (options) =>
     new Promise((resolve, reject) => {
@@ -19,17 +20,5 @@ export const alipayTransport: HttpTransport = {
           reject({ errMsg: err.errorMessage ?? `request:fail ${String(err.error ?? '')}` }),
       });
     }),
-  upload: (url, filePath, name, header) =>
-    new Promise((resolve, reject) => {
-      my.uploadFile({
-        url,
-        filePath,
-        name,
-        fileType: 'image',
-        header,
-        success: (res: { statusCode: number | string; data: string }) =>
-          resolve({ statusCode: Number(res.statusCode), data: res.data }),
-        fail: (err: { errorMessage?: string }) => reject({ errMsg: err.errorMessage ?? 'uploadFile:fail' }),
-      });
-    }),
+  upload: (url, filePath, name, header) => platform().uploadFile(url, filePath, name, header),
 };

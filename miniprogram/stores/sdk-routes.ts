@@ -4,34 +4,25 @@
  */
 import { action } from 'mobx-miniprogram';
 import type { RtcEventHandler, RtcEvents } from '../services/rtc-types';
-import type { CallState } from './call';
-import type { Interruptions } from './interruptions';
-import type { Publishing } from './publishing';
-import type { Recovery } from './recovery';
-import type { RoomChat } from './room-chat';
-import type { RoomEntry } from './room-entry';
-import type { RoomSignals } from './room-signals';
-import type { SessionContext } from './session-context';
-import { ACTIVE_PHASES, type SessionMachine } from './session-table';
-import type { SessionError } from './session-types';
-import type { TokenRenewal } from './token-renewal';
-import type { Watching } from './watching';
+import type { SessionCore } from './session-core';
+import { ACTIVE_PHASES } from './session-table';
 
-/** What the routes reach. */
-export interface RoutedParts {
-  readonly ctx: SessionContext;
-  readonly machine: SessionMachine;
-  readonly entry: RoomEntry;
-  readonly publishing: Publishing;
-  readonly watching: Watching;
-  readonly recovery: Recovery;
-  readonly interruptions: Interruptions;
-  readonly renewal: TokenRenewal;
-  readonly room: RoomChat;
-  readonly call: CallState;
-  readonly signals: RoomSignals;
-  finish(event: 'ended', error: SessionError | null): void;
-}
+/** What the routes reach of the session's core. */
+export type RoutedParts = Pick<
+  SessionCore,
+  | 'ctx'
+  | 'machine'
+  | 'entry'
+  | 'publishing'
+  | 'watching'
+  | 'recovery'
+  | 'interruptions'
+  | 'renewal'
+  | 'room'
+  | 'call'
+  | 'signals'
+  | 'finish'
+>;
 
 /** The one handler the session installs on the engine. */
 export function sdkRoutes(s: RoutedParts): RtcEventHandler {

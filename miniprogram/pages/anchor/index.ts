@@ -196,13 +196,7 @@ Component({
       const state = liveRoomOf(this);
       const entry = state?.entry;
       const back = entry ? `?role=anchor&redirect=${encodeURIComponent(anchorPath(entry))}` : '';
-      state?.block({
-        title: '请先登录',
-        message: '登录后才能开播，登录完成会回到这个直播间',
-        actionText: '去登录',
-        action: 'login',
-      });
-      wx.redirectTo({ url: `/pages/login/index${back}` });
+      state?.sendToSignIn(back, '登录后才能开播，登录完成会回到这个直播间');
     },
 
     // Native component events -> store (which forwards them to the SDK).

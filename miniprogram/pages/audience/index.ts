@@ -132,13 +132,7 @@ Component({
       const back = entry
         ? `?role=audience&roomID=${entry.roomID}&redirect=${encodeURIComponent(`/pages/audience/index?roomID=${entry.roomID}`)}`
         : '';
-      state?.block({
-        title: '请先登录',
-        message: '登录后就能观看直播、聊天和点赞',
-        actionText: '去登录',
-        action: 'login',
-      });
-      wx.redirectTo({ url: `/pages/login/index${back}` });
+      state?.sendToSignIn(back, '登录后就能观看直播、聊天和点赞');
     },
 
     // Native component events -> store (which forwards them to the SDK). The player's detail carries its stream.

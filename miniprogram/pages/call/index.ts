@@ -145,13 +145,7 @@ Component({
       const back = entry
         ? `?role=audience&roomID=${entry.roomID}&redirect=${encodeURIComponent(`/pages/call/index?roomID=${entry.roomID}`)}`
         : '';
-      state?.block({
-        title: '请先登录',
-        message: '登录后就能接听视频通话',
-        actionText: '去登录',
-        action: 'login',
-      });
-      wx.redirectTo({ url: `/pages/login/index${back}` });
+      state?.sendToSignIn(back, '登录后就能接听视频通话');
     },
 
     // Native component events -> store (which forwards them to the SDK under each component's own stream ID).

@@ -113,6 +113,12 @@ export class LiveRoom {
     else if (action === 'leave') this.leaveToRooms();
   }
 
+  /** Signing in is needed: the notice, then the login page, which comes back with `query` (role, room, redirect). */
+  sendToSignIn(query: string, message: string): void {
+    this.block({ title: '请先登录', message, actionText: '去登录', action: 'login' });
+    wx.redirectTo({ url: `/pages/login/index${query}` });
+  }
+
   /** Leaves the session and goes back to the room list. */
   leaveToRooms(): void {
     this.fire(liveSession.leave());
