@@ -1,5 +1,6 @@
 /** What the status line says, for each phase and role (Chinese, for the screen). */
 import { PEER_LEFT_TEXT, formatDuration, type CallState } from './call';
+import { RECONNECTING_NOTICE } from './recovery';
 import type { Role, SessionError, SessionPhase } from './session-types';
 
 const STATUS_TEXT: Record<SessionPhase, string> = {
@@ -11,7 +12,7 @@ const STATUS_TEXT: Record<SessionPhase, string> = {
   live: '直播中',
   watching: '观看中',
   calling: '通话中',
-  reconnecting: '网络不稳定，正在重连…',
+  reconnecting: RECONNECTING_NOTICE,
   interrupted: '通话中，直播已暂停',
   ended: '直播已结束',
   kicked: '你已离开直播间',

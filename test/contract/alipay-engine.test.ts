@@ -23,6 +23,7 @@ import {
   type RtcEvents,
 } from '../../miniprogram/services/rtc-types';
 import { installFakeMy, type FakeMy, type FakeMyOptions } from '../helpers/fake-my';
+import { useSdkRig } from '../helpers/sdk-rig';
 
 const SDK_FILE = path.resolve(__dirname, '../../../shared/vendor/ZegoExpressAlipayMiniProgram-1.0.0.js');
 const SDK_PRESENT = fs.existsSync(SDK_FILE);
@@ -90,20 +91,8 @@ describeWithSdk('the ZEGO Alipay SDK through createAlipayRtcEngine', () => {
     proto = Sdk.prototype as unknown as Proto;
   });
 
-  beforeEach(() => {
-    jest.useFakeTimers();
+  useSdkRig(() => {
     fake = phone();
-    // The SDK logs at info level while constructing, before setLogConfig can quiet it.
-    for (const level of ['log', 'info', 'debug', 'warn', 'error'] as const) {
-      jest.spyOn(console, level).mockImplementation(() => undefined);
-    }
-  });
-
-  afterEach(() => {
-    // The SDK's retry and heartbeat timers would keep Node alive for over a minute.
-    jest.clearAllTimers();
-    jest.useRealTimers();
-    jest.restoreAllMocks();
   });
 
   describe('ID validation: our codes are the SDK codes, and we reject before the SDK', () => {

@@ -29,6 +29,7 @@ import {
   type RtcEventHandler,
 } from '../../miniprogram/services/rtc-types';
 import { indexOfBytes, installFakeWx, utf8, type FakeSocketTask, type FakeWx } from '../helpers/fake-wx';
+import { useSdkRig } from '../helpers/sdk-rig';
 
 const CONFIG = { appID: 1234567, server: 'wss://webliveroom1234567-api.zego.im/ws' };
 const QUIET = { logLevel: 'disable', remoteLogLevel: 'disable' } as const;
@@ -420,20 +421,8 @@ async function runCall(): Promise<Call> {
 
 let fake: FakeWx;
 
-beforeEach(() => {
-  jest.useFakeTimers();
+useSdkRig(() => {
   fake = installFakeWx();
-  // The SDK logs at info level while constructing, before setLogConfig can quiet it.
-  for (const level of ['log', 'info', 'debug', 'warn', 'error'] as const) {
-    jest.spyOn(console, level).mockImplementation(() => undefined);
-  }
-});
-
-afterEach(() => {
-  // The SDK's retry and heartbeat timers would keep Node alive for over a minute.
-  jest.clearAllTimers();
-  jest.useRealTimers();
-  jest.restoreAllMocks();
 });
 
 describe('1v1 call: publish own stream and play the peer in one login', () => {

@@ -13,6 +13,7 @@ import {
   type RtcEvents,
 } from '../../miniprogram/services/rtc-types';
 import { installFakeWx, type FakeWx } from '../helpers/fake-wx';
+import { useSdkRig } from '../helpers/sdk-rig';
 
 const CONFIG = { appID: 1234567, server: 'wss://webliveroom1234567-api.zego.im/ws' };
 const QUIET = { logLevel: 'disable', remoteLogLevel: 'disable' } as const;
@@ -38,20 +39,8 @@ async function flush(rounds = 20): Promise<void> {
 
 let fake: FakeWx;
 
-beforeEach(() => {
-  jest.useFakeTimers();
+useSdkRig(() => {
   fake = installFakeWx();
-  // The SDK logs at info level while constructing, before setLogConfig can quiet it.
-  for (const level of ['log', 'info', 'debug', 'warn', 'error'] as const) {
-    jest.spyOn(console, level).mockImplementation(() => undefined);
-  }
-});
-
-afterEach(() => {
-  // The SDK's retry and heartbeat timers would keep Node alive for over a minute.
-  jest.clearAllTimers();
-  jest.useRealTimers();
-  jest.restoreAllMocks();
 });
 
 describe('ID validation: our codes are the SDK codes, and we reject before the SDK', () => {
