@@ -2,18 +2,8 @@ import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg
 import { defaultRandom, newUserId } from '../lib/ids';
 import { DatabaseUnavailableError, decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
-import type {
-  CallMember,
-  ClaimResult,
-  Invite,
-  JoinCallResult,
-  Room,
-  RoomKind,
-  RoomPage,
-  RoomStatus,
-  Store,
-  User,
-} from './types';
+import type { CallMember, ClaimResult, JoinCallResult, Room, RoomPage, Store } from './types';
+import { toInvite, toRoom, toUser, type InviteRow, type RoomRow, type UserRow } from './rows';
 
 /**
  * Numbered schema migrations for PostgreSQL, the same versions as the SQLite store's (times are BIGINT epoch
@@ -90,67 +80,6 @@ const typeParsers = {
       ? (value: string): number => Number(value)
       : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
 };
-
-interface UserRow {
-  id: string;
-  nickname: string;
-  avatar_url: string;
-  created_at: number;
-}
-
-interface RoomRow {
-  id: string;
-  title: string;
-  kind: RoomKind;
-  status: RoomStatus;
-  owner_id: string | null;
-  stream_id: string;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  viewers: number;
-  peak_viewers: number;
-  likes: number;
-  messages: number;
-}
-
-interface InviteRow {
-  code: string;
-  room_id: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  used_by: string | null;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  nickname: r.nickname,
-  avatarUrl: r.avatar_url,
-  createdAt: r.created_at,
-});
-
-const toRoom = (r: RoomRow): Room => ({
-  id: r.id,
-  title: r.title,
-  kind: r.kind,
-  status: r.status,
-  ownerId: r.owner_id,
-  streamId: r.stream_id,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
-});
-
-const toInvite = (r: InviteRow): Invite => ({
-  code: r.code,
-  roomId: r.room_id,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  usedBy: r.used_by,
-});
 
 /** SQLSTATE classes and socket errors that mean "the database is not there", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {

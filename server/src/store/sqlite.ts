@@ -7,15 +7,14 @@ import { CALL_SEATS } from './types';
 import type {
   CallMember,
   ClaimResult,
-  Invite,
   JoinCallResult,
   Room,
-  RoomKind,
   RoomPage,
   RoomStatus,
   Store,
   User,
 } from './types';
+import { toInvite, toRoom, toUser, type InviteRow, type RoomRow, type UserRow } from './rows';
 
 /** Numbered schema migrations (the same versions as POSTGRES_MIGRATIONS); applied in order and recorded in schema_migrations. Append, never edit. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -76,67 +75,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
 ];
-
-interface UserRow {
-  id: string;
-  nickname: string;
-  avatar_url: string;
-  created_at: number;
-}
-
-interface RoomRow {
-  id: string;
-  title: string;
-  kind: RoomKind;
-  status: RoomStatus;
-  owner_id: string | null;
-  stream_id: string;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  viewers: number;
-  peak_viewers: number;
-  likes: number;
-  messages: number;
-}
-
-interface InviteRow {
-  code: string;
-  room_id: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  used_by: string | null;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  nickname: r.nickname,
-  avatarUrl: r.avatar_url,
-  createdAt: r.created_at,
-});
-
-const toRoom = (r: RoomRow): Room => ({
-  id: r.id,
-  title: r.title,
-  kind: r.kind,
-  status: r.status,
-  ownerId: r.owner_id,
-  streamId: r.stream_id,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
-});
-
-const toInvite = (r: InviteRow): Invite => ({
-  code: r.code,
-  roomId: r.room_id,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  usedBy: r.used_by,
-});
 
 export { InvalidCursorError };
 
