@@ -123,6 +123,7 @@ function smoothAlipaySdk(sdk: ZegoSdkLike, options: AlipayRtcEngineOptions): Zeg
     updatePlayerNetStatus: (streamID, event) => sdk.updatePlayerNetStatus(streamID, event),
     sendBroadcastMessage: (roomID, message) => sdk.sendBroadcastMessage(roomID, message),
     sendBarrageMessage: (roomID, message) => sdk.sendBarrageMessage(roomID, message),
+    sendCustomCommand: (roomID, command, toUserIDs) => sdk.sendCustomCommand(roomID, command, toUserIDs),
   };
 }
 

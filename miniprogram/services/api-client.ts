@@ -33,8 +33,48 @@ export interface ApiRoom {
 /** A live room (one anchor, an audience) or a 1v1 call. */
 export type RoomKind = 'live' | 'call';
 
-/** The role a token is asked for: the anchor publishes the room's stream, a call member its own. */
-export type TokenRole = 'anchor' | 'audience' | 'call';
+/** The role a token is asked for: the anchor publishes the room's stream, a call member or a co-host its own. */
+export type TokenRole = 'anchor' | 'audience' | 'call' | 'cohost';
+
+/** A viewer on screen with the anchor (连麦), as the service keeps them. */
+export interface ApiCohost {
+  userId: string;
+  nickname: string;
+  avatarUrl: string | null;
+  /** The co-host's own stream (`<roomID>_co_<userID>`). */
+  streamId: string;
+  /** Epoch ms of the acceptance. */
+  since: number;
+}
+
+/** A viewer's pending request to co-host. */
+export interface ApiCohostRequest {
+  userId: string;
+  nickname: string;
+  avatarUrl: string | null;
+  requestedAt: number;
+  /** Epoch ms after which the request has lapsed. */
+  expiresAt: number;
+}
+
+/** A room's co-hosting as the service decides it. */
+export interface ApiCohosts {
+  limit: number;
+  cohosts: ApiCohost[];
+  /** Pending requests: all of them for the anchor, the caller's own for a viewer. */
+  requests: ApiCohostRequest[];
+  /** The caller's own state. */
+  mine: 'none' | 'pending' | 'cohost';
+  /** The mix of the anchor and the co-hosts while one runs, else null. */
+  mixStreamId: string | null;
+}
+
+/** What a co-hosting change answers: the new state, and whether the service told the people concerned itself. */
+export interface ApiCohostChange {
+  cohosts: ApiCohosts;
+  /** true: the service sent the custom command (ZEGO's server API); false: the app sends it with the SDK. */
+  signalled: boolean;
+}
 
 /** A login session. */
 export interface ApiSession {
@@ -74,7 +114,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'DELETE';
 
 /** What a platform's request API answers (a network failure rejects with {errMsg}). */
 export interface HttpAnswer<D = unknown> {
@@ -165,6 +205,8 @@ export function createRequester(transport: HttpTransport, baseUrl: string) {
 /** A requester's functions. */
 export type Requester = ReturnType<typeof createRequester>;
 
+const roomPath = (roomID: string): string => `/api/rooms/${encodeURIComponent(roomID)}`;
+
 /** The live service's routes over a transport, at `baseUrl`. */
 export function createApi(transport: HttpTransport, baseUrl: string) {
   const { request, upload } = createRequester(transport, baseUrl);
@@ -207,6 +249,31 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     /** The owner ends the room (either member ends a call). */
     endRoom: (roomID: string) =>
       request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
+    /** The room's co-hosts and pending requests, as the caller may see them. */
+    getCohosts: (roomID: string) => request<ApiCohosts>('GET', `${roomPath(roomID)}/cohosts`),
+    /** A viewer asks to co-host (the anchor decides). */
+    requestCohost: (roomID: string) =>
+      request<ApiCohostChange>('POST', `${roomPath(roomID)}/cohosts/requests`),
+    /** The viewer takes the request back. */
+    cancelCohostRequest: (roomID: string) =>
+      request<ApiCohostChange>('DELETE', `${roomPath(roomID)}/cohosts/requests/me`),
+    /** The anchor accepts a viewer's request. */
+    acceptCohost: (roomID: string, userID: string) =>
+      request<ApiCohostChange>(
+        'POST',
+        `${roomPath(roomID)}/cohosts/requests/${encodeURIComponent(userID)}/accept`,
+      ),
+    /** The anchor declines a viewer's request. */
+    declineCohost: (roomID: string, userID: string) =>
+      request<ApiCohostChange>(
+        'POST',
+        `${roomPath(roomID)}/cohosts/requests/${encodeURIComponent(userID)}/decline`,
+      ),
+    /** Ends a co-host's time on screen: the anchor removes one, or a co-host ends its own. */
+    endCohost: (roomID: string, userID: string) =>
+      request<ApiCohostChange>('DELETE', `${roomPath(roomID)}/cohosts/${encodeURIComponent(userID)}`),
+    /** "Still here": a co-host's heartbeat (the anchor's stats report counts as its own). */
+    heartbeat: (roomID: string) => request<unknown>('POST', `${roomPath(roomID)}/heartbeat`),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
       request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

@@ -60,12 +60,14 @@ export interface ZegoSdkLike {
   renewToken(token: string, roomID?: string): boolean;
   startPublishingStream(streamID: string): Promise<{ url: string }>;
   stopPublishingStream(streamID: string): unknown;
-  startPlayingStream(streamID: string): Promise<{ url: string }>;
+  startPlayingStream(streamID: string, options?: { isMix?: boolean }): Promise<{ url: string }>;
   stopPlayingStream(streamID: string): unknown;
   updatePlayerState(streamID: string, event: NativeLiveEvent): unknown;
   updatePlayerNetStatus(streamID: string, event: NativeLiveEvent): unknown;
   sendBroadcastMessage(roomID: string, message: string): Promise<unknown>;
   sendBarrageMessage(roomID: string, message: string): Promise<unknown>;
+  /** Resolves with {errorCode} (0 when sent). */
+  sendCustomCommand(roomID: string, command: string, toUserIDs: string[]): Promise<unknown>;
 }
 
 /** The SDK's own codes for bad IDs, so our validation and the SDK's speak the same numbers (same in both SDKs). */
@@ -295,10 +297,14 @@ export function adaptZegoEngine(sdk: ZegoSdkLike, options: RtcEngineOptions = {}
 
     stopPublishingStream: (streamID) => void sdk.stopPublishingStream(streamID),
 
-    startPlayingStream(streamID) {
+    startPlayingStream(streamID, options) {
       return (
         rejectIfInvalid(validateStreamID(streamID)) ??
-        sdkCall(() => sdk.startPlayingStream(streamID)).then(({ url }) => ({ url }))
+        sdkCall(() =>
+          options?.isMix
+            ? sdk.startPlayingStream(streamID, { isMix: true })
+            : sdk.startPlayingStream(streamID),
+        ).then(({ url }) => ({ url }))
       );
     },
 
@@ -313,6 +319,12 @@ export function adaptZegoEngine(sdk: ZegoSdkLike, options: RtcEngineOptions = {}
 
     sendBarrageMessage: (roomID, message) =>
       sdkCall(() => sdk.sendBarrageMessage(roomID, message)).then(() => undefined),
+
+    sendCustomCommand: (roomID, command, toUserIDs) =>
+      sdkCall(() => sdk.sendCustomCommand(roomID, command, toUserIDs)).then((answer) => {
+        const code = (answer as { errorCode?: unknown } | null)?.errorCode;
+        if (typeof code === 'number' && code !== 0) throw { code, msg: 'sendCustomCommand failed' };
+      }),
 
     // ZEGO: register every callback once, before the first login (the store installs its handler before loginRoom).
     setEventHandler(next) {

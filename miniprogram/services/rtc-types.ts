@@ -118,6 +118,12 @@ export const RTC_EVENT_NAMES: readonly (keyof RtcEvents)[] = [
 /** The one listener the store installs: one method per engine event. */
 export type RtcEventHandler = { [K in keyof RtcEvents]: (payload: RtcEvents[K]) => void };
 
+/** How a stream is played. */
+export interface RtcPlayOptions {
+  /** The stream is the output of a mix task (the anchor and the co-hosts in one picture). */
+  isMix?: boolean;
+}
+
 /** Result of the SDK's pre-flight check: code 0 ok, 10001 WeChat too old, 10002 no camera/record permission. */
 export interface RtcSystemCheck {
   code: number;
@@ -138,8 +144,8 @@ export interface RtcEngine {
   startPublishingStream(streamID: string): Promise<{ url: string }>;
   /** Clears the SDK's publish state; the caller stops the pusher component afterwards. */
   stopPublishingStream(streamID: string): void;
-  /** Returns the play URL to put on zego-player. */
-  startPlayingStream(streamID: string): Promise<{ url: string }>;
+  /** Returns the play URL to put on zego-player (`isMix`: a mix task's output, as ZEGO plays it). */
+  startPlayingStream(streamID: string, options?: RtcPlayOptions): Promise<{ url: string }>;
   /** Clears the SDK's play state; the caller stops the player component afterwards. */
   stopPlayingStream(streamID: string): void;
   /** Forwards a native statechange event (pusher or player) into the SDK. */
@@ -150,6 +156,8 @@ export interface RtcEngine {
   sendBroadcastMessage(roomID: string, message: string): Promise<void>;
   /** Sends a barrage message (used for likes, batched). */
   sendBarrageMessage(roomID: string, message: string): Promise<void>;
+  /** Sends a custom command to these users of the room (a hint: the receiver confirms with the service). */
+  sendCustomCommand(roomID: string, command: string, toUserIDs: string[]): Promise<void>;
   /** Installs the single event listener (null removes it). */
   setEventHandler(handler: RtcEventHandler | null): void;
   /** How many SDK callbacks of ours are registered right now (for leak checks). */

@@ -5,7 +5,9 @@
  * room chat and the anchor's report, the call. Every field here is a part's state; every action a part's job.
  */
 import { configure, makeAutoObservable } from 'mobx-miniprogram';
+import type { ApiCohostRequest, ApiCohosts } from '../services/api-client';
 import type { NativeLiveEvent, RtcStream, RtcUser } from '../services/rtc-types';
+import type { CohostTile } from './cohosting';
 import { ACTION_TEXT } from '../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
@@ -42,9 +44,16 @@ export type { ReconnectPolicy } from './recovery';
 export { STATS_INTERVAL_MS } from './room-report';
 export { TOKEN_RENEW_RETRIES, TOKEN_RETRY_MS } from './token-renewal';
 export { CHAT_MAX_LENGTH } from './room-chat';
+export { COHOST_GRACE_MS, COHOST_HEARTBEAT_MS, COHOST_TEXT, cohostCommand } from './cohosting';
+export type { CohostTile } from './cohosting';
 export type { StartOptions } from './room-entry';
 
 export type { LiveSessionDeps } from './session-core';
+
+/** A co-host's tile as pages render it: who, whether its stream went away, and its player while it plays. */
+export interface CohostTileView extends CohostTile {
+  player: PlayerView | null;
+}
 
 /** The live session store. */
 export class LiveSession {
@@ -135,6 +144,80 @@ export class LiveSession {
   get callSummary(): string {
     const { entry, status, call } = this.core;
     return entry.role === 'call' && status.phase === 'ended' ? callSummaryText(call) : '';
+  }
+
+  // ---- Co-hosting (连麦) ----
+
+  /** This phone's co-hosting as the service has it: none, a pending request, or on stage. */
+  get cohostState(): ApiCohosts['mine'] {
+    return this.core.cohost.mine;
+  }
+  /** This viewer publishes beside the anchor now. */
+  get onStage(): boolean {
+    return this.core.cohost.onStage;
+  }
+  /** A co-hosting request to the service is in flight. */
+  get cohostBusy(): boolean {
+    return this.core.cohost.busy;
+  }
+  /** When the own pending request lapses (epoch ms; 0 without one), for the page's countdown. */
+  get cohostRequestExpiresAt(): number {
+    return this.core.cohost.requestExpiresAt;
+  }
+  /** The requests the anchor can accept or decline. */
+  get cohostRequests(): ApiCohostRequest[] {
+    return this.core.cohost.requests;
+  }
+  /** The co-hosts shown small (not this phone's own; none while a viewer plays the mix), each with its player. */
+  get cohostTiles(): CohostTileView[] {
+    const players = this.core.watching.players;
+    return this.core.cohost.tiles.map((tile) => ({
+      ...tile,
+      player: players.find((p) => p.streamID === tile.streamId) ?? null,
+    }));
+  }
+  /** The players shown large: all but the co-hosts' tiles (the anchor's stream, or the mix). */
+  get mainPlayers(): PlayerView[] {
+    const small = new Set(this.core.cohost.tiles.map((t) => t.streamId));
+    return this.core.watching.players.filter((p) => !small.has(p.streamID));
+  }
+  /** The room has as many co-hosts as the service allows. */
+  get cohostFull(): boolean {
+    return this.core.cohost.full;
+  }
+  /** The viewer can ask to co-host now. */
+  get canRequestCohost(): boolean {
+    const { entry, status, cohost } = this.core;
+    return entry.role === 'audience' && status.phase === 'watching' && cohost.mine === 'none' && !cohost.busy;
+  }
+  /** This viewer plays the mix (one picture of the anchor and the co-hosts). */
+  get watchingMix(): boolean {
+    return this.core.cohost.mixToPlay !== null;
+  }
+
+  /** "申请连麦": the camera and microphone check, then the request to the service. */
+  requestCohost(): Promise<void> {
+    return this.core.cohost.request();
+  }
+  /** "取消申请". */
+  cancelCohostRequest(): Promise<void> {
+    return this.core.cohost.cancel();
+  }
+  /** "结束连麦" (the co-host itself). */
+  endCohost(): Promise<void> {
+    return this.core.cohost.end();
+  }
+  /** The anchor accepts a request. */
+  acceptCohost(userID: string): Promise<void> {
+    return this.core.cohost.accept(userID);
+  }
+  /** The anchor declines a request. */
+  declineCohost(userID: string): Promise<void> {
+    return this.core.cohost.decline(userID);
+  }
+  /** The anchor ends a co-host's time on screen. */
+  removeCohost(userID: string): Promise<void> {
+    return this.core.cohost.remove(userID);
   }
 
   /** Chinese label of the phase, for the status line. */

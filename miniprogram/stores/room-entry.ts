@@ -4,7 +4,7 @@
  * gave up, and logging out. Owns the room's identity and connection state.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import { ApiError, type ApiRoomToken } from '../services/api-client';
+import { ApiError, type ApiRoomToken, type TokenRole } from '../services/api-client';
 import type { MediaScope } from '../services/platform-types';
 import type { RtcEngine, RtcEvents } from '../services/rtc-types';
 import { describeError, isKickout } from '../utils/error-catalog';
@@ -80,6 +80,8 @@ export interface RoomEntryHost {
   joined(streamID: string): void;
   /** The room's connection came back (CONNECTED) or went (CONNECTING / DISCONNECTED after CONNECTED). */
   connectionChanged(state: RoomState): void;
+  /** The role a fresh token is for now (a viewer on stage logs in again as 'cohost'). */
+  tokenRole(): TokenRole | null;
 }
 
 /** Room entry and the room's connection. */
@@ -247,7 +249,7 @@ export class RoomEntry {
     const { ctx } = this;
     const engine = ctx.engine;
     const user = ctx.deps.currentUser();
-    const role = this.role;
+    const role = this.host.tokenRole();
     if (!engine || !user || !role) return false;
     try {
       const token = await ctx.deps.api.getRoomToken(this.roomID, role);

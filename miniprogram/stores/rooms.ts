@@ -5,10 +5,16 @@
  * Failures reject with the service's ApiError (re-exported here: pages branch on its status and code); a 401 first
  * forgets the dead session.
  */
-import { ApiError, type Api, type ApiRoom, type RoomStatus } from '../services/api-client';
+import {
+  ApiError,
+  type Api,
+  type ApiCohostRequest,
+  type ApiRoom,
+  type RoomStatus,
+} from '../services/api-client';
 
 export { ApiError };
-export type { ApiRoom, RoomStatus };
+export type { ApiCohostRequest, ApiRoom, RoomStatus };
 
 /** One page of the live list; `nextCursor` is null on the last page. */
 export interface RoomPage {

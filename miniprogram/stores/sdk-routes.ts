@@ -5,7 +5,7 @@
 import { action } from 'mobx-miniprogram';
 import type { RtcEventHandler, RtcEvents } from '../services/rtc-types';
 import type { SessionCore } from './session-core';
-import { ACTIVE_PHASES } from './session-table';
+import { ACTIVE_PHASES, RUNNING_PHASES } from './session-table';
 
 /** What the routes reach of the session's core. */
 export type RoutedParts = Pick<
@@ -21,7 +21,9 @@ export type RoutedParts = Pick<
   | 'room'
   | 'call'
   | 'signals'
+  | 'cohost'
   | 'finish'
+  | 'checkRoomEnded'
 >;
 
 /** The one handler the session installs on the engine. */
@@ -36,28 +38,18 @@ export function sdkRoutes(s: RoutedParts): RtcEventHandler {
     s.ctx.deps.api.endRoom(roomID).catch(() => undefined);
   };
 
-  /** The anchor's stream went away: if the service says the room ended, show the end screen. */
-  const checkRoomEnded = async (epoch: number) => {
-    try {
-      const { room } = await s.ctx.deps.api.getRoom(s.entry.roomID);
-      if (!s.ctx.isStale(epoch) && room.status === 'ended' && s.watching.streams.length === 0)
-        s.finish('ended', null);
-    } catch {
-      // keep waiting for the anchor
-    }
-  };
-
   const routes: RtcEventHandler = {
     roomStateUpdate: (p) => s.entry.onRoomStateUpdate(p),
     roomStateChanged: (p) => s.entry.onRoomStateChanged(p),
     roomStreamUpdate: (p: RtcEvents['roomStreamUpdate']) => {
       if (p.roomID !== s.entry.roomID) return;
       const callOver = s.entry.role === 'call' && s.call.onRoomStreamUpdate(p);
-      const canPlay = s.machine.in('watching', 'calling');
+      const canPlay = s.machine.in(...RUNNING_PHASES);
+      s.cohost.onRoomStreamUpdate(p);
       const gone = s.watching.onRoomStreamUpdate(p, canPlay, s.interruptions.hidden);
       if (callOver) peerLeft();
       else if (gone.length > 0 && s.entry.role === 'audience' && s.watching.streams.length === 0) {
-        void checkRoomEnded(s.ctx.epoch);
+        void s.checkRoomEnded(s.ctx.epoch);
       }
     },
     roomUserUpdate: (p) => {

@@ -12,7 +12,21 @@ import type { LiveViewPort } from './session-types';
 /** What the session needs from the outside world (the real ones are wired in stores/index.ts). */
 export interface LiveSessionDeps {
   loadEngine: () => Promise<RtcEngine>;
-  api: Pick<Api, 'getRoomToken' | 'getRoom' | 'markLive' | 'endRoom' | 'reportStats'>;
+  api: Pick<
+    Api,
+    | 'getRoomToken'
+    | 'getRoom'
+    | 'markLive'
+    | 'endRoom'
+    | 'reportStats'
+    | 'heartbeat'
+    | 'getCohosts'
+    | 'requestCohost'
+    | 'cancelCohostRequest'
+    | 'acceptCohost'
+    | 'declineCohost'
+    | 'endCohost'
+  >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;
 }

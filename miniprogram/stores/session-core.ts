@@ -5,9 +5,11 @@
  * page renders belongs to a part.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
+import type { TokenRole } from '../services/api-client';
 import type { RtcEngine, RtcEventHandler } from '../services/rtc-types';
 import { describeError, isKickout } from '../utils/error-catalog';
 import { CallState } from './call';
+import { Cohosting } from './cohosting';
 import { Interruptions } from './interruptions';
 import type { NativeReaction } from './native-codes';
 import { Publishing } from './publishing';
@@ -20,6 +22,8 @@ import { SessionContext, type LiveSessionDeps as BaseDeps } from './session-cont
 import { SessionStatus } from './session-status';
 import {
   ACTIVE_PHASES,
+  PLAYING_PHASES,
+  RUNNING_PHASES,
   SessionMachine,
   type RefusalReporter,
   type SessionEvent,
@@ -37,7 +41,7 @@ export interface LiveSessionDeps extends BaseDeps {
 }
 
 /** Phases in which the screen is kept on. */
-const SCREEN_ON: readonly SessionPhase[] = ['live', 'watching', 'calling'];
+const SCREEN_ON: readonly SessionPhase[] = ['live', 'watching', 'calling', 'cohosting'];
 
 /** In development builds (DevTools, trial), a refused event is worth a warning; in release, silence. */
 const defaultRefusalReporter: RefusalReporter = (phase, event) => {
@@ -59,6 +63,7 @@ const PARTS = [
   'report',
   'call',
   'signals',
+  'cohost',
   'handler',
   'autoPublish',
   'keepScreen',
@@ -85,6 +90,7 @@ export class SessionCore {
   readonly report: RoomReport;
   readonly call: CallState;
   readonly signals: RoomSignals;
+  readonly cohost: Cohosting;
   readonly handler: RtcEventHandler;
   /** Go live again by itself after a retry (the anchor was live when the session failed). */
   autoPublish = false;
@@ -107,6 +113,7 @@ export class SessionCore {
         if (state === 'CONNECTED') this.recovery.roomConnected();
         else this.recovery.begin(state === 'DISCONNECTED');
       },
+      tokenRole: () => this.tokenRole(),
     });
     const media = {
       react: (reaction: NativeReaction, code: number) => this.react(reaction, code),
@@ -115,7 +122,10 @@ export class SessionCore {
       mainPlayerGone: () => this.room.clearPlayQuality(),
     };
     this.publishing = new Publishing(ctx, status, media);
-    this.watching = new Watching(ctx, status, media, () => this.entry.role !== 'anchor');
+    this.watching = new Watching(ctx, status, media, {
+      plays: (stream) => this.cohost.plays(stream),
+      mix: () => this.cohost.mixToPlay,
+    });
     this.recovery = new Recovery(
       ctx,
       status,
@@ -146,7 +156,7 @@ export class SessionCore {
     });
     const roomID = () => this.entry.roomID;
     const inRoom = () => this.entry.inRoom;
-    this.renewal = new TokenRenewal(ctx, status, { roomID, role: () => this.entry.role, inRoom });
+    this.renewal = new TokenRenewal(ctx, status, { roomID, role: () => this.tokenRole(), inRoom });
     this.room = new RoomChat(ctx, status, {
       roomID,
       inRoom,
@@ -163,6 +173,24 @@ export class SessionCore {
     });
     this.call = new CallState(() => this.entry.userID);
     this.signals = new RoomSignals(roomID);
+    this.cohost = new Cohosting(
+      ctx,
+      status,
+      {
+        roomID,
+        inRoom,
+        userID: () => this.entry.userID,
+        role: () => this.entry.role,
+        watching: () => this.machine.in('watching'),
+        streams: () => this.watching.streams,
+        authorizeMedia: () => this.entry.authorizeMedia(this.ctx.epoch),
+        goOnStage: (streamID) => this.goOnStage(streamID),
+        leaveStage: () => this.leaveStage(),
+        replan: () => this.replan(),
+        anchorGone: () => void this.checkRoomEnded(this.ctx.epoch, false),
+      },
+      (listener) => this.signals.onCommand(listener),
+    );
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
     this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
@@ -180,6 +208,43 @@ export class SessionCore {
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);
     if (this.entry.role === 'call') void this.publishing.start();
+    this.cohost.joined();
+  }
+
+  /** The role a token is for now: a viewer on stage is a co-host. */
+  tokenRole(): TokenRole | null {
+    return this.cohost.onStage ? 'cohost' : this.entry.role;
+  }
+
+  /** Plays what the plan says now (co-hosts came or went, a mix started or stopped). */
+  replan(): void {
+    this.watching.replan(this.entry.inRoom, this.machine.in(...RUNNING_PHASES), this.interruptions.hidden);
+  }
+
+  /** Accepted as a co-host: cohosting, the original streams instead of the mix, then the own stream. */
+  async goOnStage(streamID: string): Promise<boolean> {
+    if (!this.machine.send('cohostStarted')) return false;
+    this.publishing.prepare(streamID);
+    this.replan();
+    return this.publishing.start();
+  }
+
+  /** Off stage: the own stream stopped (SDK, then component) and its preview gone; watching (the mix, if any). */
+  leaveStage(): void {
+    this.publishing.dispose();
+    this.machine.send('cohostEnded');
+    this.replan();
+  }
+
+  /** The anchor's stream went away: if the service says the room ended, show the end screen. */
+  async checkRoomEnded(epoch: number, onlyWhenNothingPlays = true): Promise<void> {
+    try {
+      const { room } = await this.ctx.deps.api.getRoom(this.entry.roomID);
+      if (this.ctx.isStale(epoch) || room.status !== 'ended') return;
+      if (!onlyWhenNothingPlays || this.watching.streams.length === 0) this.finish('ended', null);
+    } catch {
+      // keep waiting for the anchor
+    }
   }
 
   /** Installs the SDK handler and the platform listeners (once per visit). */
@@ -213,13 +278,18 @@ export class SessionCore {
 
   pauseMedia(): void {
     this.publishing.pause();
-    if (this.entry.role !== 'anchor') this.watching.pause();
+    this.watching.pause();
   }
 
   resumeMedia(): void {
     this.publishing.resume();
-    if (this.entry.role === 'anchor') return;
-    if (!this.machine.in('watching', 'calling')) {
+    if (this.entry.role === 'anchor') {
+      // the anchor's players are its co-hosts; its own push is the recovery's business
+      if (this.machine.in(...RUNNING_PHASES)) this.watching.resume(this.entry.inRoom);
+      else this.watching.takeHidden();
+      return;
+    }
+    if (!this.machine.in(...PLAYING_PHASES)) {
       // reconnecting or interrupted: the recovery replays everything once it can
       this.watching.takeHidden();
       this.recovery.needFreshMedia();
@@ -239,6 +309,7 @@ export class SessionCore {
     if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
     else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
     if (event === 'published' && from === 'preview') this.report.onAir();
+    if (event === 'recovered' || event === 'resumed') this.cohost.recovered();
   }
 
   kick(code: number): void {
@@ -272,6 +343,7 @@ export class SessionCore {
     this.renewal.dispose();
     this.room.dispose();
     this.report.dispose();
+    this.cohost.dispose();
     this.keepScreenOn(false);
   }
 
@@ -283,6 +355,7 @@ export class SessionCore {
     this.room.reset();
     this.call.reset();
     this.signals.reset();
+    this.cohost.reset();
   }
 
   keepScreenOn(on: boolean): void {

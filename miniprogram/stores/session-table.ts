@@ -19,6 +19,7 @@ export type SessionPhase =
   | 'live'
   | 'watching'
   | 'calling'
+  | 'cohosting'
   | 'reconnecting'
   | 'interrupted'
   | 'ended'
@@ -39,6 +40,10 @@ export type SessionEvent =
   | 'published'
   /** The anchor stopped pushing but stays in the room. */
   | 'unpublished'
+  /** The service accepted this viewer as a co-host: it publishes its own stream beside the anchor. */
+  | 'cohostStarted'
+  /** The co-hosting is over (ended by either side, or by the service): the viewer only watches again. */
+  | 'cohostEnded'
   /** The room, the network or a stream dropped. */
   | 'dropped'
   /** What dropped works again. */
@@ -79,8 +84,11 @@ export interface Transition {
   to: SessionPhase | 'back';
   /** Only when this guard holds (rows of one event are tried in order). */
   when?: GuardName;
-  /** 'from': remember the phase we leave, to go back to it; 'keep': keep what is remembered. Default: forget. */
-  remember?: 'from' | 'keep';
+  /**
+   * 'from': remember the phase we leave, to go back to it; 'keep': keep what is remembered; a phase: remember that
+   * one instead (the co-hosting ended while reconnecting: come back to watching). Default: forget.
+   */
+  remember?: 'from' | 'keep' | SessionPhase;
 }
 
 type Row = Partial<Record<SessionEvent, Transition | Transition[]>>;
@@ -113,14 +121,16 @@ export const SESSION_TABLE: Record<SessionPhase, Row> = {
   },
   preview: { ...inRoom, published: { to: 'live' } },
   live: { ...inRoom, unpublished: { to: 'preview' } },
-  watching: { ...inRoom },
+  watching: { ...inRoom, cohostStarted: { to: 'cohosting', when: 'watches' } },
   calling: { ...inRoom },
+  cohosting: { ...inRoom, cohostEnded: { to: 'watching' } },
   reconnecting: {
     ...inRoom,
     dropped: { to: 'reconnecting', remember: 'keep' },
     interrupted: { to: 'interrupted', remember: 'keep' },
     recovered: { to: 'back' },
     unpublished: { to: 'preview' },
+    cohostEnded: { to: 'reconnecting', remember: 'watching' },
     gaveUp: { to: 'failed' },
   },
   interrupted: {
@@ -129,6 +139,7 @@ export const SESSION_TABLE: Record<SessionPhase, Row> = {
     interrupted: { to: 'interrupted', remember: 'keep' },
     resumed: { to: 'back' },
     unpublished: { to: 'preview' },
+    cohostEnded: { to: 'interrupted', remember: 'watching' },
   },
   ended: { ...final },
   kicked: { ...final },
@@ -143,6 +154,8 @@ export const SESSION_EVENTS: readonly SessionEvent[] = [
   'joined',
   'published',
   'unpublished',
+  'cohostStarted',
+  'cohostEnded',
   'dropped',
   'recovered',
   'interrupted',
@@ -163,12 +176,22 @@ export const ACTIVE_PHASES: readonly SessionPhase[] = [
   'live',
   'watching',
   'calling',
+  'cohosting',
   'reconnecting',
   'interrupted',
 ];
 
 /** Phases in which the session is in the room with its media running as it should. */
-export const RUNNING_PHASES: readonly SessionPhase[] = ['preview', 'live', 'watching', 'calling'];
+export const RUNNING_PHASES: readonly SessionPhase[] = [
+  'preview',
+  'live',
+  'watching',
+  'calling',
+  'cohosting',
+];
+
+/** Phases in which remote streams play as they should (a viewer, a co-host, a call member). */
+export const PLAYING_PHASES: readonly SessionPhase[] = ['watching', 'calling', 'cohosting'];
 
 /** The next phase for an event, and what is remembered; null when the table refuses it. */
 export function nextPhase(
@@ -183,7 +206,14 @@ export function nextPhase(
   const row = rows.find((r) => !r.when || GUARDS[r.when](context));
   if (!row) return null;
   if (row.to === 'back') return returnTo ? { phase: returnTo, returnTo: null } : null;
-  const remembered = row.remember === 'from' ? phase : row.remember === 'keep' ? returnTo : null;
+  const remembered =
+    row.remember === 'from'
+      ? phase
+      : row.remember === 'keep'
+        ? returnTo
+        : row.remember === undefined
+          ? null
+          : row.remember;
   return { phase: row.to, returnTo: remembered };
 }
 
@@ -251,7 +281,14 @@ export function renderSessionTable(): string {
     return rows
       .map((r) => {
         const to = r.to === 'back' ? '↩ back' : r.to;
-        const remember = r.remember === 'from' ? ' (remember)' : r.remember === 'keep' ? ' (keep)' : '';
+        const remember =
+          r.remember === 'from'
+            ? ' (remember)'
+            : r.remember === 'keep'
+              ? ' (keep)'
+              : r.remember
+                ? ` (remember ${r.remember})`
+                : '';
         return r.when ? `${to}${remember} if ${r.when}` : `${to}${remember}`;
       })
       .join('<br>');
@@ -262,7 +299,7 @@ export function renderSessionTable(): string {
     '<!-- Generated from miniprogram/stores/session-table.ts by `npm run docs:session`; a test fails when stale. -->',
     '',
     'Rows are phases, columns events; an empty cell is refused. "remember" stores the phase left, which "↩ back"',
-    'returns to; "keep" keeps what is stored. Guards: ' +
+    'returns to; "keep" keeps what is stored; "remember <phase>" stores that phase instead. Guards: ' +
       Object.keys(GUARDS)
         .map((g) => `\`${g}\``)
         .join(', ') +

@@ -12,6 +12,7 @@ const STATUS_TEXT: Record<SessionPhase, string> = {
   live: '直播中',
   watching: '观看中',
   calling: '通话中',
+  cohosting: '连麦中',
   reconnecting: RECONNECTING_NOTICE,
   interrupted: '通话中，直播已暂停',
   ended: '直播已结束',

@@ -3,10 +3,9 @@
  * retried a few times, then shown with a retry button. Owns its retry timer.
  */
 import { runInAction } from 'mobx-miniprogram';
-import { ApiError } from '../services/api-client';
+import { ApiError, type TokenRole } from '../services/api-client';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { Role } from './session-types';
 
 /** First try plus this many retries, this far apart. */
 export const TOKEN_RENEW_RETRIES = 2;
@@ -16,7 +15,8 @@ export const TOKEN_RENEW_FAILED = 'TOKEN_RENEW_FAILED';
 /** Who is renewing. */
 export interface RenewalSubject {
   roomID(): string;
-  role(): Role | null;
+  /** The role the token is for (a co-host's is 'cohost'). */
+  role(): TokenRole | null;
   inRoom(): boolean;
 }
 

@@ -6,7 +6,7 @@
 import { makeAutoObservable } from 'mobx-miniprogram';
 import { publishes, type StartOptions } from './room-entry';
 import type { SessionCore } from './session-core';
-import { ACTIVE_PHASES } from './session-table';
+import { ACTIVE_PHASES, PLAYING_PHASES } from './session-table';
 import { TOKEN_RENEW_FAILED } from './token-renewal';
 
 /** The visit's commands. */
@@ -77,7 +77,7 @@ export class VisitCommands {
       await this.startPublishing();
       return;
     }
-    if (this.core.machine.in('watching', 'calling') && error) {
+    if (this.core.machine.in(...PLAYING_PHASES) && error) {
       this.core.status.setError(null);
       if (this.core.entry.role === 'call' && !this.core.publishing.wantsToPublish)
         await this.core.publishing.start();

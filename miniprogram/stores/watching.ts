@@ -12,7 +12,16 @@ import { nativeReaction } from './native-codes';
 import type { MediaHost } from './publishing';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
+import { PLAYING_PHASES } from './session-table';
 import type { PlayerView } from './session-types';
+
+/** Which remote streams a visit plays: a filter over the room's streams, or one mix output instead of them. */
+export interface StreamPlan {
+  /** Plays this stream of the room's list (the anchor alone plays none; co-host streams only when listed). */
+  plays(stream: RtcStream): boolean;
+  /** A mix output (the anchor and the co-hosts in one picture) to play instead of the room's streams. */
+  mix(): string | null;
+}
 
 /** The remote streams. */
 export class Watching {
@@ -28,25 +37,42 @@ export class Watching {
     private readonly ctx: SessionContext,
     private readonly status: SessionStatus,
     private readonly host: MediaHost,
-    /** Whether this visit plays what the room publishes (viewers and call members; not the anchor alone). */
-    private readonly playsRemote: () => boolean,
+    /** What this visit plays. */
+    private readonly plan: StreamPlan,
   ) {
     makeAutoObservable<
       Watching,
-      'ctx' | 'status' | 'host' | 'playsRemote' | 'requests' | 'ticket' | 'hiddenStreams'
+      'ctx' | 'status' | 'host' | 'plan' | 'requests' | 'ticket' | 'hiddenStreams'
     >(
       this,
       {
         ctx: false,
         status: false,
         host: false,
-        playsRemote: false,
+        plan: false,
         requests: false,
         ticket: false,
         hiddenStreams: false,
       },
       { autoBind: true },
     );
+  }
+
+  /** The streams this visit should be playing now, in the room's order (or the mix alone). */
+  get wanted(): string[] {
+    const mix = this.plan.mix();
+    if (mix) return [mix];
+    return this.streams.filter((s) => this.plan.plays(s)).map((s) => s.streamID);
+  }
+
+  /** The plan changed (co-hosts came or went, a mix started or stopped): stop what should not play, play the rest. */
+  replan(inRoom: boolean, canPlay: boolean, hidden: boolean): void {
+    const wanted = new Set(this.wanted);
+    const running = new Set([...this.players.map((p) => p.streamID), ...this.requests.keys()]);
+    for (const id of running) if (!wanted.has(id)) this.stopPlaying(id);
+    this.hiddenStreams = this.hiddenStreams.filter((id) => wanted.has(id));
+    if (!canPlay || hidden) return;
+    for (const id of wanted) if (!running.has(id)) void this.startPlaying(id, inRoom);
   }
 
   /** Something is on screen (a player has its URL). */
@@ -94,9 +120,14 @@ export class Watching {
     const cancelled = () => ctx.isStale(epoch) || this.requests.get(streamID) !== ticket;
     let url: string;
     try {
-      url = (await engine.startPlayingStream(streamID)).url;
+      const mix = this.plan.mix() === streamID;
+      url = (
+        await (mix
+          ? engine.startPlayingStream(streamID, { isMix: true })
+          : engine.startPlayingStream(streamID))
+      ).url;
     } catch (error) {
-      if (!cancelled() && ctx.machine.in('watching', 'calling')) {
+      if (!cancelled() && ctx.machine.in(...PLAYING_PHASES)) {
         this.status.setError({ ...describeError(codeOf(error)), action: 'retry' });
       }
       return false;
@@ -107,7 +138,7 @@ export class Watching {
       await ctx.view?.playPlayer(streamID);
     } catch {
       if (cancelled()) return false;
-      if (ctx.machine.in('watching', 'calling')) {
+      if (ctx.machine.in(...PLAYING_PHASES)) {
         this.status.setError({ code: 'PLAYER_START', message: '画面没有播放起来，请重试', action: 'retry' });
       }
       return false;
@@ -152,11 +183,10 @@ export class Watching {
 
   /** Plays every stream of the room that is not playing (or every one, when `force`); false at the first failure. */
   async restore(epoch: number, force: boolean): Promise<boolean> {
-    if (!this.playsRemote()) return true;
-    for (const stream of this.streams) {
-      const player = this.players.find((p) => p.streamID === stream.streamID);
+    for (const streamID of this.wanted) {
+      const player = this.players.find((p) => p.streamID === streamID);
       if (force || !player || player.state !== 'PLAYING') {
-        if (!(await this.replay(stream.streamID, epoch))) return false;
+        if (!(await this.replay(streamID, epoch))) return false;
       }
     }
     return true;
@@ -164,8 +194,7 @@ export class Watching {
 
   /** Plays what the room already publishes (just logged in, or the retry button). */
   playAll(inRoom: boolean): void {
-    if (!this.playsRemote()) return;
-    for (const stream of this.streams) void this.startPlaying(stream.streamID, inRoom);
+    for (const streamID of this.wanted) void this.startPlaying(streamID, inRoom);
   }
 
   /** Players in the order of the room's streams (the anchor's first). */
@@ -182,8 +211,10 @@ export class Watching {
     const ids = new Set(p.streams.map((s) => s.streamID));
     if (p.updateType === 'ADD') {
       this.streams = [...this.streams.filter((s) => !ids.has(s.streamID)), ...p.streams];
-      if (this.playsRemote() && canPlay && !hidden) {
-        for (const stream of p.streams) void this.startPlaying(stream.streamID, true);
+      if (canPlay && !hidden) {
+        const wanted = new Set(this.wanted);
+        for (const stream of p.streams)
+          if (wanted.has(stream.streamID)) void this.startPlaying(stream.streamID, true);
       }
       return [];
     }
@@ -231,9 +262,9 @@ export class Watching {
     const streams = this.takeHidden();
     const epoch = this.ctx.epoch;
     for (const streamID of streams) void this.replay(streamID, epoch, true);
-    for (const stream of this.streams) {
-      if (!streams.includes(stream.streamID) && !this.players.some((p) => p.streamID === stream.streamID)) {
-        void this.startPlaying(stream.streamID, inRoom);
+    for (const streamID of this.wanted) {
+      if (!streams.includes(streamID) && !this.players.some((p) => p.streamID === streamID)) {
+        void this.startPlaying(streamID, inRoom);
       }
     }
   }

@@ -8,6 +8,7 @@ import type {
   RtcError,
   RtcEventHandler,
   RtcEvents,
+  RtcPlayOptions,
   RtcSystemCheck,
   RtcUser,
 } from '../../miniprogram/services/rtc-types';
@@ -88,6 +89,8 @@ export class FakeEngine implements RtcEngine {
   /** Messages sent with sendBroadcastMessage / sendBarrageMessage. */
   readonly broadcasts: string[] = [];
   readonly barrages: string[] = [];
+  /** Custom commands sent, with their targets. */
+  readonly commands: { command: string; toUserIDs: string[] }[] = [];
   private readonly failures = new Map<EngineMethod, Failure>();
   private readonly holds = new Map<EngineMethod, Deferred<void>[]>();
   private urlCounter = 0;
@@ -213,8 +216,8 @@ export class FakeEngine implements RtcEngine {
     this.runSync('stopPublishingStream', () => this.publishing.delete(streamID));
   }
 
-  startPlayingStream(streamID: string): Promise<{ url: string }> {
-    this.record('startPlayingStream', [streamID]);
+  startPlayingStream(streamID: string, options?: RtcPlayOptions): Promise<{ url: string }> {
+    this.record('startPlayingStream', options ? [streamID, options] : [streamID]);
     return this.run('startPlayingStream', () => {
       this.playing.add(streamID);
       return { url: `rtmp://fake.zego/play/${streamID}?n=${++this.urlCounter}` };
@@ -245,6 +248,13 @@ export class FakeEngine implements RtcEngine {
     this.record('sendBarrageMessage', [roomID, message]);
     return this.run('sendBarrageMessage', () => {
       this.barrages.push(message);
+    });
+  }
+
+  sendCustomCommand(roomID: string, command: string, toUserIDs: string[]): Promise<void> {
+    this.record('sendCustomCommand', [roomID, command, toUserIDs]);
+    return this.run('sendCustomCommand', () => {
+      this.commands.push({ command, toUserIDs });
     });
   }
 

@@ -4,21 +4,43 @@
  */
 import { autorun, comparer, reaction, toJS } from 'mobx-miniprogram';
 import { ApiError } from '../../miniprogram/services/api';
-import type { ApiRoom, ApiRoomToken } from '../../miniprogram/services/api';
+import type {
+  ApiCohost,
+  ApiCohostChange,
+  ApiCohostRequest,
+  ApiCohosts,
+  ApiRoom,
+  ApiRoomToken,
+  TokenRole,
+} from '../../miniprogram/services/api-client';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
 import { BackoffPolicy, LiveSession, RECONNECT_BACKOFF_MS } from '../../miniprogram/stores/live-session';
 import type { LiveSessionDeps } from '../../miniprogram/stores/live-session';
-import type { Role } from '../../miniprogram/stores/session-types';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
 import { FakeView } from '../helpers/fake-view';
 
-type ApiMethod = 'getRoomToken' | 'getRoom' | 'markLive' | 'endRoom' | 'reportStats';
+/** Every route the session uses. */
+type ApiMethod = keyof LiveSessionDeps['api'];
+
+/** The service's co-hosting of one room, as the fake keeps it (the real rules live in server/; see its tests). */
+export interface FakeCohosting {
+  limit: number;
+  cohosts: ApiCohost[];
+  requests: ApiCohostRequest[];
+  mixStreamId: string | null;
+}
 
 /** The service, scripted: tokens per role, failures per route, and a record of every call. */
 export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   readonly calls: { name: ApiMethod; args: unknown[] }[] = [];
   roomStatus: ApiRoom['status'] = 'live';
+  /** Co-hosting as the service has it; tests change it to play the anchor's or another phone's part. */
+  cohosting: FakeCohosting = { limit: 3, cohosts: [], requests: [], mixStreamId: null };
+  /** Whether the service says it signalled (ZEGO's server API configured). */
+  signalled = false;
+  /** The user this phone is signed in as (whose `mine` the co-host answers carry). */
+  me = 'viewer-1';
   private tokenCounter = 0;
   private readonly failures = new Map<ApiMethod, { error: unknown; times: number }>();
 
@@ -67,15 +89,112 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
     };
   }
 
-  getRoomToken(roomID: string, role: Role): Promise<ApiRoomToken> {
-    return this.run('getRoomToken', [roomID, role], () => ({
-      token: `token-${++this.tokenCounter}`,
-      expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
-      appID: 1,
-      userID: role === 'anchor' ? 'anchor-1' : role === 'call' ? CALLER : 'viewer-1',
-      ...(role === 'anchor' ? { streamID: `stream_${roomID}` } : {}),
-      ...(role === 'call' ? { streamID: `${roomID}_${CALLER}` } : {}),
-    }));
+  getRoomToken(roomID: string, role: TokenRole): Promise<ApiRoomToken> {
+    return this.run('getRoomToken', [roomID, role], () => {
+      if (role === 'cohost' && !this.cohosting.cohosts.some((c) => c.userId === this.me))
+        throw new ApiError('NOT_COHOST', 'Not a co-host of this room', 403);
+      return {
+        token: `token-${++this.tokenCounter}`,
+        expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
+        appID: 1,
+        userID: role === 'anchor' ? 'anchor-1' : role === 'call' ? CALLER : 'viewer-1',
+        ...(role === 'anchor' ? { streamID: `stream_${roomID}` } : {}),
+        ...(role === 'call' ? { streamID: `${roomID}_${CALLER}` } : {}),
+        ...(role === 'cohost' ? { streamID: cohostStream(roomID, this.me) } : {}),
+      };
+    });
+  }
+
+  /** The co-hosting as `me` sees it. */
+  cohostView(): ApiCohosts {
+    const c = this.cohosting;
+    const anchor = this.me === 'anchor-1';
+    c.requests = c.requests.filter((r) => r.expiresAt > Date.now());
+    const mine = c.cohosts.some((x) => x.userId === this.me)
+      ? 'cohost'
+      : c.requests.some((r) => r.userId === this.me)
+        ? 'pending'
+        : 'none';
+    return {
+      limit: c.limit,
+      cohosts: c.cohosts.map((x) => ({ ...x })),
+      requests: c.requests.filter((r) => anchor || r.userId === this.me).map((r) => ({ ...r })),
+      mine: anchor ? 'none' : mine,
+      mixStreamId: c.mixStreamId,
+    };
+  }
+
+  private change(): ApiCohostChange {
+    return { cohosts: this.cohostView(), signalled: this.signalled };
+  }
+
+  /** The service's side of an acceptance (what the anchor's phone or the console would cause). */
+  acceptNow(roomID: string, userId: string, nickname = '小明'): void {
+    this.cohosting.requests = this.cohosting.requests.filter((r) => r.userId !== userId);
+    this.cohosting.cohosts.push({
+      userId,
+      nickname,
+      avatarUrl: null,
+      streamId: cohostStream(roomID, userId),
+      since: Date.now(),
+    });
+  }
+
+  heartbeat(roomID: string): Promise<unknown> {
+    return this.run('heartbeat', [roomID], () => {
+      if (!this.cohosting.cohosts.some((c) => c.userId === this.me))
+        throw new ApiError('NOT_COHOST', 'Not a co-host of this room', 403);
+      return {};
+    });
+  }
+
+  getCohosts(roomID: string): Promise<ApiCohosts> {
+    return this.run('getCohosts', [roomID], () => this.cohostView());
+  }
+
+  requestCohost(roomID: string): Promise<ApiCohostChange> {
+    return this.run('requestCohost', [roomID], () => {
+      if (this.cohosting.cohosts.length >= this.cohosting.limit)
+        throw new ApiError('COHOST_FULL', 'The room has its co-hosts', 409);
+      const now = Date.now();
+      this.cohosting.requests = [
+        ...this.cohosting.requests.filter((r) => r.userId !== this.me),
+        { userId: this.me, nickname: '小明', avatarUrl: null, requestedAt: now, expiresAt: now + 30_000 },
+      ];
+      return this.change();
+    });
+  }
+
+  cancelCohostRequest(roomID: string): Promise<ApiCohostChange> {
+    return this.run('cancelCohostRequest', [roomID], () => {
+      this.cohosting.requests = this.cohosting.requests.filter((r) => r.userId !== this.me);
+      return this.change();
+    });
+  }
+
+  acceptCohost(roomID: string, userId: string): Promise<ApiCohostChange> {
+    return this.run('acceptCohost', [roomID, userId], () => {
+      const request = this.cohosting.requests.find((r) => r.userId === userId);
+      if (!request) throw new ApiError('REQUEST_NOT_FOUND', 'No such request', 404);
+      if (this.cohosting.cohosts.length >= this.cohosting.limit)
+        throw new ApiError('COHOST_FULL', 'The room has its co-hosts', 409);
+      this.acceptNow(roomID, userId, request.nickname);
+      return this.change();
+    });
+  }
+
+  declineCohost(roomID: string, userId: string): Promise<ApiCohostChange> {
+    return this.run('declineCohost', [roomID, userId], () => {
+      this.cohosting.requests = this.cohosting.requests.filter((r) => r.userId !== userId);
+      return this.change();
+    });
+  }
+
+  endCohost(roomID: string, userId: string): Promise<ApiCohostChange> {
+    return this.run('endCohost', [roomID, userId], () => {
+      this.cohosting.cohosts = this.cohosting.cohosts.filter((c) => c.userId !== userId);
+      return this.change();
+    });
   }
 
   getRoom(roomID: string): Promise<{ room: ApiRoom }> {
@@ -208,6 +327,8 @@ export async function advance(ms: number): Promise<void> {
 }
 
 export const ROOM = 'room_1';
+/** A co-host's stream, as the service names it. */
+export const cohostStream = (roomID: string, userID: string): string => `${roomID}_co_${userID}`;
 /** The call member this phone is, and the other one. */
 export const CALLER = 'caller-1';
 export const CALLEE = 'callee-2';

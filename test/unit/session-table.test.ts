@@ -25,14 +25,16 @@ const EXPECTED: Record<SessionPhase, Partial<Record<SessionEvent, string>>> = {
   joining: { joined: 'by role', ended: 'ended', failed: 'failed', kicked: 'kicked', leave: 'idle' },
   preview: { published: 'live', ...inRoom() },
   live: { unpublished: 'preview', ...inRoom() },
-  watching: inRoom(),
+  watching: { ...inRoom(), cohostStarted: 'cohosting if audience' },
   calling: inRoom(),
+  cohosting: { ...inRoom(), cohostEnded: 'watching' },
   reconnecting: {
     ...inRoom(),
     dropped: 'reconnecting',
     interrupted: 'interrupted',
     recovered: 'back',
     unpublished: 'preview',
+    cohostEnded: 'reconnecting',
     gaveUp: 'failed',
   },
   interrupted: {
@@ -41,6 +43,7 @@ const EXPECTED: Record<SessionPhase, Partial<Record<SessionEvent, string>>> = {
     interrupted: 'interrupted',
     resumed: 'back',
     unpublished: 'preview',
+    cohostEnded: 'interrupted',
   },
   ended: { start: 'checking', leave: 'idle' },
   kicked: { start: 'checking', leave: 'idle' },
@@ -69,7 +72,7 @@ describe('the transition table', () => {
 
   it('has every phase and every event', () => {
     expect([...SESSION_PHASES].sort()).toEqual(Object.keys(EXPECTED).sort());
-    expect(cells).toHaveLength(13 * 15);
+    expect(cells).toHaveLength(14 * 17);
   });
 
   it.each(cells)('%s x %s is allowed or refused as written', (phase, event) => {
@@ -78,6 +81,8 @@ describe('the transition table', () => {
       const next = nextPhase(phase, event, 'live', { role });
       if (expected === undefined) expect(next).toBeNull();
       else if (expected === 'by role') expect(next?.phase).toBe(JOINED_BY_ROLE[role]);
+      else if (expected === 'cohosting if audience')
+        expect(next?.phase ?? null).toBe(role === 'audience' ? 'cohosting' : null);
       else if (expected === 'back') expect(next?.phase).toBe('live');
       else expect(next?.phase).toBe(expected);
     }
@@ -117,6 +122,20 @@ describe('the transition table', () => {
     const call = machine('call').m;
     for (const e of ['start', 'join', 'joined', 'interrupted', 'dropped', 'resumed'] as const) call.send(e);
     expect(call.phase).toBe('calling');
+  });
+
+  it('a co-host comes back to cohosting after a drop; ended meanwhile, it comes back to watching', () => {
+    const { m } = machine('audience');
+    for (const e of ['start', 'join', 'joined', 'cohostStarted', 'dropped'] as const) m.send(e);
+    expect(m.returnTo).toBe('cohosting');
+    m.send('recovered');
+    expect(m.phase).toBe('cohosting');
+    for (const e of ['dropped', 'interrupted', 'cohostEnded'] as const) m.send(e);
+    expect(m.phase).toBe('interrupted');
+    expect(m.returnTo).toBe('watching');
+    m.send('resumed');
+    expect(m.phase).toBe('watching');
+    expect(machine('anchor').m.can('cohostStarted')).toBe(false);
   });
 
   it('a refused event is reported and changes nothing', () => {

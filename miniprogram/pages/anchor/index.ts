@@ -5,6 +5,8 @@
  */
 import { liveSession, roomDirectory, userStore } from '../../stores/index';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
+import type { ApiCohostRequest } from '../../stores/rooms';
+import type { CohostTileView } from '../../stores/live-session';
 import type { ChatLine, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
 import {
@@ -33,6 +35,9 @@ const FIELDS = liveFields([
   'publishQuality',
   'onlineCount',
   'likes',
+  'cohostTiles',
+  'cohostRequests',
+  'cohostBusy',
 ]);
 
 const fire = fireAndForget('[anchor]');
@@ -111,6 +116,9 @@ Component({
     onlineCount: 0,
     likes: 0,
     chat: [] as ChatLine[],
+    cohostTiles: [] as CohostTileView[],
+    cohostRequests: [] as ApiCohostRequest[],
+    cohostBusy: false,
     // Page-only view state.
     waitingImage: WAITING_IMAGE,
   },
@@ -199,17 +207,6 @@ Component({
       state?.sendToSignIn(back, '登录后才能开播，登录完成会回到这个直播间');
     },
 
-    // Native component events -> store (which forwards them to the SDK).
-    onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
-      liveSession.onPusherStateChange({ detail: e.detail });
-    },
-    onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
-      liveSession.onPusherNetStatus({ detail: e.detail });
-    },
-    onPusherError(e: WechatMiniprogram.CustomEvent<{ errCode: number; errMsg: string }>) {
-      liveSession.onPusherError(e.detail);
-    },
-
     // Controls -> store actions.
     onGoLive() {
       fire(liveSession.startPublishing());
@@ -239,6 +236,26 @@ Component({
     },
     onWhitenessChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       liveSession.setWhiteness(e.detail.value);
+    },
+
+    // Co-hosting (连麦): the service decides; the store tells the viewer.
+    onAcceptCohost(e: WechatMiniprogram.TouchEvent) {
+      fire(liveSession.acceptCohost(String(e.currentTarget.dataset.userId ?? '')));
+    },
+    onDeclineCohost(e: WechatMiniprogram.TouchEvent) {
+      fire(liveSession.declineCohost(String(e.currentTarget.dataset.userId ?? '')));
+    },
+    onRemoveCohost(e: WechatMiniprogram.TouchEvent) {
+      const userID = String(e.currentTarget.dataset.userId ?? '');
+      wx.showModal({
+        title: '移除连麦',
+        content: '确定结束与这位观众的连麦吗？',
+        confirmText: '移除',
+        confirmColor: '#ff4d4f',
+        success: (res) => {
+          if (res.confirm) fire(liveSession.removeCohost(userID));
+        },
+      });
     },
   },
 });

@@ -5,7 +5,8 @@
  */
 import { liveSession, roomDirectory, userStore } from '../../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
-import type { ChatLine, PlayerView, QualityView, SessionPhase } from '../../stores/session-types';
+import type { CohostTileView } from '../../stores/live-session';
+import type { ChatLine, PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
 import {
   fireAndForget,
@@ -21,7 +22,13 @@ const FIELDS = liveFields([
   'phase',
   'roomID',
   'roomTitle',
-  'players',
+  'mainPlayers',
+  'pusher',
+  'cohostTiles',
+  'cohostState',
+  'cohostBusy',
+  'onStage',
+  'canRequestCohost',
   'error',
   'notice',
   'statusText',
@@ -62,7 +69,13 @@ Component({
   data: {
     // Bound from the live session (see FIELDS).
     phase: 'idle' as SessionPhase,
-    players: [] as PlayerView[],
+    mainPlayers: [] as PlayerView[],
+    pusher: null as PusherView | null,
+    cohostTiles: [] as CohostTileView[],
+    cohostState: 'none' as 'none' | 'pending' | 'cohost',
+    cohostBusy: false,
+    onStage: false,
+    canRequestCohost: false,
     notice: '',
     statusText: '',
     anchorOffline: false,
@@ -73,6 +86,8 @@ Component({
     chat: [] as ChatLine[],
     // Page-only view state.
     draft: '',
+    /** Seconds until the own co-host request lapses. */
+    cohostCountdown: 0,
   },
 
   behaviors: [
@@ -135,20 +150,6 @@ Component({
       state?.sendToSignIn(back, '登录后就能观看直播、聊天和点赞');
     },
 
-    // Native component events -> store (which forwards them to the SDK). The player's detail carries its stream.
-    onPlayerStateChange(
-      e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
-    ) {
-      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
-      liveSession.onPlayerStateChange(streamID, { detail: e.detail });
-    },
-    onPlayerNetStatus(
-      e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown>; streamID?: string }>,
-    ) {
-      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
-      liveSession.onPlayerNetStatus(streamID, { detail: e.detail });
-    },
-
     // Chat and likes.
     onDraftInput(e: WechatMiniprogram.Input) {
       liveRoomOf(this)?.view.set({ draft: e.detail.value });
@@ -161,6 +162,32 @@ Component({
     },
     onLike() {
       liveSession.like();
+    },
+
+    // Co-hosting (连麦): the store asks the service; the countdown is this page's own.
+    onRequestCohost() {
+      fire(liveSession.requestCohost().then(() => this.tickCohostCountdown()));
+    },
+    onCancelCohost() {
+      fire(liveSession.cancelCohostRequest());
+    },
+    onEndCohost() {
+      wx.showModal({
+        title: '结束连麦',
+        content: '结束后你会回到观看，确定结束吗？',
+        confirmText: '结束',
+        success: (res) => {
+          if (res.confirm) fire(liveSession.endCohost());
+        },
+      });
+    },
+    /** Seconds left on the own request, once a second while it is pending. */
+    tickCohostCountdown() {
+      const state = liveRoomOf(this);
+      const expiresAt = liveSession.cohostRequestExpiresAt;
+      if (!state || state.unloaded || !expiresAt) return;
+      state.view.set({ cohostCountdown: Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000)) });
+      state.later(1000, () => this.tickCohostCountdown());
     },
   },
 });

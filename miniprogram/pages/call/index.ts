@@ -148,29 +148,6 @@ Component({
       state?.sendToSignIn(back, '登录后就能接听视频通话');
     },
 
-    // Native component events -> store (which forwards them to the SDK under each component's own stream ID).
-    onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
-      liveSession.onPusherStateChange({ detail: e.detail });
-    },
-    onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
-      liveSession.onPusherNetStatus({ detail: e.detail });
-    },
-    onPusherError(e: WechatMiniprogram.CustomEvent<{ errCode: number; errMsg: string }>) {
-      liveSession.onPusherError(e.detail);
-    },
-    onPlayerStateChange(
-      e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
-    ) {
-      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
-      liveSession.onPlayerStateChange(streamID, { detail: e.detail });
-    },
-    onPlayerNetStatus(
-      e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown>; streamID?: string }>,
-    ) {
-      const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
-      liveSession.onPlayerNetStatus(streamID, { detail: e.detail });
-    },
-
     // Controls.
     onSwap() {
       liveRoomOf(this)?.view.set({ swapped: !this.data.swapped });

@@ -55,6 +55,8 @@ export class LiveRoom {
   entry: RoomEntry | null = null;
   /** Set on onUnload (or detached): the page does nothing more. */
   unloaded = false;
+  /** The page's own clock (a countdown), stopped with the page. */
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly host: PageHost,
@@ -88,10 +90,22 @@ export class LiveRoom {
   unload(): void {
     if (this.unloaded) return;
     this.unloaded = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.entry) {
       this.fire(liveSession.leave());
       liveSession.detachView();
     }
+  }
+
+  /** Runs `fn` once after `ms` (replacing the last one), unless the page goes first. */
+  later(ms: number, fn: () => void): void {
+    if (this.unloaded) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.unloaded) fn();
+    }, ms);
   }
 
   /** Shows the loading or room screen (no notice). */
@@ -254,6 +268,30 @@ export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions
       onLeave() {
         rooms.get(this)?.leaveToRooms();
       },
+      // Native component events -> store, which forwards them to the SDK under each component's own stream ID (a
+      // player's detail carries its stream; its data-stream-id otherwise).
+      onPusherStateChange(e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string }>) {
+        liveSession.onPusherStateChange({ detail: e.detail });
+      },
+      onPusherNetStatus(e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown> }>) {
+        liveSession.onPusherNetStatus({ detail: e.detail });
+      },
+      onPusherError(e: WechatMiniprogram.CustomEvent<{ errCode: number; errMsg: string }>) {
+        liveSession.onPusherError(e.detail);
+      },
+      onPlayerStateChange(
+        e: WechatMiniprogram.CustomEvent<{ code?: number; message?: string; streamID?: string }>,
+      ) {
+        const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
+        liveSession.onPlayerStateChange(streamID, { detail: e.detail });
+      },
+      onPlayerNetStatus(
+        e: WechatMiniprogram.CustomEvent<{ info?: Record<string, unknown>; streamID?: string }>,
+      ) {
+        const streamID = e.detail.streamID || String(e.currentTarget.dataset.streamId ?? '');
+        liveSession.onPlayerNetStatus(streamID, { detail: e.detail });
+      },
+
       /** Chat card: `share.page` of this room. */
       onShareAppMessage() {
         return card(this);
