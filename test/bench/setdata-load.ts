@@ -48,6 +48,8 @@ export async function runLoad(
     seconds: number;
     quality: 'play' | 'publish';
     seq: { n: number };
+    /** Co-host streams playing on the page too: each reports its play quality at the same rate. */
+    cohostStreams?: string[];
   },
 ): Promise<SentMessage[]> {
   const sent: SentMessage[] = [];
@@ -102,6 +104,8 @@ export async function runLoad(
       };
       if (options.quality === 'play') target.emit('playQualityUpdate', { streamID: options.streamID, stats });
       else target.emit('publishQualityUpdate', { streamID: options.streamID, stats });
+      for (const streamID of options.cohostStreams ?? [])
+        target.emit('playQualityUpdate', { streamID, stats });
       await target.netstatus({ videoBitrate: 1200, audioBitrate: 48, videoFPS: 25, netSpeed: 1300 });
     }
     await target.advance(STEP_MS);

@@ -63,7 +63,22 @@ interface PageRun {
   afterShow: { setDataCalls: number; bytes: number };
 }
 
-const results: Record<string, { ours?: PageRun; naive?: PageRun }> = { audience: {}, anchor: {} };
+const results: Record<string, { ours?: PageRun; naive?: PageRun }> = {
+  audience: {},
+  anchor: {},
+  'audience, 3 co-hosts': {},
+  'anchor, 3 co-hosts': {},
+};
+
+/** Three co-hosts the service lists, with their streams. */
+const COHOSTS = ['u_co1', 'u_co2', 'u_co3'].map((userId, i) => ({
+  userId,
+  nickname: `连麦${i + 1}`,
+  avatarUrl: null,
+  streamId: `${ROOM_ID}_co_${userId}`,
+  since: 0,
+}));
+const COHOST_STREAMS = COHOSTS.map((c) => c.streamId);
 
 /** Drives a page through the visible load, the hidden load and the show. */
 async function measure(
@@ -71,11 +86,19 @@ async function measure(
   target: LoadTarget,
   quality: 'play' | 'publish',
   seq: { n: number },
+  cohostStreams: string[] = [],
 ): Promise<PageRun> {
   const since = (records: SetDataRecord[], from: number) => records.slice(from);
   let mark = page.setDataCalls.length;
   let start = Date.now();
-  const sent = await runLoad(target, { roomID: ROOM_ID, streamID: STREAM, seconds: SECONDS, quality, seq });
+  const sent = await runLoad(target, {
+    roomID: ROOM_ID,
+    streamID: STREAM,
+    seconds: SECONDS,
+    quality,
+    seq,
+    cohostStreams,
+  });
   await target.advance(1000); // let the last messages land before measuring their latency
   const visibleRecords = since(page.setDataCalls, mark);
   const visible = perSecond(visibleRecords, start, SECONDS);
@@ -84,7 +107,14 @@ async function measure(
   await page.hide();
   mark = page.setDataCalls.length;
   start = Date.now();
-  await runLoad(target, { roomID: ROOM_ID, streamID: STREAM, seconds: HIDDEN_SECONDS, quality, seq });
+  await runLoad(target, {
+    roomID: ROOM_ID,
+    streamID: STREAM,
+    seconds: HIDDEN_SECONDS,
+    quality,
+    seq,
+    cohostStreams,
+  });
   const hiddenRecords = since(page.setDataCalls, mark);
 
   mark = page.setDataCalls.length;
@@ -108,14 +138,21 @@ function pageTarget(
   page: PageHarness,
   nativeTag: 'live-player' | 'live-pusher',
   events: FakeEngine,
+  everyComponent = false,
 ): LoadTarget {
   return {
     emit: (event, payload) => {
       events.emit(event, payload);
     },
     netstatus: async (info) => {
-      // The native component only reports while it exists (a stopped player may be gone while hidden).
-      if (page.nodes(nativeTag).length) await page.nativeEvent(nativeTag, 'netstatus', { info });
+      // The native component only reports while it exists (a stopped player may be gone while hidden); with
+      // co-hosts every pusher and player on the page reports.
+      const tags = everyComponent ? (['live-pusher', 'live-player'] as const) : [nativeTag];
+      for (const tag of tags) {
+        const count = page.nodes(tag).length;
+        for (let i = 0; i < (everyComponent ? count : Math.min(count, 1)); i++)
+          await page.nativeEvent(tag, 'netstatus', { info }, i);
+      }
     },
     advance: async (ms) => {
       await jest.advanceTimersByTimeAsync(ms);
@@ -226,6 +263,87 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
 
     const run = await measure(page, pageTarget(page, 'live-pusher', engine), 'publish', { n: 100_000 });
     results.anchor.ours = run;
+    page.unload();
+    expectWithinBudget(run);
+  }, 60_000);
+
+  it('audience page with 3 co-hosts (4 players): within the budget', async () => {
+    mockedApi.getCohosts.mockResolvedValue({
+      limit: 3,
+      cohosts: COHOSTS,
+      requests: [],
+      mine: 'none',
+      mixStreamId: null,
+    });
+    const page = await openPage('audience', { roomID: ROOM_ID });
+    engine.emit('roomStreamUpdate', {
+      roomID: ROOM_ID,
+      updateType: 'ADD',
+      streams: [
+        { streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' },
+        ...COHOSTS.map((c) => ({
+          streamID: c.streamId,
+          user: { userID: c.userId, userName: c.nickname },
+          extraInfo: '',
+        })),
+      ],
+    });
+    await settle();
+    for (const streamID of [STREAM, ...COHOST_STREAMS])
+      engine.emit('playerStateUpdate', { streamID, state: 'PLAYING', errorCode: 0, extendedData: '' });
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(page.nodes('live-player')).toHaveLength(4);
+
+    const target = pageTarget(page, 'live-player', engine, true);
+    const run = await measure(page, target, 'play', { n: 200_000 }, COHOST_STREAMS);
+    results['audience, 3 co-hosts'].ours = run;
+    page.unload();
+    expectWithinBudget(run);
+  }, 60_000);
+
+  it('anchor page (live) with 3 co-hosts (1 pusher + 3 players): within the budget', async () => {
+    mockedApi.getRoomToken.mockResolvedValue({
+      token: 'zego_token',
+      expiresAt: Date.now() + 24 * 3600_000,
+      appID: 1,
+      userID: ANCHOR.id,
+      streamID: STREAM,
+    });
+    mockedApi.getCohosts.mockResolvedValue({
+      limit: 3,
+      cohosts: COHOSTS,
+      requests: [],
+      mine: 'none',
+      mixStreamId: null,
+    });
+    const platform = new FakePlatform();
+    platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'session_anchor', user: ANCHOR });
+    setPlatform(platform);
+    const page = await openPage('anchor', { roomID: ROOM_ID });
+    await jest.advanceTimersByTimeAsync(500);
+    await page.tap('#go-live');
+    engine.emit('publisherStateUpdate', {
+      streamID: STREAM,
+      state: 'PUBLISHING',
+      errorCode: 0,
+      extendedData: '',
+    });
+    engine.emit('roomStreamUpdate', {
+      roomID: ROOM_ID,
+      updateType: 'ADD',
+      streams: COHOSTS.map((c) => ({
+        streamID: c.streamId,
+        user: { userID: c.userId, userName: c.nickname },
+        extraInfo: '',
+      })),
+    });
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(liveSession.phase).toBe('live');
+    expect(page.nodes('live-player')).toHaveLength(3);
+
+    const target = pageTarget(page, 'live-pusher', engine, true);
+    const run = await measure(page, target, 'publish', { n: 300_000 }, COHOST_STREAMS);
+    results['anchor, 3 co-hosts'].ours = run;
     page.unload();
     expectWithinBudget(run);
   }, 60_000);
