@@ -121,6 +121,8 @@ export class Cohosting {
   /** The last signal that told us to look (only chooses words: "declined" vs "lapsed"). */
   private hint: CohostSignal | null = null;
   private endingOwn = false;
+  /** This phone left the stage (ended, or its publish failed) and does not go back on until the service agrees. */
+  private gaveUp = false;
   /** The own request's expiry as last seen (kept when the request leaves the list). */
   private lastExpiry = 0;
   private readonly lapseTimer = new OwnedTimer();
@@ -144,6 +146,7 @@ export class Cohosting {
       | 'again'
       | 'hint'
       | 'endingOwn'
+      | 'gaveUp'
       | 'lastExpiry'
       | 'lapseTimer'
       | 'heartbeatTimer'
@@ -159,6 +162,7 @@ export class Cohosting {
         again: false,
         hint: false,
         endingOwn: false,
+        gaveUp: false,
         lastExpiry: false,
         lapseTimer: false,
         heartbeatTimer: false,
@@ -320,11 +324,10 @@ export class Cohosting {
     this.list = next;
     const listed = new Set(next.cohosts.map((c) => c.streamId));
     for (const id of Object.keys(this.lost)) if (!listed.has(id)) this.back(id);
+    if (next.mine !== 'cohost') this.gaveUp = false;
     if (this.host.role() === 'audience') {
-      if (next.mine === 'cohost' && !this.onStage) {
-        void this.goOnStage();
-        return;
-      }
+      // Once this phone has left the stage, only the service letting go (or its silence timeout) ends it there.
+      if (next.mine === 'cohost' && !this.onStage && !this.gaveUp) void this.goOnStage();
       if (this.onStage && next.mine !== 'cohost') {
         this.leaveStage(this.endingOwn ? '' : COHOST_TEXT.removed);
       } else if (before === 'pending' && next.mine === 'none') {
@@ -391,6 +394,7 @@ export class Cohosting {
     if (!this.onStage) return;
     const others = this.othersOnStage();
     this.endingOwn = true;
+    this.gaveUp = true;
     this.leaveStage('');
     try {
       await this.write(
@@ -520,6 +524,7 @@ export class Cohosting {
 
   /** Tells the service this co-hosting is over from our side (publishing did not start). */
   private async giveBack(): Promise<void> {
+    this.gaveUp = true;
     try {
       this.changed(await this.ctx.deps.api.endCohost(this.host.roomID(), this.host.userID()));
     } catch {
@@ -588,5 +593,6 @@ export class Cohosting {
     this.hidden = {};
     this.hint = null;
     this.lastExpiry = 0;
+    this.gaveUp = false;
   }
 }

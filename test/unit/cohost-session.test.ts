@@ -218,6 +218,18 @@ describe('on stage', () => {
     expect(h.session.notice).not.toBe(COHOST_TEXT.removed);
   });
 
+  it('"结束连麦" whose request is lost does not put it back on stage when the service still lists it', async () => {
+    const h = await viewerOnStage();
+    h.api.fail('endCohost', new ApiError('NETWORK', '连接不上直播服务', 0), 1);
+    await h.session.endCohost();
+    await settle();
+    expect(h.api.callsOf('getCohosts').length).toBeGreaterThan(0);
+    expect(h.session.cohostState).toBe('cohost'); // the service has not let go yet (its silence timeout will)
+    expect(h.session.phase).toBe('watching');
+    expect(h.engine.publishing.size).toBe(0);
+    expect(h.session.notice).toBe(COHOST_TEXT.network);
+  });
+
   it('removed by the anchor (the service no longer lists it): publishing stops and the viewer is told', async () => {
     const h = await viewerOnStage();
     h.api.cohosting.cohosts = [];
@@ -274,6 +286,18 @@ describe('on stage', () => {
     expect(h.session.phase).toBe('cohosting');
     expect(h.log.names()).toEqual(expect.arrayContaining(['resumePusher']));
     expect(h.api.callsOf('getCohosts').length).toBeGreaterThan(0);
+  });
+
+  it("the background pauses its pusher and stops the anchor's player; back, it is still on stage", async () => {
+    const h = await viewerOnStage();
+    h.log.clear();
+    h.session.pageHidden();
+    expect(h.log.names()).toEqual(['pausePusher', 'stopPlayingStream', 'stopPlayer']);
+    h.session.pageShown();
+    await settle();
+    expect(h.session.phase).toBe('cohosting');
+    expect(h.log.names()).toContain('resumePusher');
+    expect(h.engine.playing.has(ANCHOR_STREAM)).toBe(true);
   });
 
   it('token renewal on stage asks for a co-host token', async () => {
