@@ -5,9 +5,9 @@ import { ZEGO_APP_ID, ZEGO_SECRET } from './helpers/server';
 
 describe('ZEGO server API signature', () => {
   test("ZEGO's documented test vector", () => {
-    expect(zegoServerSignature(12345, '4fd24687296dd9f3', '9193cc662a4c0ec135ec71fb57194b38', 1615186943)).toBe(
-      '43e5cfcca828314675f91b001390566a',
-    );
+    expect(
+      zegoServerSignature(12345, '4fd24687296dd9f3', '9193cc662a4c0ec135ec71fb57194b38', 1615186943),
+    ).toBe('43e5cfcca828314675f91b001390566a');
   });
 });
 
@@ -17,7 +17,12 @@ describe('ZEGO server API client', () => {
 
   beforeAll(async () => {
     fake = await startFakeZegoServerApi(ZEGO_APP_ID, ZEGO_SECRET);
-    api = new ZegoServerApi({ baseUrl: fake.url, appId: ZEGO_APP_ID, serverSecret: ZEGO_SECRET, timeoutMs: 300 });
+    api = new ZegoServerApi({
+      baseUrl: fake.url,
+      appId: ZEGO_APP_ID,
+      serverSecret: ZEGO_SECRET,
+      timeoutMs: 300,
+    });
   });
   afterAll(() => fake.close());
   beforeEach(() => fake.reset());
@@ -43,9 +48,11 @@ describe('ZEGO server API client', () => {
     expect(fake.calls[0].query.has('ToUserId[]')).toBe(false);
     await api.kickoutUser({ roomId: 'r1', userIds: ['u1'], reason: 'bye' });
     expect(fake.of('KickoutUser')[0].query.getAll('UserId[]')).toEqual(['u1']);
-    expect(await api.sendBroadcastMessage({ roomId: 'r1', userId: 's', category: 1, content: 'hi' })).toEqual({
-      messageId: expect.any(Number),
-    });
+    expect(await api.sendBroadcastMessage({ roomId: 'r1', userId: 's', category: 1, content: 'hi' })).toEqual(
+      {
+        messageId: expect.any(Number),
+      },
+    );
   });
 
   test('POST: common parameters in the query, the JSON body as an object', async () => {
@@ -61,11 +68,19 @@ describe('ZEGO server API client', () => {
     const task = { TaskId: 't', UserId: 'u', MixInput: [], MixOutput: [] };
     const zegoError = await api.startMix(task).catch((e: unknown) => e);
     expect(zegoError).toBeInstanceOf(ZegoServerApiError);
-    expect(zegoError).toMatchObject({ action: 'StartMix', kind: 'zego', code: 110200157, requestId: expect.stringMatching(/^req-/) });
+    expect(zegoError).toMatchObject({
+      action: 'StartMix',
+      kind: 'zego',
+      code: 110200157,
+      requestId: expect.stringMatching(/^req-/),
+    });
     expect((zegoError as Error).message).toMatch(/110200157/);
 
     fake.fail('StopMix', { status: 500 });
-    await expect(api.stopMix({ TaskId: 't', UserId: 'u' })).rejects.toMatchObject({ kind: 'http', code: null });
+    await expect(api.stopMix({ TaskId: 't', UserId: 'u' })).rejects.toMatchObject({
+      kind: 'http',
+      code: null,
+    });
 
     fake.fail('ResumeRTCStream', { hang: true });
     const started = Date.now();
@@ -78,7 +93,11 @@ describe('ZEGO server API client', () => {
     const error = (await wrong.forbidRTCStream('s', 1).catch((e: unknown) => e)) as ZegoServerApiError;
     expect(error.code).toBe(100000005);
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain('x'.repeat(32));
-    const unreachable = new ZegoServerApi({ baseUrl: 'http://127.0.0.1:1', appId: 1, serverSecret: ZEGO_SECRET });
+    const unreachable = new ZegoServerApi({
+      baseUrl: 'http://127.0.0.1:1',
+      appId: 1,
+      serverSecret: ZEGO_SECRET,
+    });
     await expect(unreachable.forbidRTCStream('s', 1)).rejects.toMatchObject({ kind: 'network' });
   });
 });

@@ -137,7 +137,13 @@ export async function updateMix(live: LiveContext, log: FastifyBaseLogger, room:
         cohosts.map((c) => streamIdForCohost(room.id, c.user.id)),
       ),
       MixOutput: [
-        { StreamId: output, VideoBitrate: MIX_BITRATE_BPS, Fps: MIX_FPS, Width: MIX_WIDTH, Height: MIX_HEIGHT },
+        {
+          StreamId: output,
+          VideoBitrate: MIX_BITRATE_BPS,
+          Fps: MIX_FPS,
+          Width: MIX_WIDTH,
+          Height: MIX_HEIGHT,
+        },
       ],
     });
     await live.store.cohosts.setMix(room.id, output, live.now());
@@ -165,7 +171,10 @@ export async function forbidCohostStream(
     await api.forbidRTCStream(streamId, live.now());
     await live.store.cohosts.setStreamForbidden(roomId, userId, true);
   } catch (error) {
-    log.warn({ room: roomId, streamId, ...failure(error) }, 'ZEGO ForbidRTCStream failed: the removal stands');
+    log.warn(
+      { room: roomId, streamId, ...failure(error) },
+      'ZEGO ForbidRTCStream failed: the removal stands',
+    );
   }
 }
 
@@ -211,7 +220,11 @@ export async function endCohosting(live: LiveContext, log: FastifyBaseLogger, ro
 }
 
 /** The sweeper's part: co-hosts silent for COHOST_SILENCE_MS end (once, whichever instance gets there first). */
-export async function endSilentCohosts(live: LiveContext, log: FastifyBaseLogger, now: number): Promise<CohostKey[]> {
+export async function endSilentCohosts(
+  live: LiveContext,
+  log: FastifyBaseLogger,
+  now: number,
+): Promise<CohostKey[]> {
   const ended = await live.store.cohosts.endSilent(now - live.config.cohost.silenceMs);
   if (ended.length === 0) return ended;
   log.info({ cohosts: ended }, 'no heartbeat: co-hosts ended');
@@ -230,7 +243,11 @@ export async function endSilentCohosts(live: LiveContext, log: FastifyBaseLogger
 export async function cohostStreamId(live: LiveContext, room: Room, userId: string): Promise<string> {
   const record = await live.store.cohosts.get(room.id, userId);
   if (record?.state !== 'cohost') {
-    throw new ApiError(403, 'NOT_COHOST', 'You are not a co-host of this room (not accepted, removed or ended)');
+    throw new ApiError(
+      403,
+      'NOT_COHOST',
+      'You are not a co-host of this room (not accepted, removed or ended)',
+    );
   }
   return streamIdForCohost(room.id, userId);
 }

@@ -2,13 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireUser, type Caller } from '../lib/auth';
-import {
-  afterCohostEnded,
-  lapsedBefore,
-  resumeCohostStream,
-  signalCohost,
-  updateMix,
-} from '../lib/cohosts';
+import { afterCohostEnded, lapsedBefore, resumeCohostStream, signalCohost, updateMix } from '../lib/cohosts';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom } from '../lib/rooms';
 import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
@@ -45,7 +39,10 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /** The caller and the live room if the caller is its anchor or the operator: 401, 404, 400 WRONG_KIND, 403. */
-  async function managedRoom(request: FastifyRequest, roomId: string): Promise<{ caller: Caller; room: Room }> {
+  async function managedRoom(
+    request: FastifyRequest,
+    roomId: string,
+  ): Promise<{ caller: Caller; room: Room }> {
     const caller = await identify(app, request);
     if (caller.kind === 'anonymous')
       throw unauthorized('Sign in (or use the console token): send Authorization: Bearer <sessionToken>');
@@ -57,7 +54,11 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const full = (): ApiError =>
-    new ApiError(409, 'COHOST_FULL', `This room already has ${live.config.cohost.limit} co-hosts, the most allowed`);
+    new ApiError(
+      409,
+      'COHOST_FULL',
+      `This room already has ${live.config.cohost.limit} co-hosts, the most allowed`,
+    );
 
   /** GET /api/rooms/:id/cohosts: the co-hosts (public), the pending requests (anchor/operator: all; viewer: own). */
   app.get(
@@ -76,7 +77,8 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const caller = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
-      if (room.ownerId === caller.user.id) throw forbidden('The anchor cannot ask to co-host in their own room');
+      if (room.ownerId === caller.user.id)
+        throw forbidden('The anchor cannot ask to co-host in their own room');
       const result = await live.store.cohosts.request(
         room.id,
         caller.user.id,
@@ -88,7 +90,11 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
           case 'room_not_found':
             throw new ApiError(404, 'NOT_FOUND', `Room ${room.id} does not exist`);
           case 'room_not_live':
-            throw new ApiError(409, 'ROOM_NOT_LIVE', `Room ${room.id} is not live: co-hosting needs a live anchor`);
+            throw new ApiError(
+              409,
+              'ROOM_NOT_LIVE',
+              `Room ${room.id} is not live: co-hosting needs a live anchor`,
+            );
           case 'full':
             throw full();
           case 'already_cohost':
@@ -108,7 +114,8 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
       const withdrawn = await live.store.cohosts.cancel(room.id, caller.user.id, lapsedBefore(live));
-      const signalled = withdrawn && (await signalCohost(live, request.log, room, 'cancelled', caller.user.id));
+      const signalled =
+        withdrawn && (await signalCohost(live, request.log, room, 'cancelled', caller.user.id));
       return { cohosts: await view(room, { kind: 'user', ...caller }), signalled };
     },
   );
@@ -183,9 +190,12 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const room = await loadLiveRoom(live, request.params.id);
       const { userId } = request.params;
       const self = caller.kind === 'user' && caller.user.id === userId;
-      const manager = caller.kind === 'operator' || (caller.kind === 'user' && caller.user.id === room.ownerId);
+      const manager =
+        caller.kind === 'operator' || (caller.kind === 'user' && caller.user.id === room.ownerId);
       if (!self && !manager) {
-        throw forbidden('Only the anchor of this room, the operator or the co-host itself may end co-hosting');
+        throw forbidden(
+          'Only the anchor of this room, the operator or the co-host itself may end co-hosting',
+        );
       }
       const ended = await live.store.cohosts.end(room.id, userId);
       if (!ended) {

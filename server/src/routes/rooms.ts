@@ -394,7 +394,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { user } = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
       // A co-host's heartbeat keeps its own co-hosting alive, never the room (that is the anchor's).
-      if (room.ownerId !== user.id) return { room: await roomView(live.store, await cohostHeartbeat(live, room, user.id)) };
+      if (room.ownerId !== user.id)
+        return { room: await roomView(live.store, await cohostHeartbeat(live, room, user.id)) };
       if (room.status === 'ended') throw roomEnded(room);
       const updated = await live.store.rooms.heartbeat(room.id, live.now());
       return { room: await roomView(live.store, updated ?? room) };

@@ -96,6 +96,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      state TEXT NOT NULL CHECK (state IN ('none', 'pending', 'cohost')),
      requested_at BIGINT NOT NULL,
      accepted_at BIGINT,
+     accept_seq BIGINT,
      seen_at BIGINT,
      stream_forbidden BOOLEAN NOT NULL DEFAULT FALSE,
      PRIMARY KEY (room_id, user_id)
@@ -598,7 +599,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           }
           if ((await cohostCount(roomId, client)) >= limit) return { ok: false, reason: 'full' };
           await query(
-            `UPDATE cohosts SET state = 'cohost', accepted_at = $3, seen_at = $3
+            `UPDATE cohosts SET state = 'cohost', accepted_at = $3, seen_at = $3,
+               accept_seq = (SELECT COALESCE(MAX(accept_seq), 0) + 1 FROM cohosts WHERE room_id = $1)
              WHERE room_id = $1 AND user_id = $2 AND state = 'pending'`,
             [roomId, userId, now],
             client,
@@ -649,7 +651,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             [roomId],
             client,
           );
-          await query("UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND state = 'pending'", [roomId], client);
+          await query(
+            "UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND state = 'pending'",
+            [roomId],
+            client,
+          );
           return rows.map((r) => r.user_id);
         }),
       mix: async (roomId) =>

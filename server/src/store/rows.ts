@@ -80,8 +80,8 @@ export interface CohostRow extends UserRow {
 export const COHOST_COLUMNS = `users.*, c.room_id AS c_room_id, c.state AS c_state, c.requested_at AS c_requested_at,
   c.accepted_at AS c_accepted_at, c.seen_at AS c_seen_at, c.stream_forbidden AS c_stream_forbidden`;
 
-/** Co-hosts first in order of acceptance, then requests oldest first (ties by user ID). */
-export const COHOST_ORDER = `c.state = 'pending', CASE WHEN c.state = 'cohost' THEN c.accepted_at ELSE c.requested_at END,
+/** Co-hosts first in order of acceptance (accept_seq, counted under the accept's lock), then requests oldest first (ties by user ID). */
+export const COHOST_ORDER = `c.state = 'pending', CASE WHEN c.state = 'cohost' THEN c.accept_seq ELSE c.requested_at END,
   c.user_id`;
 
 export const toCohost = (r: CohostRow): Cohost => ({

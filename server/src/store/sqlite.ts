@@ -96,6 +96,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      state TEXT NOT NULL CHECK (state IN ('none', 'pending', 'cohost')),
      requested_at INTEGER NOT NULL,
      accepted_at INTEGER,
+     accept_seq INTEGER,
      seen_at INTEGER,
      stream_forbidden INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (room_id, user_id)
@@ -356,7 +357,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   // Inside a write-locked (IMMEDIATE) transaction: the count cannot change before the UPDATE.
   const acceptCohostTx = db.transaction(
-    (roomId: string, userId: string, now: number, lapsedBefore: number, limit: number): CohostAcceptResult => {
+    (
+      roomId: string,
+      userId: string,
+      now: number,
+      lapsedBefore: number,
+      limit: number,
+    ): CohostAcceptResult => {
       const room = getRoom(roomId);
       if (!room) return { ok: false, reason: 'room_not_found' };
       if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
@@ -367,9 +374,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
       if ((cohostCount.get(roomId) as { n: number }).n >= limit) return { ok: false, reason: 'full' };
       prepare(
-        `UPDATE cohosts SET state = 'cohost', accepted_at = ?, seen_at = ?
+        `UPDATE cohosts SET state = 'cohost', accepted_at = ?, seen_at = ?,
+           accept_seq = (SELECT COALESCE(MAX(accept_seq), 0) + 1 FROM cohosts WHERE room_id = ?)
          WHERE room_id = ? AND user_id = ? AND state = 'pending'`,
-      ).run(now, now, roomId, userId);
+      ).run(now, now, roomId, roomId, userId);
       return { ok: true, cohost: getCohost(roomId, userId) as Cohost, accepted: true };
     },
   );
@@ -513,10 +521,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
            WHERE room_id = ? AND user_id = ? AND state = 'pending' AND requested_at > ?`,
         ).run(roomId, userId, lapsedBefore).changes === 1,
       end: async (roomId, userId) =>
-        prepare("UPDATE cohosts SET state = 'none' WHERE room_id = ? AND user_id = ? AND state = 'cohost'").run(
-          roomId,
-          userId,
-        ).changes === 1,
+        prepare(
+          "UPDATE cohosts SET state = 'none' WHERE room_id = ? AND user_id = ? AND state = 'cohost'",
+        ).run(roomId, userId).changes === 1,
       seen: async (roomId, userId, now) =>
         prepare("UPDATE cohosts SET seen_at = ? WHERE room_id = ? AND user_id = ? AND state = 'cohost'").run(
           now,
@@ -539,8 +546,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           .map((r): CohostKey => ({ roomId: r.room_id, userId: r.user_id })),
       endRoom: async (roomId) => endRoomCohostsTx.immediate(roomId),
       mix: async (roomId) =>
-        prepare<[string], { stream_id: string }>('SELECT stream_id FROM cohost_mixes WHERE room_id = ?').get(roomId)
-          ?.stream_id ?? null,
+        prepare<[string], { stream_id: string }>('SELECT stream_id FROM cohost_mixes WHERE room_id = ?').get(
+          roomId,
+        )?.stream_id ?? null,
       setMix: async (roomId, streamId, now) => {
         if (streamId === null) prepare('DELETE FROM cohost_mixes WHERE room_id = ?').run(roomId);
         else

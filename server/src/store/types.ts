@@ -188,7 +188,13 @@ export interface CohostRepository {
    * Makes a pending, unlapsed request a co-host if the room has fewer than `limit`, decided atomically by the
    * database (of any number of concurrent accepts exactly the free places win).
    */
-  accept(roomId: string, userId: string, now: number, lapsedBefore: number, limit: number): Promise<CohostAcceptResult>;
+  accept(
+    roomId: string,
+    userId: string,
+    now: number,
+    lapsedBefore: number,
+    limit: number,
+  ): Promise<CohostAcceptResult>;
   /** Turns down a pending, unlapsed request; false if there is none. */
   decline(roomId: string, userId: string, lapsedBefore: number): Promise<boolean>;
   /** Ends a co-host; false if the user is not one (one conditional UPDATE: ends once). */

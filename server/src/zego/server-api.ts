@@ -34,7 +34,12 @@ export class ZegoServerApiError extends Error {
 }
 
 /** The signature of one request (SignatureVersion 2.0): lower-case hex MD5 of the four values in this order. */
-export function zegoServerSignature(appId: number, nonce: string, serverSecret: string, timestamp: number): string {
+export function zegoServerSignature(
+  appId: number,
+  nonce: string,
+  serverSecret: string,
+  timestamp: number,
+): string {
   return createHash('md5').update(`${appId}${nonce}${serverSecret}${timestamp}`).digest('hex');
 }
 
@@ -111,7 +116,9 @@ export class ZegoServerApi {
       else pairs.push([name, String(value)]);
     }
     // Brackets stay literal in the names (ZEGO's documented form); values are URL-encoded.
-    const query = pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B%5D$/, '[]')}=${encodeURIComponent(v)}`);
+    const query = pairs.map(
+      ([k, v]) => `${encodeURIComponent(k).replace(/%5B%5D$/, '[]')}=${encodeURIComponent(v)}`,
+    );
     return `${baseUrl.replace(/\/+$/, '')}/?${query.join('&')}`;
   }
 
@@ -137,9 +144,15 @@ export class ZegoServerApi {
       text = await response.text();
     } catch (error) {
       // The URL carries the signature: neither it nor the raw error goes into the message.
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw timedOut
-        ? new ZegoServerApiError(action, 'timeout', null, `ZEGO ${action}: no answer within ${this.timeoutMs} ms`)
+        ? new ZegoServerApiError(
+            action,
+            'timeout',
+            null,
+            `ZEGO ${action}: no answer within ${this.timeoutMs} ms`,
+          )
         : new ZegoServerApiError(action, 'network', null, `ZEGO ${action}: server API unreachable`);
     }
     if (!response.ok) {

@@ -40,7 +40,10 @@ const ACTIONS = new Set([
 const POST_ACTIONS = new Set(['StartMix', 'StopMix']);
 
 /** Starts the fake for one project (appId and its ServerSecret, which it uses only to recompute signatures). */
-export async function startFakeZegoServerApi(appId: number, serverSecret: string): Promise<FakeZegoServerApi> {
+export async function startFakeZegoServerApi(
+  appId: number,
+  serverSecret: string,
+): Promise<FakeZegoServerApi> {
   const calls: ZegoCall[] = [];
   const failures = new Map<string, ZegoFailure>();
   const hanging: http.ServerResponse[] = [];
@@ -72,11 +75,20 @@ export async function startFakeZegoServerApi(appId: number, serverSecret: string
           body = text;
         }
       }
-      calls.push({ action, method: req.method ?? '', query, body, contentType: req.headers['content-type'], signatureOk });
+      calls.push({
+        action,
+        method: req.method ?? '',
+        query,
+        body,
+        contentType: req.headers['content-type'],
+        signatureOk,
+      });
       requestNumber += 1;
       const answer = (code: number, message: string, data: unknown = null): void => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ Code: code, Message: message, RequestId: `req-${requestNumber}`, Data: data }));
+        res.end(
+          JSON.stringify({ Code: code, Message: message, RequestId: `req-${requestNumber}`, Data: data }),
+        );
       };
       if (!signatureOk) return answer(100000005, 'signature wrong');
       if (!ACTIONS.has(action)) return answer(100000007, 'unsupported Action');
