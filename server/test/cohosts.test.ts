@@ -4,7 +4,9 @@
  * signatures) receives: custom commands, ForbidRTCStream/ResumeRTCStream, StartMix layouts and StopMix.
  */
 import { decodeToken04 } from './helpers/token04';
+import { zegoCallbackSignature } from '../src/routes/zego-callback';
 import {
+  CALLBACK_SECRET,
   CONSOLE_TOKEN,
   devLogin,
   LogCapture,
@@ -555,6 +557,46 @@ for (const engine of ENGINES)
       expect(log.text).not.toContain(ZEGO_SECRET);
       expect(log.text).not.toContain(CONSOLE_TOKEN);
       expect(log.text).not.toMatch(/Signature=/);
+    });
+
+    test("the anchor's stream closing (ZEGO's callback) or the sweeper ending the room ends co-hosting", async () => {
+      const first = await populated();
+      const timestamp = String(Math.floor(now / 1000));
+      const closed = await server.request('POST', '/api/zego/callback/stream-close', {
+        body: {
+          event: 'stream_close',
+          timestamp,
+          nonce: '777',
+          signature: zegoCallbackSignature(CALLBACK_SECRET, timestamp, '777'),
+          room_id: first.id,
+          stream_id: `${first.id}_main`,
+        },
+      });
+      expect(closed.status).toBe(200);
+      expect((await list(first.id, first.anchor.token)).body).toMatchObject({
+        cohosts: [],
+        requests: [],
+        mixStreamId: null,
+      });
+      expect(about(fake.calls, first.id).map((c) => c.action)).toEqual(['StopMix', 'SendCustomCommand']);
+      expect(code(await cohostToken(first.id, first.cohost.token))).toEqual([403, 'NOT_COHOST']);
+
+      // The anchor goes silent for HEARTBEAT_END_MS: the sweeper ends the room, and its co-hosting with it.
+      const second = await populated();
+      now += 600_000;
+      await server.app.live.sweeper.sweep();
+      const room = await server.request<{ room: { status: string } }>('GET', `/api/rooms/${second.id}`);
+      expect(room.body.room.status).toBe('ended');
+      expect((await list(second.id, second.anchor.token)).body).toMatchObject({
+        cohosts: [],
+        requests: [],
+        mixStreamId: null,
+      });
+      const calls = about(fake.calls, second.id);
+      expect(calls.filter((c) => c.action === 'StopMix')).toHaveLength(1);
+      expect(calls.filter((c) => c.action === 'SendCustomCommand').map(command)).toEqual([
+        { t: 'cohost', e: 'ended', u: second.cohost.userId },
+      ]);
     });
 
     test('the sweeper ends a co-host silent for COHOST_SILENCE_MS; its heartbeats keep it on', async () => {
