@@ -552,7 +552,15 @@ for (const engine of ENGINES)
       expect(removed.status).toBe(200);
       expect(removed.body.cohosts.cohosts).toEqual([]);
       expect(code(await cohostToken(id, viewer.token))).toEqual([403, 'NOT_COHOST']);
-      expect(log.text).toMatch(/ForbidRTCStream failed/);
+      const timedOut = log.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => /ForbidRTCStream failed/.test(String(l.msg)));
+      expect(timedOut).toMatchObject({
+        level: 40,
+        action: 'ForbidRTCStream',
+        kind: 'timeout',
+        zegoCode: null,
+      });
       // Nothing secret in the log.
       expect(log.text).not.toContain(ZEGO_SECRET);
       expect(log.text).not.toContain(CONSOLE_TOKEN);

@@ -157,42 +157,28 @@ export async function updateMix(live: LiveContext, log: FastifyBaseLogger, room:
   }
 }
 
-/** ForbidRTCStream for a co-host the service ended, so a modified app cannot keep publishing; recorded on success. */
-export async function forbidCohostStream(
+/**
+ * ForbidRTCStream for a co-host the service ended, so a modified app cannot keep publishing, or ResumeRTCStream
+ * before a previously stopped co-host publishes again; recorded on success, a warning on failure (the decision stands).
+ */
+export async function setCohostStream(
   live: LiveContext,
   log: FastifyBaseLogger,
   roomId: string,
   userId: string,
+  to: 'forbidden' | 'resumed',
 ): Promise<void> {
   const api = live.zegoServerApi;
   if (api === null) return;
   const streamId = streamIdForCohost(roomId, userId);
+  const forbid = to === 'forbidden';
   try {
-    await api.forbidRTCStream(streamId, live.now());
-    await live.store.cohosts.setStreamForbidden(roomId, userId, true);
+    if (forbid) await api.forbidRTCStream(streamId, live.now());
+    else await api.resumeRTCStream(streamId, live.now());
+    await live.store.cohosts.setStreamForbidden(roomId, userId, forbid);
   } catch (error) {
-    log.warn(
-      { room: roomId, streamId, ...failure(error) },
-      'ZEGO ForbidRTCStream failed: the removal stands',
-    );
-  }
-}
-
-/** ResumeRTCStream before a previously stopped co-host publishes again. */
-export async function resumeCohostStream(
-  live: LiveContext,
-  log: FastifyBaseLogger,
-  roomId: string,
-  userId: string,
-): Promise<void> {
-  const api = live.zegoServerApi;
-  if (api === null) return;
-  const streamId = streamIdForCohost(roomId, userId);
-  try {
-    await api.resumeRTCStream(streamId, live.now());
-    await live.store.cohosts.setStreamForbidden(roomId, userId, false);
-  } catch (error) {
-    log.warn({ room: roomId, streamId, ...failure(error) }, 'ZEGO ResumeRTCStream failed: the accept stands');
+    const action = forbid ? 'ForbidRTCStream' : 'ResumeRTCStream';
+    log.warn({ room: roomId, streamId, ...failure(error) }, `ZEGO ${action} failed: the decision stands`);
   }
 }
 
@@ -205,7 +191,7 @@ export async function afterCohostEnded(
   how: 'ended' | 'removed',
 ): Promise<void> {
   log.info({ room: room.id, cohost: userId, how }, 'co-host ended');
-  if (how === 'removed') await forbidCohostStream(live, log, room.id, userId);
+  if (how === 'removed') await setCohostStream(live, log, room.id, userId, 'forbidden');
   await updateMix(live, log, room);
 }
 
@@ -232,7 +218,7 @@ export async function endSilentCohosts(
     const room = await live.store.rooms.get(roomId);
     if (room === null) continue;
     const mine = ended.filter((c) => c.roomId === roomId);
-    for (const c of mine) await forbidCohostStream(live, log, roomId, c.userId);
+    for (const c of mine) await setCohostStream(live, log, roomId, c.userId, 'forbidden');
     await updateMix(live, log, room);
     for (const c of mine) await signalCohost(live, log, room, 'ended', c.userId);
   }

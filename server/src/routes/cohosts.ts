@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireUser, type Caller } from '../lib/auth';
-import { afterCohostEnded, lapsedBefore, resumeCohostStream, signalCohost, updateMix } from '../lib/cohosts';
+import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from '../lib/cohosts';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom } from '../lib/rooms';
 import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
@@ -153,7 +153,8 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let signalled = false;
       if (result.accepted) {
         // A co-host removed earlier had its stream forbidden: undo that before it publishes again.
-        if (result.cohost.streamForbidden) await resumeCohostStream(live, request.log, room.id, userId);
+        if (result.cohost.streamForbidden)
+          await setCohostStream(live, request.log, room.id, userId, 'resumed');
         await updateMix(live, request.log, room);
         signalled = await signalCohost(live, request.log, room, 'accepted', userId);
       }

@@ -144,8 +144,10 @@ export class ZegoServerApi {
       text = await response.text();
     } catch (error) {
       // The URL carries the signature: neither it nor the raw error goes into the message.
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // Duck-typed: fetch's DOMException may come from another realm (e.g. jest's sandbox).
+      const name =
+        typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw timedOut
         ? new ZegoServerApiError(
             action,
