@@ -17,6 +17,8 @@ import healthRoutes from './routes/health';
 import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
+import cohostRoutes from './routes/cohosts';
+import { ZegoServerApi } from './zego/server-api';
 import { HeartbeatSweeper } from './lib/heartbeat';
 import { closeRedis, connectRedis, redisReady } from './redis';
 import { DatabaseUnavailableError } from './store/common';
@@ -44,6 +46,10 @@ export interface AppDeps {
   /** Overrides WECHAT_API_BASE (a loopback fake in tests). */
   wechatApiBase?: string;
   wechatTimeoutMs?: number;
+  /** Overrides ZEGO_SERVER_API_URL (a loopback fake in tests). */
+  zegoServerApiUrl?: string;
+  /** How long one call to ZEGO's server API may take (default 3000 ms). */
+  zegoServerApiTimeoutMs?: number;
   /** How long to wait for Alipay's gateway (default 5000 ms). */
   alipayTimeoutMs?: number;
   rateLimits?: Partial<RateLimits>;
@@ -146,6 +152,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     wechatTimeoutMs: deps.wechatTimeoutMs ?? 5000,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
     redis,
+    zegoServerApi:
+      config.zego === null || config.zegoServerApi === null
+        ? null
+        : new ZegoServerApi({
+            baseUrl: deps.zegoServerApiUrl ?? config.zegoServerApi.url,
+            appId: config.zego.appID,
+            serverSecret: config.zego.serverSecret,
+            timeoutMs: deps.zegoServerApiTimeoutMs,
+          }),
   } as LiveContext;
   live.sweeper = new HeartbeatSweeper(live, app.log);
   app.decorate('live', live);
@@ -254,6 +269,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // POST /api/me/avatar and GET /avatars/:file (no prefix: the files are not under /api).
   await app.register(avatarRoutes);
   await app.register(roomRoutes, { prefix: '/api' });
+  // Co-hosting (连麦) in live rooms: requests, acceptance, the list, ending.
+  await app.register(cohostRoutes, { prefix: '/api' });
   // POST /api/auth/alipay and GET /api/rooms/:id/rtc-room (the Alipay mini-program).
   await app.register(alipayRoutes, { prefix: '/api', timeoutMs: deps.alipayTimeoutMs });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });

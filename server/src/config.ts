@@ -12,6 +12,22 @@ export interface ZegoConfig {
   server: string[];
 }
 
+/** ZEGO's server API (rtc-api.zego.im): signalling, stopping streams and mixing; null when off or ZEGO is not configured. */
+export interface ZegoServerApiConfig {
+  /** ZEGO_SERVER_API_URL: the base URL (default https://rtc-api.zego.im; region hosts rtc-api-<region>.zego.im). */
+  url: string;
+}
+
+/** Co-hosting (连麦): how many at once, how long a request waits, how long a silent co-host stays. */
+export interface CohostConfig {
+  /** COHOST_LIMIT: co-hosts on at once in one room (1..8, default 3). */
+  limit: number;
+  /** COHOST_REQUEST_TTL_MS: an unanswered request lapses after this (default 30000). */
+  requestTtlMs: number;
+  /** COHOST_SILENCE_MS: a co-host without a heartbeat for this long is ended by the sweeper (default 30000). */
+  silenceMs: number;
+}
+
 /** WeChat mini-program credentials used for code2Session. */
 export interface WechatConfig {
   appID: string;
@@ -42,6 +58,9 @@ export type AuthMode = 'dev' | 'wechat';
 /** The validated configuration of the service. */
 export interface Config {
   zego: ZegoConfig | null;
+  /** ZEGO's server API, on by default when ZEGO is configured (ZEGO_SERVER_API=off turns it off). */
+  zegoServerApi: ZegoServerApiConfig | null;
+  cohost: CohostConfig;
   zegoCallbackSecret: string | null;
   wechat: WechatConfig | null;
   wechatApiBase: string;
@@ -146,6 +165,32 @@ function readZego(env: Env): ZegoConfig | null {
     }
   }
   return { appID, serverSecret: secret, server };
+}
+
+function readZegoServerApi(env: Env, zego: ZegoConfig | null): ZegoServerApiConfig | null {
+  const switchRaw = read(env, 'ZEGO_SERVER_API')?.toLowerCase() ?? 'on';
+  if (switchRaw !== 'on' && switchRaw !== 'off') {
+    throw new ConfigError('ZEGO_SERVER_API', `must be "on" or "off", got "${switchRaw}"`);
+  }
+  const urlRaw = read(env, 'ZEGO_SERVER_API_URL');
+  const url = urlRaw === undefined ? 'https://rtc-api.zego.im' : httpUrl('ZEGO_SERVER_API_URL', urlRaw);
+  if (switchRaw === 'off') return null;
+  if (zego === null) {
+    // Only an explicit "on" insists on credentials; the default quietly follows ZEGO_APP_ID/ZEGO_SERVER_SECRET.
+    if (read(env, 'ZEGO_SERVER_API') !== undefined) {
+      throw new ConfigError('ZEGO_SERVER_API', 'is "on" but ZEGO_APP_ID and ZEGO_SERVER_SECRET are not set');
+    }
+    return null;
+  }
+  return { url };
+}
+
+function readCohost(env: Env): CohostConfig {
+  return {
+    limit: integer(env, 'COHOST_LIMIT', 3, 1, 8),
+    requestTtlMs: integer(env, 'COHOST_REQUEST_TTL_MS', 30_000, 1000, 3600 * 1000),
+    silenceMs: integer(env, 'COHOST_SILENCE_MS', 30_000, 1000, 3600 * 1000),
+  };
 }
 
 function readWechat(env: Env): WechatConfig | null {
@@ -353,6 +398,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     zego,
+    zegoServerApi: readZegoServerApi(env, zego),
+    cohost: readCohost(env),
     zegoCallbackSecret: callbackSecret,
     wechat,
     wechatApiBase,

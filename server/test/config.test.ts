@@ -113,6 +113,31 @@ describe('config', () => {
     );
   });
 
+  test("co-hosting settings and ZEGO's server API: on with ZEGO credentials, off by switch, validated", () => {
+    const zego = { ZEGO_APP_ID: '123', ZEGO_SERVER_SECRET: SECRET };
+    expect(loadConfig({})).toMatchObject({
+      zegoServerApi: null,
+      cohost: { limit: 3, requestTtlMs: 30000, silenceMs: 30000 },
+    });
+    expect(loadConfig(zego).zegoServerApi).toEqual({ url: 'https://rtc-api.zego.im' });
+    expect(
+      loadConfig({ ...zego, ZEGO_SERVER_API_URL: 'https://rtc-api-sha.zego.im/' }).zegoServerApi,
+    ).toEqual({
+      url: 'https://rtc-api-sha.zego.im',
+    });
+    expect(loadConfig({ ...zego, ZEGO_SERVER_API: 'OFF' }).zegoServerApi).toBeNull();
+    expect(
+      loadConfig({ COHOST_LIMIT: '8', COHOST_REQUEST_TTL_MS: '15000', COHOST_SILENCE_MS: '60000' }).cohost,
+    ).toEqual({ limit: 8, requestTtlMs: 15000, silenceMs: 60000 });
+    expect(rejected({ COHOST_LIMIT: '0' })).toBe('COHOST_LIMIT');
+    expect(rejected({ COHOST_LIMIT: '9' })).toBe('COHOST_LIMIT');
+    expect(rejected({ COHOST_REQUEST_TTL_MS: 'soon' })).toBe('COHOST_REQUEST_TTL_MS');
+    expect(rejected({ COHOST_SILENCE_MS: '10' })).toBe('COHOST_SILENCE_MS');
+    expect(rejected({ ...zego, ZEGO_SERVER_API: 'maybe' })).toBe('ZEGO_SERVER_API');
+    expect(rejected({ ZEGO_SERVER_API: 'on' })).toBe('ZEGO_SERVER_API');
+    expect(rejected({ ...zego, ZEGO_SERVER_API_URL: 'ftp://x' })).toBe('ZEGO_SERVER_API_URL');
+  });
+
   test('.env parsing and loading never overrides the real environment', () => {
     expect(parseDotEnv('# comment\nA=1\nexport B="two words"\nC=\'x\' \nD=plain # note\n\nbad line')).toEqual(
       {

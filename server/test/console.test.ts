@@ -39,6 +39,7 @@ function readQr(png: Buffer): string | null {
   let page: Page;
   let roomId = '';
   let invite = '';
+  let anchorToken = '';
 
   beforeAll(async () => {
     if (!hasChromium) {
@@ -126,7 +127,51 @@ function readQr(png: Buffer): string | null {
       body: { invite },
     });
     expect(claim.status).toBe(200);
+    anchorToken = anchor.token;
     await expectText(page, `tr[data-room-id="${roomId}"]`, /小王主播/, 12_000);
+  }, 20_000);
+
+  test('a live room shows its co-hosts and requests; 结束连麦 ends one co-host', async () => {
+    expect((await server.request('POST', `/api/rooms/${roomId}/live`, { token: anchorToken })).status).toBe(
+      200,
+    );
+    const guest = await devLogin(server, '连麦嘉宾');
+    const waiting = await devLogin(server, '排队观众');
+    await server.request('POST', `/api/rooms/${roomId}/cohosts/requests`, { token: guest.token });
+    const accepted = await server.request(
+      'POST',
+      `/api/rooms/${roomId}/cohosts/requests/${guest.userId}/accept`,
+      {
+        token: anchorToken,
+      },
+    );
+    expect(accepted.status).toBe(200);
+    await server.request('POST', `/api/rooms/${roomId}/cohosts/requests`, { token: waiting.token });
+
+    const row = page.locator(`tr[data-room-id="${roomId}"]`);
+    await expectText(
+      page,
+      `tr[data-room-id="${roomId}"] td.cohosts`,
+      /连麦嘉宾[\s\S]*申请中 排队观众/,
+      12_000,
+    );
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await row.locator(`[data-cohost-id="${guest.userId}"]`).getByRole('button', { name: /结束/ }).click();
+    await page.locator(`[data-cohost-id="${guest.userId}"]`).waitFor({ state: 'detached' });
+    expect(asked).toMatch(/结束「连麦嘉宾」/);
+    const after = await server.request<{ cohosts: unknown[]; requests: unknown[] }>(
+      'GET',
+      `/api/rooms/${roomId}/cohosts`,
+      { token: anchorToken },
+    );
+    expect(after.body.cohosts).toEqual([]);
+    expect(after.body.requests).toHaveLength(1);
+    // The room itself is still live.
+    expect(await row.innerText()).toMatch(/直播中/);
   }, 20_000);
 
   test('ending a room asks first, then shows it ended', async () => {

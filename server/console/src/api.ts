@@ -12,6 +12,14 @@ export interface Room {
   stats: { viewers?: number; peakViewers: number; likes: number; messages: number };
 }
 
+/** A live room's co-hosting (连麦) as GET /api/rooms/:id/cohosts shows it to the operator. */
+export interface Cohosts {
+  limit: number;
+  cohosts: { userId: string; nickname: string; since: number }[];
+  requests: { userId: string; nickname: string; expiresAt: number }[];
+  mixStreamId: string | null;
+}
+
 /** What POST /api/rooms answers to the operator. */
 export interface CreatedRoom {
   room: Room;
@@ -109,6 +117,18 @@ export class ConsoleApi {
   /** Ends a room for everyone in it. */
   endRoom(id: string): Promise<{ room: Room }> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  }
+
+  /** A live room's current co-hosts and pending requests (all of them, with the console token). */
+  cohosts(id: string): Promise<Cohosts> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/cohosts`);
+  }
+
+  /** Ends one co-host's co-hosting (its stream is stopped when ZEGO's server API is configured). */
+  endCohost(id: string, userId: string): Promise<unknown> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/cohosts/${encodeURIComponent(userId)}`, {
+      method: 'DELETE',
+    });
   }
 
   /** The anchor's QR image (operator-only, so it is fetched with the token, not put in an img src). */

@@ -1,5 +1,5 @@
 /** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
-import { ApiFailure, ConsoleApi, CreatedRoom, Room, audienceQrCodeUrl } from './api';
+import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, Room, audienceQrCodeUrl } from './api';
 import { byId, h, replaceChildren } from './dom';
 import { STATUS_LABELS, formatTime, formatViewers, isoTime } from './format';
 
@@ -113,10 +113,11 @@ async function refresh(): Promise<void> {
   refreshing = true;
   try {
     const rooms = await client.listRooms(ui.statusFilter.value);
+    const cohosts = await liveCohosts(client, rooms);
     if (client !== api) return;
     setServiceDown(false);
     ui.roomsError.textContent = '';
-    renderRooms(rooms);
+    renderRooms(rooms, cohosts);
     ui.refreshed.textContent = `更新于 ${formatTime(Date.now()).slice(6)}`;
   } catch (failure) {
     if (client !== api) return;
@@ -133,8 +134,20 @@ async function refresh(): Promise<void> {
   }
 }
 
-function renderRooms(rooms: Room[]): void {
-  const json = JSON.stringify(rooms);
+/** The co-hosting of each live room (a room whose read fails just shows none). */
+async function liveCohosts(client: ConsoleApi, rooms: Room[]): Promise<Map<string, Cohosts>> {
+  const live = rooms.filter((room) => room.status === 'live' || room.status === 'paused');
+  const answers = await Promise.all(live.map((room) => client.cohosts(room.id).catch(() => null)));
+  const byRoom = new Map<string, Cohosts>();
+  live.forEach((room, i) => {
+    const answer = answers[i];
+    if (answer) byRoom.set(room.id, answer);
+  });
+  return byRoom;
+}
+
+function renderRooms(rooms: Room[], cohosts: Map<string, Cohosts> = new Map()): void {
+  const json = JSON.stringify([rooms, [...cohosts]]);
   if (json === lastRoomsJson) return;
   lastRoomsJson = json;
   ui.roomsEmpty.hidden = rooms.length > 0;
@@ -142,7 +155,7 @@ function renderRooms(rooms: Room[]): void {
     ? '没有这个状态的房间。No rooms with this status.'
     : '还没有房间。No rooms yet. 在上方创建一个房间,主播扫码即可开播。';
   ui.roomsTable.hidden = rooms.length === 0;
-  replaceChildren(ui.roomsBody, ...rooms.map(roomRow));
+  replaceChildren(ui.roomsBody, ...rooms.map((room) => roomRow(room, cohosts.get(room.id))));
 }
 
 function timeCell(value: Room['startedAt']): HTMLTableCellElement {
@@ -150,7 +163,56 @@ function timeCell(value: Room['startedAt']): HTMLTableCellElement {
   return h('td', { class: 'time' }, iso ? h('time', { datetime: iso }, formatTime(value)) : '—');
 }
 
-function roomRow(room: Room): HTMLTableRowElement {
+/** The co-hosts (each with 结束连麦) and the pending requests of a live room; a dash otherwise. */
+function cohostCell(room: Room, cohosts: Cohosts | undefined): HTMLTableCellElement {
+  if (!cohosts || (cohosts.cohosts.length === 0 && cohosts.requests.length === 0)) {
+    return h('td', { class: 'cohosts muted' }, '—');
+  }
+  return h(
+    'td',
+    { class: 'cohosts' },
+    ...cohosts.cohosts.map((cohost) =>
+      h(
+        'div',
+        { class: 'cohost', 'data-cohost-id': cohost.userId },
+        h('span', {}, cohost.nickname),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small danger',
+            'aria-label': `结束「${cohost.nickname}」的连麦 End co-hosting`,
+            onclick: () => void endCohost(room, cohost),
+          },
+          '结束连麦',
+        ),
+      ),
+    ),
+    ...cohosts.requests.map((request) =>
+      h(
+        'div',
+        { class: 'cohost-request muted', 'data-request-id': request.userId },
+        `申请中 ${request.nickname}`,
+      ),
+    ),
+  );
+}
+
+async function endCohost(room: Room, cohost: Cohosts['cohosts'][number]): Promise<void> {
+  const client = api;
+  if (!client) return;
+  if (!window.confirm(`确定结束「${cohost.nickname}」在「${room.title}」的连麦吗?\nEnd this co-host?`))
+    return;
+  ui.roomsError.textContent = '';
+  try {
+    await client.endCohost(room.id, cohost.userId);
+    await refresh();
+  } catch (failure) {
+    ui.roomsError.textContent = `结束连麦失败 Could not end co-hosting: ${describe(failure)}`;
+  }
+}
+
+function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
   const open = room.status !== 'ended';
   return h(
     'tr',
@@ -160,6 +222,7 @@ function roomRow(room: Room): HTMLTableRowElement {
     h('td', {}, room.anchor ? room.anchor.nickname : h('span', { class: 'muted' }, '待认领 Unclaimed')),
     h('td', { class: 'number' }, formatViewers(room.stats)),
     h('td', { class: 'number' }, room.stats.likes),
+    cohostCell(room, cohosts),
     timeCell(room.startedAt),
     timeCell(room.endedAt),
     h(

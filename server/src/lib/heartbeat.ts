@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SweepResult } from '../store/types';
+import { endCohosting, endSilentCohosts } from './cohosts';
 import type { LiveContext } from './context';
 
 /**
@@ -30,7 +31,18 @@ export class HeartbeatSweeper {
     const result = await this.live.store.rooms.sweep(now, now - pauseMs, now - endMs);
     if (result.paused.length > 0) this.log.info({ rooms: result.paused }, 'no heartbeat: rooms paused');
     if (result.ended.length > 0) this.log.info({ rooms: result.ended }, 'no heartbeat: rooms ended');
+    await this.sweepCohosts(now, result.ended);
     return result;
+  }
+
+  /** Co-hosting: silent co-hosts end, and the rooms this pass ended end their co-hosting (a failure waits a pass). */
+  private async sweepCohosts(now: number, endedRooms: readonly string[]): Promise<void> {
+    try {
+      for (const roomId of endedRooms) await endCohosting(this.live, this.log, roomId);
+      await endSilentCohosts(this.live, this.log, now);
+    } catch (error) {
+      this.log.warn({ err: error }, 'co-host sweep failed');
+    }
   }
 
   /** Sweeps every intervalMs until stop(); the timer does not keep the process alive. */

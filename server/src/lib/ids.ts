@@ -27,6 +27,12 @@ export const newUserId = (random: RandomSource): string => 'u' + randomId(random
 export const streamIdForRoom = (roomId: string): string => `${roomId}_main`;
 /** A call member's own stream ID (room and user IDs are [A-Za-z0-9], so this is a valid ZEGO stream ID). */
 export const streamIdForMember = (roomId: string, userId: string): string => `${roomId}_${userId}`;
+/** A co-host's own stream ID in a live room (连麦). */
+export const streamIdForCohost = (roomId: string, userId: string): string => `${roomId}_co_${userId}`;
+/** The mixed output stream of a live room with co-hosts (the anchor and its co-hosts in one picture). */
+export const mixStreamIdForRoom = (roomId: string): string => `${roomId}_mix`;
+/** The TaskId of a room's mix task in ZEGO's server API (the same ID updates the running task). */
+export const mixTaskIdForRoom = (roomId: string): string => `mix_${roomId}`;
 /** A one-time invite code: 10 characters, short enough to share a 32-character WeChat scene with the room ID. */
 export const newInviteCode = (random: RandomSource): string => randomId(random, 10);
 /** An opaque session token (256 bits, base64url). */

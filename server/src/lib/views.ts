@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Invite, Room, Store, User } from '../store/types';
+import type { Cohost, Invite, Room, Store, User } from '../store/types';
+import { streamIdForCohost } from './ids';
 
 /** A user as others may see it (never the openid). */
 export const UserView = Type.Object({
@@ -78,3 +79,75 @@ export const inviteView = (invite: Invite): InviteView => ({
   code: invite.code,
   expiresAt: invite.expiresAt,
 });
+
+/** A current co-host of a live room (public); since = when it was accepted. */
+export const CohostView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  streamId: Type.String(),
+  since: Type.Number(),
+});
+export type CohostView = Static<typeof CohostView>;
+
+/** A pending request to co-host; it lapses at expiresAt. */
+export const CohostRequestView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  requestedAt: Type.Number(),
+  expiresAt: Type.Number(),
+});
+export type CohostRequestView = Static<typeof CohostRequestView>;
+
+/** A live room's co-hosting as the caller may see it (requests: all for the anchor and operator, own for a viewer). */
+export const CohostsView = Type.Object({
+  limit: Type.Integer(),
+  cohosts: Type.Array(CohostView),
+  requests: Type.Array(CohostRequestView),
+  mine: Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('cohost')]),
+  mixStreamId: Type.Union([Type.String(), Type.Null()]),
+});
+export type CohostsView = Static<typeof CohostsView>;
+
+/** Who is looking at a room's co-hosting: the anchor or the operator (everything), a viewer (own request), nobody. */
+export type CohostViewer = { kind: 'manager' } | { kind: 'viewer'; userId: string } | { kind: 'anonymous' };
+
+/** Serialises a room's co-hosts and pending requests (already free of lapsed ones) for this viewer. */
+export function cohostsView(
+  room: Room,
+  records: readonly Cohost[],
+  viewer: CohostViewer,
+  options: { limit: number; requestTtlMs: number; mixStreamId: string | null },
+): CohostsView {
+  const avatar = (user: User): string | null => (user.avatarUrl === '' ? null : user.avatarUrl);
+  const pending = records.filter((c) => c.state === 'pending');
+  const visible =
+    viewer.kind === 'manager'
+      ? pending
+      : viewer.kind === 'viewer'
+        ? pending.filter((c) => c.user.id === viewer.userId)
+        : [];
+  const own = viewer.kind === 'viewer' ? records.find((c) => c.user.id === viewer.userId) : undefined;
+  return {
+    limit: options.limit,
+    cohosts: records
+      .filter((c) => c.state === 'cohost')
+      .map((c) => ({
+        userId: c.user.id,
+        nickname: c.user.nickname,
+        avatarUrl: avatar(c.user),
+        streamId: streamIdForCohost(room.id, c.user.id),
+        since: c.acceptedAt ?? c.requestedAt,
+      })),
+    requests: visible.map((c) => ({
+      userId: c.user.id,
+      nickname: c.user.nickname,
+      avatarUrl: avatar(c.user),
+      requestedAt: c.requestedAt,
+      expiresAt: c.requestedAt + options.requestTtlMs,
+    })),
+    mine: own?.state ?? 'none',
+    mixStreamId: options.mixStreamId,
+  };
+}

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireOperator, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
+import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
 import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
@@ -210,7 +211,12 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         params: RoomParams,
         body: Type.Object({
-          role: Type.Union([Type.Literal('anchor'), Type.Literal('audience'), Type.Literal('call')]),
+          role: Type.Union([
+            Type.Literal('anchor'),
+            Type.Literal('audience'),
+            Type.Literal('call'),
+            Type.Literal('cohost'),
+          ]),
         }),
         response: {
           200: Type.Object({
@@ -279,6 +285,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
           streamID: joined.streamId,
         };
       }
+      // A co-host publishes its own co-host stream only, and only while the service has it accepted.
+      const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, user.id) : null;
       const anchor = role === 'anchor';
       if (anchor && room.ownerId !== user.id) {
         throw forbidden(
@@ -292,10 +300,14 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         userID: user.id,
         secret: zego.serverSecret,
         effectiveTimeInSeconds: live.config.tokenTTL,
-        payload: roomPayload(room.id, anchor, anchor ? [room.streamId] : null),
+        payload:
+          cohostStream !== null
+            ? roomPayload(room.id, true, [cohostStream])
+            : roomPayload(room.id, anchor, anchor ? [room.streamId] : null),
         now: Math.floor(now / 1000),
       });
       const answer = { token, expiresAt: expire * 1000, appID: zego.appID, userID: user.id, roomID: room.id };
+      if (cohostStream !== null) return { ...answer, streamID: cohostStream };
       return anchor ? { ...answer, streamID: room.streamId } : answer;
     },
   );
@@ -339,7 +351,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
         throw forbidden('Only the anchor of this room or the operator may end it');
       }
-      return moveTo(room, 'ended');
+      const answer = await moveTo(room, 'ended');
+      if (room.kind === 'live') await endCohosting(live, request.log, room.id);
+      return answer;
     },
   );
 
@@ -367,7 +381,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/heartbeat: the anchor is still there (send every few seconds while live). Without one for
+   * POST /api/rooms/:id/heartbeat: the anchor (or a co-host) is still there (send every few seconds while live). Without one for
    * HEARTBEAT_PAUSE_MS the room is paused, for HEARTBEAT_END_MS ended; a heartbeat resumes a room paused so.
    */
   app.post(
@@ -377,7 +391,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
     },
     async (request) => {
-      const room = await ownedRoom(request, request.params.id);
+      const { user } = await requireUser(app, request);
+      const room = await loadLiveRoom(live, request.params.id);
+      // A co-host's heartbeat keeps its own co-hosting alive, never the room (that is the anchor's).
+      if (room.ownerId !== user.id)
+        return { room: await roomView(live.store, await cohostHeartbeat(live, room, user.id)) };
       if (room.status === 'ended') throw roomEnded(room);
       const updated = await live.store.rooms.heartbeat(room.id, live.now());
       return { room: await roomView(live.store, updated ?? room) };

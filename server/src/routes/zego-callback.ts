@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { ApiError, unauthorized } from '../lib/errors';
 import type { Room } from '../store/types';
 import type { LiveContext } from '../lib/context';
+import { endCohosting } from '../lib/cohosts';
 
 const Scalar = Type.Union([Type.String({ maxLength: 256 }), Type.Number()]);
 
@@ -80,6 +81,8 @@ const zegoCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (room.kind === 'call') return { ok: true, roomID: room.id };
       if (status === 'live' || room.status === 'live' || room.status === 'paused') {
         await live.store.rooms.setStatus(room.id, status, live.now());
+        // The anchor's stream is gone: co-hosting with it ends (the co-hosts would face an empty room).
+        if (status === 'idle') await endCohosting(live, request.log, room.id);
       }
       return { ok: true, roomID: room.id };
     });

@@ -2,8 +2,29 @@ import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg
 import { defaultRandom, newUserId } from '../lib/ids';
 import { DatabaseUnavailableError, decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
-import type { CallMember, ClaimResult, JoinCallResult, Room, RoomPage, Store } from './types';
-import { toInvite, toRoom, toUser, type InviteRow, type RoomRow, type UserRow } from './rows';
+import type {
+  CallMember,
+  ClaimResult,
+  Cohost,
+  CohostAcceptResult,
+  CohostRequestResult,
+  JoinCallResult,
+  Room,
+  RoomPage,
+  Store,
+} from './types';
+import {
+  COHOST_COLUMNS,
+  COHOST_ORDER,
+  toCohost,
+  toInvite,
+  toRoom,
+  toUser,
+  type CohostRow,
+  type InviteRow,
+  type RoomRow,
+  type UserRow,
+} from './rows';
 
 /**
  * Numbered schema migrations for PostgreSQL, the same versions as the SQLite store's (times are BIGINT epoch
@@ -68,6 +89,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at BIGINT;
    ALTER TABLE rooms ADD COLUMN auto_paused BOOLEAN NOT NULL DEFAULT FALSE;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: co-hosting (连麦) in live rooms: one row per room and user (none, pending or cohost), and the running mix task.
+  `CREATE TABLE cohosts (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     state TEXT NOT NULL CHECK (state IN ('none', 'pending', 'cohost')),
+     requested_at BIGINT NOT NULL,
+     accepted_at BIGINT,
+     accept_seq BIGINT,
+     seen_at BIGINT,
+     stream_forbidden BOOLEAN NOT NULL DEFAULT FALSE,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX cohosts_silent ON cohosts(state, seen_at);
+   CREATE TABLE cohost_mixes (
+     room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+     stream_id TEXT NOT NULL,
+     started_at BIGINT NOT NULL
+   );`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -234,6 +273,27 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     const row = await one<RoomRow>('SELECT * FROM rooms WHERE id = $1 FOR UPDATE', [id], client);
     return row ? toRoom(row) : null;
   };
+
+  const getCohost = async (roomId: string, userId: string, client?: PoolClient): Promise<Cohost | null> => {
+    const row = await one<CohostRow>(
+      `SELECT ${COHOST_COLUMNS} FROM cohosts c JOIN users ON users.id = c.user_id
+       WHERE c.room_id = $1 AND c.user_id = $2`,
+      [roomId, userId],
+      client,
+    );
+    return row ? toCohost(row) : null;
+  };
+  /** Current co-hosts of a room; exact only while the room row is locked. */
+  const cohostCount = async (roomId: string, client: PoolClient): Promise<number> =>
+    Number(
+      (
+        await one<{ n: string | number }>(
+          "SELECT COUNT(*) AS n FROM cohosts WHERE room_id = $1 AND state = 'cohost'",
+          [roomId],
+          client,
+        )
+      )?.n ?? 0,
+    );
 
   const store: Store = {
     users: {
@@ -489,6 +549,126 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           [roomId, s.viewers, s.likes, s.messages],
         );
         return row ? toRoom(row) : null;
+      },
+    },
+    cohosts: {
+      list: async (roomId, lapsedBefore) => {
+        const { rows } = await query<CohostRow>(
+          `SELECT ${COHOST_COLUMNS} FROM cohosts c JOIN users ON users.id = c.user_id
+           WHERE c.room_id = $1 AND (c.state = 'cohost' OR (c.state = 'pending' AND c.requested_at > $2))
+           ORDER BY ${COHOST_ORDER}`,
+          [roomId, lapsedBefore],
+        );
+        return rows.map(toCohost);
+      },
+      get: async (roomId, userId) => getCohost(roomId, userId),
+      request: async (roomId, userId, now, limit) =>
+        transaction(async (client): Promise<CohostRequestResult> => {
+          const room = await lockRoom(roomId, client);
+          if (!room) return { ok: false, reason: 'room_not_found' };
+          if (room.status !== 'live') return { ok: false, reason: 'room_not_live' };
+          if ((await getCohost(roomId, userId, client))?.state === 'cohost')
+            return { ok: false, reason: 'already_cohost' };
+          if ((await cohostCount(roomId, client)) >= limit) return { ok: false, reason: 'full' };
+          await query(
+            `INSERT INTO cohosts (room_id, user_id, state, requested_at) VALUES ($1, $2, 'pending', $3)
+             ON CONFLICT (room_id, user_id) DO UPDATE SET state = 'pending', requested_at = EXCLUDED.requested_at`,
+            [roomId, userId, now],
+            client,
+          );
+          return { ok: true, cohost: (await getCohost(roomId, userId, client)) as Cohost };
+        }),
+      cancel: async (roomId, userId, lapsedBefore) => {
+        const row = await one<{ requested_at: number }>(
+          `UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND user_id = $2 AND state = 'pending'
+           RETURNING requested_at`,
+          [roomId, userId],
+        );
+        return row !== null && row.requested_at > lapsedBefore;
+      },
+      accept: async (roomId, userId, now, lapsedBefore, limit) =>
+        transaction(async (client): Promise<CohostAcceptResult> => {
+          // The room row lock queues concurrent accepts of one room: each counts what the previous ones committed.
+          const room = await lockRoom(roomId, client);
+          if (!room) return { ok: false, reason: 'room_not_found' };
+          if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+          const current = await getCohost(roomId, userId, client);
+          if (current?.state === 'cohost') return { ok: true, cohost: current, accepted: false };
+          if (current?.state !== 'pending' || current.requestedAt <= lapsedBefore) {
+            return { ok: false, reason: 'request_not_found' };
+          }
+          if ((await cohostCount(roomId, client)) >= limit) return { ok: false, reason: 'full' };
+          await query(
+            `UPDATE cohosts SET state = 'cohost', accepted_at = $3, seen_at = $3,
+               accept_seq = (SELECT COALESCE(MAX(accept_seq), 0) + 1 FROM cohosts WHERE room_id = $1)
+             WHERE room_id = $1 AND user_id = $2 AND state = 'pending'`,
+            [roomId, userId, now],
+            client,
+          );
+          return { ok: true, cohost: (await getCohost(roomId, userId, client)) as Cohost, accepted: true };
+        }),
+      decline: async (roomId, userId, lapsedBefore) =>
+        (
+          await query(
+            `UPDATE cohosts SET state = 'none'
+             WHERE room_id = $1 AND user_id = $2 AND state = 'pending' AND requested_at > $3`,
+            [roomId, userId, lapsedBefore],
+          )
+        ).rowCount === 1,
+      end: async (roomId, userId) =>
+        (
+          await query(
+            "UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND user_id = $2 AND state = 'cohost'",
+            [roomId, userId],
+          )
+        ).rowCount === 1,
+      seen: async (roomId, userId, now) =>
+        (
+          await query(
+            "UPDATE cohosts SET seen_at = $3 WHERE room_id = $1 AND user_id = $2 AND state = 'cohost'",
+            [roomId, userId, now],
+          )
+        ).rowCount === 1,
+      setStreamForbidden: async (roomId, userId, forbidden) => {
+        await query('UPDATE cohosts SET stream_forbidden = $3 WHERE room_id = $1 AND user_id = $2', [
+          roomId,
+          userId,
+          forbidden,
+        ]);
+      },
+      endSilent: async (silentSince) => {
+        // READ COMMITTED re-checks the WHERE after a concurrent sweeper's row lock: each co-host ends once.
+        const { rows } = await query<{ room_id: string; user_id: string }>(
+          `UPDATE cohosts SET state = 'none' WHERE state = 'cohost' AND seen_at <= $1 RETURNING room_id, user_id`,
+          [silentSince],
+        );
+        return rows.map((r) => ({ roomId: r.room_id, userId: r.user_id }));
+      },
+      endRoom: async (roomId) =>
+        transaction(async (client) => {
+          const { rows } = await query<{ user_id: string }>(
+            "UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND state = 'cohost' RETURNING user_id",
+            [roomId],
+            client,
+          );
+          await query(
+            "UPDATE cohosts SET state = 'none' WHERE room_id = $1 AND state = 'pending'",
+            [roomId],
+            client,
+          );
+          return rows.map((r) => r.user_id);
+        }),
+      mix: async (roomId) =>
+        (await one<{ stream_id: string }>('SELECT stream_id FROM cohost_mixes WHERE room_id = $1', [roomId]))
+          ?.stream_id ?? null,
+      setMix: async (roomId, streamId, now) => {
+        if (streamId === null) await query('DELETE FROM cohost_mixes WHERE room_id = $1', [roomId]);
+        else
+          await query(
+            `INSERT INTO cohost_mixes (room_id, stream_id, started_at) VALUES ($1, $2, $3)
+             ON CONFLICT (room_id) DO UPDATE SET stream_id = EXCLUDED.stream_id`,
+            [roomId, streamId, now],
+          );
       },
     },
     ping: async () => {

@@ -2,7 +2,7 @@
  * The rows both engines store (the same columns in SQLite and PostgreSQL) and their mapping to the repository's
  * types. Times are epoch milliseconds in both.
  */
-import type { Invite, Room, RoomKind, RoomStatus, User } from './types';
+import type { Cohost, CohostState, Invite, Room, RoomKind, RoomStatus, User } from './types';
 
 export interface UserRow {
   id: string;
@@ -63,4 +63,33 @@ export const toInvite = (r: InviteRow): Invite => ({
   expiresAt: r.expires_at,
   usedAt: r.used_at,
   usedBy: r.used_by,
+});
+
+/** A cohosts row joined with its user's columns (prefixed c_ where they would clash). */
+export interface CohostRow extends UserRow {
+  c_room_id: string;
+  c_state: CohostState;
+  c_requested_at: number;
+  c_accepted_at: number | null;
+  c_seen_at: number | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  c_stream_forbidden: number | boolean;
+}
+
+/** The SELECT list that produces a CohostRow (FROM cohosts c JOIN users ON users.id = c.user_id). */
+export const COHOST_COLUMNS = `users.*, c.room_id AS c_room_id, c.state AS c_state, c.requested_at AS c_requested_at,
+  c.accepted_at AS c_accepted_at, c.seen_at AS c_seen_at, c.stream_forbidden AS c_stream_forbidden`;
+
+/** Co-hosts first in order of acceptance (accept_seq, counted under the accept's lock), then requests oldest first (ties by user ID). */
+export const COHOST_ORDER = `c.state = 'pending', CASE WHEN c.state = 'cohost' THEN c.accept_seq ELSE c.requested_at END,
+  c.user_id`;
+
+export const toCohost = (r: CohostRow): Cohost => ({
+  roomId: r.c_room_id,
+  user: toUser(r),
+  state: r.c_state,
+  requestedAt: r.c_requested_at,
+  acceptedAt: r.c_accepted_at,
+  seenAt: r.c_seen_at,
+  streamForbidden: r.c_stream_forbidden === true || r.c_stream_forbidden === 1,
 });

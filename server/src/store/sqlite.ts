@@ -6,6 +6,10 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
+  Cohost,
+  CohostAcceptResult,
+  CohostKey,
+  CohostRequestResult,
   ClaimResult,
   JoinCallResult,
   Room,
@@ -14,7 +18,18 @@ import type {
   Store,
   User,
 } from './types';
-import { toInvite, toRoom, toUser, type InviteRow, type RoomRow, type UserRow } from './rows';
+import {
+  COHOST_COLUMNS,
+  COHOST_ORDER,
+  toCohost,
+  toInvite,
+  toRoom,
+  toUser,
+  type CohostRow,
+  type InviteRow,
+  type RoomRow,
+  type UserRow,
+} from './rows';
 
 /** Numbered schema migrations (the same versions as POSTGRES_MIGRATIONS); applied in order and recorded in schema_migrations. Append, never edit. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -74,6 +89,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at INTEGER;
    ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: co-hosting (连麦) in live rooms: one row per room and user (none, pending or cohost), and the running mix task.
+  `CREATE TABLE cohosts (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     state TEXT NOT NULL CHECK (state IN ('none', 'pending', 'cohost')),
+     requested_at INTEGER NOT NULL,
+     accepted_at INTEGER,
+     accept_seq INTEGER,
+     seen_at INTEGER,
+     stream_forbidden INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX cohosts_silent ON cohosts(state, seen_at);
+   CREATE TABLE cohost_mixes (
+     room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+     stream_id TEXT NOT NULL,
+     started_at INTEGER NOT NULL
+   );`,
 ];
 
 export { InvalidCursorError };
@@ -296,6 +329,69 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
      RETURNING id`,
   );
 
+  const cohostRow = prepare<[string, string], CohostRow>(
+    `SELECT ${COHOST_COLUMNS} FROM cohosts c JOIN users ON users.id = c.user_id WHERE c.room_id = ? AND c.user_id = ?`,
+  );
+  const getCohost = (roomId: string, userId: string): Cohost | null => {
+    const row = cohostRow.get(roomId, userId);
+    return row ? toCohost(row) : null;
+  };
+  const cohostCount = prepare<[string], { n: number }>(
+    "SELECT COUNT(*) AS n FROM cohosts WHERE room_id = ? AND state = 'cohost'",
+  );
+
+  const requestCohostTx = db.transaction(
+    (roomId: string, userId: string, now: number, limit: number): CohostRequestResult => {
+      const room = getRoom(roomId);
+      if (!room) return { ok: false, reason: 'room_not_found' };
+      if (room.status !== 'live') return { ok: false, reason: 'room_not_live' };
+      if (getCohost(roomId, userId)?.state === 'cohost') return { ok: false, reason: 'already_cohost' };
+      if ((cohostCount.get(roomId) as { n: number }).n >= limit) return { ok: false, reason: 'full' };
+      prepare(
+        `INSERT INTO cohosts (room_id, user_id, state, requested_at) VALUES (?, ?, 'pending', ?)
+         ON CONFLICT (room_id, user_id) DO UPDATE SET state = 'pending', requested_at = excluded.requested_at`,
+      ).run(roomId, userId, now);
+      return { ok: true, cohost: getCohost(roomId, userId) as Cohost };
+    },
+  );
+
+  // Inside a write-locked (IMMEDIATE) transaction: the count cannot change before the UPDATE.
+  const acceptCohostTx = db.transaction(
+    (
+      roomId: string,
+      userId: string,
+      now: number,
+      lapsedBefore: number,
+      limit: number,
+    ): CohostAcceptResult => {
+      const room = getRoom(roomId);
+      if (!room) return { ok: false, reason: 'room_not_found' };
+      if (room.status === 'ended') return { ok: false, reason: 'room_ended' };
+      const current = getCohost(roomId, userId);
+      if (current?.state === 'cohost') return { ok: true, cohost: current, accepted: false };
+      if (current?.state !== 'pending' || current.requestedAt <= lapsedBefore) {
+        return { ok: false, reason: 'request_not_found' };
+      }
+      if ((cohostCount.get(roomId) as { n: number }).n >= limit) return { ok: false, reason: 'full' };
+      prepare(
+        `UPDATE cohosts SET state = 'cohost', accepted_at = ?, seen_at = ?,
+           accept_seq = (SELECT COALESCE(MAX(accept_seq), 0) + 1 FROM cohosts WHERE room_id = ?)
+         WHERE room_id = ? AND user_id = ? AND state = 'pending'`,
+      ).run(now, now, roomId, roomId, userId);
+      return { ok: true, cohost: getCohost(roomId, userId) as Cohost, accepted: true };
+    },
+  );
+
+  const endRoomCohostsTx = db.transaction((roomId: string): string[] => {
+    const ended = prepare<[string], { user_id: string }>(
+      "UPDATE cohosts SET state = 'none' WHERE room_id = ? AND state = 'cohost' RETURNING user_id",
+    )
+      .all(roomId)
+      .map((r) => r.user_id);
+    prepare("UPDATE cohosts SET state = 'none' WHERE room_id = ? AND state = 'pending'").run(roomId);
+    return ended;
+  });
+
   const store: Store = {
     users: {
       upsertByOpenid: async (openid, profile, now) => upsertByOpenid(profileId(), openid, profile, now),
@@ -398,6 +494,69 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     stats: {
       report: async (roomId, stats) => report(roomId, stats),
+    },
+    cohosts: {
+      list: async (roomId, lapsedBefore) =>
+        prepare<[string, number], CohostRow>(
+          `SELECT ${COHOST_COLUMNS} FROM cohosts c JOIN users ON users.id = c.user_id
+           WHERE c.room_id = ? AND (c.state = 'cohost' OR (c.state = 'pending' AND c.requested_at > ?))
+           ORDER BY ${COHOST_ORDER}`,
+        )
+          .all(roomId, lapsedBefore)
+          .map(toCohost),
+      get: async (roomId, userId) => getCohost(roomId, userId),
+      request: async (roomId, userId, now, limit) => requestCohostTx.immediate(roomId, userId, now, limit),
+      cancel: async (roomId, userId, lapsedBefore) => {
+        const row = prepare<[string, string], { requested_at: number }>(
+          `UPDATE cohosts SET state = 'none' WHERE room_id = ? AND user_id = ? AND state = 'pending'
+           RETURNING requested_at`,
+        ).get(roomId, userId);
+        return row !== undefined && row.requested_at > lapsedBefore;
+      },
+      accept: async (roomId, userId, now, lapsedBefore, limit) =>
+        acceptCohostTx.immediate(roomId, userId, now, lapsedBefore, limit),
+      decline: async (roomId, userId, lapsedBefore) =>
+        prepare(
+          `UPDATE cohosts SET state = 'none'
+           WHERE room_id = ? AND user_id = ? AND state = 'pending' AND requested_at > ?`,
+        ).run(roomId, userId, lapsedBefore).changes === 1,
+      end: async (roomId, userId) =>
+        prepare(
+          "UPDATE cohosts SET state = 'none' WHERE room_id = ? AND user_id = ? AND state = 'cohost'",
+        ).run(roomId, userId).changes === 1,
+      seen: async (roomId, userId, now) =>
+        prepare("UPDATE cohosts SET seen_at = ? WHERE room_id = ? AND user_id = ? AND state = 'cohost'").run(
+          now,
+          roomId,
+          userId,
+        ).changes === 1,
+      setStreamForbidden: async (roomId, userId, forbidden) => {
+        prepare('UPDATE cohosts SET stream_forbidden = ? WHERE room_id = ? AND user_id = ?').run(
+          forbidden ? 1 : 0,
+          roomId,
+          userId,
+        );
+      },
+      endSilent: async (silentSince) =>
+        prepare<[number], { room_id: string; user_id: string }>(
+          `UPDATE cohosts SET state = 'none' WHERE state = 'cohost' AND seen_at <= ?
+           RETURNING room_id, user_id`,
+        )
+          .all(silentSince)
+          .map((r): CohostKey => ({ roomId: r.room_id, userId: r.user_id })),
+      endRoom: async (roomId) => endRoomCohostsTx.immediate(roomId),
+      mix: async (roomId) =>
+        prepare<[string], { stream_id: string }>('SELECT stream_id FROM cohost_mixes WHERE room_id = ?').get(
+          roomId,
+        )?.stream_id ?? null,
+      setMix: async (roomId, streamId, now) => {
+        if (streamId === null) prepare('DELETE FROM cohost_mixes WHERE room_id = ?').run(roomId);
+        else
+          prepare(
+            `INSERT INTO cohost_mixes (room_id, stream_id, started_at) VALUES (?, ?, ?)
+             ON CONFLICT (room_id) DO UPDATE SET stream_id = excluded.stream_id`,
+          ).run(roomId, streamId, now);
+      },
     },
     ping: async () => {
       prepare('SELECT 1').get();

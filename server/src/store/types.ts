@@ -76,6 +76,40 @@ export interface SweepResult {
   ended: string[];
 }
 
+/** Where a user stands in a live room's co-hosting (连麦): nothing, asked, or on. */
+export type CohostState = 'none' | 'pending' | 'cohost';
+
+/** A user's co-hosting record in one room (a request, a current co-host, or a past one). */
+export interface Cohost {
+  roomId: string;
+  user: User;
+  state: CohostState;
+  /** When the latest request was made (a pending request lapses COHOST_REQUEST_TTL_MS after it). */
+  requestedAt: number;
+  /** When the user last became a co-host. */
+  acceptedAt: number | null;
+  /** The co-host's last heartbeat (or acceptance). */
+  seenAt: number | null;
+  /** ForbidRTCStream was sent for its stream and not yet undone (a new accept resumes it first). */
+  streamForbidden: boolean;
+}
+
+/** A co-host's identity (the sweeper's and the room end's results). */
+export interface CohostKey {
+  roomId: string;
+  userId: string;
+}
+
+/** Why a request failed, or the pending request. */
+export type CohostRequestResult =
+  | { ok: true; cohost: Cohost }
+  | { ok: false; reason: 'room_not_found' | 'room_not_live' | 'full' | 'already_cohost' };
+
+/** Why an accept failed, or the co-host (accepted: false when it already was one: a repeated accept). */
+export type CohostAcceptResult =
+  | { ok: true; cohost: Cohost; accepted: boolean }
+  | { ok: false; reason: 'room_not_found' | 'room_ended' | 'request_not_found' | 'full' };
+
 /** One page of rooms, newest first. */
 export interface RoomPage {
   rooms: Room[];
@@ -137,6 +171,48 @@ export interface InviteRepository {
   claim(roomId: string, code: string, userId: string, now: number): Promise<ClaimResult>;
 }
 
+/**
+ * Co-hosting in live rooms. A request lapses once its requestedAt is at or before `lapsedBefore`
+ * (now - COHOST_REQUEST_TTL_MS); lapsed requests are never shown nor accepted.
+ */
+export interface CohostRepository {
+  /** Pending (not lapsed) requests and current co-hosts of a room: co-hosts by acceptance, requests by age. */
+  list(roomId: string, lapsedBefore: number): Promise<Cohost[]>;
+  /** One user's record in a room (any state), or null. */
+  get(roomId: string, userId: string): Promise<Cohost | null>;
+  /** Asks to co-host (the room must be live and below the limit); a repeat refreshes requestedAt. */
+  request(roomId: string, userId: string, now: number, limit: number): Promise<CohostRequestResult>;
+  /** Withdraws a pending request; true if a request that had not lapsed was withdrawn. */
+  cancel(roomId: string, userId: string, lapsedBefore: number): Promise<boolean>;
+  /**
+   * Makes a pending, unlapsed request a co-host if the room has fewer than `limit`, decided atomically by the
+   * database (of any number of concurrent accepts exactly the free places win).
+   */
+  accept(
+    roomId: string,
+    userId: string,
+    now: number,
+    lapsedBefore: number,
+    limit: number,
+  ): Promise<CohostAcceptResult>;
+  /** Turns down a pending, unlapsed request; false if there is none. */
+  decline(roomId: string, userId: string, lapsedBefore: number): Promise<boolean>;
+  /** Ends a co-host; false if the user is not one (one conditional UPDATE: ends once). */
+  end(roomId: string, userId: string): Promise<boolean>;
+  /** A co-host's heartbeat; false if the user is not a co-host of the room. */
+  seen(roomId: string, userId: string, now: number): Promise<boolean>;
+  /** Records that ForbidRTCStream was (true) or ResumeRTCStream was (false) sent for the user's stream. */
+  setStreamForbidden(roomId: string, userId: string, forbidden: boolean): Promise<void>;
+  /** Ends every co-host silent since silentSince (a conditional UPDATE: concurrent sweepers end each once). */
+  endSilent(silentSince: number): Promise<CohostKey[]>;
+  /** The room stopped being live: ends its co-hosts (returned) and drops its pending requests. */
+  endRoom(roomId: string): Promise<string[]>;
+  /** The output stream of the room's running mix task, or null. */
+  mix(roomId: string): Promise<string | null>;
+  /** Records the room's running mix task (streamId) or that none runs (null). */
+  setMix(roomId: string, streamId: string | null, now: number): Promise<void>;
+}
+
 export interface StatsRepository {
   /** Records what the anchor reports; peakViewers, likes and messages never go down. */
   report(roomId: string, stats: { viewers: number; likes: number; messages: number }): Promise<Room | null>;
@@ -149,6 +225,7 @@ export interface Store {
   rooms: RoomRepository;
   invites: InviteRepository;
   stats: StatsRepository;
+  cohosts: CohostRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

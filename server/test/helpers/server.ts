@@ -20,7 +20,7 @@ export function tempDbFile(): { file: string; cleanup: () => void } {
   return { file: path.join(dir, 'live.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The configuration tests use: ZEGO, console and callback configured, dev sign-in, the given DB file. */
+/** The configuration tests use: ZEGO (server API off), console and callback configured, dev sign-in, the given DB file. */
 export function testConfig(database: string, env: Record<string, string | undefined> = {}): Config {
   return loadConfig({
     ZEGO_APP_ID: String(ZEGO_APP_ID),
@@ -29,6 +29,8 @@ export function testConfig(database: string, env: Record<string, string | undefi
     ZEGO_CALLBACK_SECRET: CALLBACK_SECRET,
     CONSOLE_TOKEN,
     DATABASE: database,
+    // Never ZEGO's real server API from a test: suites that need it point it at the loopback fake.
+    ZEGO_SERVER_API: 'off',
     ...env,
   });
 }
