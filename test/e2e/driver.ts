@@ -47,6 +47,8 @@ export interface E2EDriver {
    * stream in the cloud; `start` creates a call and joins it; `hangUp` stops its stream and ends the call.
    */
   callElsewhere?: CallElsewhere;
+  /** The anchor and other viewers of a live room on other phones (simulated only). */
+  liveElsewhere?: LiveElsewhere;
   /** Back to a signed-out app with no page state that matters. */
   reset(): Promise<void>;
 }
@@ -57,6 +59,20 @@ export interface CallElsewhere {
   join(roomID: string, nickname: string): Promise<{ streamID: string }>;
   hangUp(roomID: string, nickname: string): Promise<void>;
   /** The streams the cloud has in this room now (both members' when both publish). */
+  streams(roomID: string): string[];
+}
+
+/** What the other phones of a live room do, as the simulated world can make it happen. */
+export interface LiveElsewhere {
+  /** An anchor on another phone claims the room and publishes; answers its stream. */
+  anchorLive(roomID: string, invite: string): Promise<{ streamID: string }>;
+  /** The anchor accepts the first pending request on the service and tells the viewer; answers who it was. */
+  anchorAcceptsRequest(roomID: string): Promise<{ userID: string }>;
+  /** Another viewer asks, the anchor accepts, and it publishes its co-host stream; answers its user and stream. */
+  cohostJoins(roomID: string, nickname: string): Promise<{ userID: string; streamID: string }>;
+  /** That co-host ends: its stream goes, the service ends it, the room is told. */
+  cohostEnds(roomID: string, nickname: string): Promise<void>;
+  /** The streams the cloud has in this room now (this phone's own included). */
   streams(roomID: string): string[];
 }
 

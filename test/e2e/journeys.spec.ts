@@ -209,6 +209,74 @@ export async function thirdPersonIsRefused(driver: E2EDriver): Promise<JourneyRe
   return { skippedSteps: [] };
 }
 
+/**
+ * (vii) A viewer co-hosts: the anchor is live on another phone; 申请连麦 here, the anchor accepts on the service, this
+ * phone publishes its own stream beside the anchor's (连麦中); 结束连麦 ends it on the service and in the cloud, and the
+ * viewer is back to watching the one stream, still in the room.
+ */
+export async function viewerCohostsAndEnds(driver: E2EDriver): Promise<JourneyResult> {
+  const other = driver.liveElsewhere;
+  if (!other) return { skippedSteps: ['an anchor on another phone is needed to accept'] };
+  const { room, invite } = await driver.service.createRoomWithInvite('E2E 连麦测试');
+  const { streamID: anchorStream } = await other.anchorLive(room.id, invite);
+  await driver.openPage(`pages/audience/index?roomID=${room.id}`);
+  await signInIfAsked(driver, '连麦观众', room.id, 'pages/audience/index');
+  if (driver.media === 'none') {
+    await waitForText(driver, DEVTOOLS_CANNOT);
+    return { skippedSteps: ['co-hosting needs a phone (DevTools cannot push or play)'] };
+  }
+  await waitForElement(driver, `#player-${anchorStream}`, 10_000);
+  await driver.tap('#request-cohost');
+  await waitForElement(driver, '#cancel-cohost', 10_000);
+
+  const { userID } = await other.anchorAcceptsRequest(room.id);
+  await waitForElement(driver, '#end-cohost', 10_000);
+  await waitForText(driver, '连麦中', '#status', 10_000);
+  expect(await driver.exists('#own-tile')).toBe(true);
+  await driver.waitFor(async () => other.streams(room.id).length === 2, 'the co-host stream in the cloud');
+  const list = await driver.service.cohosts(room.id);
+  expect(list.cohosts.map((c) => [c.userId, c.nickname])).toEqual([[userID, '连麦观众']]);
+
+  await driver.tap('#end-cohost');
+  await waitForElement(driver, '#request-cohost', 10_000);
+  await driver.waitFor(
+    async () => (await driver.service.cohosts(room.id)).cohosts.length === 0,
+    'the service to end the co-hosting',
+  );
+  await driver.waitFor(async () => other.streams(room.id).length === 1, 'only the anchor’s stream left');
+  expect(await driver.exists(`#player-${anchorStream}`)).toBe(true);
+  expect(await driver.currentPath()).toBe('pages/audience/index');
+  return { skippedSteps: [] };
+}
+
+/**
+ * (viii) A third viewer: the anchor is live and another viewer co-hosts (both on other phones); this phone plays the
+ * anchor large and the co-host small; the co-host ends and everyone is back to the one stream.
+ */
+export async function thirdViewerSeesTheCohost(driver: E2EDriver): Promise<JourneyResult> {
+  const other = driver.liveElsewhere;
+  if (!other) return { skippedSteps: ['an anchor and a co-host on other phones are needed'] };
+  const { room, invite } = await driver.service.createRoomWithInvite('E2E 连麦观看');
+  const { streamID: anchorStream } = await other.anchorLive(room.id, invite);
+  await driver.openPage(`pages/audience/index?roomID=${room.id}`);
+  await signInIfAsked(driver, '围观观众', room.id, 'pages/audience/index');
+  if (driver.media === 'none') {
+    await waitForText(driver, DEVTOOLS_CANNOT);
+    return { skippedSteps: ['playing needs a phone (DevTools cannot play)'] };
+  }
+  await waitForElement(driver, `#player-${anchorStream}`, 10_000);
+  const { userID, streamID } = await other.cohostJoins(room.id, '远方连麦');
+  await waitForElement(driver, `#player-${streamID}`, 10_000);
+  expect(await driver.text(`#cohost-${userID}`)).toContain('远方连麦');
+  expect(await driver.exists(`#player-${anchorStream}`)).toBe(true);
+
+  await other.cohostEnds(room.id, '远方连麦');
+  await driver.waitFor(async () => !(await driver.exists(`#cohost-${userID}`)), 'the co-host tile to go');
+  expect(await driver.exists(`#player-${anchorStream}`)).toBe(true);
+  expect((await driver.service.cohosts(room.id)).cohosts).toEqual([]);
+  return { skippedSteps: [] };
+}
+
 /** The room ID of the call page on screen (from its share card path). */
 async function roomOnScreen(driver: E2EDriver): Promise<string> {
   const path = await driver.currentQuery('roomID');
@@ -230,4 +298,9 @@ export const journeys: [string, (driver: E2EDriver) => Promise<JourneyResult>][]
     calleeJoinsFromCardAndHangsUp,
   ],
   ['call: a third person opening the card sees 通话已满', thirdPersonIsRefused],
+  ['co-host: 申请连麦, the anchor accepts, 连麦中 with its own stream, 结束连麦', viewerCohostsAndEnds],
+  [
+    'co-host: a third viewer sees the anchor and the co-host, then the one stream again',
+    thirdViewerSeesTheCohost,
+  ],
 ];

@@ -113,6 +113,8 @@ export class LiveService {
         // Made-up credentials: tokens are minted (and never accepted by a real ZEGO cloud).
         ZEGO_APP_ID: '1234567890',
         ZEGO_SERVER_SECRET: '0123456789abcdef0123456789abcdef',
+        // No ZEGO server API here (there is no ZEGO to reach): the apps signal co-hosting with the SDK themselves.
+        ZEGO_SERVER_API: 'off',
         ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -217,10 +219,60 @@ export class LiveService {
     return this.call('POST', `/api/rooms/${roomID}/end`, undefined, sessionToken);
   }
 
+  /** The room's co-hosting as the caller sees it (anonymous without a session). */
+  cohosts(roomID: string, sessionToken?: string): Promise<ServiceCohosts> {
+    return this.call('GET', `/api/rooms/${roomID}/cohosts`, undefined, sessionToken);
+  }
+
+  /** A viewer asks to co-host. */
+  requestCohost(
+    sessionToken: string,
+    roomID: string,
+  ): Promise<{ cohosts: ServiceCohosts; signalled: boolean }> {
+    return this.call('POST', `/api/rooms/${roomID}/cohosts/requests`, undefined, sessionToken);
+  }
+
+  /** The anchor accepts a request. */
+  acceptCohost(
+    sessionToken: string,
+    roomID: string,
+    userID: string,
+  ): Promise<{ cohosts: ServiceCohosts; signalled: boolean }> {
+    return this.call(
+      'POST',
+      `/api/rooms/${roomID}/cohosts/requests/${userID}/accept`,
+      undefined,
+      sessionToken,
+    );
+  }
+
+  /** The anchor removes a co-host, or a co-host ends its own. */
+  endCohost(
+    sessionToken: string,
+    roomID: string,
+    userID: string,
+  ): Promise<{ cohosts: ServiceCohosts; signalled: boolean }> {
+    return this.call('DELETE', `/api/rooms/${roomID}/cohosts/${userID}`, undefined, sessionToken);
+  }
+
+  /** An accepted co-host's token (its own stream). */
+  cohostToken(sessionToken: string, roomID: string): Promise<ServiceToken> {
+    return this.call('POST', `/api/rooms/${roomID}/token`, { role: 'cohost' }, sessionToken);
+  }
+
   /** The room as anyone sees it. */
   async room(roomID: string): Promise<ServiceRoom> {
     return (await this.call<{ room: ServiceRoom }>('GET', `/api/rooms/${roomID}`)).room;
   }
+}
+
+/** The co-hosting of a room, as the service answers it. */
+export interface ServiceCohosts {
+  limit: number;
+  cohosts: { userId: string; nickname: string; streamId: string }[];
+  requests: { userId: string; nickname: string; expiresAt: number }[];
+  mine: 'none' | 'pending' | 'cohost';
+  mixStreamId: string | null;
 }
 
 function freePort(): Promise<number> {

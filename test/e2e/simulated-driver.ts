@@ -11,6 +11,7 @@
 import { API_BASE_URL } from '../../miniprogram/config';
 import { setPlatform } from '../../miniprogram/services/platform';
 import type { RtcStream, RtcUser } from '../../miniprogram/services/rtc-types';
+import { cohostCommand, type CohostSignal } from '../../miniprogram/stores/cohosting';
 import { liveSession, userStore } from '../../miniprogram/stores/index';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
@@ -23,7 +24,7 @@ import {
   type PageName,
   type WxFakes,
 } from '../helpers/page-harness';
-import { type CallElsewhere, type E2EDriver, poll } from './driver';
+import { type CallElsewhere, type E2EDriver, type LiveElsewhere, poll } from './driver';
 import { httpJson, type LiveService } from './live-service';
 
 /** A shared call log that lets the fake cloud react to the native components, as ZEGO's cloud does. */
@@ -345,6 +346,60 @@ export class SimulatedDriver implements E2EDriver {
     },
     streams: (roomID) => this.cloud.streamsIn(roomID),
   };
+
+  /** The anchor and the other viewers of a live room: the real service decides, the fake cloud carries streams. */
+  liveElsewhere: LiveElsewhere = {
+    anchorLive: async (roomID, invite) => {
+      await this.anchorGoesLiveElsewhere(roomID, invite);
+      return { streamID: `${roomID}_main` };
+    },
+    anchorAcceptsRequest: async (roomID) => {
+      const anchor = await this.signInElsewhere('远方主播');
+      const [request] = (await this.service.cohosts(roomID, anchor.sessionToken)).requests;
+      if (!request) throw new Error(`no pending co-host request in ${roomID}`);
+      const { signalled } = await this.service.acceptCohost(anchor.sessionToken, roomID, request.userId);
+      if (!signalled) this.tell(roomID, anchor.user, 'accepted', request.userId);
+      return { userID: request.userId };
+    },
+    cohostJoins: async (roomID, nickname) => {
+      const viewer = await this.signInElsewhere(nickname);
+      await this.service.requestCohost(viewer.sessionToken, roomID);
+      const anchor = await this.signInElsewhere('远方主播');
+      await this.service.acceptCohost(anchor.sessionToken, roomID, viewer.user.id);
+      const token = await this.service.cohostToken(viewer.sessionToken, roomID);
+      const streamID = token.streamID ?? `${roomID}_co_${viewer.user.id}`;
+      this.tell(roomID, anchor.user, 'accepted', viewer.user.id);
+      this.cloud.publish(roomID, {
+        streamID,
+        user: { userID: viewer.user.id, userName: nickname },
+        extraInfo: '',
+      });
+      return { userID: viewer.user.id, streamID };
+    },
+    cohostEnds: async (roomID, nickname) => {
+      const viewer = await this.signInElsewhere(nickname);
+      const mine = (this.cloud.roomStreams.get(roomID) ?? []).filter((s) => s.user.userID === viewer.user.id);
+      for (const stream of mine) this.cloud.unpublish(roomID, stream.streamID);
+      const { signalled } = await this.service.endCohost(viewer.sessionToken, roomID, viewer.user.id);
+      if (!signalled) this.tell(roomID, viewer.user, 'ended', viewer.user.id);
+    },
+    streams: (roomID) => this.cloud.streamsIn(roomID),
+  };
+
+  /** A custom command from another phone reaches this one (what the SDK's sendCustomCommand would deliver). */
+  private tell(
+    roomID: string,
+    from: { id: string; nickname: string },
+    signal: CohostSignal,
+    userID: string,
+  ): void {
+    if (!this.cloud.rooms.has(roomID)) return;
+    this.cloud.emit('IMRecvCustomCommand', {
+      roomID,
+      fromUser: { userID: from.id, userName: from.nickname },
+      command: cohostCommand(signal, userID),
+    });
+  }
 
   /** The same nickname is the same user (AUTH_MODE=dev). */
   private signInElsewhere(nickname: string) {
