@@ -18,6 +18,7 @@ import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import { HeartbeatSweeper } from './lib/heartbeat';
+import { RequestLog } from './lib/request-log';
 import { closeRedis, connectRedis, redisReady } from './redis';
 import { DatabaseUnavailableError } from './store/common';
 import { openStore } from './store/index';
@@ -104,6 +105,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: BODY_LIMIT,
     // While closing, our onRequest hook answers 503 in the API's error shape (Fastify's own 503 body is not).
     return503OnClosing: false,
+    // One short line per request (method, path, status, ms); never headers, bodies or query strings.
+    logController: new RequestLog(),
     // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
     trustProxy:
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
