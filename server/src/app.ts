@@ -31,6 +31,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   claim: { max: 30, timeWindow: 60_000 },
   // Generous: an anchor reports stats/heartbeats every few seconds, and many anchors may share one NAT address.
   write: { max: 300, timeWindow: 60_000 },
+  // The room list is cheap (cached) but anonymous: a page refresh every 0.2 s per address is plenty, NAT included.
+  list: { max: 300, timeWindow: 60_000 },
 };
 
 /** Largest accepted request body (bytes); every API body is a few hundred bytes. */

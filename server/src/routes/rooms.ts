@@ -5,7 +5,8 @@ import { identify, requireOperator, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
-import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
+import { RoomListCache } from '../lib/room-list-cache';
+import { ErrorView, InviteView, inviteView, RoomView, roomView, roomViews } from '../lib/views';
 import { InvalidCursorError } from '../store/common';
 import type { Room, RoomStatus } from '../store/types';
 import { generateToken04, roomPayload } from '../zego/token04';
@@ -148,10 +149,15 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. */
+  /**
+   * GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. Public and the same
+   * for everyone, so each page is served from memory for ROOM_LIST_CACHE_MS; limited per client like the writes.
+   */
+  const roomList = new RoomListCache(live.now);
   app.get(
     '/rooms',
     {
+      config: { rateLimit: live.rateLimits.list },
       schema: {
         querystring: Type.Object({
           status: Type.Optional(
@@ -174,19 +180,22 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const { status, cursor, limit } = request.query;
-      try {
-        const page = await live.store.rooms.list({ status, cursor, limit: limit ?? 20 });
-        return {
-          rooms: await Promise.all(page.rooms.map((r) => roomView(live.store, r))),
-          nextCursor: page.nextCursor,
-        };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw badRequest('querystring/cursor is not a cursor this service issued');
-        throw error;
-      }
+    async (request, reply) => {
+      const { status, cursor, limit = 20 } = request.query;
+      const body = await roomList.get(`${status ?? ''} ${limit} ${cursor ?? ''}`, async () => {
+        try {
+          const page = await live.store.rooms.list({ status, cursor, limit });
+          // Serialised with the route's response schema, once per page and lifetime.
+          const answer = { rooms: await roomViews(live.store, page.rooms), nextCursor: page.nextCursor };
+          return String(reply.serialize(answer));
+        } catch (error) {
+          if (error instanceof InvalidCursorError)
+            throw badRequest('querystring/cursor is not a cursor this service issued');
+          throw error;
+        }
+      });
+      // The body is the JSON text of the 200 schema (serialised above), sent as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 

@@ -262,6 +262,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const row = await one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
         return row ? toUser(row) : null;
       },
+      getMany: async (ids) => {
+        if (ids.length === 0) return [];
+        const { rows } = await query<UserRow>('SELECT * FROM users WHERE id = ANY($1::text[])', [ids]);
+        return rows.map(toUser);
+      },
       setAvatar: async (id, avatarUrl) => {
         const row = await one<UserRow>('UPDATE users SET avatar_url = $2 WHERE id = $1 RETURNING *', [
           id,

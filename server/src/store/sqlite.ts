@@ -304,6 +304,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = userById.get(id);
         return row ? toUser(row) : null;
       },
+      getMany: async (ids) => {
+        if (ids.length === 0) return [];
+        // One statement for any number of IDs: the list travels as one JSON array parameter.
+        return prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(ids))
+          .map(toUser);
+      },
       setAvatar: async (id, avatarUrl) => {
         prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
         const row = userById.get(id);

@@ -92,6 +92,8 @@ export interface UserRepository {
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;
   get(id: string): Promise<User | null>;
+  /** The users with these IDs, in one query (unknown IDs are left out; order not guaranteed). */
+  getMany(ids: readonly string[]): Promise<User[]>;
   /** Replaces the user's avatar URL; null when there is no such user. */
   setAvatar(id: string, avatarUrl: string): Promise<User | null>;
 }
