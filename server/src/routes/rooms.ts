@@ -378,6 +378,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /**
    * POST /api/rooms/:id/heartbeat: the anchor is still there (send every few seconds while live). Without one for
    * HEARTBEAT_PAUSE_MS the room is paused, for HEARTBEAT_END_MS ended; a heartbeat resumes a room paused so.
+   * In a call room each member sends it; a call none of whose members sent one for HEARTBEAT_PAUSE_MS is ended.
    */
   app.post(
     '/rooms/:id/heartbeat',
@@ -386,12 +387,26 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
     },
     async (request) => {
-      const room = await ownedRoom(request, request.params.id);
+      const { user } = await requireUser(app, request);
+      const room = await loadRoom(live, request.params.id);
+      if (room.kind === 'call') return callHeartbeat(room, user.id);
+      if (room.ownerId !== user.id) throw forbidden('Only the anchor of this room may do this');
       if (room.status === 'ended') throw roomEnded(room);
       const updated = await live.store.rooms.heartbeat(room.id, live.now());
       return { room: await roomView(live.store, updated ?? room) };
     },
   );
+
+  /** A call member's heartbeat (every 10 s while in the call): a call all of whose members went silent is ended. */
+  async function callHeartbeat(room: Room, userId: string): Promise<{ room: RoomView }> {
+    if (room.status === 'ended') throw roomEnded(room);
+    if (!(await live.store.rooms.memberHeartbeat(room.id, userId, live.now()))) {
+      const current = await loadRoom(live, room.id);
+      if (current.status === 'ended') throw roomEnded(current);
+      throw forbidden('Only a member of this call may send its heartbeat');
+    }
+    return { room: await roomView(live.store, room) };
+  }
 };
 
 /** 409 for anything but reading an ended room. */

@@ -68,6 +68,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at BIGINT;
    ALTER TABLE rooms ADD COLUMN auto_paused BOOLEAN NOT NULL DEFAULT FALSE;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
+  `ALTER TABLE room_members ADD COLUMN heartbeat_at BIGINT;`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -441,6 +443,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           [pauseBefore],
         );
         return { paused: paused.rows.map((r) => r.id), ended: ended.rows.map((r) => r.id) };
+      },
+      memberHeartbeat: async (roomId, userId, now) => {
+        const { rowCount } = await query(
+          `UPDATE room_members SET heartbeat_at = $3
+           WHERE room_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM rooms WHERE id = $1 AND status <> 'ended')`,
+          [roomId, userId, now],
+        );
+        return rowCount === 1;
+      },
+      sweepCalls: async (now, silentBefore) => {
+        // As sweep(): a concurrent sweeper's UPDATE re-checks status <> 'ended' after the row lock.
+        const { rows } = await query<{ id: string }>(
+          `UPDATE rooms SET status = 'ended', ended_at = $1, viewers = 0
+           WHERE kind = 'call' AND status <> 'ended'
+             AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= $2
+           RETURNING id`,
+          [now, silentBefore],
+        );
+        return rows.map((r) => r.id);
       },
     },
     invites: {

@@ -74,6 +74,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at INTEGER;
    ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
+  `ALTER TABLE room_members ADD COLUMN heartbeat_at INTEGER;`,
 ];
 
 export { InvalidCursorError };
@@ -296,6 +298,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
      RETURNING id`,
   );
 
+  const memberBeat = prepare(
+    `UPDATE room_members SET heartbeat_at = ?
+     WHERE room_id = ? AND user_id = ? AND EXISTS (SELECT 1 FROM rooms WHERE id = ? AND status <> 'ended')`,
+  );
+  const sweepCalls = prepare<[number, number], { id: string }>(
+    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0
+     WHERE kind = 'call' AND status <> 'ended'
+       AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= ?
+     RETURNING id`,
+  );
+
   const store: Store = {
     users: {
       upsertByOpenid: async (openid, profile, now) => upsertByOpenid(profileId(), openid, profile, now),
@@ -384,6 +397,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const paused = sweepPause.all(pauseBefore).map((r) => r.id);
         return { paused, ended };
       },
+      memberHeartbeat: async (roomId, userId, now) =>
+        memberBeat.run(now, roomId, userId, roomId).changes === 1,
+      sweepCalls: async (now, silentBefore) => sweepCalls.all(now, silentBefore).map((r) => r.id),
     },
     invites: {
       create: async (invite) => {

@@ -129,6 +129,14 @@ export interface RoomRepository {
    * only, never calls); each is one conditional UPDATE, so concurrent sweepers never change a room twice.
    */
   sweep(now: number, pauseBefore: number, endBefore: number): Promise<SweepResult>;
+  /** Records a call member's sign of life; false when userId is not a member or the call has ended. */
+  memberHeartbeat(roomId: string, userId: string, now: number): Promise<boolean>;
+  /**
+   * Ends calls (idle or live) whose newest member heartbeat is at or before silentBefore, in one conditional UPDATE
+   * (concurrent sweepers never end a call twice). A call none of whose members ever sent one (an app from before
+   * call heartbeats) is left to its hang-up.
+   */
+  sweepCalls(now: number, silentBefore: number): Promise<string[]>;
 }
 
 export interface InviteRepository {
