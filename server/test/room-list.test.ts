@@ -1,5 +1,12 @@
 import { ROOM_LIST_CACHE_MS } from '../src/lib/room-list-cache';
-import { devLogin, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
+import {
+  CONSOLE_TOKEN,
+  devLogin,
+  startServer,
+  tempDbFile,
+  testConfig,
+  type TestServer,
+} from './helpers/server';
 
 type Page = { rooms: Array<{ id: string; status: string; anchor: { nickname: string } | null }> };
 
@@ -57,8 +64,24 @@ describe('GET /api/rooms: served from memory for a short while, limited per clie
     expect(page.rooms.map((r) => r.status)).toEqual(['live', 'live']);
   });
 
+  test("the operator's console is never served the cache: a room it just created is listed at once", async () => {
+    const before = await server.request<Page>('GET', '/api/rooms?status=idle');
+    const created = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
+      token: CONSOLE_TOKEN,
+      body: { title: 'Console room' },
+    });
+    const console = await server.request<Page>('GET', '/api/rooms?status=idle', { token: CONSOLE_TOKEN });
+    expect(console.body.rooms.map((r) => r.id)).toEqual([
+      created.body.room.id,
+      ...before.body.rooms.map((r) => r.id),
+    ]);
+    // An anonymous viewer still gets the page read a moment ago.
+    const viewer = await server.request<Page>('GET', '/api/rooms?status=idle');
+    expect(viewer.body.rooms.map((r) => r.id)).toEqual(before.body.rooms.map((r) => r.id));
+  });
+
   test('one client is refused past its limit (429 in the error shape); another client still gets the list', async () => {
-    // The previous test used 3 of this client's 5.
+    // The first test used 3 of this client's 5.
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       statuses.push(

@@ -12,10 +12,12 @@ export type Caller =
 /** How long a session lasts (30 days). */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (!match) throw unauthorized('Authorization must be "Bearer <sessionToken>"');
   return match[1];
 }
@@ -42,6 +44,13 @@ export async function identify(app: FastifyInstance, request: FastifyRequest): P
   const user = await app.live.store.sessions.findUser(tokenHash, app.live.now());
   if (!user) throw unauthorized('Session expired or signed out; sign in again');
   return { kind: 'user', user, tokenHash };
+}
+
+/** Whether the request carries the console token; no database read, and a malformed header is simply not it. */
+export function carriesConsoleToken(app: FastifyInstance, request: FastifyRequest): boolean {
+  const { consoleToken } = app.live.config;
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  return consoleToken !== null && match !== null && isConsoleToken(hashToken(match[1]), consoleToken);
 }
 
 /** The signed-in user, or 401 (403 for the operator, who is not a user). */

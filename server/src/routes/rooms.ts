@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireOperator, requireUser } from '../lib/auth';
+import { carriesConsoleToken, identify, requireOperator, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
@@ -151,7 +151,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /**
    * GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. Public and the same
-   * for everyone, so each page is served from memory for ROOM_LIST_CACHE_MS; limited per client like the writes.
+   * for everyone, so each page is served from memory for ROOM_LIST_CACHE_MS (not to the operator's console);
+   * limited per client like the writes.
    */
   const roomList = new RoomListCache(live.now);
   app.get(
@@ -182,7 +183,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { status, cursor, limit = 20 } = request.query;
-      const body = await roomList.get(`${status ?? ''} ${limit} ${cursor ?? ''}`, async () => {
+      const load = async (): Promise<string> => {
         try {
           const page = await live.store.rooms.list({ status, cursor, limit });
           // Serialised with the route's response schema, once per page and lifetime.
@@ -193,7 +194,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
             throw badRequest('querystring/cursor is not a cursor this service issued');
           throw error;
         }
-      });
+      };
+      // The operator's console reads the truth at once (it just created or ended a room); everyone else the cache.
+      const body = carriesConsoleToken(app, request)
+        ? await load()
+        : await roomList.get(`${status ?? ''} ${limit} ${cursor ?? ''}`, load);
       // The body is the JSON text of the 200 schema (serialised above), sent as it is.
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
