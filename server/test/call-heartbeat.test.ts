@@ -3,10 +3,9 @@
  * a call none of whose members sent one for HEARTBEAT_PAUSE_MS (30 s) is ended, exactly once across instances.
  * A fake clock drives the sweeper.
  */
-import { openPostgresStore } from '../src/store/postgres';
 import type { Store } from '../src/store/types';
 import { devLogin, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
-import { describeWith, freshPostgresDatabase } from './helpers/services';
+import { SHARED_ENGINES } from './helpers/services';
 
 interface RoomBody {
   id: string;
@@ -164,30 +163,15 @@ async function twoSweepers(open: () => Promise<Store>, config: ReturnType<typeof
   }
 }
 
-describe('two instances sweeping calls in one SQLite file', () => {
-  test('no call is ended twice; a call with a member beating on the other instance stays', async () => {
-    const db = tempDbFile();
-    const { openSqliteStore } = await import('../src/store/sqlite');
-    try {
-      await twoSweepers(async () => openSqliteStore(db.file), testConfig(db.file));
-    } finally {
-      db.cleanup();
-    }
-  });
-});
-
-describeWith({ postgres: true }, 'call-heartbeat.test.ts (PostgreSQL)')(
-  'two instances sweeping calls in one PostgreSQL',
-  () => {
+for (const engine of SHARED_ENGINES) {
+  engine.describe(`two instances sweeping calls in one ${engine.name} database`, () => {
     test('no call is ended twice; a call with a member beating on the other instance stays', async () => {
-      const pg = await freshPostgresDatabase();
-      const db = tempDbFile();
+      const db = await engine.database();
       try {
-        await twoSweepers(() => openPostgresStore(pg.url), testConfig(db.file));
+        await twoSweepers(db.open, testConfig(db.file));
       } finally {
-        await pg.drop();
-        db.cleanup();
+        await db.cleanup();
       }
     });
-  },
-);
+  });
+}

@@ -3,9 +3,8 @@
  * longer silence ends it, exactly once across instances. A fake clock drives the sweeper.
  */
 import type { Store } from '../src/store/types';
-import { openPostgresStore } from '../src/store/postgres';
 import { devLogin, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
-import { describeWith, freshPostgresDatabase } from './helpers/services';
+import { SHARED_ENGINES } from './helpers/services';
 
 interface RoomBody {
   id: string;
@@ -167,30 +166,15 @@ async function twoSweepers(open: () => Promise<Store>, config: ReturnType<typeof
   }
 }
 
-describe('two instances sweeping one SQLite file', () => {
-  test('no room is paused or ended twice', async () => {
-    const db = tempDbFile();
-    const { openSqliteStore } = await import('../src/store/sqlite');
-    try {
-      await twoSweepers(async () => openSqliteStore(db.file), testConfig(db.file));
-    } finally {
-      db.cleanup();
-    }
-  });
-});
-
-describeWith({ postgres: true }, 'heartbeat.test.ts (PostgreSQL)')(
-  'two instances sweeping one PostgreSQL',
-  () => {
+for (const engine of SHARED_ENGINES) {
+  engine.describe(`two instances sweeping one ${engine.name} database`, () => {
     test('no room is paused or ended twice', async () => {
-      const pg = await freshPostgresDatabase();
-      const db = tempDbFile();
+      const db = await engine.database();
       try {
-        await twoSweepers(() => openPostgresStore(pg.url), testConfig(db.file));
+        await twoSweepers(db.open, testConfig(db.file));
       } finally {
-        await pg.drop();
-        db.cleanup();
+        await db.cleanup();
       }
     });
-  },
-);
+  });
+}
