@@ -1,16 +1,21 @@
 /**
  * npm run bench:service: load on the running service (a separate src/main.ts process on loopback), with
  * autocannon, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set) on PostgreSQL.
- * For GET /healthz, GET /api/rooms?status=live and POST /api/rooms/:id/token (audience, many sessions) it measures
- * requests/s at saturation and p50/p99 at a fixed offered 1,000 req/s, and writes the table into bench/BENCHMARKS.md
- * between its markers (the rest of the file is left alone).
+ * For GET /healthz, GET /api/rooms?status=live (a full 20-room page) and POST /api/rooms/:id/token (audience, many
+ * sessions) it measures requests/s at saturation and p50/p99 at a fixed offered 1,000 req/s, and writes the table
+ * into bench/BENCHMARKS.md between its markers (the rest of the file is left alone).
  *
- * Rate limits are per client: the bench instance runs with TRUST_PROXY=true and every request carries its own
- * X-Forwarded-For address, so each request is a distinct client, as thousands of viewers would be. The limiter
- * still runs (its cost is measured); it never refuses. Bounded: BENCH_SECONDS (default 5) per run, 12 runs per
- * engine at most, loopback only.
+ * Fairer on a small machine: with taskset and at least 2 cores the service is pinned to core 0 and autocannon,
+ * in a process of its own, to core 1 (else they share). Each route is warmed up before it is measured; the three
+ * routes are measured in turn BENCH_RUNS times (default 3) and the table shows each figure's median, the ratios
+ * the median of each run's own ratio. The machine's load average before and after is printed with the table.
+ *
+ * Rate limits are per client: the bench instance trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1, as a
+ * deployment behind nginx on the same host would) and every request carries its own X-Forwarded-For address, so
+ * each request is a distinct client, as thousands of viewers would be. The limiter still runs (its cost is
+ * measured); it never refuses. Bounded: BENCH_SECONDS (default 5) per measurement, loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -45,7 +50,11 @@ const autocannon = require('autocannon') as (options: {
 const SERVER_DIR = path.resolve(__dirname, '..');
 const BENCH_FILE = path.resolve(SERVER_DIR, '..', 'bench', 'BENCHMARKS.md');
 const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 5), 1), 30);
+const RUNS = Math.min(Math.max(Number(process.env.BENCH_RUNS ?? 3), 1), 9);
+const WARMUP_SECONDS = 2;
 const SESSIONS = 200;
+/** Live rooms seeded: more than a page, so the room list answers a full 20-room page. */
+const ROOMS = 25;
 const RATE = 1000;
 const ZEGO_SECRET = 'BenchSecret0123456789abcdefghijX';
 const START = '<!-- service bench (npm run bench:service): generated, do not edit by hand -->';
@@ -60,10 +69,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** taskset, when present and there are two cores to give: the service gets core 0, autocannon core 1. */
+const PINNED = ((): boolean => {
+  if (os.cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+/** The command line of a process pinned to a core (or not pinned). */
+const onCore = (core: number, args: string[]): [string, string[]] =>
+  PINNED ? ['taskset', ['-c', String(core), ...args]] : [args[0], args.slice(1)];
+
 /** Starts src/main.ts and resolves once /healthz answers. */
 async function startService(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const [command, args] = onCore(0, [process.execPath, '--import', 'tsx', 'src/main.ts']);
+  const child = spawn(command, args, {
     cwd: SERVER_DIR,
     // NODE_ENV=test: exactly this environment, never a developer's server/.env.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -104,84 +128,143 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Signs in SESSIONS viewers and one anchor with a live room. */
+/** Signs in SESSIONS viewers and ROOMS anchors, each with a live room; tokens are asked for the last room. */
 async function seed(url: string): Promise<{ roomId: string; sessions: string[] }> {
-  const anchor = await post<{ sessionToken: string }>(`${url}/api/auth/dev`, { nickname: 'bench-anchor' });
-  const { room } = await post<{ room: { id: string } }>(
-    `${url}/api/rooms`,
-    { title: 'Bench' },
-    anchor.sessionToken,
-  );
-  await post(`${url}/api/rooms/${room.id}/live`, {}, anchor.sessionToken);
+  let roomId = '';
+  for (let i = 0; i < ROOMS; i += 1) {
+    const anchor = await post<{ sessionToken: string }>(`${url}/api/auth/dev`, { nickname: `anchor${i}` });
+    const { room } = await post<{ room: { id: string } }>(
+      `${url}/api/rooms`,
+      { title: `Bench ${i}` },
+      anchor.sessionToken,
+    );
+    await post(`${url}/api/rooms/${room.id}/live`, {}, anchor.sessionToken);
+    roomId = room.id;
+  }
   const sessions: string[] = [];
   for (let i = 0; i < SESSIONS; i += 1) {
     sessions.push(
       (await post<{ sessionToken: string }>(`${url}/api/auth/dev`, { nickname: `viewer${i}` })).sessionToken,
     );
   }
-  return { roomId: room.id, sessions };
+  return { roomId, sessions };
 }
 
-interface Row {
-  engine: string;
-  route: string;
+/** What one autocannon process is asked to do (bench/service.ts --cannon <file>). */
+interface CannonJob {
+  url: string;
+  route: RouteName;
+  roomId: string;
+  sessions: string[];
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  /** First octet of this process's client addresses: no two processes (or requests) share one. */
+  block: number;
+}
+
+type RouteName = 'health' | 'list' | 'token';
+const ROUTES: Array<{ name: RouteName; label: string }> = [
+  { name: 'health', label: 'GET /healthz' },
+  { name: 'list', label: 'GET /api/rooms?status=live (20 rooms)' },
+  { name: 'token', label: 'POST /api/rooms/:id/token (audience)' },
+];
+
+/** Runs inside the autocannon process: every request a new client address, token requests over many sessions. */
+async function runCannon(job: CannonJob): Promise<CannonResult> {
+  let seq = 0;
+  let session = 0;
+  const client = (): string => {
+    seq += 1;
+    return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
+  };
+  const request: CannonRequest =
+    job.route === 'token'
+      ? {
+          method: 'POST',
+          path: `/api/rooms/${job.roomId}/token`,
+          body: JSON.stringify({ role: 'audience' }),
+          setupRequest: (r) => {
+            session = (session + 1) % job.sessions.length;
+            const headers = {
+              'content-type': 'application/json',
+              authorization: `Bearer ${job.sessions[session]}`,
+              'x-forwarded-for': client(),
+            };
+            return { ...r, headers };
+          },
+        }
+      : {
+          method: 'GET',
+          path: job.route === 'list' ? '/api/rooms?status=live' : '/healthz',
+          setupRequest: (r) => ({ ...r, headers: { 'x-forwarded-for': client() } }),
+        };
+  const { url, connections, duration, overallRate } = job;
+  return autocannon({
+    url,
+    connections,
+    duration,
+    requests: [request],
+    ...(overallRate ? { overallRate } : {}),
+  });
+}
+
+let blocks = 100;
+/** One autocannon run in its own process (on core 1 when pinned); resolves with its result. */
+async function cannon(job: Omit<CannonJob, 'block'>, dir: string): Promise<CannonResult> {
+  blocks = blocks >= 250 ? 100 : blocks + 1;
+  const file = path.join(dir, `job-${blocks}.json`);
+  writeFileSync(file, JSON.stringify({ ...job, block: blocks }));
+  const [command, args] = onCore(1, [process.execPath, '--import', 'tsx', __filename, '--cannon', file]);
+  const child = spawn(command, args, { cwd: SERVER_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`autocannon process exited with ${code}`);
+  return JSON.parse(out) as CannonResult;
+}
+
+interface Sample {
   saturation: CannonResult;
   fixed: CannonResult;
 }
-
-/** Saturation (50 connections, as fast as it answers) then a fixed offered RATE req/s. */
-async function measure(url: string, engine: string, route: string, request: CannonRequest): Promise<Row> {
-  const withClient: CannonRequest = {
-    ...request,
-    setupRequest: (r) => {
-      const sessionHeaders = request.setupRequest ? request.setupRequest(r).headers : r.headers;
-      return { ...r, headers: { ...sessionHeaders, 'x-forwarded-for': nextClient() } };
-    },
-  };
-  const saturation = await autocannon({ url, connections: 50, duration: SECONDS, requests: [withClient] });
-  const fixed = await autocannon({
-    url,
-    connections: 20,
-    duration: SECONDS,
-    overallRate: RATE,
-    requests: [withClient],
-  });
-  return { engine, route, saturation, fixed };
+interface Row {
+  engine: string;
+  route: string;
+  samples: Sample[];
 }
 
-async function benchEngine(engine: string, env: Record<string, string>): Promise<Row[]> {
+/** Warm-up (discarded), saturation (50 connections, as fast as it answers), then a fixed offered RATE req/s. */
+async function measure(
+  base: Omit<CannonJob, 'block' | 'connections' | 'duration'>,
+  dir: string,
+): Promise<Sample> {
+  await cannon({ ...base, connections: 50, duration: WARMUP_SECONDS }, dir);
+  const saturation = await cannon({ ...base, connections: 50, duration: SECONDS }, dir);
+  const fixed = await cannon({ ...base, connections: 20, duration: SECONDS, overallRate: RATE }, dir);
+  return { saturation, fixed };
+}
+
+async function benchEngine(engine: string, env: Record<string, string>, dir: string): Promise<Row[]> {
   const { url, child } = await startService({
     ...env,
-    TRUST_PROXY: 'true',
+    // 127.0.0.1 is the trusted reverse proxy; each request's X-Forwarded-For names its client.
+    TRUST_PROXY: '127.0.0.1',
     ZEGO_APP_ID: '1234567890',
     ZEGO_SERVER_SECRET: ZEGO_SECRET,
-    // The sweeper must not end the bench room between runs.
+    // The sweeper must not end the bench rooms between runs.
     HEARTBEAT_PAUSE_MS: String(3600_000),
     HEARTBEAT_END_MS: String(7200_000),
   });
   try {
     const { roomId, sessions } = await seed(url);
-    let next = 0;
-    const rows: Row[] = [];
-    rows.push(await measure(url, engine, 'GET /healthz', { method: 'GET', path: '/healthz' }));
-    rows.push(
-      await measure(url, engine, 'GET /api/rooms?status=live', {
-        method: 'GET',
-        path: '/api/rooms?status=live',
-      }),
-    );
-    rows.push(
-      await measure(url, engine, 'POST /api/rooms/:id/token (audience)', {
-        method: 'POST',
-        path: `/api/rooms/${roomId}/token`,
-        body: JSON.stringify({ role: 'audience' }),
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (r) => {
-          next = (next + 1) % sessions.length;
-          return { ...r, headers: { ...r.headers, authorization: `Bearer ${sessions[next]}` } };
-        },
-      }),
-    );
+    const rows: Row[] = ROUTES.map((r) => ({ engine, route: r.label, samples: [] }));
+    // The routes take turns, run after run, so a busy moment of the machine touches all of them alike.
+    for (let run = 0; run < RUNS; run += 1) {
+      for (const [i, route] of ROUTES.entries()) {
+        rows[i].samples.push(await measure({ url, route: route.name, roomId, sessions }, dir));
+      }
+    }
     return rows;
   } finally {
     child.kill('SIGTERM');
@@ -213,39 +296,70 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
 const ms = (value: number): string => `${Math.round(value)} ms`;
 const rps = (value: number): string => Math.round(value).toLocaleString('en-US');
 const bad = (r: CannonResult): number => r.non2xx + r.errors + r.timeouts;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const load = (): string =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
 
-function table(rows: Row[], postgresNote: string | null): string {
+/** Each figure's median over the runs. */
+const figure = (row: Row, pick: (s: Sample) => number): number => median(row.samples.map(pick));
+
+function table(rows: Row[], postgresNote: string | null, loads: { before: string; after: string }): string {
+  const cores = os.cpus().length;
+  const placement = PINNED
+    ? 'the service pinned to core 0 and autocannon, in its own process, to core 1 (taskset)'
+    : 'the service and autocannon (in its own process) sharing the cores (no taskset)';
   const lines = [
     START,
     '## Service (npm run bench:service)',
     '',
-    `autocannon against one service process on loopback (${os.cpus().length} cores, Node ${process.version}; the service`,
-    'and autocannon share the machine). Saturation: 50 connections for ' +
-      `${SECONDS} s; fixed: ${RATE.toLocaleString('en-US')} req/s offered over 20 connections for ${SECONDS} s.`,
-    `Token requests rotate over ${SESSIONS} sessions in one live room. Every request carries its own X-Forwarded-For`,
-    '(TRUST_PROXY=true), so the per-client rate limits count but never refuse; "failed" counts non-2xx, errors and',
-    'timeouts. Latency resolution is 1 ms. Request logs at info go to /dev/null. Budget (DESIGN.md): token p99 under',
-    '10 ms at 1,000 req/s on SQLite;',
-    "token throughput at least half of /healthz's.",
+    `autocannon against one service process on loopback (${cores} cores, Node ${process.version}): ${placement}.`,
+    `Each route: ${WARMUP_SECONDS} s of warm-up (not counted), saturation (50 connections for ${SECONDS} s), then a fixed`,
+    `${RATE.toLocaleString('en-US')} req/s offered over 20 connections for ${SECONDS} s. The three routes take turns, ${RUNS} runs;`,
+    "each figure is the median of the runs, each ratio the median of the runs' own ratios. Load average (1/5/15 min)",
+    `before: ${loads.before}; after: ${loads.after}.`,
+    `The room list answers a full page of 20 live rooms (of ${ROOMS}); token requests rotate over ${SESSIONS} sessions in one`,
+    'live room. The service trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1) and every request carries',
+    'its own X-Forwarded-For, so each is a distinct client: the per-client rate limits count but never refuse.',
+    '"failed" counts non-2xx, errors and timeouts over every run. Latency resolution is 1 ms. Request logs (one line',
+    'per request, at info) go to /dev/null. Budgets: token p99 under 10 ms at 1,000 req/s on SQLite; token and room',
+    "list throughput at least half of /healthz's.",
     '',
     '| engine | route | req/s at saturation | p99 at saturation | p50 at 1,000 req/s | p99 at 1,000 req/s | failed |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.route} | ${rps(r.saturation.requests.average)} | ${ms(r.saturation.latency.p99)} | ` +
-        `${ms(r.fixed.latency.p50)} | ${ms(r.fixed.latency.p99)} | ${bad(r.saturation) + bad(r.fixed)} |`,
+        `| ${r.engine} | ${r.route} | ${rps(figure(r, (s) => s.saturation.requests.average))} | ` +
+        `${ms(figure(r, (s) => s.saturation.latency.p99))} | ${ms(figure(r, (s) => s.fixed.latency.p50))} | ` +
+        `${ms(figure(r, (s) => s.fixed.latency.p99))} | ` +
+        `${r.samples.reduce((sum, s) => sum + bad(s.saturation) + bad(s.fixed), 0)} |`,
     ),
     '',
   ];
   for (const engine of [...new Set(rows.map((r) => r.engine))]) {
-    const health = rows.find((r) => r.engine === engine && r.route === 'GET /healthz');
-    const token = rows.find((r) => r.engine === engine && r.route.startsWith('POST'));
-    if (!health || !token) continue;
-    const ratio = token.saturation.requests.average / health.saturation.requests.average;
-    const p99 = token.fixed.latency.p99;
+    const [health, list, token] = ROUTES.map((route) =>
+      rows.find((r) => r.engine === engine && r.route === route.label),
+    );
+    if (!health || !list || !token) continue;
+    const ratio = (row: Row): number =>
+      median(
+        row.samples.map(
+          (s, i) => s.saturation.requests.average / health.samples[i].saturation.requests.average,
+        ),
+      );
+    const p99 = figure(token, (s) => s.fixed.latency.p99);
+    const half = (value: number): string =>
+      `${(value * 100).toFixed(0)}% of /healthz's (${value >= 0.5 ? 'at least' : 'under'} half)`;
     lines.push(
       `${engine}: token p99 at 1,000 req/s ${ms(p99)} (${p99 < 10 ? 'within' : 'over'} 10 ms); token throughput ` +
-        `${(ratio * 100).toFixed(0)}% of /healthz's (${ratio >= 0.5 ? 'at least' : 'under'} half).`,
+        `${half(ratio(token))}; room list throughput ${half(ratio(list))}. ` +
+        `Runs' token p99 at 1,000 req/s: ${token.samples.map((s) => ms(s.fixed.latency.p99)).join(', ')}.`,
     );
   }
   if (postgresNote) lines.push(postgresNote);
@@ -256,18 +370,20 @@ function table(rows: Row[], postgresNote: string | null): string {
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'live-bench-'));
+  const before = load();
   try {
-    rows.push(...(await benchEngine('SQLite', { DATABASE: path.join(dir, 'live.db') })));
+    rows.push(...(await benchEngine('SQLite', { DATABASE: path.join(dir, 'live.db') }, dir)));
     const base = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || '';
     let note: string | null = null;
     if (base) {
       const pg = await freshDatabase(base);
       try {
         rows.push(
-          ...(await benchEngine('PostgreSQL', {
-            DATABASE_URL: pg.url,
-            AVATAR_DIR: path.join(dir, 'avatars'),
-          })),
+          ...(await benchEngine(
+            'PostgreSQL',
+            { DATABASE_URL: pg.url, AVATAR_DIR: path.join(dir, 'avatars') },
+            dir,
+          )),
         );
       } finally {
         await pg.drop();
@@ -276,7 +392,7 @@ async function main(): Promise<void> {
       note =
         'PostgreSQL not measured in this run (set BENCH_DATABASE_URL or TEST_DATABASE_URL, a role with CREATEDB).';
     }
-    const section = table(rows, note);
+    const section = table(rows, note, { before, after: load() });
     console.log(section);
     const current = readFileSync(BENCH_FILE, 'utf8');
     const start = current.indexOf(START);
@@ -292,7 +408,19 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+const cannonAt = process.argv.indexOf('--cannon');
+if (cannonAt > 0) {
+  // The autocannon process: one job, its result as JSON on stdout.
+  runCannon(JSON.parse(readFileSync(process.argv[cannonAt + 1], 'utf8')) as CannonJob).then(
+    (result) => process.stdout.write(JSON.stringify(result)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -20,6 +20,7 @@ import zegoCallbackRoutes from './routes/zego-callback';
 import cohostRoutes from './routes/cohosts';
 import { ZegoServerApi } from './zego/server-api';
 import { HeartbeatSweeper } from './lib/heartbeat';
+import { RequestLog } from './lib/request-log';
 import { closeRedis, connectRedis, redisReady } from './redis';
 import { DatabaseUnavailableError } from './store/common';
 import { openStore } from './store/index';
@@ -32,6 +33,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   claim: { max: 30, timeWindow: 60_000 },
   // Generous: an anchor reports stats/heartbeats every few seconds, and many anchors may share one NAT address.
   write: { max: 300, timeWindow: 60_000 },
+  // The room list is cheap (cached) but anonymous: a page refresh every 0.2 s per address is plenty, NAT included.
+  list: { max: 300, timeWindow: 60_000 },
 };
 
 /** Largest accepted request body (bytes); every API body is a few hundred bytes. */
@@ -110,6 +113,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: BODY_LIMIT,
     // While closing, our onRequest hook answers 503 in the API's error shape (Fastify's own 503 body is not).
     return503OnClosing: false,
+    // One short line per request (method, path, status, ms); never headers, bodies or query strings.
+    logController: new RequestLog(),
     // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
     trustProxy:
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Folder of the service (server/), the base for relative paths such as DATABASE. */
@@ -85,8 +86,11 @@ export interface Config {
   port: number;
   host: string;
   linkBaseUrl: string | null;
-  /** Fastify's trustProxy: whom to believe for the client address (rate limits, links) behind a reverse proxy. */
-  trustProxy: boolean | number | string[];
+  /**
+   * TRUST_PROXY: whom to believe for the client address (rate limits, links) behind a reverse proxy: nobody (false),
+   * that many proxy hops, or the proxies' addresses. Never everyone.
+   */
+  trustProxy: false | number | string[];
 }
 
 /** A configuration problem; the message always names the variable. */
@@ -437,14 +441,36 @@ function readUrl(env: Env, name: string, protocols: string[], form: string): str
   return raw;
 }
 
-/** TRUST_PROXY: unset/false, true, a hop count, or comma-separated proxy addresses/CIDRs. */
-function readTrustProxy(raw: string | undefined): boolean | number | string[] {
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
+/**
+ * TRUST_PROXY: unset/false, a hop count, or comma-separated proxy addresses/CIDRs. `true` (trust whatever
+ * X-Forwarded-For says) is refused: any client could then claim a new address per request and lift every rate limit.
+ */
+function readTrustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      '"true" would believe any X-Forwarded-For, so one client could lift every rate limit: set the number of ' +
+        'proxies in front of the service (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16)',
+    );
+  }
+  if (/^\d+$/.test(raw)) return integer({ TRUST_PROXY: raw }, 'TRUST_PROXY', 0, 1, 10);
   const list = raw.split(',').map((item) => item.trim());
-  if (list.every((item) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item))) return list;
-  throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or proxy addresses, got "${raw}"`);
+  if (list.every((item) => isProxyAddress(item))) return list;
+  throw new ConfigError(
+    'TRUST_PROXY',
+    `must be false, a hop count (1-10) or proxy addresses/CIDRs (comma separated), got "${raw}"`,
+  );
+}
+
+/** An IPv4 or IPv6 address with an optional /prefix (the forms proxy-addr accepts), or loopback/linklocal/uniquelocal. */
+function isProxyAddress(item: string): boolean {
+  if (item === 'loopback' || item === 'linklocal' || item === 'uniquelocal') return true;
+  const [address, prefix, ...rest] = item.split('/');
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (isIP(address) === 4 ? 32 : 128);
 }
 
 /** Parses a .env file's text: KEY=value lines, # comments, optional single or double quotes. */

@@ -235,7 +235,7 @@ describe('avatar upload', () => {
 describe('avatar URL behind a reverse proxy', () => {
   test('with TRUST_PROXY the URL uses the public https host the phone reached', async () => {
     const db = tempDbFile();
-    const server = await startServer(testConfig(db.file, { TRUST_PROXY: 'true' }));
+    const server = await startServer(testConfig(db.file, { TRUST_PROXY: '127.0.0.1' }));
     try {
       const henry = await devLogin(server, 'henry');
       const response = await fetch(`${server.url}/api/me/avatar`, {

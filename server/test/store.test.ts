@@ -134,6 +134,16 @@ for (const engine of engines) {
       expect(await store.users.setAvatar('uNobody', 'x')).toBeNull();
     });
 
+    test('users: getMany finds every known ID in one call and leaves unknown ones out', async () => {
+      const a = await store.users.upsertDev('many-a', T0);
+      const b = await store.users.upsertDev('many-b', T0);
+      const found = await store.users.getMany([b.id, 'uNobody', a.id, a.id]);
+      expect(found.sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+        [a, b].sort((x, y) => x.id.localeCompare(y.id)),
+      );
+      expect(await store.users.getMany([])).toEqual([]);
+    });
+
     test('users: 20 concurrent first sign-ins of one nickname make one user', async () => {
       const ids = await Promise.all(Array.from({ length: 20 }, () => store.users.upsertDev('crowd', T0)));
       expect(new Set(ids.map((u) => u.id)).size).toBe(1);

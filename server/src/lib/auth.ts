@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../store/types';
 import { forbidden, unauthorized } from './errors';
@@ -12,19 +12,25 @@ export type Caller =
 /** How long a session lasts (30 days). */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (!match) throw unauthorized('Authorization must be "Bearer <sessionToken>"');
   return match[1];
 }
 
-/** Constant-time comparison of two secrets of any length. */
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+/** The console token's digest, computed once (not on every request that carries a bearer). */
+let consoleDigest: { token: string; digest: Buffer } | null = null;
+
+/** Constant-time comparison of a bearer's hashToken (SHA-256, hex) with the console token's: any lengths compare. */
+function isConsoleToken(bearerHash: string, consoleToken: string): boolean {
+  if (consoleDigest?.token !== consoleToken) {
+    consoleDigest = { token: consoleToken, digest: Buffer.from(hashToken(consoleToken), 'hex') };
+  }
+  return timingSafeEqual(Buffer.from(bearerHash, 'hex'), consoleDigest.digest);
 }
 
 /** Identifies the caller from `Authorization: Bearer ...`; a bearer that matches nothing is a 401. */
@@ -32,11 +38,19 @@ export async function identify(app: FastifyInstance, request: FastifyRequest): P
   const token = bearer(request);
   if (token === null) return { kind: 'anonymous' };
   const { consoleToken } = app.live.config;
-  if (consoleToken !== null && sameSecret(token, consoleToken)) return { kind: 'operator' };
+  // One SHA-256 serves both the console comparison and the session lookup (sessions are stored as hashToken).
   const tokenHash = hashToken(token);
+  if (consoleToken !== null && isConsoleToken(tokenHash, consoleToken)) return { kind: 'operator' };
   const user = await app.live.store.sessions.findUser(tokenHash, app.live.now());
   if (!user) throw unauthorized('Session expired or signed out; sign in again');
   return { kind: 'user', user, tokenHash };
+}
+
+/** Whether the request carries the console token; no database read, and a malformed header is simply not it. */
+export function carriesConsoleToken(app: FastifyInstance, request: FastifyRequest): boolean {
+  const { consoleToken } = app.live.config;
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  return consoleToken !== null && match !== null && isConsoleToken(hashToken(match[1]), consoleToken);
 }
 
 /** The signed-in user, or 401 (403 for the operator, who is not a user). */

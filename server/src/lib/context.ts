@@ -12,6 +12,8 @@ export interface RateLimits {
   claim: { max: number; timeWindow: number };
   /** Every other write: room creation, invite, live/pause/end, stats, heartbeat, logout, co-hosting. */
   write: { max: number; timeWindow: number };
+  /** The public room list (GET /api/rooms). */
+  list: { max: number; timeWindow: number };
 }
 
 /** Everything a route needs besides the request, decorated on the Fastify instance. */

@@ -5,7 +5,8 @@ import type { LiveContext } from './context';
 
 /**
  * Keeps room status honest: a live room whose anchor has been silent (no heartbeat, no stats) for
- * HEARTBEAT_PAUSE_MS is paused, and after HEARTBEAT_END_MS ended. Every instance runs one; the store's
+ * HEARTBEAT_PAUSE_MS is paused, and after HEARTBEAT_END_MS ended; a call whose members have all been silent for
+ * HEARTBEAT_PAUSE_MS is ended. Every instance runs one; the store's
  * conditional UPDATEs make sure a room is paused or ended once, whichever instance gets there first.
  */
 export class HeartbeatSweeper {
@@ -32,7 +33,18 @@ export class HeartbeatSweeper {
     if (result.paused.length > 0) this.log.info({ rooms: result.paused }, 'no heartbeat: rooms paused');
     if (result.ended.length > 0) this.log.info({ rooms: result.ended }, 'no heartbeat: rooms ended');
     await this.sweepCohosts(now, result.ended);
-    return result;
+    const calls = await this.sweepCalls(now);
+    return { ...result, ended: [...result.ended, ...calls] };
+  }
+
+  /**
+   * Ends calls none of whose members has sent a heartbeat for HEARTBEAT_PAUSE_MS. A call has no pause: a live room
+   * pauses because its viewers wait for the anchor, but nobody waits for a call that none of its members is in.
+   */
+  private async sweepCalls(now: number): Promise<string[]> {
+    const ended = await this.live.store.rooms.sweepCalls(now, now - this.live.config.heartbeat.pauseMs);
+    if (ended.length > 0) this.log.info({ rooms: ended }, 'no heartbeat from any member: calls ended');
+    return ended;
   }
 
   /** Co-hosting: silent co-hosts end, and the rooms this pass ended end their co-hosting (a failure waits a pass). */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Cohost, Invite, Room, Store, User } from '../store/types';
+import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
 import { streamIdForCohost } from './ids';
 
 /** A user as others may see it (never the openid). */
@@ -53,12 +53,8 @@ export const userView = (user: User): UserView => ({
   avatarUrl: user.avatarUrl,
 });
 
-/** Serialises a room for the API, with its anchor's public profile (and a call's members). */
-export async function roomView(store: Store, room: Room): Promise<RoomView> {
-  const [owner, members] = await Promise.all([
-    room.ownerId === null ? null : store.users.get(room.ownerId),
-    room.kind === 'call' ? store.rooms.members(room.id) : [],
-  ]);
+/** A room as the API shows it, given its anchor's profile and a call's members. */
+function toRoomView(room: Room, owner: User | null | undefined, members: CallMember[]): RoomView {
   return {
     id: room.id,
     title: room.title,
@@ -72,6 +68,31 @@ export async function roomView(store: Store, room: Room): Promise<RoomView> {
     endedAt: room.endedAt,
     stats: { ...room.stats },
   };
+}
+
+/** Serialises a room for the API, with its anchor's public profile (and a call's members). */
+export async function roomView(store: Store, room: Room): Promise<RoomView> {
+  const [owner, members] = await Promise.all([
+    room.ownerId === null ? null : store.users.get(room.ownerId),
+    room.kind === 'call' ? store.rooms.members(room.id) : [],
+  ]);
+  return toRoomView(room, owner, members);
+}
+
+/**
+ * Serialises a page of rooms: every anchor's profile in one query, not one per room (a 20-room page was 21
+ * queries, 21 round trips on PostgreSQL).
+ */
+export async function roomViews(store: Store, rooms: readonly Room[]): Promise<RoomView[]> {
+  const ownerIds = [...new Set(rooms.flatMap((room) => (room.ownerId === null ? [] : [room.ownerId])))];
+  const [owners, members] = await Promise.all([
+    store.users.getMany(ownerIds),
+    Promise.all(rooms.map((room) => (room.kind === 'call' ? store.rooms.members(room.id) : []))),
+  ]);
+  const byId = new Map(owners.map((user) => [user.id, user]));
+  return rooms.map((room, i) =>
+    toRoomView(room, room.ownerId === null ? null : byId.get(room.ownerId), members[i]),
+  );
 }
 
 /** Serialises an invite for the API. */

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireOperator, requireUser } from '../lib/auth';
+import { carriesConsoleToken, identify, requireOperator, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
-import { ErrorView, InviteView, inviteView, RoomView, roomView } from '../lib/views';
+import { RoomListCache } from '../lib/room-list-cache';
+import { ErrorView, InviteView, inviteView, RoomView, roomView, roomViews } from '../lib/views';
 import { InvalidCursorError } from '../store/common';
 import type { Room, RoomStatus } from '../store/types';
 import { generateToken04, roomPayload } from '../zego/token04';
@@ -149,10 +150,16 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. */
+  /**
+   * GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. Public and the same
+   * for everyone, so each page is served from memory for ROOM_LIST_CACHE_MS (not to the operator's console);
+   * limited per client like the writes.
+   */
+  const roomList = new RoomListCache(live.now);
   app.get(
     '/rooms',
     {
+      config: { rateLimit: live.rateLimits.list },
       schema: {
         querystring: Type.Object({
           status: Type.Optional(
@@ -175,19 +182,26 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const { status, cursor, limit } = request.query;
-      try {
-        const page = await live.store.rooms.list({ status, cursor, limit: limit ?? 20 });
-        return {
-          rooms: await Promise.all(page.rooms.map((r) => roomView(live.store, r))),
-          nextCursor: page.nextCursor,
-        };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw badRequest('querystring/cursor is not a cursor this service issued');
-        throw error;
-      }
+    async (request, reply) => {
+      const { status, cursor, limit = 20 } = request.query;
+      const load = async (): Promise<string> => {
+        try {
+          const page = await live.store.rooms.list({ status, cursor, limit });
+          // Serialised with the route's response schema, once per page and lifetime.
+          const answer = { rooms: await roomViews(live.store, page.rooms), nextCursor: page.nextCursor };
+          return String(reply.serialize(answer));
+        } catch (error) {
+          if (error instanceof InvalidCursorError)
+            throw badRequest('querystring/cursor is not a cursor this service issued');
+          throw error;
+        }
+      };
+      // The operator's console reads the truth at once (it just created or ended a room); everyone else the cache.
+      const body = carriesConsoleToken(app, request)
+        ? await load()
+        : await roomList.get(`${status ?? ''} ${limit} ${cursor ?? ''}`, load);
+      // The body is the JSON text of the 200 schema (serialised above), sent as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
@@ -381,8 +395,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/heartbeat: the anchor (or a co-host) is still there (send every few seconds while live). Without one for
-   * HEARTBEAT_PAUSE_MS the room is paused, for HEARTBEAT_END_MS ended; a heartbeat resumes a room paused so.
+   * POST /api/rooms/:id/heartbeat: the anchor (or a co-host) is still there (send every few seconds while live).
+   * Without one for HEARTBEAT_PAUSE_MS the room is paused, for HEARTBEAT_END_MS ended; a heartbeat resumes a room paused so.
+   * In a call room each member sends it; a call none of whose members sent one for HEARTBEAT_PAUSE_MS is ended.
    */
   app.post(
     '/rooms/:id/heartbeat',
@@ -392,7 +407,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { user } = await requireUser(app, request);
-      const room = await loadLiveRoom(live, request.params.id);
+      const room = await loadRoom(live, request.params.id);
+      if (room.kind === 'call') return callHeartbeat(room, user.id);
       // A co-host's heartbeat keeps its own co-hosting alive, never the room (that is the anchor's).
       if (room.ownerId !== user.id)
         return { room: await roomView(live.store, await cohostHeartbeat(live, room, user.id)) };
@@ -401,6 +417,17 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { room: await roomView(live.store, updated ?? room) };
     },
   );
+
+  /** A call member's heartbeat (every 10 s while in the call): a call all of whose members went silent is ended. */
+  async function callHeartbeat(room: Room, userId: string): Promise<{ room: RoomView }> {
+    if (room.status === 'ended') throw roomEnded(room);
+    if (!(await live.store.rooms.memberHeartbeat(room.id, userId, live.now()))) {
+      const current = await loadRoom(live, room.id);
+      if (current.status === 'ended') throw roomEnded(current);
+      throw forbidden('Only a member of this call may send its heartbeat');
+    }
+    return { room: await roomView(live.store, room) };
+  }
 };
 
 /** 409 for anything but reading an ended room. */

@@ -107,6 +107,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      stream_id TEXT NOT NULL,
      started_at BIGINT NOT NULL
    );`,
+  // 5: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
+  `ALTER TABLE room_members ADD COLUMN heartbeat_at BIGINT;`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -322,6 +324,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const row = await one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
         return row ? toUser(row) : null;
       },
+      getMany: async (ids) => {
+        if (ids.length === 0) return [];
+        const { rows } = await query<UserRow>('SELECT * FROM users WHERE id = ANY($1::text[])', [ids]);
+        return rows.map(toUser);
+      },
       setAvatar: async (id, avatarUrl) => {
         const row = await one<UserRow>('UPDATE users SET avatar_url = $2 WHERE id = $1 RETURNING *', [
           id,
@@ -496,6 +503,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           [pauseBefore],
         );
         return { paused: paused.rows.map((r) => r.id), ended: ended.rows.map((r) => r.id) };
+      },
+      memberHeartbeat: async (roomId, userId, now) => {
+        const { rowCount } = await query(
+          `UPDATE room_members SET heartbeat_at = $3
+           WHERE room_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM rooms WHERE id = $1 AND status <> 'ended')`,
+          [roomId, userId, now],
+        );
+        return rowCount === 1;
+      },
+      sweepCalls: async (now, silentBefore) => {
+        // As sweep(): a concurrent sweeper's UPDATE re-checks status <> 'ended' after the row lock.
+        const { rows } = await query<{ id: string }>(
+          `UPDATE rooms SET status = 'ended', ended_at = $1, viewers = 0
+           WHERE kind = 'call' AND status <> 'ended'
+             AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= $2
+           RETURNING id`,
+          [now, silentBefore],
+        );
+        return rows.map((r) => r.id);
       },
     },
     invites: {

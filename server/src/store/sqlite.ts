@@ -107,6 +107,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      stream_id TEXT NOT NULL,
      started_at INTEGER NOT NULL
    );`,
+  // 5: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
+  `ALTER TABLE room_members ADD COLUMN heartbeat_at INTEGER;`,
 ];
 
 export { InvalidCursorError };
@@ -392,6 +394,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     return ended;
   });
 
+  const memberBeat = prepare(
+    `UPDATE room_members SET heartbeat_at = ?
+     WHERE room_id = ? AND user_id = ? AND EXISTS (SELECT 1 FROM rooms WHERE id = ? AND status <> 'ended')`,
+  );
+  const sweepCalls = prepare<[number, number], { id: string }>(
+    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0
+     WHERE kind = 'call' AND status <> 'ended'
+       AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= ?
+     RETURNING id`,
+  );
+
   const store: Store = {
     users: {
       upsertByOpenid: async (openid, profile, now) => upsertByOpenid(profileId(), openid, profile, now),
@@ -399,6 +412,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       get: async (id) => {
         const row = userById.get(id);
         return row ? toUser(row) : null;
+      },
+      getMany: async (ids) => {
+        if (ids.length === 0) return [];
+        // One statement for any number of IDs: the list travels as one JSON array parameter.
+        return prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(ids))
+          .map(toUser);
       },
       setAvatar: async (id, avatarUrl) => {
         prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
@@ -473,6 +493,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const paused = sweepPause.all(pauseBefore).map((r) => r.id);
         return { paused, ended };
       },
+      memberHeartbeat: async (roomId, userId, now) =>
+        memberBeat.run(now, roomId, userId, roomId).changes === 1,
+      sweepCalls: async (now, silentBefore) => sweepCalls.all(now, silentBefore).map((r) => r.id),
     },
     invites: {
       create: async (invite) => {

@@ -126,6 +126,8 @@ export interface UserRepository {
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;
   get(id: string): Promise<User | null>;
+  /** The users with these IDs, in one query (unknown IDs are left out; order not guaranteed). */
+  getMany(ids: readonly string[]): Promise<User[]>;
   /** Replaces the user's avatar URL; null when there is no such user. */
   setAvatar(id: string, avatarUrl: string): Promise<User | null>;
 }
@@ -161,6 +163,14 @@ export interface RoomRepository {
    * only, never calls); each is one conditional UPDATE, so concurrent sweepers never change a room twice.
    */
   sweep(now: number, pauseBefore: number, endBefore: number): Promise<SweepResult>;
+  /** Records a call member's sign of life; false when userId is not a member or the call has ended. */
+  memberHeartbeat(roomId: string, userId: string, now: number): Promise<boolean>;
+  /**
+   * Ends calls (idle or live) whose newest member heartbeat is at or before silentBefore, in one conditional UPDATE
+   * (concurrent sweepers never end a call twice). A call none of whose members ever sent one (an app from before
+   * call heartbeats) is left to its hang-up.
+   */
+  sweepCalls(now: number, silentBefore: number): Promise<string[]>;
 }
 
 export interface InviteRepository {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openPostgresStore } from '../../src/store/postgres';
+import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/types';
+import { tempDbFile } from './server';
 
 /** A PostgreSQL database the suites may create databases in (.ci/run sets it; a role with CREATEDB). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
@@ -81,6 +83,48 @@ export const ENGINES: Engine[] = [
     open: async () => {
       const pg = await freshPostgresDatabase();
       return { store: await openPostgresStore(pg.url), cleanup: pg.drop };
+    },
+  },
+];
+
+/** One database of an engine that several stores (instances) open at once. */
+export interface SharedDatabase {
+  open(): Promise<Store>;
+  /** A SQLite file for the instances' configuration (the PostgreSQL case passes its stores instead). */
+  file: string;
+  cleanup(): Promise<void>;
+}
+
+/** The engines as shared databases: an SQLite file, or a fresh PostgreSQL database. */
+export const SHARED_ENGINES: Array<{
+  name: string;
+  describe: jest.Describe;
+  database(): Promise<SharedDatabase>;
+}> = [
+  {
+    name: 'SQLite',
+    describe,
+    database: async () => {
+      const db = tempDbFile();
+      return { open: async () => openSqliteStore(db.file), file: db.file, cleanup: async () => db.cleanup() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    get describe() {
+      return describeWith({ postgres: true }, `${expect.getState().testPath?.split('/').pop()} (PostgreSQL)`);
+    },
+    database: async () => {
+      const pg = await freshPostgresDatabase();
+      const db = tempDbFile();
+      return {
+        open: () => openPostgresStore(pg.url),
+        file: db.file,
+        cleanup: async () => {
+          await pg.drop();
+          db.cleanup();
+        },
+      };
     },
   },
 ];
