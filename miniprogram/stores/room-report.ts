@@ -1,8 +1,10 @@
 /**
- * What the anchor tells the service: the room is live (once per visit), and the audience figures every
- * STATS_INTERVAL_MS while on air (which the service also takes as the anchor's heartbeat). Best effort: the
- * console's figures are not worth an error on the anchor's screen. Owns its interval.
+ * What the visit tells the service: for the anchor, the room is live (once per visit) and the audience figures every
+ * STATS_INTERVAL_MS while on air (which the service also takes as the anchor's heartbeat); for a call member, a
+ * heartbeat on the same timer (the service ends a call none of whose members sends one). Best effort: the console's
+ * figures are not worth an error on the screen. Owns its interval.
  */
+import { ApiError } from '../services/api-client';
 import type { SessionContext } from './session-context';
 
 /** The anchor reports audience figures to the service at most this often. */
@@ -33,6 +35,18 @@ export class RoomReport {
       });
     }
     if (!this.interval) this.interval = setInterval(() => this.report(), STATS_INTERVAL_MS);
+  }
+
+  /** In a call: a heartbeat every STATS_INTERVAL_MS; `ended` when the service says the call is over. */
+  inCall(ended: () => void): void {
+    if (this.interval) return;
+    this.interval = setInterval(() => {
+      const roomID = this.subject.roomID();
+      if (!roomID) return;
+      this.ctx.deps.api.heartbeat(roomID).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === 'ROOM_ENDED') ended();
+      });
+    }, STATS_INTERVAL_MS);
   }
 
   /** Off air: no more reports. */

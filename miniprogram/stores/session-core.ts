@@ -309,7 +309,15 @@ export class SessionCore {
     if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
     else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
     if (event === 'published' && from === 'preview') this.report.onAir();
+    if (event === 'joined' && to === 'calling') this.report.inCall(() => this.callOver());
     if (event === 'recovered' || event === 'resumed') this.cohost.recovered();
+  }
+
+  /** The service says the call ended (the other member hung up and our heartbeat learnt it first). */
+  callOver(): void {
+    if (!this.machine.in(...ACTIVE_PHASES)) return;
+    this.call.end('peerLeft');
+    this.finish('ended', null);
   }
 
   kick(code: number): void {

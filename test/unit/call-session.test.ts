@@ -3,7 +3,7 @@
  * every native event forwarded under its own stream ID; the peer leaving or hanging up ends the call with its
  * duration; the existing resilience (drop, phone call, background, token renewal) holds during a call.
  */
-import { RECONNECT_BACKOFF_MS } from '../../miniprogram/stores/live-session';
+import { RECONNECT_BACKOFF_MS, STATS_INTERVAL_MS } from '../../miniprogram/stores/live-session';
 import {
   CALLEE,
   OWN_CALL_STREAM,
@@ -180,6 +180,19 @@ describe('faults during a call', () => {
     await advance(RECONNECT_BACKOFF_MS.reduce((a, b) => a + b, 0));
     expect(h.session.phase).toBe('failed');
     expect(h.session.error).toMatchObject({ code: 'RECONNECT_FAILED', action: 'retry' });
+  });
+
+  it('each member sends a heartbeat every 10 s; when the service says the call ended, it ends here too', async () => {
+    const h = await callConnected();
+    await advance(STATS_INTERVAL_MS);
+    expect(h.api.callsOf('heartbeat')).toEqual([[ROOM]]);
+    expect(h.api.callsOf('reportStats')).toEqual([]);
+    h.api.roomStatus = 'ended';
+    await advance(STATS_INTERVAL_MS);
+    expect(h.session.phase).toBe('ended');
+    expect(h.session.callSummary).toMatch(/^对方已挂断/);
+    await advance(STATS_INTERVAL_MS * 3);
+    expect(h.api.callsOf('heartbeat')).toHaveLength(2);
   });
 
   it('a phone call pauses the call and resumes both components after it', async () => {

@@ -41,6 +41,8 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   signalled = false;
   /** The user this phone is signed in as (whose `mine` the co-host answers carry). */
   me = 'viewer-1';
+  /** The role of the last token asked for (a call member's heartbeat is answered as a call's). */
+  private lastRole: TokenRole | null = null;
   private tokenCounter = 0;
   private readonly failures = new Map<ApiMethod, { error: unknown; times: number }>();
 
@@ -90,6 +92,7 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   }
 
   getRoomToken(roomID: string, role: TokenRole): Promise<ApiRoomToken> {
+    this.lastRole = role;
     return this.run('getRoomToken', [roomID, role], () => {
       if (role === 'cohost' && !this.cohosting.cohosts.some((c) => c.userId === this.me))
         throw new ApiError('NOT_COHOST', 'Not a co-host of this room', 403);
@@ -142,6 +145,8 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
 
   heartbeat(roomID: string): Promise<unknown> {
     return this.run('heartbeat', [roomID], () => {
+      if (this.roomStatus === 'ended') throw new ApiError('ROOM_ENDED', `Room ${roomID} has ended`, 409);
+      if (this.lastRole === 'call') return {};
       if (!this.cohosting.cohosts.some((c) => c.userId === this.me))
         throw new ApiError('NOT_COHOST', 'Not a co-host of this room', 403);
       return {};
