@@ -1,49 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { Invite, Room, Store, User } from '../store/types';
+import type { InviteView, RoomView, UserView } from './schemas';
 
-/** A user as others may see it (never the openid). */
-export const UserView = Type.Object({
-  id: Type.String(),
-  nickname: Type.String(),
-  avatarUrl: Type.String(),
-});
-export type UserView = Static<typeof UserView>;
-
-/** A room as the API shows it; times are epoch milliseconds. */
-export const RoomView = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  kind: Type.Union([Type.Literal('live'), Type.Literal('call')]),
-  status: Type.Union([
-    Type.Literal('idle'),
-    Type.Literal('live'),
-    Type.Literal('paused'),
-    Type.Literal('ended'),
-  ]),
-  streamID: Type.String(),
-  anchor: Type.Union([UserView, Type.Null()]),
-  /** A call room's members in join order (each publishes `<roomID>_<userID>`); [] for a live room. */
-  members: Type.Array(UserView),
-  createdAt: Type.Number(),
-  startedAt: Type.Union([Type.Number(), Type.Null()]),
-  endedAt: Type.Union([Type.Number(), Type.Null()]),
-  stats: Type.Object({
-    viewers: Type.Integer(),
-    peakViewers: Type.Integer(),
-    likes: Type.Integer(),
-    messages: Type.Integer(),
-  }),
-});
-export type RoomView = Static<typeof RoomView>;
-
-/** A one-time invite; expiresAt in epoch milliseconds. */
-export const InviteView = Type.Object({ code: Type.String(), expiresAt: Type.Number() });
-export type InviteView = Static<typeof InviteView>;
-
-/** The body of every error response. */
-export const ErrorView = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() }),
-});
+// The schemas live in ./schemas (the API contract, which the apps' types derive from); the serialisers here.
+export { ErrorView, InviteView, RoomView, UserView } from './schemas';
 
 /** Serialises a user for the API. */
 export const userView = (user: User): UserView => ({

@@ -68,6 +68,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at BIGINT;
    ALTER TABLE rooms ADD COLUMN auto_paused BOOLEAN NOT NULL DEFAULT FALSE;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: ZEGO callback nonces seen (a replayed callback is refused on every instance); old ones are purged.
+  `CREATE TABLE callback_nonces (
+     nonce TEXT PRIMARY KEY,
+     seen_at BIGINT NOT NULL
+   );
+   CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -489,6 +495,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           [roomId, s.viewers, s.likes, s.messages],
         );
         return row ? toRoom(row) : null;
+      },
+    },
+    callbackNonces: {
+      claim: async (nonce, now, forgetBefore) => {
+        await query('DELETE FROM callback_nonces WHERE seen_at < $1', [forgetBefore]);
+        const added = await query(
+          'INSERT INTO callback_nonces (nonce, seen_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING',
+          [nonce, now],
+        );
+        return added.rowCount === 1;
+      },
+      release: async (nonce) => {
+        await query('DELETE FROM callback_nonces WHERE nonce = $1', [nonce]);
       },
     },
     ping: async () => {

@@ -74,6 +74,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE rooms ADD COLUMN heartbeat_at INTEGER;
    ALTER TABLE rooms ADD COLUMN auto_paused INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX rooms_sweep ON rooms(kind, status, heartbeat_at);`,
+  // 4: ZEGO callback nonces seen (a replayed callback is refused on every instance); old ones are purged.
+  `CREATE TABLE callback_nonces (
+     nonce TEXT PRIMARY KEY,
+     seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
 ];
 
 export { InvalidCursorError };
@@ -398,6 +404,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     stats: {
       report: async (roomId, stats) => report(roomId, stats),
+    },
+    callbackNonces: {
+      claim: async (nonce, now, forgetBefore) => {
+        prepare<[number]>('DELETE FROM callback_nonces WHERE seen_at < ?').run(forgetBefore);
+        const added = prepare<[string, number]>(
+          'INSERT INTO callback_nonces (nonce, seen_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING',
+        ).run(nonce, now);
+        return added.changes === 1;
+      },
+      release: async (nonce) => {
+        prepare<[string]>('DELETE FROM callback_nonces WHERE nonce = ?').run(nonce);
+      },
     },
     ping: async () => {
       prepare('SELECT 1').get();
