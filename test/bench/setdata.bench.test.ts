@@ -153,6 +153,7 @@ beforeEach(() => {
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token',
     expiresAt: Date.now() + 24 * 3600_000,
+    roomID: ROOM.id,
     appID: 1,
     userID: VIEWER.id,
     streamID: STREAM,
@@ -205,6 +206,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
     mockedApi.getRoomToken.mockResolvedValue({
       token: 'zego_token',
       expiresAt: Date.now() + 24 * 3600_000,
+      roomID: ROOM.id,
       appID: 1,
       userID: ANCHOR.id,
       streamID: STREAM,
