@@ -400,15 +400,18 @@ const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)/;
  * to nothing) or anything outside the package; fails naming the file and what it loads.
  */
 function checkNoServiceCode(ctx) {
-  for (const [file, content] of Object.entries(ctx.compiled || {})) {
-    if (!file.endsWith('.js')) continue;
+  // Compiled names may be relative to the project or to the mini-program root: the package is that root either way.
+  const rootRel = rel(ctx, ctx.root);
+  for (const [name, content] of Object.entries(ctx.compiled || {})) {
+    if (!name.endsWith('.js')) continue;
+    const file = name.startsWith(`${rootRel}/`) ? name : path.posix.join(rootRel, name);
     for (const [, spec] of String(content).matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
-      const outside =
-        spec.startsWith('.') && path.posix.join(path.posix.dirname(file), spec).startsWith('..');
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      const outside = spec.startsWith('.') && !target.startsWith(`${rootRel}/`);
       if (outside || SERVICE_ONLY.test(spec)) {
         throw new BuildError(
           'contract',
-          rel(ctx, path.join(ctx.root, file.replace(/\.js$/, '.ts'))),
+          file.replace(/\.js$/, '.ts'),
           `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`)`,
         );
       }
