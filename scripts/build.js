@@ -6,6 +6,7 @@
  *   3. strict type check (tsc --noEmit), in a child process while the rest runs
  *   4. npm pack for the mini-program (miniprogram-ci packNpmManually) into miniprogram/miniprogram_npm
  *   5. offline compile as DevTools/upload sees it (miniprogram-ci getCompiledResult)
+ *      and no compiled file loads the service's code (its API types are imported type-only)
  *   6. operator console (server/console/build.mjs) when present
  *   7. package bytes against WeChat's 2 MB main-package limit and our budget; report in dist/build-report.json
  * Options: --project <dir> (build another copy), --skip-pack, --skip-typecheck, --skip-console,
@@ -391,6 +392,33 @@ async function compileProject(ctx) {
   ctx.compiled = result;
 }
 
+/** Module names whose code must never reach the app's package (the API types come from them type-only). */
+const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)/;
+
+/**
+ * Step 5b: no compiled file loads the service's code (its schemas are imported with `import type`, which compiles
+ * to nothing) or anything outside the package; fails naming the file and what it loads.
+ */
+function checkNoServiceCode(ctx) {
+  // Compiled names may be relative to the project or to the mini-program root: the package is that root either way.
+  const rootRel = rel(ctx, ctx.root);
+  for (const [name, content] of Object.entries(ctx.compiled || {})) {
+    if (!name.endsWith('.js')) continue;
+    const file = name.startsWith(`${rootRel}/`) ? name : path.posix.join(rootRel, name);
+    for (const [, spec] of String(content).matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      const outside = spec.startsWith('.') && !target.startsWith(`${rootRel}/`);
+      if (outside || SERVICE_ONLY.test(spec)) {
+        throw new BuildError(
+          'contract',
+          file.replace(/\.js$/, '.ts'),
+          `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`)`,
+        );
+      }
+    }
+  }
+}
+
 const consoleScript = (ctx) => path.join(ctx.project, 'server', 'console', 'build.mjs');
 const hasConsole = (ctx) => ctx.console && exists(consoleScript(ctx));
 
@@ -509,6 +537,7 @@ async function main() {
       (async () => {
         if (ctx.pack) await step('pack', () => packNpm(ctx));
         await step('compile', () => compileProject(ctx));
+        await step('contract', () => checkNoServiceCode(ctx));
       })(),
     ]);
 

@@ -3,18 +3,14 @@
  * (sign-in with my.getAuthCode's code, and the rtc-room parameters of a call).
  */
 import { createApi, createRequester, type ApiSession } from '../../miniprogram/services/api-client';
+import type { RtcRoomView } from '../../server/src/lib/schemas';
 import { API_BASE_URL } from '../config';
 import { alipayTransport } from './transport';
 
 export * from '../../miniprogram/services/api-client';
 
 /** What `<rtc-room>` needs besides the push/pull URLs (from Alipay's business contact, kept by the service). */
-export interface RtcRoomParams {
-  bizName: string;
-  subBiz: string;
-  serverUrl: string;
-  signature: string;
-}
+export type RtcRoomParams = RtcRoomView;
 
 const { request } = createRequester(alipayTransport, API_BASE_URL);
 

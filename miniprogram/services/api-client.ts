@@ -4,103 +4,69 @@
  * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
  */
 
+import type {
+  CohostChangeView,
+  CohostRequestView,
+  CohostsView,
+  CohostView,
+  ConfigView,
+  CreateRoomBody,
+  RoomAnswer,
+  RoomKind as RoomKindSchema,
+  RoomListAnswer,
+  RoomStatus as RoomStatusSchema,
+  RoomTokenView,
+  RoomView,
+  SessionView,
+  StatsBody,
+  TokenBody,
+  TokenRole as TokenRoleSchema,
+  UserAnswer,
+  UserView,
+} from '../../server/src/lib/schemas';
+
+// The API's types are the service's own schemas (server/src/lib/schemas.ts, TypeBox), imported for their types
+// only: nothing of the service reaches the app's package, and a change there that the app does not follow fails
+// the type check here.
+
 /** A user as the service shows it. */
-export interface ApiUser {
-  id: string;
-  nickname: string;
-  avatarUrl: string;
-}
+export type ApiUser = UserView;
 
 /** Room status as the service keeps it. */
-export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
+export type RoomStatus = RoomStatusSchema;
 
-/** A room as the service shows it. */
-export interface ApiRoom {
-  id: string;
-  title: string;
-  status: RoomStatus;
-  anchor: ApiUser | null;
-  /** Epoch milliseconds, as every time the service returns. */
-  startedAt: number | null;
-  endedAt: number | null;
-  stats: { peakViewers: number; likes: number; messages: number };
-  /** 'call': a 1v1 call room (two members, both publish); absent from older services: 'live'. */
-  kind?: RoomKind;
-  /** A call's members in join order (empty for live rooms). */
-  members?: ApiUser[];
-}
+/** A room as the service shows it; times are epoch milliseconds. */
+export type ApiRoom = RoomView;
 
 /** A live room (one anchor, an audience) or a 1v1 call. */
-export type RoomKind = 'live' | 'call';
+export type RoomKind = RoomKindSchema;
 
 /** The role a token is asked for: the anchor publishes the room's stream, a call member or a co-host its own. */
-export type TokenRole = 'anchor' | 'audience' | 'call' | 'cohost';
+export type TokenRole = TokenRoleSchema;
 
-/** A viewer on screen with the anchor (连麦), as the service keeps them. */
-export interface ApiCohost {
-  userId: string;
-  nickname: string;
-  avatarUrl: string | null;
-  /** The co-host's own stream (`<roomID>_co_<userID>`). */
-  streamId: string;
-  /** Epoch ms of the acceptance. */
-  since: number;
-}
+/** A viewer on screen with the anchor (连麦), as the service keeps them (streamId: `<roomID>_co_<userID>`). */
+export type ApiCohost = CohostView;
 
-/** A viewer's pending request to co-host. */
-export interface ApiCohostRequest {
-  userId: string;
-  nickname: string;
-  avatarUrl: string | null;
-  requestedAt: number;
-  /** Epoch ms after which the request has lapsed. */
-  expiresAt: number;
-}
+/** A viewer's pending request to co-host (it lapses at expiresAt). */
+export type ApiCohostRequest = CohostRequestView;
 
-/** A room's co-hosting as the service decides it. */
-export interface ApiCohosts {
-  limit: number;
-  cohosts: ApiCohost[];
-  /** Pending requests: all of them for the anchor, the caller's own for a viewer. */
-  requests: ApiCohostRequest[];
-  /** The caller's own state. */
-  mine: 'none' | 'pending' | 'cohost';
-  /** The mix of the anchor and the co-hosts while one runs, else null. */
-  mixStreamId: string | null;
-}
+/** A room's co-hosting as the service decides it: the co-hosts, the requests the caller may see, its own state, the mix. */
+export type ApiCohosts = CohostsView;
 
 /** What a co-hosting change answers: the new state, and whether the service told the people concerned itself. */
-export interface ApiCohostChange {
-  cohosts: ApiCohosts;
-  /** true: the service sent the custom command (ZEGO's server API); false: the app sends it with the SDK. */
-  signalled: boolean;
-}
+export type ApiCohostChange = CohostChangeView;
 
 /** A login session. */
-export interface ApiSession {
-  sessionToken: string;
-  user: ApiUser;
-}
+export type ApiSession = SessionView;
 
 /** The engine settings the app reads at start. */
-export interface ApiConfig {
-  appID: number;
-  server: string[];
-  /** false when the service has no ZEGO credentials (tokens then answer 503). */
-  configured: boolean;
-  /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
-  authMode: 'dev' | 'wechat';
-}
+export type ApiConfig = ConfigView;
 
 /** A ZEGO login token for one room and role. */
-export interface ApiRoomToken {
-  token: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-  appID: number;
-  userID: string;
-  streamID?: string;
-}
+export type ApiRoomToken = RoomTokenView;
+
+/** The counters an anchor reports. */
+export type ApiStats = StatsBody;
 
 /** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
 export class ApiError extends Error {
@@ -219,36 +185,35 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     /** Signs in with a nickname (development mode of the service only). */
     signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
     /** Uploads the signed-in user's avatar (a local file path from chooseAvatar); answers the updated user. */
-    uploadAvatar: (filePath: string) => upload<{ user: ApiUser }>('/api/me/avatar', filePath, 'file'),
+    uploadAvatar: (filePath: string) => upload<UserAnswer>('/api/me/avatar', filePath, 'file'),
     /** Creates a room owned by the signed-in user. */
-    createRoom: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title }),
+    createRoom: (title: string) =>
+      request<RoomAnswer>('POST', '/api/rooms', { title } satisfies CreateRoomBody),
     /** Creates a 1v1 call room; the caller is its first member. */
-    createCall: (title: string) => request<{ room: ApiRoom }>('POST', '/api/rooms', { title, kind: 'call' }),
+    createCall: (title: string) =>
+      request<RoomAnswer>('POST', '/api/rooms', { title, kind: 'call' } satisfies CreateRoomBody),
     /** Claims an operator-made room with its one-time invite. */
     claimRoom: (roomID: string, invite: string) =>
-      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
+      request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/claim`, { invite }),
     /** Lists rooms, newest first. */
     listRooms: (status?: RoomStatus, cursor?: string) => {
       const query = [status ? `status=${status}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
         .filter(Boolean)
         .join('&');
-      return request<{ rooms: ApiRoom[]; nextCursor: string | null }>(
-        'GET',
-        `/api/rooms${query ? '?' + query : ''}`,
-      );
+      return request<RoomListAnswer>('GET', `/api/rooms${query ? '?' + query : ''}`);
     },
     /** One room. */
-    getRoom: (roomID: string) =>
-      request<{ room: ApiRoom }>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
+    getRoom: (roomID: string) => request<RoomAnswer>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
     /** A ZEGO token for this room and role (also used to renew). */
     getRoomToken: (roomID: string, role: TokenRole) =>
-      request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, { role }),
+      request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, {
+        role,
+      } satisfies TokenBody),
     /** The owner marks the room live when publishing starts. */
     markLive: (roomID: string) =>
-      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
+      request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),
     /** The owner ends the room (either member ends a call). */
-    endRoom: (roomID: string) =>
-      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
+    endRoom: (roomID: string) => request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/end`),
     /** The room's co-hosts and pending requests, as the caller may see them. */
     getCohosts: (roomID: string) => request<ApiCohosts>('GET', `${roomPath(roomID)}/cohosts`),
     /** A viewer asks to co-host (the anchor decides). */
@@ -275,8 +240,8 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     /** "Still here": a co-host's heartbeat (the anchor's stats report counts as its own). */
     heartbeat: (roomID: string) => request<unknown>('POST', `${roomPath(roomID)}/heartbeat`),
     /** The owner reports audience numbers for the console. */
-    reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
-      request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
+    reportStats: (roomID: string, stats: ApiStats) =>
+      request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
   };
 }
 

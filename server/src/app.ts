@@ -3,16 +3,26 @@ import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { SERVER_ROOT, type Config } from './config';
 import type { LiveContext, RateLimits } from './lib/context';
-import { ApiError, type ErrorCode } from './lib/errors';
+import { ApiError } from './lib/errors';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  refuseMissingHost,
+  schemaController,
+  sendError,
+  validationMessage,
+} from './lib/http-contract';
 import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
 import alipayRoutes from './routes/alipay';
 import authRoutes from './routes/auth';
 import avatarRoutes from './routes/avatar';
 import configRoutes from './routes/config';
+import { registerDocs } from './routes/docs';
 import healthRoutes from './routes/health';
 import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
@@ -65,6 +75,8 @@ export interface AppDeps {
   sweepIntervalMs?: number | false;
   /** Prefix of the rate-limit keys in Redis (default "live-rate-limit:"); tests use their own. */
   redisKeyPrefix?: string;
+  /** Told of every route as it is added (the contract test checks each against the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Paths pino replaces with "[redacted]" wherever they show up in a log line. */
@@ -93,18 +105,6 @@ const REDACT = [
   '*.signature',
 ];
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  410: 'GONE',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-};
-
 /** Builds the live service (not listening); the caller listens and closes it. Closing also closes the store. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const random = deps.random ?? defaultRandom;
@@ -126,10 +126,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
             redact: { paths: REDACT, censor: '[redacted]' },
             ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
-    ajv: {
-      customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false },
-    },
+    // Bodies strictly, the query string and params coerced; Fastify's and Node's own refusals in our error shape.
+    schemaController: schemaController(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+    // Node would answer a Host-less HTTP/1.1 request itself, with an empty body: refuseMissingHost answers instead.
+    http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
 
   // One warning per outage, not one per broken connection or reconnect attempt.
   const warnOnce = (what: string): ((error: Error) => void) => {
@@ -214,24 +219,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
         error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' },
       });
     }
-    if (error.validation) {
-      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: error.message } });
-    }
+    if (error.validation)
+      return sendError(reply, 400, validationMessage(error.validationContext, error.validation));
     const status = error.statusCode ?? 500;
     if (status === 413) {
       return reply.status(413).send({
         error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${BODY_LIMIT} bytes` },
       });
     }
-    if (status >= 400 && status < 500) {
-      return reply
-        .status(status)
-        .send({ error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: error.message } });
-    }
+    if (status >= 400 && status < 500) return sendError(reply, status, error.message);
     // Unexpected: log it, answer without details (no stack, no secrets).
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error' } });
   });
+
+  app.addHook('onRequest', refuseMissingHost);
 
   // Shutdown: requests already running finish (Fastify waits for them before the onClose hooks close the pools);
   // a request arriving on a kept-alive connection meanwhile is told to go elsewhere.
@@ -268,6 +270,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
 
+  // The OpenAPI document (/docs/json) and its page (/docs): before the routes, which it records as they are added.
+  await registerDocs(app);
   await app.register(healthRoutes);
   await app.register(configRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });

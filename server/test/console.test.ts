@@ -1,6 +1,5 @@
 // The operator console in real headless Chromium against the real service on loopback.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,15 +12,15 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
+import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LINK_BASE_URL = 'https://live.example.com';
-const hasChromium = existsSync(CHROMIUM);
+const browserFound = findBrowser();
 const inCI = process.env.CI === 'true';
 
-if (!hasChromium && !inCI) {
+if (!browserFound && !inCI) {
   console.warn(
-    `console.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium); CI fails instead of skipping`,
+    `console.test.ts skipped: no browser found; to run it, ${HOW_TO_GET_A_BROWSER} (CI fails instead)`,
   );
 }
 
@@ -31,7 +30,7 @@ function readQr(png: Buffer): string | null {
   return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
 }
 
-(hasChromium || inCI ? describe : describe.skip)('operator console in headless Chromium', () => {
+(browserFound || inCI ? describe : describe.skip)('operator console in headless Chromium', () => {
   let server: TestServer;
   let serverClosed = false;
   let cleanup: () => void;
@@ -42,11 +41,8 @@ function readQr(png: Buffer): string | null {
   let anchorToken = '';
 
   beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`,
-      );
-    }
+    if (!browserFound)
+      throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
     // The console is served from server/public: build it exactly as `npm run build` does.
     execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
       stdio: 'inherit',
@@ -55,7 +51,7 @@ function readQr(png: Buffer): string | null {
     cleanup = db.cleanup;
     server = await startServer(testConfig(db.file, { LINK_BASE_URL }));
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: browserFound.executablePath,
       args: [
         '--headless',
         '--no-sandbox',

@@ -77,12 +77,14 @@ describe('service basics', () => {
   });
 
   describe('ZEGO stream callbacks', () => {
+    let nonces = 350176;
     const signed = (
       fields: Record<string, string | number>,
       secret = CALLBACK_SECRET,
     ): Record<string, string | number> => {
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = '350176';
+      // A fresh nonce per callback, as ZEGO sends: a nonce seen before is refused as a replay.
+      const nonce = String(++nonces);
       return { ...fields, timestamp, nonce, signature: zegoCallbackSignature(secret, timestamp, nonce) };
     };
 

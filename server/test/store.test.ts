@@ -382,6 +382,19 @@ for (const engine of engines) {
       }
     });
 
+    test('callback nonces: the first claim wins (also under 20 concurrent ones), old nonces are forgotten, release frees one', async () => {
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, () => store.callbackNonces.claim('n-race', T0, T0 - 600_000)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.callbackNonces.claim('n-race', T0 + 1000, T0 - 600_000)).toBe(false);
+      // Once seen before forgetBefore, a nonce is purged and may be claimed again.
+      expect(await store.callbackNonces.claim('n-race', T0 + 700_000, T0 + 1)).toBe(true);
+      expect(await store.callbackNonces.claim('n-free', T0, T0 - 600_000)).toBe(true);
+      await store.callbackNonces.release('n-free');
+      expect(await store.callbackNonces.claim('n-free', T0, T0 - 600_000)).toBe(true);
+    });
+
     test('a room that went live without any heartbeat is swept from when it went live', async () => {
       const room = newRoom();
       await store.rooms.create(room);

@@ -190,6 +190,7 @@ beforeEach(() => {
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token',
     expiresAt: Date.now() + 24 * 3600_000,
+    roomID: ROOM.id,
     appID: 1,
     userID: VIEWER.id,
     streamID: STREAM,
@@ -242,6 +243,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
     mockedApi.getRoomToken.mockResolvedValue({
       token: 'zego_token',
       expiresAt: Date.now() + 24 * 3600_000,
+      roomID: ROOM.id,
       appID: 1,
       userID: ANCHOR.id,
       streamID: STREAM,
@@ -307,6 +309,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
       expiresAt: Date.now() + 24 * 3600_000,
       appID: 1,
       userID: ANCHOR.id,
+      roomID: ROOM_ID,
       streamID: STREAM,
     });
     mockedApi.getCohosts.mockResolvedValue({

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 const REPO = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(REPO, 'scripts/build-alipay.js');
 const VENDOR_SDK = path.resolve(REPO, '../shared/vendor/ZegoExpressAlipayMiniProgram-1.0.0.js');
-const ENTRIES = ['alipay', 'miniprogram', 'tsconfig.json', 'typings'];
+// Of server/ only the API schemas the apps' types come from (type-only: the bundles carry none of it).
+const ENTRIES = ['alipay', 'miniprogram', 'tsconfig.json', 'typings', 'server/src/lib/schemas.ts'];
 const haveSdk = fs.existsSync(VENDOR_SDK);
 
 if (!haveSdk) {
@@ -43,6 +44,10 @@ function copyProject(): string {
     });
   }
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // The schemas resolve TypeBox from the service's own install, as in the real tree.
+  const serverModules = path.join(REPO, 'server/node_modules');
+  if (fs.existsSync(serverModules))
+    fs.symlinkSync(serverModules, path.join(dir, 'server/node_modules'), 'dir');
   return dir;
 }
 
@@ -77,6 +82,14 @@ describe('the Alipay build', () => {
       expect(page).toContain('require("../../libs/ZegoExpressAlipayMiniProgram.js")');
       expect(page).toContain('adaptZegoEngine'); // the shared adapter, compiled in
       expect(page).not.toContain('zego-express-engine-miniprogram'); // never WeChat's SDK
+      // The API types come from the service's schemas type-only: none of the service or TypeBox is bundled.
+      for (const bundle of ['app.js', 'pages/call/index.js']) {
+        const code = fs.readFileSync(path.join(dir, 'alipay/dist', bundle), 'utf8');
+        expect({ bundle, typebox: /sinclair|TypeBox|server\/src/i.test(code) }).toEqual({
+          bundle,
+          typebox: false,
+        });
+      }
       expect(fs.existsSync(path.join(dir, 'alipay/dist/libs/ZegoExpressAlipayMiniProgram.js'))).toBe(true);
       expect(fs.existsSync(path.join(dir, 'alipay/dist/pages/call/index.axml'))).toBe(true);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'alipay/dist/app.json'), 'utf8')).pages).toEqual([

@@ -10,8 +10,15 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 const BUILD = path.join(REPO, 'scripts/build.js');
-/** What a fresh checkout of the mini-program needs to build (server/ is not part of it). */
-const PROJECT_ENTRIES = ['miniprogram', 'project.config.json', 'tsconfig.json', 'typings', 'package.json'];
+/** What a fresh checkout of the mini-program needs to build: of server/ only the API schemas its types come from. */
+const PROJECT_ENTRIES = [
+  'miniprogram',
+  'project.config.json',
+  'tsconfig.json',
+  'typings',
+  'package.json',
+  'server/src/lib/schemas.ts',
+];
 
 interface Run {
   code: number | null;
@@ -40,6 +47,10 @@ function copyProject(from: string): string {
     });
   }
   linkNodeModules(dir, from === REPO);
+  // The schemas resolve TypeBox from the service's own install, as in the real tree.
+  const serverModules = path.join(REPO, 'server/node_modules');
+  if (fs.existsSync(serverModules))
+    fs.symlinkSync(serverModules, path.join(dir, 'server/node_modules'), 'dir');
   addPlaceholderPages(dir);
   return dir;
 }
@@ -160,6 +171,22 @@ describe('npm run build', () => {
     expect(run.code).not.toBe(0);
     expect(run.out).toMatch(/type errors in .*miniprogram\/utils\/viewer-count\.ts/);
   }, 120_000);
+
+  it("ships none of the service's code: a run-time import of its schemas fails naming the file", () => {
+    const dir = copyProject(base);
+    edit(
+      dir,
+      'miniprogram/services/api-client.ts',
+      (text) =>
+        `${text}\nimport { RoomView as RoomSchema } from '../../server/src/lib/schemas';\n` +
+        '/** The room schema itself (a value: its code would ship). */\nexport const roomSchema = RoomSchema;\n',
+    );
+    const run = build(dir, '--skip-pack', '--skip-typecheck');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toMatch(
+      /miniprogram\/services\/api-client\.ts: loads \.\.\/\.\.\/server\/src\/lib\/schemas at run time/,
+    );
+  }, 180_000);
 
   it('fails naming the .wxml file when WXML is broken', () => {
     const dir = copyProject(base);

@@ -64,6 +64,7 @@ beforeEach(() => {
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token',
     expiresAt: Date.now() + 3600_000,
+    roomID: ROOM.id,
     appID: 1,
     userID: 'u_anchor',
     streamID: STREAM,

@@ -63,6 +63,7 @@ beforeEach(() => {
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token_viewer',
     expiresAt: Date.now() + 3600_000,
+    roomID: ROOM.id,
     appID: 1,
     userID: 'u_viewer',
   });

@@ -77,6 +77,7 @@ beforeEach(() => {
   mockedApi.getRoomToken.mockResolvedValue({
     token: 'zego_token_callee',
     expiresAt: Date.now() + 3600_000,
+    roomID: CALL.id,
     appID: 1,
     userID: 'u_callee',
     streamID: OWN,

@@ -75,7 +75,14 @@ function signIn(user: typeof VIEWER): void {
 }
 
 function tokenFor(user: string, streamID?: string) {
-  return { token: `token_${user}`, expiresAt: Date.now() + 3600_000, appID: 1, userID: user, streamID };
+  const token = {
+    token: `token_${user}`,
+    expiresAt: Date.now() + 3600_000,
+    appID: 1,
+    userID: user,
+    roomID: 'room_1',
+  };
+  return streamID ? { ...token, streamID } : token;
 }
 
 beforeEach(() => {

@@ -48,6 +48,7 @@ function signInAs(user: typeof ANCHOR): void {
   mockedApi.getRoomToken.mockImplementation(async (_roomID, role) => ({
     token: `zego_token_${++tokenCounter}`,
     expiresAt: Date.now() + 3600_000,
+    roomID: _roomID,
     appID: 1,
     userID: user.id,
     ...(role === 'anchor' ? { streamID: STREAM } : {}),

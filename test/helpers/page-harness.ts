@@ -15,6 +15,7 @@
 import * as path from 'path';
 import * as simulate from 'miniprogram-simulate';
 import { CallLog } from './fake-engine';
+import type { ApiRoom } from '../../miniprogram/services/api-client';
 
 /** The mini-program folder (simulate's rootPath, so /components/... resolve). */
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
@@ -443,16 +444,21 @@ export function mockApiModule(): Record<string, unknown> {
   return { ...actual, api: Object.fromEntries(Object.keys(routes).map((name) => [name, jest.fn()])) };
 }
 
-/** A room as the service returns it. */
-export function roomFixture(overrides: Record<string, unknown> = {}) {
+/** A room as the service returns it (its type is the service's schema: a field the service sends is here too). */
+export function roomFixture(overrides: Partial<ApiRoom> = {}): ApiRoom {
+  const id = overrides.id ?? 'room_1';
   return {
-    id: 'room_1',
+    id,
     title: '周末音乐直播',
-    status: 'idle' as 'idle' | 'live' | 'paused' | 'ended',
+    kind: 'live',
+    status: 'idle',
+    streamID: `${id}_main`,
     anchor: { id: 'u_anchor', nickname: '主播小王', avatarUrl: '' },
+    members: [],
+    createdAt: Date.parse('2026-01-01T00:00:00.000Z'),
     startedAt: null,
     endedAt: null,
-    stats: { peakViewers: 0, likes: 0, messages: 0 },
+    stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
     ...overrides,
   };
 }

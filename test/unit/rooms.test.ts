@@ -10,11 +10,15 @@ const OTHER = { id: 'u_other', nickname: '别人', avatarUrl: '' };
 const room = (overrides: Partial<ApiRoom> = {}): ApiRoom => ({
   id: 'room_1',
   title: '周末音乐直播',
+  kind: 'live',
   status: 'idle',
+  streamID: 'room_1_main',
   anchor: ME,
+  members: [],
+  createdAt: 0,
   startedAt: null,
   endedAt: null,
-  stats: { peakViewers: 0, likes: 0, messages: 0 },
+  stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
   ...overrides,
 });
 

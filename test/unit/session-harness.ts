@@ -11,6 +11,7 @@ import type {
   ApiCohosts,
   ApiRoom,
   ApiRoomToken,
+  ApiStats,
   TokenRole,
 } from '../../miniprogram/services/api-client';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
@@ -83,11 +84,15 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
     return {
       id: roomID,
       title: '周末读书会',
+      kind: 'live',
       status: this.roomStatus,
+      streamID: `stream_${roomID}`,
       anchor: { id: 'anchor-1', nickname: '主播', avatarUrl: '' },
+      members: [],
+      createdAt: 0,
       startedAt: null,
       endedAt: null,
-      stats: { peakViewers: 0, likes: 0, messages: 0 },
+      stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
     };
   }
 
@@ -99,6 +104,7 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
       return {
         token: `token-${++this.tokenCounter}`,
         expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
+        roomID,
         appID: 1,
         userID: role === 'anchor' ? 'anchor-1' : role === 'call' ? CALLER : 'viewer-1',
         ...(role === 'anchor' ? { streamID: `stream_${roomID}` } : {}),
@@ -214,10 +220,7 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
     return this.run('endRoom', [roomID], () => ({ room: this.room(roomID) }));
   }
 
-  reportStats(
-    roomID: string,
-    stats: { viewers: number; likes: number; messages: number },
-  ): Promise<{ room: ApiRoom }> {
+  reportStats(roomID: string, stats: ApiStats): Promise<{ room: ApiRoom }> {
     return this.run('reportStats', [roomID, stats], () => ({ room: this.room(roomID) }));
   }
 }

@@ -1,10 +1,12 @@
 /** The console's only door to the service: typed calls, errors as values the page can show. */
 
+import type { RoomStatus } from '../../src/lib/schemas';
+
 /** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
 export interface Room {
   id: string;
   title: string;
-  status: 'idle' | 'live' | 'paused' | 'ended';
+  status: RoomStatus;
   anchor: { id: string; nickname: string; avatarUrl: string } | null;
   createdAt?: number | string;
   startedAt: number | string | null;

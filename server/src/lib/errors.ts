@@ -4,9 +4,13 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
   | 'CONFLICT'
   | 'GONE'
   | 'PAYLOAD_TOO_LARGE'
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'ZEGO_NOT_CONFIGURED'
@@ -35,6 +39,8 @@ export type ErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'NOT_READY'
   | 'SHUTTING_DOWN'
+  | 'CALLBACK_EXPIRED'
+  | 'CALLBACK_REPLAYED'
   | 'INTERNAL';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */

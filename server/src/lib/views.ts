@@ -1,50 +1,18 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
 import { streamIdForCohost } from './ids';
+import type { CohostsView, InviteView, RoomView, UserView } from './schemas';
 
-/** A user as others may see it (never the openid). */
-export const UserView = Type.Object({
-  id: Type.String(),
-  nickname: Type.String(),
-  avatarUrl: Type.String(),
-});
-export type UserView = Static<typeof UserView>;
-
-/** A room as the API shows it; times are epoch milliseconds. */
-export const RoomView = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  kind: Type.Union([Type.Literal('live'), Type.Literal('call')]),
-  status: Type.Union([
-    Type.Literal('idle'),
-    Type.Literal('live'),
-    Type.Literal('paused'),
-    Type.Literal('ended'),
-  ]),
-  streamID: Type.String(),
-  anchor: Type.Union([UserView, Type.Null()]),
-  /** A call room's members in join order (each publishes `<roomID>_<userID>`); [] for a live room. */
-  members: Type.Array(UserView),
-  createdAt: Type.Number(),
-  startedAt: Type.Union([Type.Number(), Type.Null()]),
-  endedAt: Type.Union([Type.Number(), Type.Null()]),
-  stats: Type.Object({
-    viewers: Type.Integer(),
-    peakViewers: Type.Integer(),
-    likes: Type.Integer(),
-    messages: Type.Integer(),
-  }),
-});
-export type RoomView = Static<typeof RoomView>;
-
-/** A one-time invite; expiresAt in epoch milliseconds. */
-export const InviteView = Type.Object({ code: Type.String(), expiresAt: Type.Number() });
-export type InviteView = Static<typeof InviteView>;
-
-/** The body of every error response. */
-export const ErrorView = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() }),
-});
+// The schemas live in ./schemas (the API contract, which the apps' types derive from); the serialisers here.
+export {
+  CohostChangeView,
+  CohostRequestView,
+  CohostView,
+  CohostsView,
+  ErrorView,
+  InviteView,
+  RoomView,
+  UserView,
+} from './schemas';
 
 /** Serialises a user for the API. */
 export const userView = (user: User): UserView => ({
@@ -100,36 +68,6 @@ export const inviteView = (invite: Invite): InviteView => ({
   code: invite.code,
   expiresAt: invite.expiresAt,
 });
-
-/** A current co-host of a live room (public); since = when it was accepted. */
-export const CohostView = Type.Object({
-  userId: Type.String(),
-  nickname: Type.String(),
-  avatarUrl: Type.Union([Type.String(), Type.Null()]),
-  streamId: Type.String(),
-  since: Type.Number(),
-});
-export type CohostView = Static<typeof CohostView>;
-
-/** A pending request to co-host; it lapses at expiresAt. */
-export const CohostRequestView = Type.Object({
-  userId: Type.String(),
-  nickname: Type.String(),
-  avatarUrl: Type.Union([Type.String(), Type.Null()]),
-  requestedAt: Type.Number(),
-  expiresAt: Type.Number(),
-});
-export type CohostRequestView = Static<typeof CohostRequestView>;
-
-/** A live room's co-hosting as the caller may see it (requests: all for the anchor and operator, own for a viewer). */
-export const CohostsView = Type.Object({
-  limit: Type.Integer(),
-  cohosts: Type.Array(CohostView),
-  requests: Type.Array(CohostRequestView),
-  mine: Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('cohost')]),
-  mixStreamId: Type.Union([Type.String(), Type.Null()]),
-});
-export type CohostsView = Static<typeof CohostsView>;
 
 /** Who is looking at a room's co-hosting: the anchor or the operator (everything), a viewer (own request), nobody. */
 export type CohostViewer = { kind: 'manager' } | { kind: 'viewer'; userId: string } | { kind: 'anonymous' };

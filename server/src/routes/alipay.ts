@@ -6,7 +6,8 @@ import { requireUser } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { loadRoom } from '../lib/rooms';
 import { ErrorView } from '../lib/views';
-import { AvatarUrl, Nickname, openSession, SessionView } from './auth';
+import { BODY, RoomParams, RtcRoomView, SessionView } from '../lib/schemas';
+import { AvatarUrl, Nickname, openSession } from './auth';
 
 /** Options of the Alipay routes (tests shorten the gateway timeout). */
 export interface AlipayRouteOptions {
@@ -22,14 +23,6 @@ export function alipayOpenid(identity: AlipayIdentity): string {
   return identity.kind === 'user_id' ? `alipay:${identity.value}` : `alipay:open_id:${identity.value}`;
 }
 
-const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
-const RtcRoomView = Type.Object({
-  bizName: Type.String(),
-  subBiz: Type.String(),
-  serverUrl: Type.String(),
-  signature: Type.String(),
-});
-
 /** The Alipay mini-program's routes: sign-in with my.getAuthCode, and the <rtc-room> parameters of a call. */
 const alipayRoutes: FastifyPluginAsyncTypebox<AlipayRouteOptions> = async (app, options) => {
   const { live } = app;
@@ -42,11 +35,14 @@ const alipayRoutes: FastifyPluginAsyncTypebox<AlipayRouteOptions> = async (app, 
     {
       config: { rateLimit: live.rateLimits.auth },
       schema: {
-        body: Type.Object({
-          authCode: Type.String({ minLength: 1, maxLength: 128 }),
-          nickname: Type.Optional(Nickname),
-          avatarUrl: Type.Optional(AvatarUrl),
-        }),
+        body: Type.Object(
+          {
+            authCode: Type.String({ minLength: 1, maxLength: 128 }),
+            nickname: Type.Optional(Nickname),
+            avatarUrl: Type.Optional(AvatarUrl),
+          },
+          BODY,
+        ),
         response: { 200: SessionView, '4xx': ErrorView, '5xx': ErrorView },
       },
     },

@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { requireUser, SESSION_TTL_MS } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { hashToken, newSessionToken } from '../lib/ids';
-import { ErrorView, UserView, userView } from '../lib/views';
+import { BODY, SessionView, UserAnswer } from '../lib/schemas';
+import { ErrorView, type UserView, userView } from '../lib/views';
 import type { User } from '../store/types';
 import { code2Session } from '../wechat/code2session';
 
-export const SessionView = Type.Object({ sessionToken: Type.String(), user: UserView });
 export const Nickname = Type.String({ minLength: 1, maxLength: 32 });
 export const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
 
@@ -33,11 +33,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { rateLimit: limit },
       schema: {
-        body: Type.Object({
-          code: Type.String({ minLength: 1, maxLength: 128 }),
-          nickname: Type.Optional(Nickname),
-          avatarUrl: Type.Optional(AvatarUrl),
-        }),
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 128 }),
+            nickname: Type.Optional(Nickname),
+            avatarUrl: Type.Optional(AvatarUrl),
+          },
+          BODY,
+        ),
         response: { 200: SessionView, '4xx': ErrorView, '5xx': ErrorView },
       },
     },
@@ -72,7 +75,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { rateLimit: limit },
       schema: {
-        body: Type.Object({ nickname: Nickname }),
+        body: Type.Object({ nickname: Nickname }, BODY),
         response: { 200: SessionView, '4xx': ErrorView },
       },
     },
@@ -104,14 +107,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /** GET /api/auth/me: the signed-in user (lets the mini-program check a stored session). */
-  app.get(
-    '/auth/me',
-    { schema: { response: { 200: Type.Object({ user: UserView }), '4xx': ErrorView } } },
-    async (request) => {
-      const { user } = await requireUser(app, request);
-      return { user: userView(user) };
-    },
-  );
+  app.get('/auth/me', { schema: { response: { 200: UserAnswer, '4xx': ErrorView } } }, async (request) => {
+    const { user } = await requireUser(app, request);
+    return { user: userView(user) };
+  });
 };
 
 export default authRoutes;

@@ -7,7 +7,8 @@ import type { FastifyRequest } from 'fastify';
 import { requireUser } from '../lib/auth';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 import { randomId } from '../lib/ids';
-import { ErrorView, UserView, userView } from '../lib/views';
+import { imageAnswer, UserAnswer } from '../lib/schemas';
+import { ErrorView, userView } from '../lib/views';
 import type { User } from '../store/types';
 
 /** Largest accepted avatar (bytes): WeChat's chooseAvatar crops to a small square, far below this. */
@@ -77,7 +78,7 @@ const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/me/avatar',
     {
       config: { rateLimit: app.live.rateLimits.auth },
-      schema: { response: { 200: Type.Object({ user: UserView }), '4xx': ErrorView } },
+      schema: { response: { 200: UserAnswer, '4xx': ErrorView } },
     },
     async (request) => {
       const { user } = await requireUser(app, request);
@@ -134,22 +135,34 @@ const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /** GET /avatars/:file: a stored avatar; a file name never changes content, so it is cached for a year. */
-  app.get<{ Params: { file: string } }>('/avatars/:file', async (request, reply) => {
-    const { file } = request.params;
-    const match = AVATAR_FILE.exec(file);
-    if (!match) throw badRequest('Not an avatar file name');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path.join(dir, file));
-    } catch {
-      throw notFound('No such avatar');
-    }
-    return reply
-      .header('content-type', CONTENT_TYPES[match[2] as AvatarKind])
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(bytes);
-  });
+  app.get(
+    '/avatars/:file',
+    {
+      schema: {
+        params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
+        response: {
+          200: imageAnswer('The avatar', Object.values(CONTENT_TYPES)),
+          '4xx': ErrorView,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { file } = request.params;
+      const match = AVATAR_FILE.exec(file);
+      if (!match) throw badRequest('Not an avatar file name');
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path.join(dir, file));
+      } catch {
+        throw notFound('No such avatar');
+      }
+      return reply
+        .header('content-type', CONTENT_TYPES[match[2] as AvatarKind])
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(bytes);
+    },
+  );
 };
 
 export default avatarRoutes;

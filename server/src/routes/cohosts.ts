@@ -5,17 +5,17 @@ import { identify, requireUser, type Caller } from '../lib/auth';
 import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from '../lib/cohosts';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom } from '../lib/rooms';
+import { CohostChangeView, RoomParams } from '../lib/schemas';
 import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
 import type { Room } from '../store/types';
 
-const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const UserParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128 }),
   userId: Type.String({ minLength: 1, maxLength: 64 }),
 });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 /** Every write answers the new state and whether the service already delivered the custom command. */
-const WriteAnswer = Type.Object({ cohosts: CohostsView, signalled: Type.Boolean() });
+const WriteAnswer = CohostChangeView;
 
 /** Co-hosting (连麦) in live rooms: request, cancel, accept, decline, end, list. */
 const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {

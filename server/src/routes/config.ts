@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { ConfigView } from '../lib/schemas';
 
 /** GET /api/config: what the mini-program needs to create the ZEGO engine (never the secret). */
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -7,14 +7,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/config',
     {
       schema: {
-        response: {
-          200: Type.Object({
-            appID: Type.Number(),
-            server: Type.Array(Type.String()),
-            configured: Type.Boolean(),
-            authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
-          }),
-        },
+        response: { 200: ConfigView },
       },
     },
     async () => {

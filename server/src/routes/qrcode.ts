@@ -13,6 +13,7 @@ import { requireOperator } from '../lib/auth';
 import type { LiveContext } from '../lib/context';
 import { ApiError, notFound } from '../lib/errors';
 import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../lib/rooms';
+import { imageAnswer, RoomParams } from '../lib/schemas';
 import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
 import type { Invite, Room } from '../store/types';
@@ -22,7 +23,6 @@ import { WxaCodeClient } from '../wechat/wxacode';
 /** The page the anchor QR opens. */
 export const ANCHOR_PAGE = 'pages/anchor/index';
 
-const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 
 /** The room the anchor QR is for and the invite it carries (null once the room has an anchor). */
@@ -76,36 +76,54 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     : null;
 
   /** GET /api/rooms/:id/anchor-qrcode: image/png the anchor scans in WeChat to open this room (operator only). */
-  app.get('/rooms/:id/anchor-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
-    await requireOperator(app, request);
-    const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
-    // The image carries a live invite: never cache it anywhere.
-    reply.header('cache-control', 'no-store');
-    if (wxacode) {
-      try {
-        const scene = encodeAnchorScene(room.id, invite?.code);
-        const code = await wxacode.getUnlimited({ scene, page: ANCHOR_PAGE, envVersion, checkPath: false });
-        return reply.type(code.contentType).send(code.image);
-      } catch (error) {
-        if (error instanceof WeChatError)
-          throw new ApiError(error.statusCode, 'WECHAT_UNAVAILABLE', error.message);
-        if (error instanceof SceneError) throw new ApiError(500, 'INTERNAL', error.message);
-        throw error;
+  app.get(
+    '/rooms/:id/anchor-qrcode',
+    {
+      schema: {
+        params: RoomParams,
+        response: { 200: imageAnswer('The anchor QR code', ['image/png', 'image/jpeg']), ...Errors },
+      },
+    },
+    async (request, reply) => {
+      await requireOperator(app, request);
+      const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
+      // The image carries a live invite: never cache it anywhere.
+      reply.header('cache-control', 'no-store');
+      if (wxacode) {
+        try {
+          const scene = encodeAnchorScene(room.id, invite?.code);
+          const code = await wxacode.getUnlimited({ scene, page: ANCHOR_PAGE, envVersion, checkPath: false });
+          return reply.type(code.contentType).send(code.image);
+        } catch (error) {
+          if (error instanceof WeChatError)
+            throw new ApiError(error.statusCode, 'WECHAT_UNAVAILABLE', error.message);
+          if (error instanceof SceneError) throw new ApiError(500, 'INTERNAL', error.message);
+          throw error;
+        }
       }
-    }
-    const base = live.config.linkBaseUrl;
-    if (!base) throw linkBaseMissing('Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
-    return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
-  });
+      const base = live.config.linkBaseUrl;
+      if (!base) throw linkBaseMissing('Without WECHAT_APPID/WECHAT_SECRET the anchor QR code');
+      return reply.type('image/png').send(await qrPng(anchorLink(base, room.id, invite?.code)));
+    },
+  );
 
   /** GET /api/rooms/:id/audience-qrcode: image/png of the audience link (public; the console shows it). */
-  app.get('/rooms/:id/audience-qrcode', { schema: { params: RoomParams } }, async (request, reply) => {
-    const room = await loadLiveRoom(live, request.params.id);
-    const base = live.config.linkBaseUrl;
-    if (!base) throw linkBaseMissing('The audience QR code');
-    reply.header('cache-control', 'public, max-age=300');
-    return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
-  });
+  app.get(
+    '/rooms/:id/audience-qrcode',
+    {
+      schema: {
+        params: RoomParams,
+        response: { 200: imageAnswer('The audience QR code', ['image/png']), ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const room = await loadLiveRoom(live, request.params.id);
+      const base = live.config.linkBaseUrl;
+      if (!base) throw linkBaseMissing('The audience QR code');
+      reply.header('cache-control', 'public, max-age=300');
+      return reply.type('image/png').send(await qrPng(audienceLink(base, room.id)));
+    },
+  );
 
   /** GET /api/rooms/:id/share: where viewers go (web link when LINK_BASE_URL is set, and the mini-program path). */
   app.get(

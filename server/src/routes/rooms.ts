@@ -7,17 +7,24 @@ import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
-import { ErrorView, InviteView, inviteView, RoomView, roomView, roomViews } from '../lib/views';
+import {
+  CreatedRoomAnswer,
+  CreateRoomBody,
+  BODY,
+  RoomAnswer,
+  RoomListAnswer,
+  RoomStatus,
+  RoomTokenView,
+  StatsBody,
+  TokenBody,
+  RoomParams,
+} from '../lib/schemas';
+import { ErrorView, InviteView, inviteView, type RoomView, roomView, roomViews } from '../lib/views';
 import { InvalidCursorError } from '../store/common';
-import type { Room, RoomStatus } from '../store/types';
+import type { Room } from '../store/types';
 import { generateToken04, roomPayload } from '../zego/token04';
 
-const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
-const RoomAnswer = Type.Object({ room: RoomView });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
-const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
-
-const RoomKind = Type.Union([Type.Literal('live'), Type.Literal('call')]);
 
 /** Room routes: create, claim, list, read, token, live/pause/end, stats, invite. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -47,11 +54,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { rateLimit: live.rateLimits.write },
       schema: {
-        body: Type.Object({
-          title: Type.String({ minLength: 1, maxLength: 64 }),
-          kind: Type.Optional(RoomKind),
-        }),
-        response: { 200: Type.Object({ room: RoomView, invite: Type.Optional(InviteView) }), ...Errors },
+        body: CreateRoomBody,
+        response: { 200: CreatedRoomAnswer, ...Errors },
       },
     },
     async (request) => {
@@ -111,7 +115,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: live.rateLimits.claim },
       schema: {
         params: RoomParams,
-        body: Type.Object({ invite: Type.String({ minLength: 1, maxLength: 64 }) }),
+        body: Type.Object({ invite: Type.String({ minLength: 1, maxLength: 64 }) }, BODY),
         response: { 200: RoomAnswer, ...Errors },
       },
     },
@@ -162,24 +166,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: live.rateLimits.list },
       schema: {
         querystring: Type.Object({
-          status: Type.Optional(
-            Type.Union([
-              Type.Literal('idle'),
-              Type.Literal('live'),
-              Type.Literal('paused'),
-              Type.Literal('ended'),
-            ]),
-          ),
+          status: Type.Optional(RoomStatus),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
         }),
-        response: {
-          200: Type.Object({
-            rooms: Type.Array(RoomView),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...Errors,
-        },
+        response: { 200: RoomListAnswer, ...Errors },
       },
     },
     async (request, reply) => {
@@ -224,25 +215,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: live.rateLimits.token },
       schema: {
         params: RoomParams,
-        body: Type.Object({
-          role: Type.Union([
-            Type.Literal('anchor'),
-            Type.Literal('audience'),
-            Type.Literal('call'),
-            Type.Literal('cohost'),
-          ]),
-        }),
-        response: {
-          200: Type.Object({
-            token: Type.String(),
-            expiresAt: Type.Number(),
-            appID: Type.Number(),
-            userID: Type.String(),
-            roomID: Type.String(),
-            streamID: Type.Optional(Type.String()),
-          }),
-          ...Errors,
-        },
+        body: TokenBody,
+        response: { 200: RoomTokenView, ...Errors },
       },
     },
     async (request) => {
@@ -381,7 +355,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: live.rateLimits.write },
       schema: {
         params: RoomParams,
-        body: Type.Object({ viewers: Count, likes: Count, messages: Count }),
+        body: StatsBody,
         response: { 200: RoomAnswer, ...Errors },
       },
     },

@@ -109,6 +109,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );`,
   // 5: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
   `ALTER TABLE room_members ADD COLUMN heartbeat_at BIGINT;`,
+  // 6: ZEGO callback nonces seen (a replayed callback is refused on every instance); old ones are purged.
+  `CREATE TABLE callback_nonces (
+     nonce TEXT PRIMARY KEY,
+     seen_at BIGINT NOT NULL
+   );
+   CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -695,6 +701,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
              ON CONFLICT (room_id) DO UPDATE SET stream_id = EXCLUDED.stream_id`,
             [roomId, streamId, now],
           );
+      },
+    },
+    callbackNonces: {
+      claim: async (nonce, now, forgetBefore) => {
+        await query('DELETE FROM callback_nonces WHERE seen_at < $1', [forgetBefore]);
+        const added = await query(
+          'INSERT INTO callback_nonces (nonce, seen_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING',
+          [nonce, now],
+        );
+        return added.rowCount === 1;
+      },
+      release: async (nonce) => {
+        await query('DELETE FROM callback_nonces WHERE nonce = $1', [nonce]);
       },
     },
     ping: async () => {

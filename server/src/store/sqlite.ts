@@ -109,6 +109,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );`,
   // 5: call heartbeats. Each member's last sign of life; a call whose members all went silent is ended.
   `ALTER TABLE room_members ADD COLUMN heartbeat_at INTEGER;`,
+  // 6: ZEGO callback nonces seen (a replayed callback is refused on every instance); old ones are purged.
+  `CREATE TABLE callback_nonces (
+     nonce TEXT PRIMARY KEY,
+     seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
 ];
 
 export { InvalidCursorError };
@@ -579,6 +585,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
             `INSERT INTO cohost_mixes (room_id, stream_id, started_at) VALUES (?, ?, ?)
              ON CONFLICT (room_id) DO UPDATE SET stream_id = excluded.stream_id`,
           ).run(roomId, streamId, now);
+      },
+    },
+    callbackNonces: {
+      claim: async (nonce, now, forgetBefore) => {
+        prepare<[number]>('DELETE FROM callback_nonces WHERE seen_at < ?').run(forgetBefore);
+        const added = prepare<[string, number]>(
+          'INSERT INTO callback_nonces (nonce, seen_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING',
+        ).run(nonce, now);
+        return added.changes === 1;
+      },
+      release: async (nonce) => {
+        prepare<[string]>('DELETE FROM callback_nonces WHERE nonce = ?').run(nonce);
       },
     },
     ping: async () => {

@@ -1,10 +1,10 @@
-/** Status of a room as the audience sees it. */
-export type RoomStatus = 'idle' | 'live' | 'paused' | 'ended';
+import { RoomStatus as RoomStatusSchema, type RoomKind, type RoomStatus } from '../lib/schemas';
 
-export const ROOM_STATUSES: readonly RoomStatus[] = ['idle', 'live', 'paused', 'ended'];
+// A room's status and kind are the API contract's (lib/schemas): one declaration for the service and the apps.
+export type { RoomKind, RoomStatus };
 
-/** A live room (one anchor, many viewers) or a 1v1 call room (exactly two members, both publish). */
-export type RoomKind = 'live' | 'call';
+/** Every room status, in the contract's order. */
+export const ROOM_STATUSES: readonly RoomStatus[] = RoomStatusSchema.anyOf.map((status) => status.const);
 
 /** How many members a call room has at most. */
 export const CALL_SEATS = 2;
@@ -228,6 +228,16 @@ export interface StatsRepository {
   report(roomId: string, stats: { viewers: number; likes: number; messages: number }): Promise<Room | null>;
 }
 
+export interface CallbackNonceRepository {
+  /**
+   * Records a ZEGO callback's nonce as seen at `now`: true the first time, false if it was seen before (a replay).
+   * Nonces seen before `forgetBefore` are deleted first: older callbacks are refused by their timestamp anyway.
+   */
+  claim(nonce: string, now: number, forgetBefore: number): Promise<boolean>;
+  /** Forgets a nonce again (its callback failed before taking effect, so ZEGO's retry must pass). */
+  release(nonce: string): Promise<void>;
+}
+
 /** Everything the service stores, behind one narrow interface (SQLite or PostgreSQL). */
 export interface Store {
   users: UserRepository;
@@ -236,6 +246,7 @@ export interface Store {
   invites: InviteRepository;
   stats: StatsRepository;
   cohosts: CohostRepository;
+  callbackNonces: CallbackNonceRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,190 @@
+/**
+ * The API contract: the TypeBox schemas of what the service answers (and of the bodies it takes). The routes
+ * validate and serialise with them, /docs publishes them as OpenAPI, and the apps derive their API types from them
+ * with a type-only import (miniprogram/services/api-client.ts). So this module imports TypeBox and nothing else:
+ * no server code, no Node API.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). */
+export const RoomStatus = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('live'),
+  Type.Literal('paused'),
+  Type.Literal('ended'),
+]);
+export type RoomStatus = Static<typeof RoomStatus>;
+
+/** A live room (one anchor, an audience) or a 1v1 call (two members, both publish). */
+export const RoomKind = Type.Union([Type.Literal('live'), Type.Literal('call')]);
+export type RoomKind = Static<typeof RoomKind>;
+
+/** The role a token is asked for: the anchor publishes the room's stream, a call member its own. */
+export const TokenRole = Type.Union([
+  Type.Literal('anchor'),
+  Type.Literal('audience'),
+  Type.Literal('call'),
+  Type.Literal('cohost'),
+]);
+export type TokenRole = Static<typeof TokenRole>;
+
+/** A user as others may see it (never the openid). */
+export const UserView = Type.Object({
+  id: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.String(),
+});
+export type UserView = Static<typeof UserView>;
+
+/** A room as the API shows it; times are epoch milliseconds. */
+export const RoomView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  kind: RoomKind,
+  status: RoomStatus,
+  streamID: Type.String(),
+  anchor: Type.Union([UserView, Type.Null()]),
+  /** A call room's members in join order (each publishes `<roomID>_<userID>`); [] for a live room. */
+  members: Type.Array(UserView),
+  createdAt: Type.Number(),
+  startedAt: Type.Union([Type.Number(), Type.Null()]),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  stats: Type.Object({
+    viewers: Type.Integer(),
+    peakViewers: Type.Integer(),
+    likes: Type.Integer(),
+    messages: Type.Integer(),
+  }),
+});
+export type RoomView = Static<typeof RoomView>;
+
+/** A one-time invite; expiresAt in epoch milliseconds. */
+export const InviteView = Type.Object({ code: Type.String(), expiresAt: Type.Number() });
+export type InviteView = Static<typeof InviteView>;
+
+/** The body of every error response. */
+export const ErrorView = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+export type ErrorView = Static<typeof ErrorView>;
+
+/** A sign-in's answer: the session token (send as Authorization: Bearer) and the user. */
+export const SessionView = Type.Object({ sessionToken: Type.String(), user: UserView });
+export type SessionView = Static<typeof SessionView>;
+
+/** GET /api/config: what an app needs to create the ZEGO engine (never the secret). */
+export const ConfigView = Type.Object({
+  appID: Type.Number(),
+  server: Type.Array(Type.String()),
+  /** false when the service has no ZEGO credentials (tokens then answer 503). */
+  configured: Type.Boolean(),
+  /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
+  authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
+});
+export type ConfigView = Static<typeof ConfigView>;
+
+/** A ZEGO login token for one room and role; expiresAt in epoch milliseconds. */
+export const RoomTokenView = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Number(),
+  appID: Type.Number(),
+  userID: Type.String(),
+  roomID: Type.String(),
+  /** The stream this token may publish (the anchor's, or a call member's own); absent for the audience. */
+  streamID: Type.Optional(Type.String()),
+});
+export type RoomTokenView = Static<typeof RoomTokenView>;
+
+/** {room}: the answer of every route that reads or changes one room. */
+export const RoomAnswer = Type.Object({ room: RoomView });
+export type RoomAnswer = Static<typeof RoomAnswer>;
+
+/** POST /api/rooms: the room, and the one-time invite when the operator made it. */
+export const CreatedRoomAnswer = Type.Object({ room: RoomView, invite: Type.Optional(InviteView) });
+export type CreatedRoomAnswer = Static<typeof CreatedRoomAnswer>;
+
+/** GET /api/rooms: one page of rooms, newest first; nextCursor null on the last page. */
+export const RoomListAnswer = Type.Object({
+  rooms: Type.Array(RoomView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type RoomListAnswer = Static<typeof RoomListAnswer>;
+
+/** {user}: the signed-in user (GET /api/auth/me, POST /api/me/avatar). */
+export const UserAnswer = Type.Object({ user: UserView });
+export type UserAnswer = Static<typeof UserAnswer>;
+
+/** What `<rtc-room>` needs besides the push/pull URLs (from Alipay's business contact, kept by the service). */
+export const RtcRoomView = Type.Object({
+  bizName: Type.String(),
+  subBiz: Type.String(),
+  serverUrl: Type.String(),
+  signature: Type.String(),
+});
+export type RtcRoomView = Static<typeof RtcRoomView>;
+
+/** A current co-host of a live room (public); since = when it was accepted. */
+export const CohostView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  /** The co-host's own stream (`<roomID>_co_<userID>`). */
+  streamId: Type.String(),
+  since: Type.Number(),
+});
+export type CohostView = Static<typeof CohostView>;
+
+/** A pending request to co-host; it lapses at expiresAt. */
+export const CohostRequestView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  requestedAt: Type.Number(),
+  expiresAt: Type.Number(),
+});
+export type CohostRequestView = Static<typeof CohostRequestView>;
+
+/** A live room's co-hosting as the caller may see it (requests: all for the anchor and operator, own for a viewer). */
+export const CohostsView = Type.Object({
+  limit: Type.Integer(),
+  cohosts: Type.Array(CohostView),
+  requests: Type.Array(CohostRequestView),
+  mine: Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('cohost')]),
+  /** The mix of the anchor and the co-hosts while one runs, else null. */
+  mixStreamId: Type.Union([Type.String(), Type.Null()]),
+});
+export type CohostsView = Static<typeof CohostsView>;
+
+/** What a co-hosting change answers; signalled: the service sent the custom command itself (ZEGO's server API). */
+export const CohostChangeView = Type.Object({ cohosts: CohostsView, signalled: Type.Boolean() });
+export type CohostChangeView = Static<typeof CohostChangeView>;
+
+/** A request body's schema options: exactly its fields; one it does not know is refused (400), not dropped. */
+export const BODY = { additionalProperties: false } as const;
+
+/** A counter an anchor reports. */
+const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+/** POST /api/rooms/:id/stats: the anchor's counters (peaks never go down). */
+export const StatsBody = Type.Object({ viewers: Count, likes: Count, messages: Count }, BODY);
+export type StatsBody = Static<typeof StatsBody>;
+
+/** POST /api/rooms: a title, and kind "call" for a 1v1 call (users only). */
+export const CreateRoomBody = Type.Object(
+  { title: Type.String({ minLength: 1, maxLength: 64 }), kind: Type.Optional(RoomKind) },
+  BODY,
+);
+export type CreateRoomBody = Static<typeof CreateRoomBody>;
+
+/** POST /api/rooms/:id/token: the role asked for. */
+export const TokenBody = Type.Object({ role: TokenRole }, BODY);
+export type TokenBody = Static<typeof TokenBody>;
+
+/** An image answer for OpenAPI (sent as bytes: no serialiser touches it), in each of the given content types. */
+export function imageAnswer(description: string, contentTypes: readonly string[]) {
+  const schema = Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary' });
+  return { description, content: Object.fromEntries(contentTypes.map((type) => [type, { schema }])) };
+}
+
+/** The :id of a room route: a ZEGO room ID is at most 128 characters. */
+export const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
