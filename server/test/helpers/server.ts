@@ -75,7 +75,14 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
     // Tests sweep by hand with their fake clock.
     sweepIntervalMs: false,
     ...deps,
-    rateLimits: { auth: generous, token: generous, claim: generous, write: generous, ...deps.rateLimits },
+    rateLimits: {
+      auth: generous,
+      token: generous,
+      claim: generous,
+      write: generous,
+      chat: generous,
+      ...deps.rateLimits,
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
