@@ -43,7 +43,9 @@ const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
   action: Type.Union(
-    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) => Type.Literal(a)),
+    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
+      Type.Literal(a),
+    ),
   ),
   actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
   actorId: Type.Union([Type.String(), Type.Null()]),
@@ -187,8 +189,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const anchor = user.id === room.ownerId;
       const standing = await live.store.chat.standing(room.id, user.id, live.now());
-      if (standing.removed)
-        throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+      if (standing.removed) throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
       if (standing.mutedUntil !== null) {
         throw new ApiError(
           403,
@@ -213,7 +214,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw new ApiError(
             403,
             'CHAT_NEEDS_WECHAT',
-            'Chat needs a WeChat sign-in here: the content check (msgSecCheck) needs the sender\'s openid',
+            "Chat needs a WeChat sign-in here: the content check (msgSecCheck) needs the sender's openid",
           );
         }
         let verdict;

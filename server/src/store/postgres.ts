@@ -136,7 +136,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX moderation_log_room ON moderation_log(room_id, id DESC);`,
 ];
 
-
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 4_311_027_011;
 
@@ -351,7 +350,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return row ? toUser(row) : null;
       },
       wechatOpenid: async (id) =>
-        wechatOpenidOf((await one<{ openid: string | null }>('SELECT openid FROM users WHERE id = $1', [id]))?.openid),
+        wechatOpenidOf(
+          (await one<{ openid: string | null }>('SELECT openid FROM users WHERE id = $1', [id]))?.openid,
+        ),
       setAvatar: async (id, avatarUrl) => {
         const row = await one<UserRow>('UPDATE users SET avatar_url = $2 WHERE id = $1 RETURNING *', [
           id,
@@ -602,8 +603,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         };
       },
       commentsOff: async (roomId) =>
-        (await one<{ comments_off: boolean }>('SELECT comments_off FROM room_chat WHERE room_id = $1', [roomId]))
-          ?.comments_off === true,
+        (
+          await one<{ comments_off: boolean }>('SELECT comments_off FROM room_chat WHERE room_id = $1', [
+            roomId,
+          ])
+        )?.comments_off === true,
       setCommentsOff: async (roomId, off) => {
         await query(
           `INSERT INTO room_chat (room_id, comments_off) VALUES ($1, $2)

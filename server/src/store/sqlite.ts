@@ -425,7 +425,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         return row ? toUser(row) : null;
       },
       wechatOpenid: async (id) =>
-        wechatOpenidOf(prepare<[string], { openid: string | null }>('SELECT openid FROM users WHERE id = ?').get(id)?.openid),
+        wechatOpenidOf(
+          prepare<[string], { openid: string | null }>('SELECT openid FROM users WHERE id = ?').get(id)
+            ?.openid,
+        ),
       setAvatar: async (id, avatarUrl) => {
         prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
         const row = userById.get(id);
@@ -541,9 +544,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         };
       },
       commentsOff: async (roomId) =>
-        prepare<[string], { comments_off: number }>('SELECT comments_off FROM room_chat WHERE room_id = ?').get(
-          roomId,
-        )?.comments_off === 1,
+        prepare<[string], { comments_off: number }>(
+          'SELECT comments_off FROM room_chat WHERE room_id = ?',
+        ).get(roomId)?.comments_off === 1,
       setCommentsOff: async (roomId, off) => {
         prepare(
           `INSERT INTO room_chat (room_id, comments_off) VALUES (?, ?)
@@ -587,7 +590,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       },
       log: async (roomId, limit) =>
         (roomId === null
-          ? prepare<[number], ModerationRow>('SELECT * FROM moderation_log ORDER BY id DESC LIMIT ?').all(limit)
+          ? prepare<[number], ModerationRow>('SELECT * FROM moderation_log ORDER BY id DESC LIMIT ?').all(
+              limit,
+            )
           : prepare<[string, number], ModerationRow>(
               'SELECT * FROM moderation_log WHERE room_id = ? ORDER BY id DESC LIMIT ?',
             ).all(roomId, limit)
