@@ -8,6 +8,7 @@ import { setPlatform } from '../../miniprogram/services/platform';
 import { liveSession, userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
+import { chatFromService } from '../helpers/service-chat';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
@@ -212,7 +213,9 @@ describe('audience page: chat, likes, online count', () => {
     const p = await open({ roomID: 'room_1' });
     await p.input('#chat-input', '  主播唱得真好  ');
     await p.tap('#send');
-    expect(engine.callsOf('sendBroadcastMessage')).toEqual([['room_1', '主播唱得真好']]);
+    // Through the service, never straight to ZEGO.
+    expect(mockedApi.sendMessage).toHaveBeenCalledWith('room_1', '主播唱得真好');
+    expect(engine.callsOf('sendBroadcastMessage')).toEqual([]);
     await simulate.sleep(300);
     expect(p.text()).toContain('主播唱得真好');
     expect(p.data.draft).toBe('');
@@ -220,12 +223,9 @@ describe('audience page: chat, likes, online count', () => {
 
   it('renders only the newest 15 chat lines (a flood stays cheap to render)', async () => {
     const p = await open({ roomID: 'room_1' });
-    const messages = Array.from({ length: 20 }, (_, i) => ({
-      messageID: `m${i}`,
-      fromUser: { userID: `v${i}`, userName: `观众${i}` },
-      message: `第${i}条`,
-      sendTime: i,
-    }));
+    const messages = Array.from({ length: 20 }, (_, i) =>
+      chatFromService(`m${i}`, `v${i}`, `观众${i}`, `第${i}条`),
+    );
     engine.emit('IMRecvBroadcastMessage', { roomID: 'room_1', messages });
     await simulate.sleep(300);
     expect(p.text()).toContain('观众19：第19条');
@@ -238,7 +238,7 @@ describe('audience page: chat, likes, online count', () => {
     const p = await open({ roomID: 'room_1' });
     await p.input('#chat-input', '   ');
     await p.tap('#send');
-    expect(engine.callsOf('sendBroadcastMessage')).toHaveLength(0);
+    expect(mockedApi.sendMessage).not.toHaveBeenCalled();
   });
 
   it('like counts at once, incoming likes add up, and the online count shows', async () => {
@@ -274,9 +274,7 @@ describe('audience page: background', () => {
     engine.emit('roomOnlineUserCountUpdate', { roomID: 'room_1', count: 99 });
     engine.emit('IMRecvBroadcastMessage', {
       roomID: 'room_1',
-      messages: [
-        { messageID: 'm5', fromUser: { userID: 'v3', userName: '路人' }, message: '来了', sendTime: 3 },
-      ],
+      messages: [chatFromService('m5', 'v3', '路人', '来了')],
     });
     engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
     engine.emit('roomStateUpdate', { roomID: 'room_1', state: 'CONNECTING', errorCode: 0, extendedData: '' });
