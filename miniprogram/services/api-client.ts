@@ -301,16 +301,24 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     getChat: (roomID: string) => request<ApiChatState>('GET', `${roomPath(roomID)}/chat`),
     /** The anchor turns the viewers' comments off or on. */
     setCommentsOff: (roomID: string, off: boolean) =>
-      request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, { off }),
+      request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, {
+        off,
+      }),
     /** The anchor mutes a viewer for `seconds` (60 to 86400). */
     muteViewer: (roomID: string, userID: string, seconds: number) =>
-      request<{ userId: string; until: number; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/mutes`, {
-        userId: userID,
-        seconds,
-      }),
+      request<{ userId: string; until: number; signalled: boolean }>(
+        'POST',
+        `${roomPath(roomID)}/chat/mutes`,
+        {
+          userId: userID,
+          seconds,
+        },
+      ),
     /** The anchor removes a viewer from the room (kicked, and refused a token for it from then on). */
     removeViewer: (roomID: string, userID: string) =>
-      request<{ userId: string; kicked: boolean }>('POST', `${roomPath(roomID)}/removals`, { userId: userID }),
+      request<{ userId: string; kicked: boolean }>('POST', `${roomPath(roomID)}/removals`, {
+        userId: userID,
+      }),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: { viewers: number; likes: number; messages: number }) =>
       request<{ room: ApiRoom }>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

@@ -81,6 +81,10 @@ export class LiveSession {
   get roomID(): string {
     return this.core.entry.roomID;
   }
+  /** This phone's user ID in the room ('' before joining). */
+  get userID(): string {
+    return this.core.entry.userID;
+  }
   get roomTitle(): string {
     return this.core.entry.roomTitle;
   }

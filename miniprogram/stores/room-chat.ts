@@ -8,12 +8,7 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../config';
 import { ApiError } from '../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../services/rtc-types';
-import {
-  chatRefusal,
-  decodeModerationCommand,
-  decodeServiceMessage,
-  MUTE_SECONDS,
-} from './chat-protocol';
+import { chatRefusal, decodeModerationCommand, decodeServiceMessage, MUTE_SECONDS } from './chat-protocol';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { RoomCommand } from './room-signals';
 import type { SessionContext } from './session-context';
@@ -151,15 +146,19 @@ export class RoomChat {
     const epoch = this.ctx.epoch;
     try {
       await this.ctx.deps.api.sendMessage(this.subject.roomID(), trimmed);
-      if (this.ctx.isStale(epoch)) return true;
-      this.messages += 1;
-      this.chat = this.chat.map((line) => (line.id === id ? { ...line, pending: false } : line));
+      if (!this.ctx.isStale(epoch)) this.confirmed(id);
       return true;
     } catch (error) {
       if (this.ctx.isStale(epoch)) return false;
       this.refused(id, serviceCode(error));
       return false;
     }
+  }
+
+  /** The service accepted our line: no longer pending. */
+  private confirmed(lineID: string): void {
+    this.messages += 1;
+    this.chat = this.chat.map((line) => (line.id === lineID ? { ...line, pending: false } : line));
   }
 
   /** The service refused our line: it goes, and the reason shows (comments off / muted also update the screen). */
@@ -216,25 +215,36 @@ export class RoomChat {
 
   /** Turns the viewers' comments off or on. */
   async switchComments(off: boolean): Promise<boolean> {
-    return this.moderate(async (roomID) => {
-      const { chat } = await this.ctx.deps.api.setCommentsOff(roomID, off);
-      this.setCommentsOff(chat.commentsOff, true);
-    }, off ? '评论已关闭' : '评论已开启');
+    return this.moderate(
+      async (roomID) => {
+        const { chat } = await this.ctx.deps.api.setCommentsOff(roomID, off);
+        this.setCommentsOff(chat.commentsOff, true);
+      },
+      off ? '评论已关闭' : '评论已开启',
+    );
   }
 
   /** Mutes a viewer for MUTE_SECONDS. */
   muteViewer(userID: string, seconds = MUTE_SECONDS): Promise<boolean> {
-    return this.moderate(async (roomID) => {
-      await this.ctx.deps.api.muteViewer(roomID, userID, seconds);
-    }, `已禁言 ${Math.round(seconds / 60)} 分钟`);
+    return this.moderate(
+      async (roomID) => {
+        await this.ctx.deps.api.muteViewer(roomID, userID, seconds);
+      },
+      `已禁言 ${Math.round(seconds / 60)} 分钟`,
+    );
   }
 
   /** Removes a viewer from the room (kicked, and no token for this room again). */
   removeViewer(userID: string): Promise<boolean> {
     return this.moderate(async (roomID) => {
       await this.ctx.deps.api.removeViewer(roomID, userID);
-      this.chat = this.chat.filter((line) => line.userID !== userID);
+      this.dropLinesOf(userID);
     }, '已移出直播间');
+  }
+
+  /** A removed viewer's lines leave the anchor's screen. */
+  private dropLinesOf(userID: string): void {
+    this.chat = this.chat.filter((line) => line.userID !== userID);
   }
 
   private async moderate(act: (roomID: string) => Promise<void>, done: string): Promise<boolean> {
