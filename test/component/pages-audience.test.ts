@@ -8,7 +8,7 @@ import { setPlatform } from '../../miniprogram/services/platform';
 import { liveSession, userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
-import { chatFromService } from '../helpers/service-chat';
+import { chatFromService, chatStateFromService } from '../helpers/service-chat';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
@@ -261,6 +261,65 @@ describe('audience page: chat, likes, online count', () => {
       imageUrl: '/images/share.png',
     });
     expect(p.call('onShareTimeline')).toMatchObject({ query: 'roomID=room_1' });
+  });
+});
+
+describe('audience page: chat through the service', () => {
+  it('the own line shows "发送中" until the service accepts it; a refused line goes, with the reason', async () => {
+    const p = await open({ roomID: 'room_1' });
+    await anchorArrives();
+    let accept: () => void = () => undefined;
+    mockedApi.sendMessage.mockImplementationOnce(
+      (_roomID: string, text: string) =>
+        new Promise((resolve) => {
+          accept = () => resolve({ message: { id: 1, text, sentAt: Date.now() } });
+        }),
+    );
+    await p.input('#chat-input', '主播好');
+    await p.tap('#send');
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).toContain('主播好');
+    expect(p.text('.chat')).toContain('发送中');
+    accept();
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).toContain('主播好');
+    expect(p.text('.chat')).not.toContain('发送中');
+
+    mockedApi.sendMessage.mockRejectedValueOnce(
+      new ApiError('MESSAGE_REJECTED', "WeChat's content check refused this message", 400),
+    );
+    await p.input('#chat-input', '违规的话');
+    await p.tap('#send');
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).not.toContain('违规的话');
+    expect(p.text('#notice')).toBe('消息没有发出去：消息含有不适合发布的内容，换个说法吧');
+  });
+
+  it('comments off: "评论已关闭" in the chat and instead of the input; a line not from the service never shows', async () => {
+    const p = await open({ roomID: 'room_1' });
+    await anchorArrives();
+    engine.emit('IMRecvBroadcastMessage', {
+      roomID: 'room_1',
+      messages: [
+        { messageID: 'x1', fromUser: { userID: 'v9', userName: '捣乱的' }, message: '直连ZEGO', sendTime: 1 },
+        chatStateFromService('c1', true),
+      ],
+    });
+    await simulate.sleep(300);
+    expect(p.text('.chat')).toContain('评论已关闭');
+    expect(p.text('.chat')).not.toContain('直连ZEGO');
+    expect(p.text('#chat-blocked')).toBe('评论已关闭');
+    expect(p.exists('#chat-input')).toBe(false);
+    engine.emit('IMRecvBroadcastMessage', {
+      roomID: 'room_1',
+      messages: [chatStateFromService('c2', false)],
+    });
+    await simulate.sleep(300);
+    expect(p.exists('#chat-blocked')).toBe(false);
+    expect(p.exists('#chat-input')).toBe(true);
   });
 });
 
