@@ -431,6 +431,16 @@ for (const engine of ENGINES)
     });
   });
 
+/** A live room of this anchor; its ID. */
+async function goLive(server: TestServer, anchorToken: string): Promise<string> {
+  const created = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
+    token: anchorToken,
+    body: { title: 'x' },
+  });
+  await server.request('POST', `/api/rooms/${created.body.room.id}/live`, { token: anchorToken });
+  return created.body.room.id;
+}
+
 describe('chat without WeChat, and without ZEGO server API', () => {
   test('no WeChat: delivered unchecked; the rate limit is 5 per 5 s per session (the 6th is 429, others unaffected)', async () => {
     const db = tempDbFile();
@@ -444,13 +454,7 @@ describe('chat without WeChat, and without ZEGO server API', () => {
       const anchor = await devLogin(server, 'anchor');
       const viewer = await devLogin(server, 'viewer');
       const other = await devLogin(server, 'other');
-      const id = (
-        await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
-          token: anchor.token,
-          body: { title: 'x' },
-        })
-      ).body.room.id;
-      await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token });
+      const id = await goLive(server, anchor.token);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i += 1) {
         statuses.push(
@@ -490,13 +494,7 @@ describe('chat without WeChat, and without ZEGO server API', () => {
     try {
       const anchor = await devLogin(server, 'anchor');
       const viewer = await devLogin(server, 'viewer');
-      const id = (
-        await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
-          token: anchor.token,
-          body: { title: 'x' },
-        })
-      ).body.room.id;
-      await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token });
+      const id = await goLive(server, anchor.token);
       const sent = await server.request<ErrorBody>('POST', `/api/rooms/${id}/messages`, {
         token: viewer.token,
         body: { text: '有人吗' },

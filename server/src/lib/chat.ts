@@ -5,9 +5,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../store/types';
-import { ZegoServerApiError } from '../zego/server-api';
 import type { LiveContext } from './context';
-import { SERVICE_USER_ID } from './cohosts';
+import { failure, SERVICE_USER_ID } from './cohosts';
 
 /** Longest chat message in UTF-16 units (the app's CHAT_MAX_LENGTH is the same figure). */
 export const CHAT_MAX_LENGTH = 100;
@@ -39,12 +38,7 @@ export interface ModerationCommand {
 }
 
 /** The fields of a failed server API call worth a log line (never the URL or the secret). */
-export function zegoFailure(error: unknown): Record<string, unknown> {
-  if (error instanceof ZegoServerApiError) {
-    return { action: error.action, kind: error.kind, zegoCode: error.code, requestId: error.requestId };
-  }
-  return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
-}
+export const zegoFailure = failure;
 
 /** Delivers a chat line to the room (SendBroadcastMessage, category 2); throws ZEGO's failure. */
 export async function deliverChat(

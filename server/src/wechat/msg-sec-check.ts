@@ -3,7 +3,14 @@
  * answers errcode 0; the verdict is result.suggest (pass, review or risky) and result.label (100 normal, 20001
  * politics, 20002 porn, 20003 abuse, ...).
  */
-import { AccessTokenCache, FetchLike, WeChatError, postToWeChat, wechatErrorFrom } from './access-token';
+import {
+  AccessTokenCache,
+  FetchLike,
+  WeChatError,
+  postToWeChat,
+  wechatErrorFrom,
+  withAccessToken,
+} from './access-token';
 
 /** WeChat's verdict on one text. */
 export type Suggest = 'pass' | 'review' | 'risky';
@@ -25,8 +32,6 @@ export interface ContentToCheck {
   nickname?: string;
 }
 
-/** errcodes that mean our cached access token is no longer good. */
-const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
 const SUGGESTS = new Set<string>(['pass', 'review', 'risky']);
 
 /** Calls wxa/msg_sec_check with the shared access token (renewed once if WeChat says it went stale). */
@@ -39,18 +44,11 @@ export class MsgSecCheckClient {
   ) {}
 
   /** WeChat's verdict; a WeChatError (502/503) when WeChat cannot give one. */
-  async check(text: ContentToCheck): Promise<ContentVerdict> {
-    try {
-      return await this.checkOnce(text);
-    } catch (error) {
-      if (!(error instanceof WeChatError) || !TOKEN_ERRCODES.has(error.errcode ?? 0)) throw error;
-      this.tokens.invalidate();
-      return this.checkOnce(text);
-    }
+  check(text: ContentToCheck): Promise<ContentVerdict> {
+    return withAccessToken(this.tokens, (token) => this.checkOnce(text, token));
   }
 
-  private async checkOnce(text: ContentToCheck): Promise<ContentVerdict> {
-    const token = await this.tokens.get();
+  private async checkOnce(text: ContentToCheck, token: string): Promise<ContentVerdict> {
     const url = `${this.apiBase.replace(/\/+$/, '')}/wxa/msg_sec_check?access_token=${encodeURIComponent(token)}`;
     const response = await postToWeChat(
       this.fetchImpl,
