@@ -165,7 +165,8 @@ export class RoomChat {
   private refused(lineID: string, code: string): void {
     this.chat = this.chat.filter((line) => line.id !== lineID);
     if (code === 'COMMENTS_OFF') this.setCommentsOff(true, false);
-    if (code === 'CHAT_MUTED' && this.mutedUntil === null) this.setMuted(Date.now() + MUTE_SECONDS * 1000);
+    // Muted without our having been told: the service says until when.
+    if (code === 'CHAT_MUTED') void this.loadChatState();
     this.status.flash(`消息没有发出去：${chatRefusal(code)}`);
   }
 

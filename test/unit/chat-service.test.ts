@@ -165,6 +165,17 @@ describe('muted and removed', () => {
     expect(await h.session.sendChat('解禁了')).toBe(true);
   });
 
+  it('a refusal CHAT_MUTED (the command was missed) asks the service until when', async () => {
+    const h = await viewerWatching();
+    h.api.chatState = { ...h.api.chatState, mutedUntil: Date.now() + 300_000 };
+    h.api.fail('sendMessage', new ApiError('CHAT_MUTED', 'muted', 403), 1);
+    expect(await h.session.sendChat('你好')).toBe(false);
+    await settle();
+    expect(h.session.notice).toBe('消息没有发出去：你已被禁言，暂时不能发言');
+    expect(h.session.mutedUntil).toBe(h.api.chatState.mutedUntil);
+    expect(h.session.chatBlockedText).toBe('你已被禁言');
+  });
+
   it('removed: ZEGO kicks the viewer out (the end screen says so), and the service refuses a new token', async () => {
     const h = await viewerWatching();
     h.engine.emit('roomStateChanged', {
