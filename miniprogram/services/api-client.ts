@@ -5,6 +5,8 @@
  */
 
 import type {
+  ChatMessageView,
+  ChatView,
   CohostChangeView,
   CohostRequestView,
   CohostsView,
@@ -55,6 +57,12 @@ export type ApiCohosts = CohostsView;
 
 /** What a co-hosting change answers: the new state, and whether the service told the people concerned itself. */
 export type ApiCohostChange = CohostChangeView;
+
+/** A room's chat as the caller sees it (comments off, its own mute end, removed). */
+export type ApiChatState = ChatView;
+
+/** A chat line the service accepted and delivered. */
+export type ApiChatMessage = ChatMessageView;
 
 /** A login session. */
 export type ApiSession = SessionView;
@@ -239,6 +247,34 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<ApiCohostChange>('DELETE', `${roomPath(roomID)}/cohosts/${encodeURIComponent(userID)}`),
     /** "Still here": a co-host's heartbeat (the anchor's stats report counts as its own). */
     heartbeat: (roomID: string) => request<unknown>('POST', `${roomPath(roomID)}/heartbeat`),
+    /** Sends a chat line through the service (content check, limits, moderation); it delivers it to the room. */
+    sendMessage: (roomID: string, text: string) =>
+      request<{ message: ApiChatMessage }>('POST', `${roomPath(roomID)}/messages`, { text }),
+    /** A batch of the viewer's likes, counted by the service (1 to 100). */
+    sendLikes: (roomID: string, count: number) =>
+      request<{ likes: number }>('POST', `${roomPath(roomID)}/likes`, { count }),
+    /** Comments on or off, and the caller's own mute or removal. */
+    getChat: (roomID: string) => request<ApiChatState>('GET', `${roomPath(roomID)}/chat`),
+    /** The anchor turns the viewers' comments off or on. */
+    setCommentsOff: (roomID: string, off: boolean) =>
+      request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, {
+        off,
+      }),
+    /** The anchor mutes a viewer for `seconds` (60 to 86400). */
+    muteViewer: (roomID: string, userID: string, seconds: number) =>
+      request<{ userId: string; until: number; signalled: boolean }>(
+        'POST',
+        `${roomPath(roomID)}/chat/mutes`,
+        {
+          userId: userID,
+          seconds,
+        },
+      ),
+    /** The anchor removes a viewer from the room (kicked, and refused a token for it from then on). */
+    removeViewer: (roomID: string, userID: string) =>
+      request<{ userId: string; kicked: boolean }>('POST', `${roomPath(roomID)}/removals`, {
+        userId: userID,
+      }),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

@@ -81,6 +81,10 @@ export class LiveSession {
   get roomID(): string {
     return this.core.entry.roomID;
   }
+  /** This phone's user ID in the room ('' before joining). */
+  get userID(): string {
+    return this.core.entry.userID;
+  }
   get roomTitle(): string {
     return this.core.entry.roomTitle;
   }
@@ -119,6 +123,20 @@ export class LiveSession {
   }
   get likes(): number {
     return this.core.room.likes;
+  }
+  /** The service turned the viewers' comments off: "评论已关闭" instead of the input. */
+  get commentsOff(): boolean {
+    return this.core.room.commentsOff;
+  }
+  /** This viewer is muted (epoch ms of the end), or null. */
+  get mutedUntil(): number | null {
+    return this.core.room.mutedUntil;
+  }
+  /** What the chat input says instead of accepting text ('' when the viewer may chat). */
+  get chatBlockedText(): string {
+    if (this.core.room.commentsOff && this.core.entry.role !== 'anchor') return '评论已关闭';
+    if (this.core.room.mutedUntil !== null) return '你已被禁言';
+    return '';
   }
   /** Room extra info by key (the co-host layout, later). */
   get roomExtraInfo(): Record<string, string> {
@@ -356,7 +374,7 @@ export class LiveSession {
 
   // ---- Chat and likes ----
 
-  /** Sends a chat line to the room; the own line shows at once. False when it was not sent. */
+  /** Sends a chat line through the service; the own line shows at once, pending until accepted. False when not sent. */
   sendChat(text: string): Promise<boolean> {
     return this.core.room.send(text, this.core.ctx.deps.currentUser()?.nickname ?? '我');
   }
@@ -364,6 +382,21 @@ export class LiveSession {
   /** One like: counted at once, sent to the room batched. */
   like(): void {
     this.core.room.like();
+  }
+
+  /** The anchor turns the viewers' comments off or on (the service tells everyone). */
+  switchComments(off: boolean): Promise<boolean> {
+    return this.core.room.switchComments(off);
+  }
+
+  /** The anchor mutes a viewer (10 minutes unless told otherwise). */
+  muteViewer(userID: string, seconds?: number): Promise<boolean> {
+    return this.core.room.muteViewer(userID, seconds);
+  }
+
+  /** The anchor removes a viewer from the room. */
+  removeViewer(userID: string): Promise<boolean> {
+    return this.core.room.removeViewer(userID);
   }
 
   /** Hides the current error (for errors whose action is 'none'). */

@@ -1,14 +1,17 @@
 /**
  * The room's social side on screen: chat lines, likes, the users and the online count, and the publish / play
- * quality, all arriving through the room feed (buffered, flushed on budget); sending chat and likes; the counts the
- * anchor reports to the service. A new feed per visit.
+ * quality, all arriving through the room feed (buffered, flushed on budget); sending chat (through the service,
+ * which checks and delivers it) and likes; comments off and mutes as the service decides them; the anchor's
+ * moderation. Only chat the service delivered is shown (chat-protocol.ts). A new feed per visit.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../config';
+import { ApiError } from '../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../services/rtc-types';
-import { describeError } from '../utils/error-catalog';
-import { RoomFeed, type FeedBatch } from './room-feed';
-import { codeOf, type SessionContext } from './session-context';
+import { chatRefusal, decodeModerationCommand, decodeServiceMessage, MUTE_SECONDS } from './chat-protocol';
+import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
+import type { RoomCommand } from './room-signals';
+import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import type { ChatLine, QualityView } from './session-types';
 
@@ -23,7 +26,17 @@ export interface ChatSubject {
   mainPlayer(): string | undefined;
   /** The own stream. */
   ownStream(): string | undefined;
+  /** This phone's user ID in the room (its own lines come back from the service: shown once, not twice). */
+  userID(): string;
+  /** The anchor may speak while comments are off, and moderates. */
+  isAnchor(): boolean;
 }
+
+/** Most likes one request to the service carries. */
+const LIKES_PER_REQUEST = 100;
+
+/** The service's code of a failed call ('NETWORK' when it could not be reached). */
+const serviceCode = (error: unknown): string => (error instanceof ApiError ? error.code : 'NETWORK');
 
 /** Chat, likes, users, counts and quality. */
 export class RoomChat {
@@ -37,8 +50,13 @@ export class RoomChat {
   peakOnline = 0;
   /** Messages sent and received (reported to the service). */
   messages = 0;
+  /** The service turned the viewers' comments off ("评论已关闭"). */
+  commentsOff = false;
+  /** This viewer is muted until then (epoch ms), or null. */
+  mutedUntil: number | null = null;
   private localLineID = 0;
   private feed: RoomFeed;
+  private mutedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -46,7 +64,7 @@ export class RoomChat {
     private readonly subject: ChatSubject,
   ) {
     this.feed = this.newFeed();
-    makeAutoObservable<RoomChat, 'ctx' | 'status' | 'subject' | 'feed' | 'localLineID'>(
+    makeAutoObservable<RoomChat, 'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'mutedTimer'>(
       this,
       {
         ctx: false,
@@ -54,6 +72,7 @@ export class RoomChat {
         subject: false,
         feed: false,
         localLineID: false,
+        mutedTimer: false,
         peakOnline: false,
         messages: false,
       },
@@ -71,7 +90,24 @@ export class RoomChat {
     this.peakOnline = Math.max(this.peakOnline, this.onlineCount);
   }
 
-  /** Sends a chat line to the room; the own line shows at once. False when it was not sent. */
+  /** Logged in: what the service says about this room's chat (comments off, our own mute); best effort. */
+  async loadChatState(): Promise<void> {
+    const roomID = this.subject.roomID();
+    const epoch = this.ctx.epoch;
+    try {
+      const state = await this.ctx.deps.api.getChat(roomID);
+      if (this.ctx.isStale(epoch)) return;
+      this.setCommentsOff(state.commentsOff, false);
+      this.setMuted(state.mutedUntil);
+    } catch {
+      // the first refusal or notice tells the viewer anyway
+    }
+  }
+
+  /**
+   * Sends a chat line through the service: the own line shows at once marked pending, is confirmed when the
+   * service accepts it, and is taken away with the reason when the service refuses it. False when not sent.
+   */
   async send(text: string, nickname: string): Promise<boolean> {
     const trimmed = text.trim();
     if (!trimmed) {
@@ -86,8 +122,7 @@ export class RoomChat {
       });
       return false;
     }
-    const engine = this.ctx.engine;
-    if (!engine || !this.subject.inRoom()) {
+    if (!this.ctx.engine || !this.subject.inRoom()) {
       this.status.setError({
         code: 'chat.NOT_IN_ROOM',
         message: '还没有进入直播间，稍后再发',
@@ -95,18 +130,133 @@ export class RoomChat {
       });
       return false;
     }
+    if (this.commentsOff && !this.subject.isAnchor()) {
+      this.status.flash(chatRefusal('COMMENTS_OFF'));
+      return false;
+    }
+    if (this.mutedUntil !== null) {
+      this.status.flash(chatRefusal('CHAT_MUTED'));
+      return false;
+    }
+    const id = `local-${++this.localLineID}`;
     this.chat = [
       ...this.chat,
-      { id: `local-${++this.localLineID}`, nickname, text: trimmed, kind: 'chat' as const },
+      { id, nickname, text: trimmed, kind: 'chat' as const, userID: this.subject.userID(), pending: true },
     ].slice(-CHAT_WINDOW);
-    this.messages += 1;
     const epoch = this.ctx.epoch;
     try {
-      await engine.sendBroadcastMessage(this.subject.roomID(), trimmed);
+      await this.ctx.deps.api.sendMessage(this.subject.roomID(), trimmed);
+      if (!this.ctx.isStale(epoch)) this.confirmed(id);
+      return true;
+    } catch (error) {
+      if (this.ctx.isStale(epoch)) return false;
+      this.refused(id, serviceCode(error));
+      return false;
+    }
+  }
+
+  /** The service accepted our line: no longer pending. */
+  private confirmed(lineID: string): void {
+    this.messages += 1;
+    this.chat = this.chat.map((line) => (line.id === lineID ? { ...line, pending: false } : line));
+  }
+
+  /** The service refused our line: it goes, and the reason shows (comments off / muted also update the screen). */
+  private refused(lineID: string, code: string): void {
+    this.chat = this.chat.filter((line) => line.id !== lineID);
+    if (code === 'COMMENTS_OFF') this.setCommentsOff(true, false);
+    // Muted without our having been told: the service says until when.
+    if (code === 'CHAT_MUTED') void this.loadChatState();
+    this.status.flash(`消息没有发出去：${chatRefusal(code)}`);
+  }
+
+  /** Comments off or on (from the service); a system line says so when it changed while we watched. */
+  private setCommentsOff(off: boolean, announce: boolean): void {
+    if (this.commentsOff === off) return;
+    this.commentsOff = off;
+    if (announce) this.systemLine(off ? '评论已关闭' : '评论已开启');
+  }
+
+  /** Our own mute (until then), or none; the input opens again by itself when it ends. */
+  private setMuted(until: number | null): void {
+    if (this.mutedTimer) clearTimeout(this.mutedTimer);
+    this.mutedTimer = null;
+    const left = until === null ? 0 : until - Date.now();
+    this.mutedUntil = left > 0 ? until : null;
+    if (left > 0) this.mutedTimer = setTimeout(() => this.muteEnded(), left);
+  }
+
+  private muteEnded(): void {
+    this.mutedTimer = null;
+    this.mutedUntil = null;
+  }
+
+  private systemLine(text: string): void {
+    this.chat = [
+      ...this.chat,
+      { id: `system-${++this.localLineID}`, nickname: '', text, kind: 'system' as const },
+    ].slice(-CHAT_WINDOW);
+  }
+
+  /** A custom command from the service about us: muted (until) or unmuted. Anything else is not ours. */
+  onCommand(command: RoomCommand): void {
+    const moderation = decodeModerationCommand(command.fromUser, command.command);
+    if (moderation === null) return;
+    if (moderation.e === 'muted') {
+      this.setMuted(moderation.until);
+      const minutes = Math.max(1, Math.round(((moderation.until ?? 0) - Date.now()) / 60_000));
+      this.status.flash(`你已被禁言 ${minutes} 分钟`);
+    } else {
+      this.setMuted(null);
+      this.status.flash('你已可以发言了');
+    }
+  }
+
+  // ---- The anchor's moderation (the service decides and tells the room) ----
+
+  /** Turns the viewers' comments off or on. */
+  async switchComments(off: boolean): Promise<boolean> {
+    return this.moderate(
+      async (roomID) => {
+        const { chat } = await this.ctx.deps.api.setCommentsOff(roomID, off);
+        this.setCommentsOff(chat.commentsOff, true);
+      },
+      off ? '评论已关闭' : '评论已开启',
+    );
+  }
+
+  /** Mutes a viewer for MUTE_SECONDS. */
+  muteViewer(userID: string, seconds = MUTE_SECONDS): Promise<boolean> {
+    return this.moderate(
+      async (roomID) => {
+        await this.ctx.deps.api.muteViewer(roomID, userID, seconds);
+      },
+      `已禁言 ${Math.round(seconds / 60)} 分钟`,
+    );
+  }
+
+  /** Removes a viewer from the room (kicked, and no token for this room again). */
+  removeViewer(userID: string): Promise<boolean> {
+    return this.moderate(async (roomID) => {
+      await this.ctx.deps.api.removeViewer(roomID, userID);
+      this.dropLinesOf(userID);
+    }, '已移出直播间');
+  }
+
+  /** A removed viewer's lines leave the anchor's screen. */
+  private dropLinesOf(userID: string): void {
+    this.chat = this.chat.filter((line) => line.userID !== userID);
+  }
+
+  private async moderate(act: (roomID: string) => Promise<void>, done: string): Promise<boolean> {
+    const epoch = this.ctx.epoch;
+    try {
+      await act(this.subject.roomID());
+      if (!this.ctx.isStale(epoch)) this.status.flash(done);
       return true;
     } catch (error) {
       if (!this.ctx.isStale(epoch))
-        this.status.flash(`消息没有发出去：${describeError(codeOf(error)).message}`);
+        this.status.flash(`操作没有成功：${error instanceof ApiError ? error.message : '网络不可用'}`);
       return false;
     }
   }
@@ -118,11 +268,18 @@ export class RoomChat {
     this.feed.queueLike();
   }
 
-  /** Our batched likes; best effort: a lost like batch is not worth bothering the viewer. */
+  /**
+   * Our batched likes: to the room (the hearts others see) and to the service (the count it keeps); best effort,
+   * a lost like batch is not worth bothering the viewer.
+   */
   private sendBarrage(message: string): void {
     const engine = this.ctx.engine;
     if (!engine || !this.subject.inRoom()) return;
-    engine.sendBarrageMessage(this.subject.roomID(), message).catch(() => undefined);
+    const roomID = this.subject.roomID();
+    engine.sendBarrageMessage(roomID, message).catch(() => undefined);
+    for (let left = decodeLikes(message); left > 0; left -= LIKES_PER_REQUEST) {
+      this.ctx.deps.api.sendLikes(roomID, Math.min(left, LIKES_PER_REQUEST)).catch(() => undefined);
+    }
   }
 
   /** One flush of the room feed, in one action (one render). */
@@ -142,10 +299,31 @@ export class RoomChat {
     }
   }
 
+  /**
+   * Room messages: only the service's are shown (chat it checked and delivered, the comments notice); our own
+   * line came back from the service and is already on screen; anything sent straight to ZEGO is dropped.
+   */
   onBroadcastMessages(p: RtcEvents['IMRecvBroadcastMessage']): void {
     if (p.roomID !== this.subject.roomID() || p.messages.length === 0) return;
-    this.messages += p.messages.length;
-    this.feed.addChat(p.messages);
+    const me = this.subject.userID();
+    const lines: RtcRoomMessage[] = [];
+    for (const m of p.messages) {
+      const decoded = decodeServiceMessage(m);
+      if (decoded === null) continue;
+      if (decoded.t === 'chat-state') {
+        this.setCommentsOff(decoded.commentsOff, true);
+      } else if (decoded.userID !== me) {
+        lines.push({
+          messageID: decoded.messageID,
+          fromUser: { userID: decoded.userID, userName: decoded.nickname },
+          message: decoded.text,
+          sendTime: m.sendTime,
+        });
+      }
+    }
+    if (lines.length === 0) return;
+    this.messages += lines.length;
+    this.feed.addChat(lines);
   }
 
   onBarrageMessages(p: { roomID: string; messages: RtcRoomMessage[] }): void {
@@ -185,6 +363,7 @@ export class RoomChat {
   /** The visit ended: the feed stops (what is on screen stays for the end screen, except the quality). */
   dispose(): void {
     this.feed.dispose();
+    this.setMuted(null);
     this.feed = this.newFeed();
     this.publishQuality = null;
     this.playQuality = null;
@@ -202,6 +381,8 @@ export class RoomChat {
     this.playQuality = null;
     this.peakOnline = 0;
     this.messages = 0;
+    this.commentsOff = false;
+    this.setMuted(null);
   }
 }
 

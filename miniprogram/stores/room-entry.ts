@@ -52,6 +52,7 @@ const DEVTOOLS_ERROR: SessionError = {
 const SERVICE_ERRORS: Record<string, Omit<SessionError, 'code'>> = {
   CALL_FULL: { message: '通话已满，无法加入', action: 'leave' },
   WRONG_ROLE: { message: '这个房间不能这样进入，请从分享卡片重新打开', action: 'leave' },
+  REMOVED_FROM_ROOM: { message: '你已被移出这个直播间，不能再进入', action: 'leave' },
 };
 
 /** A service error as the screen shows it. */

@@ -113,6 +113,7 @@ export class RoomFeed {
       nickname: m.fromUser.userName,
       text: m.message,
       kind: 'chat',
+      userID: m.fromUser.userID,
     }));
     this.pendingChat = [...this.pendingChat, ...lines].slice(-CHAT_WINDOW);
     this.scheduleFlush();

@@ -26,6 +26,12 @@ export interface LiveSessionDeps {
     | 'acceptCohost'
     | 'declineCohost'
     | 'endCohost'
+    | 'sendMessage'
+    | 'sendLikes'
+    | 'getChat'
+    | 'setCommentsOff'
+    | 'muteViewer'
+    | 'removeViewer'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

@@ -162,6 +162,8 @@ export class SessionCore {
       inRoom,
       mainPlayer: () => this.watching.players[0]?.streamID,
       ownStream: () => this.publishing.pusher?.streamID,
+      userID: () => this.entry.userID,
+      isAnchor: () => this.entry.role === 'anchor',
     });
     this.report = new RoomReport(ctx, {
       roomID,
@@ -191,6 +193,8 @@ export class SessionCore {
       },
       (listener) => this.signals.onCommand(listener),
     );
+    // The service's mutes reach this viewer as custom commands.
+    this.signals.onCommand((command) => this.room.onCommand(command));
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
     this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
@@ -204,6 +208,7 @@ export class SessionCore {
 
   joined(streamID: string): void {
     this.room.joined();
+    if (this.entry.role !== 'call') void this.room.loadChatState();
     if (publishes(this.entry.role)) this.publishing.prepare(streamID);
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);

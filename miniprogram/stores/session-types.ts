@@ -45,6 +45,10 @@ export interface ChatLine {
   nickname: string;
   text: string;
   kind: 'chat' | 'system';
+  /** Who wrote it (the anchor long-presses a line to mute or remove its writer); absent on system lines. */
+  userID?: string;
+  /** Our own line, shown at once, not yet accepted by the service ("发送中"). */
+  pending?: boolean;
 }
 
 /**

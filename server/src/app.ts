@@ -28,6 +28,9 @@ import qrcodeRoutes from './routes/qrcode';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import cohostRoutes from './routes/cohosts';
+import chatRoutes from './routes/chat';
+import { AccessTokenCache } from './wechat/access-token';
+import { MsgSecCheckClient } from './wechat/msg-sec-check';
 import { ZegoServerApi } from './zego/server-api';
 import { HeartbeatSweeper } from './lib/heartbeat';
 import { RequestLog } from './lib/request-log';
@@ -45,6 +48,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   write: { max: 300, timeWindow: 60_000 },
   // The room list is cheap (cached) but anonymous: a page refresh every 0.2 s per address is plenty, NAT included.
   list: { max: 300, timeWindow: 60_000 },
+  // 5 messages per 5 s per session: one a second on average, a burst of 5.
+  chat: { max: 5, timeWindow: 5_000 },
 };
 
 /** Largest accepted request body (bytes); every API body is a few hundred bytes. */
@@ -172,6 +177,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
             timeoutMs: deps.zegoServerApiTimeoutMs,
           }),
   } as LiveContext;
+  live.wechatTokens =
+    config.wechat === null
+      ? null
+      : new AccessTokenCache(
+          {
+            appID: config.wechat.appID,
+            secret: config.wechat.secret,
+            apiBase: live.wechatApiBase,
+            timeoutMs: live.wechatTimeoutMs,
+          },
+          fetch,
+          live.now,
+        );
+  live.msgSecCheck =
+    live.wechatTokens === null
+      ? null
+      : new MsgSecCheckClient(live.wechatTokens, live.wechatApiBase, fetch, live.wechatTimeoutMs);
   live.sweeper = new HeartbeatSweeper(live, app.log);
   app.decorate('live', live);
   if (redis !== null) {
@@ -280,6 +302,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(roomRoutes, { prefix: '/api' });
   // Co-hosting (连麦) in live rooms: requests, acceptance, the list, ending.
   await app.register(cohostRoutes, { prefix: '/api' });
+  // Chat through the service (content check, limits) and its moderation: comments off, mute, remove, the log.
+  await app.register(chatRoutes, { prefix: '/api' });
   // POST /api/auth/alipay and GET /api/rooms/:id/rtc-room (the Alipay mini-program).
   await app.register(alipayRoutes, { prefix: '/api', timeoutMs: deps.alipayTimeoutMs });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });

@@ -127,6 +127,33 @@ function readQr(png: Buffer): string | null {
     await expectText(page, `tr[data-room-id="${roomId}"]`, /小王主播/, 12_000);
   }, 20_000);
 
+  test('the moderation log lists who did what to whom, and when', async () => {
+    expect((await server.request('POST', `/api/rooms/${roomId}/live`, { token: anchorToken })).status).toBe(
+      200,
+    );
+    const troublemaker = await devLogin(server, '捣乱的观众');
+    const muted = await server.request('POST', `/api/rooms/${roomId}/chat/mutes`, {
+      token: anchorToken,
+      body: { userId: troublemaker.userId, seconds: 600 },
+    });
+    expect(muted.status).toBe(200);
+    await server.request('POST', `/api/rooms/${roomId}/chat/comments`, {
+      token: CONSOLE_TOKEN,
+      body: { off: true },
+    });
+    await expectText(
+      page,
+      '#moderation-body tr[data-action="mute"]',
+      /禁言[\s\S]*主播[\s\S]*捣乱的观众/,
+      12_000,
+    );
+    await expectText(page, '#moderation-body tr[data-action="comments_off"]', /关闭评论[\s\S]*运营/, 12_000);
+    await server.request('POST', `/api/rooms/${roomId}/chat/comments`, {
+      token: CONSOLE_TOKEN,
+      body: { off: false },
+    });
+  }, 30_000);
+
   test('a live room shows its co-hosts and requests; 结束连麦 ends one co-host', async () => {
     expect((await server.request('POST', `/api/rooms/${roomId}/live`, { token: anchorToken })).status).toBe(
       200,

@@ -3,6 +3,7 @@
  * of engine events per simulated second (200 chat messages, 50 likes, 20 joins, 1 quality + 1 netstatus), and
  * counts of setData calls and bytes per simulated second, message latency to the screen, and setData while hidden.
  */
+import { chatFromService } from '../helpers/service-chat';
 import type { RtcEvents } from '../../miniprogram/services/rtc-types';
 import type { SetDataRecord } from '../helpers/page-harness';
 
@@ -61,13 +62,9 @@ export async function runLoad(
       sent.push({ index, at: Date.now() - start });
       target.emit('IMRecvBroadcastMessage', {
         roomID: options.roomID,
+        // As the live service delivers chat: from its own sender identity, the writer inside.
         messages: [
-          {
-            messageID: `m${index}`,
-            fromUser: { userID: `v${index % 500}`, userName: `观众${index % 500}` },
-            message: chatText(index),
-            sendTime: Date.now(),
-          },
+          chatFromService(`m${index}`, `v${index % 500}`, `观众${index % 500}`, chatText(index), Date.now()),
         ],
       });
     }

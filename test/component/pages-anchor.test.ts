@@ -8,6 +8,7 @@ import { setPlatform } from '../../miniprogram/services/platform';
 import { liveSession, userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
+import { chatFromService } from '../helpers/service-chat';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
@@ -262,9 +263,7 @@ describe('anchor page: going live', () => {
     engine.emit('roomOnlineUserCountUpdate', { roomID: 'room_1', count: 37 });
     engine.emit('IMRecvBroadcastMessage', {
       roomID: 'room_1',
-      messages: [
-        { messageID: 'm1', fromUser: { userID: 'v1', userName: '小李' }, message: '主播好！', sendTime: 1 },
-      ],
+      messages: [chatFromService('m1', 'v1', '小李', '主播好！')],
     });
     await simulate.sleep(300);
     expect(p.text()).toContain('直播中');
@@ -390,9 +389,7 @@ describe('anchor page: sharing and background', () => {
     engine.emit('publishQualityUpdate', { streamID: STREAM, stats: stats(900, 20) });
     engine.emit('IMRecvBroadcastMessage', {
       roomID: 'room_1',
-      messages: [
-        { messageID: 'm9', fromUser: { userID: 'v2', userName: '阿强' }, message: '还在吗', sendTime: 2 },
-      ],
+      messages: [chatFromService('m9', 'v2', '阿强', '还在吗')],
     });
     await p.nativeEvent('live-pusher', 'netstatus', { info: { videoBitrate: 900 } });
     // The room connection drops while hidden: the store's phase changes at once (not buffered).

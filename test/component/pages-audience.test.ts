@@ -8,6 +8,7 @@ import { setPlatform } from '../../miniprogram/services/platform';
 import { liveSession, userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
+import { chatFromService, chatStateFromService } from '../helpers/service-chat';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
@@ -213,7 +214,9 @@ describe('audience page: chat, likes, online count', () => {
     const p = await open({ roomID: 'room_1' });
     await p.input('#chat-input', '  主播唱得真好  ');
     await p.tap('#send');
-    expect(engine.callsOf('sendBroadcastMessage')).toEqual([['room_1', '主播唱得真好']]);
+    // Through the service, never straight to ZEGO.
+    expect(mockedApi.sendMessage).toHaveBeenCalledWith('room_1', '主播唱得真好');
+    expect(engine.callsOf('sendBroadcastMessage')).toEqual([]);
     await simulate.sleep(300);
     expect(p.text()).toContain('主播唱得真好');
     expect(p.data.draft).toBe('');
@@ -221,12 +224,9 @@ describe('audience page: chat, likes, online count', () => {
 
   it('renders only the newest 15 chat lines (a flood stays cheap to render)', async () => {
     const p = await open({ roomID: 'room_1' });
-    const messages = Array.from({ length: 20 }, (_, i) => ({
-      messageID: `m${i}`,
-      fromUser: { userID: `v${i}`, userName: `观众${i}` },
-      message: `第${i}条`,
-      sendTime: i,
-    }));
+    const messages = Array.from({ length: 20 }, (_, i) =>
+      chatFromService(`m${i}`, `v${i}`, `观众${i}`, `第${i}条`),
+    );
     engine.emit('IMRecvBroadcastMessage', { roomID: 'room_1', messages });
     await simulate.sleep(300);
     expect(p.text()).toContain('观众19：第19条');
@@ -239,7 +239,7 @@ describe('audience page: chat, likes, online count', () => {
     const p = await open({ roomID: 'room_1' });
     await p.input('#chat-input', '   ');
     await p.tap('#send');
-    expect(engine.callsOf('sendBroadcastMessage')).toHaveLength(0);
+    expect(mockedApi.sendMessage).not.toHaveBeenCalled();
   });
 
   it('like counts at once, incoming likes add up, and the online count shows', async () => {
@@ -265,6 +265,65 @@ describe('audience page: chat, likes, online count', () => {
   });
 });
 
+describe('audience page: chat through the service', () => {
+  it('the own line shows "发送中" until the service accepts it; a refused line goes, with the reason', async () => {
+    const p = await open({ roomID: 'room_1' });
+    await anchorArrives();
+    let accept: () => void = () => undefined;
+    mockedApi.sendMessage.mockImplementationOnce(
+      (_roomID: string, text: string) =>
+        new Promise((resolve) => {
+          accept = () => resolve({ message: { id: 1, text, sentAt: Date.now() } });
+        }),
+    );
+    await p.input('#chat-input', '主播好');
+    await p.tap('#send');
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).toContain('主播好');
+    expect(p.text('.chat')).toContain('发送中');
+    accept();
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).toContain('主播好');
+    expect(p.text('.chat')).not.toContain('发送中');
+
+    mockedApi.sendMessage.mockRejectedValueOnce(
+      new ApiError('MESSAGE_REJECTED', "WeChat's content check refused this message", 400),
+    );
+    await p.input('#chat-input', '违规的话');
+    await p.tap('#send');
+    await simulate.sleep(0);
+    await simulate.sleep(0);
+    expect(p.text('.chat')).not.toContain('违规的话');
+    expect(p.text('#notice')).toBe('消息没有发出去：消息含有不适合发布的内容，换个说法吧');
+  });
+
+  it('comments off: "评论已关闭" in the chat and instead of the input; a line not from the service never shows', async () => {
+    const p = await open({ roomID: 'room_1' });
+    await anchorArrives();
+    engine.emit('IMRecvBroadcastMessage', {
+      roomID: 'room_1',
+      messages: [
+        { messageID: 'x1', fromUser: { userID: 'v9', userName: '捣乱的' }, message: '直连ZEGO', sendTime: 1 },
+        chatStateFromService('c1', true),
+      ],
+    });
+    await simulate.sleep(300);
+    expect(p.text('.chat')).toContain('评论已关闭');
+    expect(p.text('.chat')).not.toContain('直连ZEGO');
+    expect(p.text('#chat-blocked')).toBe('评论已关闭');
+    expect(p.exists('#chat-input')).toBe(false);
+    engine.emit('IMRecvBroadcastMessage', {
+      roomID: 'room_1',
+      messages: [chatStateFromService('c2', false)],
+    });
+    await simulate.sleep(300);
+    expect(p.exists('#chat-blocked')).toBe(false);
+    expect(p.exists('#chat-input')).toBe(true);
+  });
+});
+
 describe('audience page: background', () => {
   it('no setData while hidden; after show the stream plays again and the screen is current', async () => {
     const p = await open({ roomID: 'room_1' });
@@ -275,9 +334,7 @@ describe('audience page: background', () => {
     engine.emit('roomOnlineUserCountUpdate', { roomID: 'room_1', count: 99 });
     engine.emit('IMRecvBroadcastMessage', {
       roomID: 'room_1',
-      messages: [
-        { messageID: 'm5', fromUser: { userID: 'v3', userName: '路人' }, message: '来了', sendTime: 3 },
-      ],
+      messages: [chatFromService('m5', 'v3', '路人', '来了')],
     });
     engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
     engine.emit('roomStateUpdate', { roomID: 'room_1', state: 'CONNECTING', errorCode: 0, extendedData: '' });

@@ -437,12 +437,32 @@ export function mockRtcEngineModule(): { loadRtcEngine: () => Promise<unknown> }
   };
 }
 
-/** services/api with every route a jest.fn (ApiError, request and setSessionToken stay real). */
+/**
+ * services/api with every route a jest.fn (ApiError, request and setSessionToken stay real); the chat routes
+ * answer as a service that accepts every line, with comments on.
+ */
 export function mockApiModule(): Record<string, unknown> {
   const actual = jest.requireActual('../../miniprogram/services/api') as Record<string, unknown>;
   const routes = actual.api as Record<string, unknown>;
-  return { ...actual, api: Object.fromEntries(Object.keys(routes).map((name) => [name, jest.fn()])) };
+  const api = Object.fromEntries(Object.keys(routes).map((name) => [name, jest.fn()])) as Record<
+    string,
+    jest.Mock
+  >;
+  let messageID = 0;
+  api.sendMessage.mockImplementation(async (_roomID: string, text: string) => ({
+    message: { id: (messageID += 1), text, sentAt: Date.now() },
+  }));
+  api.sendLikes.mockImplementation(async (_roomID: string, count: number) => ({ likes: count }));
+  api.getChat.mockImplementation(async () => ({
+    commentsOff: false,
+    mutedUntil: null,
+    removed: false,
+    maxLength: 100,
+  }));
+  return { ...actual, api };
 }
+
+export { chatFromService, chatStateFromService } from './service-chat';
 
 /** A room as the service returns it (its type is the service's schema: a field the service sends is here too). */
 export function roomFixture(overrides: Partial<ApiRoom> = {}): ApiRoom {

@@ -13,6 +13,7 @@ import {
   toQualityView,
 } from '../../miniprogram/stores/live-session';
 import type { RtcRoomMessage } from '../../miniprogram/services/rtc-types';
+import { chatFromService } from '../helpers/service-chat';
 import {
   ANCHOR_STREAM,
   ROOM,
@@ -34,6 +35,17 @@ afterEach(() => {
 });
 
 let messageCounter = 0;
+/** A chat line as the service delivers it, written by one of 50 viewers. */
+function chat(text: string): RtcRoomMessage {
+  messageCounter += 1;
+  return chatFromService(
+    `m${messageCounter}`,
+    `viewer-${messageCounter % 50}`,
+    `观众${messageCounter % 50}`,
+    text,
+    Date.now(),
+  );
+}
 function message(text: string, from = 'viewer'): RtcRoomMessage {
   messageCounter += 1;
   return {
@@ -51,7 +63,7 @@ function message(text: string, from = 'viewer'): RtcRoomMessage {
 function drive(h: Harness, seconds: number): Map<string, number> {
   const arrived = new Map<string, number>();
   for (let ms = 0; ms < seconds * 1000; ms += 5) {
-    const m = message(`主播好！第 ${messageCounter + 1} 条弹幕`);
+    const m = chat(`主播好！第 ${messageCounter + 1} 条弹幕`);
     arrived.set(m.messageID, Date.now());
     h.engine.emit('IMRecvBroadcastMessage', { roomID: ROOM, messages: [m] });
     if (ms % 20 === 0)
@@ -228,41 +240,6 @@ describe('quality', () => {
   });
 });
 
-describe('sending chat', () => {
-  it('shows the own line at once and sends the trimmed text to the room', async () => {
-    const h = await viewerWatching();
-    const sent = await h.session.sendChat('  你好主播  ');
-    expect(sent).toBe(true);
-    expect(h.engine.callsOf('sendBroadcastMessage')).toEqual([[ROOM, '你好主播']]);
-    expect(h.session.chat[h.session.chat.length - 1]).toMatchObject({
-      nickname: '小明',
-      text: '你好主播',
-      kind: 'chat',
-    });
-  });
-
-  it('refuses empty and over-long messages with a message, sending nothing', async () => {
-    const h = await viewerWatching();
-    expect(await h.session.sendChat('   ')).toBe(false);
-    expect(h.session.error).toMatchObject({ code: 'chat.EMPTY', action: 'none' });
-    expect(h.session.errorActionText).toBe('');
-    h.session.dismissError();
-    expect(await h.session.sendChat('字'.repeat(101))).toBe(false);
-    expect(h.session.error?.code).toBe('chat.TOO_LONG');
-    expect(await h.session.sendChat('字'.repeat(100))).toBe(true);
-    expect(h.engine.callsOf('sendBroadcastMessage')).toHaveLength(1);
-  });
-
-  it('a failed send is shown as a notice that goes away', async () => {
-    const h = await viewerWatching();
-    h.engine.fail('sendBroadcastMessage', { code: 1009010, msg: 'failed' }, 1);
-    expect(await h.session.sendChat('hello')).toBe(false);
-    expect(h.session.notice).toContain('消息没有发出去');
-    await advance(3000);
-    expect(h.session.notice).toBe('');
-  });
-});
-
 describe('likes', () => {
   it('counts a tap at once and sends taps batched as {"t":"like","n":k}, at most once a second', async () => {
     const h = await viewerWatching();
@@ -301,7 +278,7 @@ describe('anchor stats for the console', () => {
   it('reports peak viewers, likes and messages every 10 s while live, best effort, and stops with the show', async () => {
     const h = await anchorLive();
     h.engine.emit('roomOnlineUserCountUpdate', { roomID: ROOM, count: 12 });
-    h.engine.emit('IMRecvBroadcastMessage', { roomID: ROOM, messages: [message('hi'), message('yo')] });
+    h.engine.emit('IMRecvBroadcastMessage', { roomID: ROOM, messages: [chat('hi'), chat('yo')] });
     h.engine.emit('IMRecvBarrageMessage', { roomID: ROOM, messages: [message(encodeLikes(4))] });
     h.engine.emit('roomOnlineUserCountUpdate', { roomID: ROOM, count: 8 });
     h.api.fail('reportStats', undefined, 1);

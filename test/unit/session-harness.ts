@@ -5,6 +5,8 @@
 import { autorun, comparer, reaction, toJS } from 'mobx-miniprogram';
 import { ApiError } from '../../miniprogram/services/api';
 import type {
+  ApiChatMessage,
+  ApiChatState,
   ApiCohost,
   ApiCohostChange,
   ApiCohostRequest,
@@ -44,6 +46,12 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   me = 'viewer-1';
   /** The role of the last token asked for (a call member's heartbeat is answered as a call's). */
   private lastRole: TokenRole | null = null;
+  /** The room's chat as the service has it (comments off, this phone's mute). */
+  chatState: ApiChatState = { commentsOff: false, mutedUntil: null, removed: false, maxLength: 100 };
+  /** Chat lines the service accepted, in order. */
+  readonly delivered: string[] = [];
+  /** Holds sendMessage answers until released (to see the pending line); null answers at once. */
+  private heldMessages: (() => void)[] | null = null;
   private tokenCounter = 0;
   private readonly failures = new Map<ApiMethod, { error: unknown; times: number }>();
 
@@ -218,6 +226,62 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
 
   endRoom(roomID: string): Promise<{ room: ApiRoom }> {
     return this.run('endRoom', [roomID], () => ({ room: this.room(roomID) }));
+  }
+
+  /** sendMessage answers wait until release() from now on. */
+  holdMessages(): void {
+    this.heldMessages = [];
+  }
+
+  /** Lets every held sendMessage answer go, and answers at once again. */
+  releaseMessages(): void {
+    const held = this.heldMessages ?? [];
+    this.heldMessages = null;
+    for (const go of held) go();
+  }
+
+  async sendMessage(roomID: string, text: string): Promise<{ message: ApiChatMessage }> {
+    if (this.heldMessages !== null) {
+      const held = this.heldMessages;
+      await new Promise<void>((resolve) => held.push(resolve));
+    }
+    return this.run('sendMessage', [roomID, text], () => {
+      if (this.chatState.commentsOff && this.me !== 'anchor-1')
+        throw new ApiError('COMMENTS_OFF', 'Comments are off in this room', 403);
+      this.delivered.push(text);
+      return { message: { id: this.delivered.length, text, sentAt: Date.now() } };
+    });
+  }
+
+  sendLikes(roomID: string, count: number): Promise<{ likes: number }> {
+    return this.run('sendLikes', [roomID, count], () => ({ likes: count }));
+  }
+
+  getChat(roomID: string): Promise<ApiChatState> {
+    return this.run('getChat', [roomID], () => ({ ...this.chatState }));
+  }
+
+  setCommentsOff(roomID: string, off: boolean): Promise<{ chat: ApiChatState; signalled: boolean }> {
+    return this.run('setCommentsOff', [roomID, off], () => {
+      this.chatState = { ...this.chatState, commentsOff: off };
+      return { chat: { ...this.chatState }, signalled: this.signalled };
+    });
+  }
+
+  muteViewer(
+    roomID: string,
+    userID: string,
+    seconds: number,
+  ): Promise<{ userId: string; until: number; signalled: boolean }> {
+    return this.run('muteViewer', [roomID, userID, seconds], () => ({
+      userId: userID,
+      until: Date.now() + seconds * 1000,
+      signalled: this.signalled,
+    }));
+  }
+
+  removeViewer(roomID: string, userID: string): Promise<{ userId: string; kicked: boolean }> {
+    return this.run('removeViewer', [roomID, userID], () => ({ userId: userID, kicked: this.signalled }));
   }
 
   reportStats(roomID: string, stats: ApiStats): Promise<{ room: ApiRoom }> {

@@ -38,6 +38,7 @@ const FIELDS = liveFields([
   'cohostTiles',
   'cohostRequests',
   'cohostBusy',
+  'commentsOff',
 ]);
 
 const fire = fireAndForget('[anchor]');
@@ -119,6 +120,8 @@ Component({
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],
     cohostBusy: false,
+    /** The viewers' comments are off (the anchor's switch). */
+    commentsOff: false,
     // Page-only view state.
     waitingImage: WAITING_IMAGE,
   },
@@ -244,6 +247,24 @@ Component({
     },
     onDeclineCohost(e: WechatMiniprogram.TouchEvent) {
       fire(liveSession.declineCohost(String(e.currentTarget.dataset.userId ?? '')));
+    },
+    // Chat moderation: the service decides, tells the room and records it.
+    onToggleComments() {
+      fire(liveSession.switchComments(!this.data.commentsOff));
+    },
+    /** Long-press on a viewer's line: mute them for 10 minutes, or remove them from the room. */
+    onChatLongPress(e: WechatMiniprogram.TouchEvent) {
+      const userID = String(e.currentTarget.dataset.userId ?? '');
+      const nickname = String(e.currentTarget.dataset.nickname ?? '');
+      if (!userID || userID === liveSession.userID) return;
+      wx.showActionSheet({
+        alertText: nickname,
+        itemList: ['禁言 10 分钟', '移出直播间'],
+        success: (res) => {
+          if (res.tapIndex === 0) fire(liveSession.muteViewer(userID));
+          else if (res.tapIndex === 1) fire(liveSession.removeViewer(userID));
+        },
+      });
     },
     onRemoveCohost(e: WechatMiniprogram.TouchEvent) {
       const userID = String(e.currentTarget.dataset.userId ?? '');

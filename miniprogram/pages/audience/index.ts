@@ -37,6 +37,7 @@ const FIELDS = liveFields([
   'playQuality',
   'onlineCount',
   'likes',
+  'chatBlockedText',
 ]);
 
 const fire = fireAndForget('[audience]');
@@ -84,6 +85,8 @@ Component({
     onlineCount: 0,
     likes: 0,
     chat: [] as ChatLine[],
+    /** "评论已关闭" / "你已被禁言" instead of the input ('' while the viewer may chat). */
+    chatBlockedText: '',
     // Page-only view state.
     draft: '',
     /** Seconds until the own co-host request lapses. */

@@ -22,6 +22,20 @@ export interface Cohosts {
   mixStreamId: string | null;
 }
 
+/** One moderation action as GET /api/moderation lists it (who, whom, when, what). */
+export interface ModerationAction {
+  id: number;
+  roomId: string;
+  action: 'comments_off' | 'comments_on' | 'mute' | 'unmute' | 'remove' | 'held';
+  actorKind: 'anchor' | 'operator' | 'content_check';
+  actorId: string | null;
+  targetId: string | null;
+  targetNickname: string | null;
+  until: number | null;
+  detail: string | null;
+  at: number;
+}
+
 /** What POST /api/rooms answers to the operator. */
 export interface CreatedRoom {
   room: Room;
@@ -119,6 +133,12 @@ export class ConsoleApi {
   /** Ends a room for everyone in it. */
   endRoom(id: string): Promise<{ room: Room }> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  }
+
+  /** The newest moderation actions of every room (comments off/on, mutes, removals, held messages). */
+  async moderation(): Promise<ModerationAction[]> {
+    const answer: { actions: ModerationAction[] } = await this.json('/api/moderation?limit=50');
+    return answer.actions;
   }
 
   /** A live room's current co-hosts and pending requests (all of them, with the console token). */

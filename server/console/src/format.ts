@@ -1,5 +1,22 @@
 /** View-only formatting: status labels and times, in Chinese with English where it helps. */
-import type { Room } from './api';
+import type { ModerationAction, Room } from './api';
+
+/** A moderation action in words. */
+export const MODERATION_LABELS: Record<ModerationAction['action'], string> = {
+  comments_off: '关闭评论 Comments off',
+  comments_on: '开启评论 Comments on',
+  mute: '禁言 Mute',
+  unmute: '解除禁言 Unmute',
+  remove: '移出 Removed',
+  held: '待审核 Held for review',
+};
+
+/** Who acted, in words. */
+export const MODERATOR_LABELS: Record<ModerationAction['actorKind'], string> = {
+  anchor: '主播 Anchor',
+  operator: '运营 Operator',
+  content_check: '内容安全 Content check',
+};
 
 /** Status label shown in the list. */
 export const STATUS_LABELS: Record<Room['status'], string> = {

@@ -1,7 +1,22 @@
 /** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
-import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, Room, audienceQrCodeUrl } from './api';
+import {
+  ApiFailure,
+  Cohosts,
+  ConsoleApi,
+  CreatedRoom,
+  ModerationAction,
+  Room,
+  audienceQrCodeUrl,
+} from './api';
 import { byId, h, replaceChildren } from './dom';
-import { STATUS_LABELS, formatTime, formatViewers, isoTime } from './format';
+import {
+  MODERATION_LABELS,
+  MODERATOR_LABELS,
+  STATUS_LABELS,
+  formatTime,
+  formatViewers,
+  isoTime,
+} from './format';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
 const TOKEN_KEY = 'liveConsole.token';
@@ -32,6 +47,9 @@ const ui = {
   roomsLoading: byId('rooms-loading'),
   roomsTable: byId('rooms-table'),
   roomsBody: byId('rooms-body'),
+  moderationEmpty: byId('moderation-empty'),
+  moderationTable: byId('moderation-table'),
+  moderationBody: byId('moderation-body'),
 };
 
 let api: ConsoleApi | null = null;
@@ -114,10 +132,12 @@ async function refresh(): Promise<void> {
   try {
     const rooms = await client.listRooms(ui.statusFilter.value);
     const cohosts = await liveCohosts(client, rooms);
+    const moderation = await client.moderation().catch(() => null);
     if (client !== api) return;
     setServiceDown(false);
     ui.roomsError.textContent = '';
     renderRooms(rooms, cohosts);
+    if (moderation) renderModeration(moderation, rooms);
     ui.refreshed.textContent = `更新于 ${formatTime(Date.now()).slice(6)}`;
   } catch (failure) {
     if (client !== api) return;
@@ -156,6 +176,47 @@ function renderRooms(rooms: Room[], cohosts: Map<string, Cohosts> = new Map()): 
     : '还没有房间。No rooms yet. 在上方创建一个房间,主播扫码即可开播。';
   ui.roomsTable.hidden = rooms.length === 0;
   replaceChildren(ui.roomsBody, ...rooms.map((room) => roomRow(room, cohosts.get(room.id))));
+}
+
+let lastModerationJson = '';
+
+/** The moderation log, newest first: when, which room, what, by whom, to whom. */
+function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
+  const json = JSON.stringify(actions);
+  if (json === lastModerationJson) return;
+  lastModerationJson = json;
+  ui.moderationEmpty.hidden = actions.length > 0;
+  ui.moderationTable.hidden = actions.length === 0;
+  const titles = new Map(rooms.map((room) => [room.id, room.title]));
+  replaceChildren(
+    ui.moderationBody,
+    ...actions.map((a) =>
+      h(
+        'tr',
+        { 'data-action-id': a.id, 'data-action': a.action },
+        timeCell(a.at),
+        h('td', {}, titles.get(a.roomId) ?? a.roomId),
+        h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
+        h('td', {}, MODERATOR_LABELS[a.actorKind] ?? a.actorKind),
+        h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
+        h('td', { class: 'detail' }, moderationDetail(a)),
+      ),
+    ),
+  );
+}
+
+/** A mute's end, or a held message's text. */
+function moderationDetail(a: ModerationAction): string {
+  if (a.action === 'mute' && a.until !== null) return `至 until ${formatTime(a.until)}`;
+  if (a.action === 'held' && a.detail) {
+    try {
+      const held = JSON.parse(a.detail) as { text?: string };
+      return held.text ?? '';
+    } catch {
+      return '';
+    }
+  }
+  return '';
 }
 
 function timeCell(value: Room['startedAt']): HTMLTableCellElement {
@@ -222,6 +283,7 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
     h('td', {}, room.anchor ? room.anchor.nickname : h('span', { class: 'muted' }, '待认领 Unclaimed')),
     h('td', { class: 'number' }, formatViewers(room.stats)),
     h('td', { class: 'number' }, room.stats.likes),
+    h('td', { class: 'number' }, room.stats.messages),
     cohostCell(room, cohosts),
     timeCell(room.startedAt),
     timeCell(room.endedAt),

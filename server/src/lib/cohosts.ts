@@ -27,7 +27,7 @@ const MIX_FPS = 15;
 export const lapsedBefore = (live: LiveContext): number => live.now() - live.config.cohost.requestTtlMs;
 
 /** The fields of a failed server API call worth a log line (ZEGO's code; never the URL or the secret). */
-function failure(error: unknown): Record<string, unknown> {
+export function failure(error: unknown): Record<string, unknown> {
   if (error instanceof ZegoServerApiError) {
     return { action: error.action, kind: error.kind, zegoCode: error.code, requestId: error.requestId };
   }

@@ -4,6 +4,8 @@ import type { Store } from '../store/types';
 import type { HeartbeatSweeper } from './heartbeat';
 import type { RandomSource } from './ids';
 import type { ZegoServerApi } from '../zego/server-api';
+import type { AccessTokenCache } from '../wechat/access-token';
+import type { MsgSecCheckClient } from '../wechat/msg-sec-check';
 
 /** Route limits (requests per window per client address). */
 export interface RateLimits {
@@ -14,6 +16,8 @@ export interface RateLimits {
   write: { max: number; timeWindow: number };
   /** The public room list (GET /api/rooms). */
   list: { max: number; timeWindow: number };
+  /** Chat messages per signed-in session (not per address: a NAT hides many viewers). */
+  chat: { max: number; timeWindow: number };
 }
 
 /** Everything a route needs besides the request, decorated on the Fastify instance. */
@@ -31,6 +35,10 @@ export interface LiveContext {
   redis: Redis | null;
   /** ZEGO's server API (signalling, stopping streams, mixing) when configured, else null. */
   zegoServerApi: ZegoServerApi | null;
+  /** WeChat's server access token (one cache for every WeChat API the service calls) when WeChat is configured. */
+  wechatTokens: AccessTokenCache | null;
+  /** WeChat's content check of chat (msgSecCheck v2) when WeChat is configured, else null. */
+  msgSecCheck: MsgSecCheckClient | null;
   /** Pauses and ends rooms whose anchor went silent. */
   sweeper: HeartbeatSweeper;
 }

@@ -159,6 +159,25 @@ export type CohostsView = Static<typeof CohostsView>;
 export const CohostChangeView = Type.Object({ cohosts: CohostsView, signalled: Type.Boolean() });
 export type CohostChangeView = Static<typeof CohostChangeView>;
 
+/** The room's chat as one caller sees it. */
+export const ChatView = Type.Object({
+  commentsOff: Type.Boolean(),
+  /** The caller's own mute end (epoch ms) while one runs, else null. */
+  mutedUntil: Type.Union([Type.Number(), Type.Null()]),
+  /** The caller was removed from this room. */
+  removed: Type.Boolean(),
+  maxLength: Type.Integer(),
+});
+export type ChatView = Static<typeof ChatView>;
+
+/** A chat line the service accepted and delivered. */
+export const ChatMessageView = Type.Object({
+  id: Type.Union([Type.Number(), Type.Null()]),
+  text: Type.String(),
+  sentAt: Type.Number(),
+});
+export type ChatMessageView = Static<typeof ChatMessageView>;
+
 /** A request body's schema options: exactly its fields; one it does not know is refused (400), not dropped. */
 export const BODY = { additionalProperties: false } as const;
 

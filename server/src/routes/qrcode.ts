@@ -17,7 +17,7 @@ import { imageAnswer, RoomParams } from '../lib/schemas';
 import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
 import type { Invite, Room } from '../store/types';
-import { AccessTokenCache, WeChatError } from '../wechat/access-token';
+import { WeChatError } from '../wechat/access-token';
 import { WxaCodeClient } from '../wechat/wxacode';
 
 /** The page the anchor QR opens. */
@@ -61,19 +61,11 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const wechat = live.config.wechat;
   const envVersion = wechat?.envVersion ?? 'release';
-  const wxacode = wechat
-    ? new WxaCodeClient(
-        new AccessTokenCache({
-          appID: wechat.appID,
-          secret: wechat.secret,
-          apiBase: live.wechatApiBase,
-          timeoutMs: live.wechatTimeoutMs,
-        }),
-        live.wechatApiBase,
-        fetch,
-        live.wechatTimeoutMs,
-      )
-    : null;
+  // The service's one access token cache, shared with the content check.
+  const wxacode =
+    live.wechatTokens !== null
+      ? new WxaCodeClient(live.wechatTokens, live.wechatApiBase, fetch, live.wechatTimeoutMs)
+      : null;
 
   /** GET /api/rooms/:id/anchor-qrcode: image/png the anchor scans in WeChat to open this room (operator only). */
   app.get(

@@ -273,6 +273,10 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
           streamID: joined.streamId,
         };
       }
+      // A viewer the anchor or operator removed gets no token for this room again (the anchor cannot be removed).
+      if (room.ownerId !== user.id && (await live.store.chat.standing(room.id, user.id, now)).removed) {
+        throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+      }
       // A co-host publishes its own co-host stream only, and only while the service has it accepted.
       const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, user.id) : null;
       const anchor = role === 'anchor';
@@ -346,8 +350,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports counters (peaks never go down);
-   * also a heartbeat.
+   * POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports the viewer count (the peak never goes
+   * down); also a heartbeat. Likes and messages are counted by the service itself (POST .../likes, .../messages):
+   * the anchor's figures for them are accepted for older apps and ignored.
    */
   app.post(
     '/rooms/:id/stats',
@@ -362,7 +367,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await ownedRoom(request, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
-      await live.store.stats.report(room.id, request.body);
+      await live.store.stats.report(room.id, { viewers: request.body.viewers });
       const updated = await live.store.rooms.heartbeat(room.id, live.now());
       return { room: await roomView(live.store, updated ?? room) };
     },

@@ -18,9 +18,12 @@ import {
   COHOST_ORDER,
   toCohost,
   toInvite,
+  toModeration,
   toRoom,
   toUser,
+  wechatOpenidOf,
   type CohostRow,
+  type ModerationRow,
   type InviteRow,
   type RoomRow,
   type UserRow,
@@ -115,6 +118,30 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      seen_at BIGINT NOT NULL
    );
    CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
+  // 7: chat through the service: comments off per room, mutes and removals per viewer, the moderation log.
+  `CREATE TABLE room_chat (
+     room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+     comments_off BOOLEAN NOT NULL DEFAULT FALSE
+   );
+   CREATE TABLE chat_bans (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     muted_until BIGINT,
+     removed_at BIGINT,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE TABLE moderation_log (
+     id BIGSERIAL PRIMARY KEY,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     action TEXT NOT NULL,
+     actor_kind TEXT NOT NULL,
+     actor_id TEXT,
+     target_id TEXT,
+     until_at BIGINT,
+     detail TEXT,
+     at BIGINT NOT NULL
+   );
+   CREATE INDEX moderation_log_room ON moderation_log(room_id, id DESC);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -335,6 +362,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const { rows } = await query<UserRow>('SELECT * FROM users WHERE id = ANY($1::text[])', [ids]);
         return rows.map(toUser);
       },
+      wechatOpenid: async (id) =>
+        wechatOpenidOf(
+          (await one<{ openid: string | null }>('SELECT openid FROM users WHERE id = $1', [id]))?.openid,
+        ),
       setAvatar: async (id, avatarUrl) => {
         const row = await one<UserRow>('UPDATE users SET avatar_url = $2 WHERE id = $1 RETURNING *', [
           id,
@@ -576,11 +607,96 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     stats: {
       report: async (roomId, s) => {
         const row = await one<RoomRow>(
-          `UPDATE rooms SET viewers = $2, peak_viewers = GREATEST(peak_viewers, $2), likes = GREATEST(likes, $3),
-             messages = GREATEST(messages, $4) WHERE id = $1 RETURNING *`,
-          [roomId, s.viewers, s.likes, s.messages],
+          'UPDATE rooms SET viewers = $2, peak_viewers = GREATEST(peak_viewers, $2) WHERE id = $1 RETURNING *',
+          [roomId, s.viewers],
         );
         return row ? toRoom(row) : null;
+      },
+      countLikes: async (roomId, likes) => {
+        await query('UPDATE rooms SET likes = likes + $2 WHERE id = $1', [roomId, likes]);
+      },
+    },
+    chat: {
+      standing: async (roomId, userId, now) => {
+        const row = await one<{
+          comments_off: boolean | null;
+          muted_until: number | null;
+          removed_at: number | null;
+        }>(
+          `SELECT (SELECT comments_off FROM room_chat WHERE room_id = $1) AS comments_off, b.muted_until, b.removed_at
+           FROM (SELECT 1) AS one LEFT JOIN chat_bans b ON b.room_id = $1 AND b.user_id = $2`,
+          [roomId, userId],
+        );
+        const mutedUntil = row?.muted_until ?? null;
+        return {
+          commentsOff: row?.comments_off === true,
+          mutedUntil: mutedUntil !== null && mutedUntil > now ? mutedUntil : null,
+          removed: (row?.removed_at ?? null) !== null,
+        };
+      },
+      commentsOff: async (roomId) =>
+        (
+          await one<{ comments_off: boolean }>('SELECT comments_off FROM room_chat WHERE room_id = $1', [
+            roomId,
+          ])
+        )?.comments_off === true,
+      setCommentsOff: async (roomId, off) => {
+        await query(
+          `INSERT INTO room_chat (room_id, comments_off) VALUES ($1, $2)
+           ON CONFLICT (room_id) DO UPDATE SET comments_off = EXCLUDED.comments_off`,
+          [roomId, off],
+        );
+      },
+      mute: async (roomId, userId, until) => {
+        await query(
+          `INSERT INTO chat_bans (room_id, user_id, muted_until) VALUES ($1, $2, $3)
+           ON CONFLICT (room_id, user_id) DO UPDATE SET muted_until = EXCLUDED.muted_until`,
+          [roomId, userId, until],
+        );
+      },
+      unmute: async (roomId, userId, now) =>
+        (
+          await query(
+            'UPDATE chat_bans SET muted_until = NULL WHERE room_id = $1 AND user_id = $2 AND muted_until > $3',
+            [roomId, userId, now],
+          )
+        ).rowCount === 1,
+      remove: async (roomId, userId, now) => {
+        await query(
+          `INSERT INTO chat_bans (room_id, user_id, removed_at) VALUES ($1, $2, $3)
+           ON CONFLICT (room_id, user_id) DO UPDATE SET removed_at = COALESCE(chat_bans.removed_at, EXCLUDED.removed_at)`,
+          [roomId, userId, now],
+        );
+      },
+      countMessage: async (roomId) => {
+        await query('UPDATE rooms SET messages = messages + 1 WHERE id = $1', [roomId]);
+      },
+      record: async (entry) => {
+        const row = await one<ModerationRow>(
+          `INSERT INTO moderation_log (room_id, action, actor_kind, actor_id, target_id, until_at, detail, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+          [
+            entry.roomId,
+            entry.action,
+            entry.actorKind,
+            entry.actorId,
+            entry.targetId,
+            entry.until,
+            entry.detail,
+            entry.at,
+          ],
+        );
+        return toModeration(row as ModerationRow);
+      },
+      log: async (roomId, limit) => {
+        const { rows } =
+          roomId === null
+            ? await query<ModerationRow>('SELECT * FROM moderation_log ORDER BY id DESC LIMIT $1', [limit])
+            : await query<ModerationRow>(
+                'SELECT * FROM moderation_log WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
+                [roomId, limit],
+              );
+        return rows.map(toModeration);
       },
     },
     cohosts: {

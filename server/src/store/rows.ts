@@ -2,7 +2,18 @@
  * The rows both engines store (the same columns in SQLite and PostgreSQL) and their mapping to the repository's
  * types. Times are epoch milliseconds in both.
  */
-import type { Cohost, CohostState, Invite, Room, RoomKind, RoomStatus, User } from './types';
+import type {
+  Cohost,
+  CohostState,
+  Invite,
+  ModerationAction,
+  ModerationRecord,
+  ModeratorKind,
+  Room,
+  RoomKind,
+  RoomStatus,
+  User,
+} from './types';
 
 export interface UserRow {
   id: string;
@@ -93,3 +104,32 @@ export const toCohost = (r: CohostRow): Cohost => ({
   seenAt: r.c_seen_at,
   streamForbidden: r.c_stream_forbidden === true || r.c_stream_forbidden === 1,
 });
+
+/** A moderation_log row. */
+export interface ModerationRow {
+  id: number;
+  room_id: string;
+  action: ModerationAction;
+  actor_kind: ModeratorKind;
+  actor_id: string | null;
+  target_id: string | null;
+  until_at: number | null;
+  detail: string | null;
+  at: number;
+}
+
+export const toModeration = (r: ModerationRow): ModerationRecord => ({
+  id: Number(r.id),
+  roomId: r.room_id,
+  action: r.action,
+  actorKind: r.actor_kind,
+  actorId: r.actor_id,
+  targetId: r.target_id,
+  until: r.until_at,
+  detail: r.detail,
+  at: r.at,
+});
+
+/** Alipay users are stored under "alipay:..." in the openid column; only the rest are WeChat openids. */
+export const wechatOpenidOf = (openid: string | null | undefined): string | null =>
+  typeof openid === 'string' && openid !== '' && !openid.startsWith('alipay:') ? openid : null;

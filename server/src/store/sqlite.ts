@@ -23,9 +23,12 @@ import {
   COHOST_ORDER,
   toCohost,
   toInvite,
+  toModeration,
   toRoom,
   toUser,
+  wechatOpenidOf,
   type CohostRow,
+  type ModerationRow,
   type InviteRow,
   type RoomRow,
   type UserRow,
@@ -115,6 +118,30 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      seen_at INTEGER NOT NULL
    );
    CREATE INDEX callback_nonces_seen ON callback_nonces(seen_at);`,
+  // 7: chat through the service: comments off per room, mutes and removals per viewer, the moderation log.
+  `CREATE TABLE room_chat (
+     room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+     comments_off INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE chat_bans (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     muted_until INTEGER,
+     removed_at INTEGER,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE TABLE moderation_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     action TEXT NOT NULL,
+     actor_kind TEXT NOT NULL,
+     actor_id TEXT,
+     target_id TEXT,
+     until_at INTEGER,
+     detail TEXT,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX moderation_log_room ON moderation_log(room_id, id DESC);`,
 ];
 
 export { InvalidCursorError };
@@ -292,15 +319,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   );
 
-  const report = db.transaction(
-    (roomId: string, s: { viewers: number; likes: number; messages: number }): Room | null => {
-      const changed = prepare(
-        `UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?), likes = MAX(likes, ?),
-             messages = MAX(messages, ?) WHERE id = ?`,
-      ).run(s.viewers, s.viewers, s.likes, s.messages, roomId);
-      return changed.changes === 1 ? getRoom(roomId) : null;
-    },
-  );
+  const report = db.transaction((roomId: string, s: { viewers: number }): Room | null => {
+    const changed = prepare(
+      'UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?) WHERE id = ?',
+    ).run(s.viewers, s.viewers, roomId);
+    return changed.changes === 1 ? getRoom(roomId) : null;
+  });
 
   const setStatus = db.transaction((id: string, status: RoomStatus, now: number): Room | null => {
     const room = getRoom(id);
@@ -426,6 +450,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           .all(JSON.stringify(ids))
           .map(toUser);
       },
+      wechatOpenid: async (id) =>
+        wechatOpenidOf(
+          prepare<[string], { openid: string | null }>('SELECT openid FROM users WHERE id = ?').get(id)
+            ?.openid,
+        ),
       setAvatar: async (id, avatarUrl) => {
         prepare('UPDATE users SET avatar_url = ? WHERE id = ?').run(avatarUrl, id);
         const row = userById.get(id);
@@ -523,6 +552,80 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     stats: {
       report: async (roomId, stats) => report(roomId, stats),
+      countLikes: async (roomId, likes) => {
+        prepare('UPDATE rooms SET likes = likes + ? WHERE id = ?').run(likes, roomId);
+      },
+    },
+    chat: {
+      standing: async (roomId, userId, now) => {
+        const row = prepare<
+          [string, string, string],
+          { comments_off: number | null; muted_until: number | null; removed_at: number | null }
+        >(
+          `SELECT (SELECT comments_off FROM room_chat WHERE room_id = ?) AS comments_off, b.muted_until, b.removed_at
+           FROM (SELECT 1) LEFT JOIN chat_bans b ON b.room_id = ? AND b.user_id = ?`,
+        ).get(roomId, roomId, userId);
+        const mutedUntil = row?.muted_until ?? null;
+        return {
+          commentsOff: row?.comments_off === 1,
+          mutedUntil: mutedUntil !== null && mutedUntil > now ? mutedUntil : null,
+          removed: (row?.removed_at ?? null) !== null,
+        };
+      },
+      commentsOff: async (roomId) =>
+        prepare<[string], { comments_off: number }>(
+          'SELECT comments_off FROM room_chat WHERE room_id = ?',
+        ).get(roomId)?.comments_off === 1,
+      setCommentsOff: async (roomId, off) => {
+        prepare(
+          `INSERT INTO room_chat (room_id, comments_off) VALUES (?, ?)
+           ON CONFLICT (room_id) DO UPDATE SET comments_off = excluded.comments_off`,
+        ).run(roomId, off ? 1 : 0);
+      },
+      mute: async (roomId, userId, until) => {
+        prepare(
+          `INSERT INTO chat_bans (room_id, user_id, muted_until) VALUES (?, ?, ?)
+           ON CONFLICT (room_id, user_id) DO UPDATE SET muted_until = excluded.muted_until`,
+        ).run(roomId, userId, until);
+      },
+      unmute: async (roomId, userId, now) =>
+        prepare(
+          'UPDATE chat_bans SET muted_until = NULL WHERE room_id = ? AND user_id = ? AND muted_until > ?',
+        ).run(roomId, userId, now).changes === 1,
+      remove: async (roomId, userId, now) => {
+        prepare(
+          `INSERT INTO chat_bans (room_id, user_id, removed_at) VALUES (?, ?, ?)
+           ON CONFLICT (room_id, user_id) DO UPDATE SET removed_at = COALESCE(chat_bans.removed_at, excluded.removed_at)`,
+        ).run(roomId, userId, now);
+      },
+      countMessage: async (roomId) => {
+        prepare('UPDATE rooms SET messages = messages + 1 WHERE id = ?').run(roomId);
+      },
+      record: async (entry) => {
+        const row = prepare<unknown[], ModerationRow>(
+          `INSERT INTO moderation_log (room_id, action, actor_kind, actor_id, target_id, until_at, detail, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        ).get(
+          entry.roomId,
+          entry.action,
+          entry.actorKind,
+          entry.actorId,
+          entry.targetId,
+          entry.until,
+          entry.detail,
+          entry.at,
+        ) as ModerationRow;
+        return toModeration(row);
+      },
+      log: async (roomId, limit) =>
+        (roomId === null
+          ? prepare<[number], ModerationRow>('SELECT * FROM moderation_log ORDER BY id DESC LIMIT ?').all(
+              limit,
+            )
+          : prepare<[string, number], ModerationRow>(
+              'SELECT * FROM moderation_log WHERE room_id = ? ORDER BY id DESC LIMIT ?',
+            ).all(roomId, limit)
+        ).map(toModeration),
     },
     cohosts: {
       list: async (roomId, lapsedBefore) =>

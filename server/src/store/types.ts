@@ -128,6 +128,8 @@ export interface UserRepository {
   get(id: string): Promise<User | null>;
   /** The users with these IDs, in one query (unknown IDs are left out; order not guaranteed). */
   getMany(ids: readonly string[]): Promise<User[]>;
+  /** The user's WeChat openid (what msgSecCheck needs), or null for Alipay and development users. */
+  wechatOpenid(id: string): Promise<string | null>;
   /** Replaces the user's avatar URL; null when there is no such user. */
   setAvatar(id: string, avatarUrl: string): Promise<User | null>;
 }
@@ -224,8 +226,67 @@ export interface CohostRepository {
 }
 
 export interface StatsRepository {
-  /** Records what the anchor reports; peakViewers, likes and messages never go down. */
-  report(roomId: string, stats: { viewers: number; likes: number; messages: number }): Promise<Room | null>;
+  /**
+   * Records the viewer figures the anchor reports (peakViewers never goes down). Likes and messages are the
+   * service's own counts (countLikes, ChatRepository.countMessage): what the anchor reports for them is ignored.
+   */
+  report(roomId: string, stats: { viewers: number }): Promise<Room | null>;
+  /** Adds a viewer's batch of likes to the room's count. */
+  countLikes(roomId: string, likes: number): Promise<void>;
+}
+
+/** What a moderation record says was done (held: WeChat's check said "review", the message was not delivered). */
+export type ModerationAction = 'comments_off' | 'comments_on' | 'mute' | 'unmute' | 'remove' | 'held';
+
+/** Who moderated: the room's anchor, the operator (console), or WeChat's content check. */
+export type ModeratorKind = 'anchor' | 'operator' | 'content_check';
+
+/** One moderation action as recorded (who, whom, when, what). */
+export interface ModerationRecord {
+  id: number;
+  roomId: string;
+  action: ModerationAction;
+  actorKind: ModeratorKind;
+  /** The anchor's user ID (null for the operator and the content check). */
+  actorId: string | null;
+  /** The viewer concerned (null for comments off/on). */
+  targetId: string | null;
+  /** A mute's end (epoch ms), else null. */
+  until: number | null;
+  /** Extra words: a held message's text and WeChat's label, a removal's reason. */
+  detail: string | null;
+  at: number;
+}
+
+/** Where one user stands in one room's chat. */
+export interface ChatStanding {
+  commentsOff: boolean;
+  /** The end of a mute still running at `now`, else null. */
+  mutedUntil: number | null;
+  /** Removed from the room: no chat, no token. */
+  removed: boolean;
+}
+
+/** Chat moderation of live rooms, and the service's message count. */
+export interface ChatRepository {
+  /** The user's standing in the room at `now` (comments off, a running mute, a removal). */
+  standing(roomId: string, userId: string, now: number): Promise<ChatStanding>;
+  /** Whether comments are off in the room. */
+  commentsOff(roomId: string): Promise<boolean>;
+  /** Turns comments off or on for everyone in the room. */
+  setCommentsOff(roomId: string, off: boolean): Promise<void>;
+  /** Mutes the user in the room until `until` (a new mute replaces the old one). */
+  mute(roomId: string, userId: string, until: number): Promise<void>;
+  /** Ends a mute early; false if none was running at `now`. */
+  unmute(roomId: string, userId: string, now: number): Promise<boolean>;
+  /** Removes the user from the room for good (refused chat and tokens for this room). */
+  remove(roomId: string, userId: string, now: number): Promise<void>;
+  /** Counts one delivered message. */
+  countMessage(roomId: string): Promise<void>;
+  /** Records a moderation action. */
+  record(entry: Omit<ModerationRecord, 'id'>): Promise<ModerationRecord>;
+  /** The newest records first, of one room or (null) of every room. */
+  log(roomId: string | null, limit: number): Promise<ModerationRecord[]>;
 }
 
 export interface CallbackNonceRepository {
@@ -247,6 +308,7 @@ export interface Store {
   stats: StatsRepository;
   cohosts: CohostRepository;
   callbackNonces: CallbackNonceRepository;
+  chat: ChatRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -63,6 +63,23 @@ export async function postToWeChat(
   }
 }
 
+/** errcodes that mean our cached access token is no longer good. */
+const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
+
+/** Calls a WeChat API with the cached access token; renews the token once if WeChat says it went stale. */
+export async function withAccessToken<T>(
+  tokens: AccessTokenCache,
+  call: (accessToken: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await call(await tokens.get());
+  } catch (error) {
+    if (!(error instanceof WeChatError) || !TOKEN_ERRCODES.has(error.errcode ?? 0)) throw error;
+    tokens.invalidate();
+    return call(await tokens.get());
+  }
+}
+
 interface CachedToken {
   value: string;
   renewAt: number;

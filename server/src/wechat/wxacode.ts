@@ -1,5 +1,12 @@
 /** wxacode.getUnlimited: a mini-program code that opens a page with a `scene` of at most 32 characters. */
-import { AccessTokenCache, FetchLike, WeChatError, postToWeChat, wechatErrorFrom } from './access-token';
+import {
+  AccessTokenCache,
+  FetchLike,
+  WeChatError,
+  postToWeChat,
+  wechatErrorFrom,
+  withAccessToken,
+} from './access-token';
 
 /** Which build of the mini-program a code opens. */
 export type EnvVersion = 'release' | 'trial' | 'develop';
@@ -21,9 +28,6 @@ export interface WxaCodeImage {
   contentType: string;
 }
 
-/** errcodes that mean our cached access token is no longer good. */
-const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
-
 /** Calls getwxacodeunlimit; the answer is either image bytes or a JSON error (detected, never forwarded). */
 export class WxaCodeClient {
   constructor(
@@ -34,18 +38,11 @@ export class WxaCodeClient {
   ) {}
 
   /** Gets the code image; renews the access token once if WeChat says it went stale. */
-  async getUnlimited(request: WxaCodeRequest): Promise<WxaCodeImage> {
-    try {
-      return await this.requestOnce(request);
-    } catch (error) {
-      if (!(error instanceof WeChatError) || !TOKEN_ERRCODES.has(error.errcode ?? 0)) throw error;
-      this.tokens.invalidate();
-      return this.requestOnce(request);
-    }
+  getUnlimited(request: WxaCodeRequest): Promise<WxaCodeImage> {
+    return withAccessToken(this.tokens, (token) => this.requestOnce(request, token));
   }
 
-  private async requestOnce(request: WxaCodeRequest): Promise<WxaCodeImage> {
-    const token = await this.tokens.get();
+  private async requestOnce(request: WxaCodeRequest, token: string): Promise<WxaCodeImage> {
     const url = `${this.apiBase.replace(/\/+$/, '')}/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`;
     const response = await postToWeChat(
       this.fetchImpl,

@@ -81,6 +81,7 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
       claim: generous,
       write: generous,
       list: generous,
+      chat: generous,
       ...deps.rateLimits,
     },
   });

@@ -1,50 +1,125 @@
 import http from 'node:http';
 
-/** A loopback fake of WeChat's jscode2session: code "good-*" signs in openid "o-<rest>", "bad" is 40029, "slow" hangs. */
+/** One msg_sec_check request the fake received: the access token it carried and the JSON body. */
+export interface MsgSecCheckCall {
+  accessToken: string | null;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A loopback fake of WeChat's server API. jscode2session: code "good-*" signs in openid "o-<rest>", "bad" is 40029,
+ * "slow" hangs. stable_token: checks appid and secret (the credentials it was started with, when given).
+ * msg_sec_check: checks the access token and the v2 body; text containing "RISKY" is risky (label 20001),
+ * "REVIEW" is review (label 20002), "WXBUSY" answers errcode -1, anything else passes.
+ */
 export interface FakeWechat {
   url: string;
   requests: URL[];
+  /** stable_token requests answered. */
+  tokenCalls: number;
+  checks: MsgSecCheckCall[];
   close(): Promise<void>;
 }
 
-export async function startFakeWechat(): Promise<FakeWechat> {
+export async function startFakeWechat(credentials?: { appid: string; secret: string }): Promise<FakeWechat> {
   const requests: URL[] = [];
   const hanging: http.ServerResponse[] = [];
+  const fake: FakeWechat = {
+    url: '',
+    requests,
+    tokenCalls: 0,
+    checks: [],
+    close: async () => undefined,
+  };
+  const json = (res: http.ServerResponse, body: unknown): void => {
+    // WeChat really answers JSON as text/plain.
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify(body));
+  };
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    requests.push(url);
-    const code = url.searchParams.get('js_code') ?? '';
-    if (url.pathname !== '/sns/jscode2session') {
-      res.writeHead(404).end();
-    } else if (code === 'slow') {
-      hanging.push(res);
-    } else if (code === 'http-500') {
-      res.writeHead(500).end('oops');
-    } else if (code.startsWith('good-')) {
-      // WeChat really answers JSON as text/plain.
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(JSON.stringify({ openid: `o-${code.slice(5)}`, session_key: 'SESSIONKEY-must-not-leak' }));
-    } else if (code === 'busy') {
-      res
-        .writeHead(200, { 'content-type': 'text/plain' })
-        .end(JSON.stringify({ errcode: -1, errmsg: 'system error' }));
-    } else {
-      res
-        .writeHead(200, { 'content-type': 'text/plain' })
-        .end(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }));
-    }
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      requests.push(url);
+      let body: Record<string, unknown> = {};
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        body = {};
+      }
+      if (url.pathname === '/cgi-bin/stable_token' && req.method === 'POST') {
+        fake.tokenCalls += 1;
+        const ok =
+          body.grant_type === 'client_credential' &&
+          (credentials === undefined ||
+            (body.appid === credentials.appid && body.secret === credentials.secret));
+        json(
+          res,
+          ok
+            ? { access_token: `ACCESS_TOKEN_${fake.tokenCalls}`, expires_in: 7200 }
+            : { errcode: 40013, errmsg: 'invalid appid' },
+        );
+        return;
+      }
+      if (url.pathname === '/wxa/msg_sec_check' && req.method === 'POST') {
+        const accessToken = url.searchParams.get('access_token');
+        fake.checks.push({ accessToken, body });
+        if (accessToken === null || !/^ACCESS_TOKEN_\d+$/.test(accessToken)) {
+          json(res, { errcode: 40001, errmsg: 'invalid credential' });
+          return;
+        }
+        const content = typeof body.content === 'string' ? body.content : '';
+        if (body.version !== 2 || ![1, 2, 3, 4].includes(body.scene as number) || content === '') {
+          json(res, { errcode: 47001, errmsg: 'data format error' });
+          return;
+        }
+        if (typeof body.openid !== 'string' || !body.openid.startsWith('o-')) {
+          json(res, { errcode: 40003, errmsg: 'invalid openid' });
+          return;
+        }
+        if (content.includes('WXBUSY')) {
+          json(res, { errcode: -1, errmsg: 'system error' });
+          return;
+        }
+        const [suggest, label] = content.includes('RISKY')
+          ? ['risky', 20001]
+          : content.includes('REVIEW')
+            ? ['review', 20002]
+            : ['pass', 100];
+        json(res, {
+          errcode: 0,
+          errmsg: 'ok',
+          trace_id: `trace-${fake.checks.length}`,
+          result: { suggest, label },
+          detail: [{ strategy: 'content_model', errcode: 0, suggest, label, prob: 90 }],
+        });
+        return;
+      }
+      const code = url.searchParams.get('js_code') ?? '';
+      if (url.pathname !== '/sns/jscode2session') {
+        res.writeHead(404).end();
+      } else if (code === 'slow') {
+        hanging.push(res);
+      } else if (code === 'http-500') {
+        res.writeHead(500).end('oops');
+      } else if (code.startsWith('good-')) {
+        json(res, { openid: `o-${code.slice(5)}`, session_key: 'SESSIONKEY-must-not-leak' });
+      } else if (code === 'busy') {
+        json(res, { errcode: -1, errmsg: 'system error' });
+      } else {
+        json(res, { errcode: 40029, errmsg: 'invalid code' });
+      }
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  fake.url = `http://127.0.0.1:${address.port}`;
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
 }
