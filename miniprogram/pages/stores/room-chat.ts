@@ -4,13 +4,13 @@
  * anchor reports to the service. A new feed per visit.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import { CHAT_WINDOW } from '../config';
-import type { RtcEvents, RtcRoomMessage, RtcUser } from '../services/rtc-types';
-import { describeError } from '../utils/error-catalog';
+import { CHAT_WINDOW } from '../../config';
+import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
+import { describeError } from '../../utils/error-catalog';
 import { RoomFeed, type FeedBatch } from './room-feed';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { ChatLine, QualityView } from './session-types';
+import type { ChatLine, QualityView } from '../../stores/session-types';
 
 /** Longest chat message. */
 export const CHAT_MAX_LENGTH = 100;

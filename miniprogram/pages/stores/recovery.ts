@@ -4,10 +4,10 @@
  * and publishing / playing again with fresh URLs; after the policy's last attempt it gives up with a retry button.
  * Owns its attempts, its timer and what it knows of the network.
  */
-import type { NetworkStatus } from '../services/platform-types';
+import type { NetworkStatus } from '../../services/platform-types';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { RoomState, SessionError } from './session-types';
+import type { RoomState, SessionError } from '../../stores/session-types';
 
 /** The base waits between reconnect attempts; their count bounds the attempts before giving up. */
 export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
