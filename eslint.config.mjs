@@ -105,6 +105,14 @@ const LAYERS = [
     ],
   },
   {
+    files: ['miniprogram/components/**/*.ts'],
+    patterns: [
+      into('stores', 'components/ may import utils/ only: the page binds the store and passes properties.'),
+      into('services', 'components/ may import utils/ only, not services/.'),
+      into('pages', 'components/ may import utils/ only, not pages/.'),
+    ],
+  },
+  {
     files: ['miniprogram/app.ts', 'miniprogram/config.ts'],
     patterns: [mainCannotRequireLive],
   },

@@ -159,14 +159,22 @@ function checkProjectFiles(ctx) {
   for (const sub of subpackages) {
     const root = String(sub.root || '').replace(/^\/|\/$/g, '');
     if (!root) throw new BuildError('files', rel(ctx, appJsonFile), 'a subpackage needs a "root" folder');
-    ctx.subpackages.push({ root, name: sub.name || root, pages: (sub.pages || []).map((p) => `${root}/${p}`) });
+    ctx.subpackages.push({
+      root,
+      name: sub.name || root,
+      pages: (sub.pages || []).map((p) => `${root}/${p}`),
+    });
     for (const page of sub.pages || []) pages.push({ page: `${root}/${page}`, from: appJsonFile });
   }
   ctx.subpackageRoots = ctx.subpackages.map((sub) => sub.root);
   for (const sub of ctx.subpackages) {
     const nested = ctx.subpackages.find((o) => o !== sub && sub.root.startsWith(`${o.root}/`));
     if (nested)
-      throw new BuildError('files', rel(ctx, appJsonFile), `subpackage "${sub.root}" lies inside "${nested.root}"`);
+      throw new BuildError(
+        'files',
+        rel(ctx, appJsonFile),
+        `subpackage "${sub.root}" lies inside "${nested.root}"`,
+      );
     // WeChat packs every file under a root into that subpackage: a main-package page there would never load.
     const stray = app.pages.find((page) => page.startsWith(`${sub.root}/`));
     if (stray)
@@ -358,7 +366,9 @@ async function packOne(ctx, packageJsonPath, distDir, manifest) {
   );
   if (result && Array.isArray(result.warnList) && result.warnList.length) {
     ctx.warnings.push(
-      ...result.warnList.map((w) => `npm pack (${manifest}): ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`),
+      ...result.warnList.map(
+        (w) => `npm pack (${manifest}): ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`,
+      ),
     );
   }
   const pkg = readJson(ctx, packageJsonPath);
@@ -375,24 +385,34 @@ async function packOne(ctx, packageJsonPath, distDir, manifest) {
   return result;
 }
 
-/**
- * A subpackage's npm pack: its package.json names what it needs; the packer reads node_modules beside the manifest,
- * so the named packages are copied (as installed at the top, same version or fail) into a staging folder first.
- */
-async function packSubpackage(ctx, root) {
+/** A subpackage's package.json and where each dependency is installed; fails when one is missing or another version. */
+function subpackageManifest(ctx, root) {
   const manifestFile = path.join(ctx.root, root, 'package.json');
   const manifest = rel(ctx, manifestFile);
-  const pkg = readJson(ctx, manifestFile);
-  const staging = fs.mkdtempSync(path.join(ctx.tmp, 'subpackage-npm-'));
-  fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ dependencies: pkg.dependencies || {} }));
-  for (const [name, wanted] of Object.entries(pkg.dependencies || {})) {
-    const installed = path.join(ctx.project, 'node_modules', name);
-    if (!exists(path.join(installed, 'package.json')))
+  const dependencies = readJson(ctx, manifestFile).dependencies || {};
+  const installed = {};
+  for (const [name, wanted] of Object.entries(dependencies)) {
+    const dir = path.join(ctx.project, 'node_modules', name);
+    if (!exists(path.join(dir, 'package.json')))
       throw new BuildError('pack', manifest, `${name} is not installed in node_modules; run npm install`);
-    const version = readJson(ctx, path.join(installed, 'package.json')).version;
+    const version = readJson(ctx, path.join(dir, 'package.json')).version;
     if (version !== wanted)
       throw new BuildError('pack', manifest, `${name} ${wanted} is wanted but ${version} is installed`);
-    fs.cpSync(fs.realpathSync(installed), path.join(staging, 'node_modules', name), { recursive: true });
+    installed[name] = dir;
+  }
+  return { manifest, dependencies, installed };
+}
+
+/**
+ * A subpackage's npm pack: its package.json names what it needs; the packer reads node_modules beside the manifest,
+ * so the named packages are copied (as installed at the top) into a staging folder first.
+ */
+async function packSubpackage(ctx, root) {
+  const { manifest, dependencies, installed } = subpackageManifest(ctx, root);
+  const staging = fs.mkdtempSync(path.join(ctx.tmp, 'subpackage-npm-'));
+  fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ dependencies }));
+  for (const [name, dir] of Object.entries(installed)) {
+    fs.cpSync(fs.realpathSync(dir), path.join(staging, 'node_modules', name), { recursive: true });
   }
   fs.rmSync(path.join(ctx.root, root, 'miniprogram_npm'), { recursive: true, force: true });
   return packOne(ctx, path.join(staging, 'package.json'), path.join(ctx.root, root), manifest);
@@ -400,12 +420,13 @@ async function packSubpackage(ctx, root) {
 
 /** Step 4: the npm packs, the main package's (root "dependencies" only) and each subpackage's that has a package.json. */
 async function packNpm(ctx) {
-  const main = await packOne(ctx, path.join(ctx.project, 'package.json'), ctx.root, 'package.json');
-  const subpackages = {};
-  for (const root of ctx.subpackageRoots) {
-    if (exists(path.join(ctx.root, root, 'package.json'))) subpackages[root] = await packSubpackage(ctx, root);
-  }
-  ctx.packed = { main, subpackages };
+  const roots = ctx.subpackageRoots.filter((root) => exists(path.join(ctx.root, root, 'package.json')));
+  roots.forEach((root) => subpackageManifest(ctx, root)); // a wrong manifest fails before anything is packed
+  const [main, ...packed] = await Promise.all([
+    packOne(ctx, path.join(ctx.project, 'package.json'), ctx.root, 'package.json'),
+    ...roots.map((root) => packSubpackage(ctx, root)),
+  ]);
+  ctx.packed = { main, subpackages: Object.fromEntries(roots.map((root, i) => [root, packed[i]])) };
 }
 
 /** A throwaway RSA key: the offline compile wants a key file but never signs anything with it. */
@@ -479,8 +500,10 @@ function buildConsole(ctx) {
 function measure(ctx) {
   const packageOf = (file) => ctx.subpackageRoots.find((root) => file.startsWith(`${root}/`)) || null;
   const packages = { main: { root: '', pages: ctx.mainPages } };
-  for (const sub of ctx.subpackages) packages[sub.root] = { root: sub.root, name: sub.name, pages: sub.pages };
-  for (const pkg of Object.values(packages)) Object.assign(pkg, { bytes: 0, appCodeBytes: 0, npmBytes: 0, npmPackages: {}, files: [] });
+  for (const sub of ctx.subpackages)
+    packages[sub.root] = { root: sub.root, name: sub.name, pages: sub.pages };
+  for (const pkg of Object.values(packages))
+    Object.assign(pkg, { bytes: 0, appCodeBytes: 0, npmBytes: 0, npmPackages: {}, files: [] });
   let files = 0;
   for (const [file, content] of Object.entries(ctx.compiled || {})) {
     const bytes = Buffer.isBuffer(content) ? content.length : Buffer.byteLength(String(content));
@@ -638,7 +661,13 @@ async function main() {
             .filter(([key]) => key !== 'main')
             .map(
               ([root, pkg]) =>
-                `  subpackage ${`${root}/`.padEnd(3)} ${kb(pkg.bytes).padStart(10)}  (${pct(pkg.bytes)}) = app code ${kb(pkg.appCodeBytes)} + miniprogram_npm ${kb(pkg.npmBytes)}${Object.keys(pkg.npmPackages).length ? ` (${Object.entries(pkg.npmPackages).map(([n, b]) => `${n} ${kb(b)}`).join(', ')})` : ''}`,
+                `  subpackage ${`${root}/`.padEnd(3)} ${kb(pkg.bytes).padStart(10)}  (${pct(pkg.bytes)}) = app code ${kb(pkg.appCodeBytes)} + miniprogram_npm ${kb(pkg.npmBytes)}${
+                  Object.keys(pkg.npmPackages).length
+                    ? ` (${Object.entries(pkg.npmPackages)
+                        .map(([n, b]) => `${n} ${kb(b)}`)
+                        .join(', ')})`
+                    : ''
+                }`,
             ),
           `  first screen   ${Object.entries(size.entries)
             .map(([entry, e]) => `${entry} ${kb(e.bytes)}`)

@@ -64,7 +64,9 @@ export class ConfigCache {
           this.inFlight = null;
           // A service without ZEGO credentials answers configured: false; ask again next time rather than keep it.
           if (isConfig(config) && config.configured !== false) {
-            this.deps.storage().setStorage<StoredConfig>(CONFIG_STORAGE_KEY, { config, fetchedAt: this.now() });
+            this.deps
+              .storage()
+              .setStorage<StoredConfig>(CONFIG_STORAGE_KEY, { config, fetchedAt: this.now() });
           }
           return config;
         },

@@ -335,7 +335,10 @@ describe('loadRtcEngine', () => {
     return mod!;
   };
   const configRequests = () => fake.requests.filter((r) => r.url.endsWith('/api/config'));
-  const CONFIG_ANSWER = { statusCode: 200, data: { appID: CONFIG.appID, server: [CONFIG.server], configured: true } };
+  const CONFIG_ANSWER = {
+    statusCode: 200,
+    data: { appID: CONFIG.appID, server: [CONFIG.server], configured: true },
+  };
 
   test('fetches /api/config once and creates one engine for every caller, the subpackage module loaded once', async () => {
     const { loadRtcEngine, engineCreations, moduleLoads } = freshModule();
@@ -361,7 +364,9 @@ describe('loadRtcEngine', () => {
 
     // a new app launch: fresh modules, same storage
     const next = freshModule();
-    await expect(next.loadRtcEngine()).resolves.toEqual(expect.objectContaining({ loginRoom: expect.any(Function) }));
+    await expect(next.loadRtcEngine()).resolves.toEqual(
+      expect.objectContaining({ loginRoom: expect.any(Function) }),
+    );
     expect(configRequests()).toHaveLength(1);
     expect(next.engineCreations).toHaveBeenCalledTimes(1);
   });
@@ -386,7 +391,9 @@ describe('loadRtcEngine', () => {
     configRequests()[0].success?.(CONFIG_ANSWER);
     await expect(failed).rejects.toThrow('loadSubpackage:fail');
     liveEngineModule.load = real;
-    await expect(loadRtcEngine()).resolves.toEqual(expect.objectContaining({ loginRoom: expect.any(Function) }));
+    await expect(loadRtcEngine()).resolves.toEqual(
+      expect.objectContaining({ loginRoom: expect.any(Function) }),
+    );
     expect(configRequests()).toHaveLength(1); // the config was stored by the first try
   });
 });

@@ -7,7 +7,13 @@
 import { liveSession } from '../stores/index';
 import type { SessionError } from '../../stores/session-types';
 import type { RoomEntry } from '../../utils/entry';
-import { PageView, bindFields, createLiveViewPort, type BoundFields, type PageHost } from '../../home/shared/view-port';
+import {
+  PageView,
+  bindFields,
+  createLiveViewPort,
+  type BoundFields,
+  type PageHost,
+} from '../../home/shared/view-port';
 import { askToUpgradeWechat } from './wechat';
 
 type LiveSession = typeof liveSession;
