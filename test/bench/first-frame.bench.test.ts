@@ -230,7 +230,10 @@ async function measureEntry(
   const t0 = Date.now();
   if (start === 'cold') {
     // first launch: the entry sends the user to sign in; the bench counts the sign-in, not the typing
-    await userStore.signIn(user.nickname);
+    let signedIn = false;
+    void userStore.signIn(user.nickname).then(() => (signedIn = true));
+    for (let waited = 0; waited < 5000 && !signedIn; waited += 10) await jest.advanceTimersByTimeAsync(10);
+    expect(userStore.signedIn).toBe(true);
   }
   const query: Record<string, string> =
     role === 'anchor' ? { roomID: ROOM_ID, invite: 'invite_1' } : { roomID: ROOM_ID };
@@ -343,7 +346,7 @@ describe(`first frame (${RT_MS} ms per round trip)`, () => {
       expect(ours.firstFrameMs).toBeLessThanOrEqual(today.firstFrameMs);
       if (role === 'anchor') expect(ours.publishingMs).toBeLessThanOrEqual(today.publishingMs ?? Infinity);
     },
-    60_000,
+    240_000,
   );
 
   const drops: [string, 'audience' | 'anchor', Drop][] = [
@@ -362,7 +365,7 @@ describe(`first frame (${RT_MS} ms per round trip)`, () => {
       const replay = role === 'audience' ? 2 * RT_MS : 3 * RT_MS;
       expect(ours.reconnectMs).toBeLessThanOrEqual(drop === 'plain' ? replay + 10 : 1000 + 2 * replay + 10);
     },
-    60_000,
+    240_000,
   );
 
   it('a warm viewer reaches play() after one service round trip (room and token together), then ZEGO', () => {
