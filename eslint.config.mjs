@@ -19,9 +19,32 @@ const miniprogramGlobals = {
 /** An import path that reaches into `folder` of miniprogram/ (relative: '../stores/x', '../../services/api'). */
 const into = (folder, message) => ({ regex: `(^|/)${folder}(/|$)`, message });
 
+/** The live subpackage (app.json "subpackages", root pages/): the main package may not require it. */
+const intoLiveSubpackage = (message) => ({ regex: '(^|/)pages(/|$)', message });
+
+/** What a page (main package or live subpackage) must not import. */
+const PAGE_PATTERNS = [
+  {
+    regex: '(^|/)services/api$',
+    message: 'Pages never call services/api: add a store action (stores/rooms.ts, stores/user.ts).',
+  },
+  {
+    regex: '(^|/)services/(?!api$)',
+    message: 'Pages import no services/: go through a store (types are re-exported from stores/).',
+  },
+  into('components', 'Pages use components through usingComponents (index.json), not TypeScript imports.'),
+];
+
+/** The main package cannot require the live subpackage (pages/). */
+const mainCannotRequireLive = intoLiveSubpackage(
+  'The main package cannot require the live subpackage (pages/): reach it by navigation, or require.async.',
+);
+
 /**
  * The mini-program's layers, lowest first: utils (pure) <- services (the outside world) <- stores <- pages;
- * components sit beside the pages and use only utils. Each entry: the files, and what they must not import.
+ * components sit beside the pages and use only utils. The live session's stores (pages/stores/) and the SDK's
+ * module (pages/engine/) live in the live subpackage with the live pages; the main package (home/, stores/,
+ * services/, ...) reaches none of it statically. Each entry: the files, and what they must not import.
  */
 const LAYERS = [
   {
@@ -44,8 +67,41 @@ const LAYERS = [
   {
     files: ['miniprogram/stores/**/*.ts'],
     patterns: [
-      into('pages', 'stores/ may import services/, utils/ and config, not pages/.'),
+      into(
+        'pages',
+        'stores/ may import services/, utils/ and config, not pages/ (the live subpackage: the main package cannot require it).',
+      ),
       into('components', 'stores/ may import services/, utils/ and config, not components/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/pages/stores/**/*.ts'],
+    patterns: [
+      {
+        regex: '^\\.\\./(?!\\.\\./)',
+        message:
+          'pages/stores/ may import its own files, stores/, services/, utils/ and config, not the pages.',
+      },
+      {
+        regex: '(^|/)pages/(?!stores/)',
+        message:
+          'pages/stores/ may import its own files, stores/, services/, utils/ and config, not the pages.',
+      },
+      into('components', 'pages/stores/ may import services/, utils/ and config, not components/.'),
+    ],
+  },
+  {
+    files: ['miniprogram/pages/engine/**/*.ts'],
+    patterns: [
+      into(
+        'stores',
+        'pages/engine/ is the SDK of the outside world: it may import services/ and utils/ only.',
+      ),
+      into('components', 'pages/engine/ may import services/ and utils/ only.'),
+      {
+        regex: '^\\.\\./(?!\\.\\./)',
+        message: 'pages/engine/ may import services/ and utils/ only, not the pages.',
+      },
     ],
   },
   {
@@ -57,21 +113,17 @@ const LAYERS = [
     ],
   },
   {
+    files: ['miniprogram/app.ts', 'miniprogram/config.ts'],
+    patterns: [mainCannotRequireLive],
+  },
+  {
     files: ['miniprogram/pages/**/*.ts'],
-    patterns: [
-      {
-        regex: '(^|/)services/api$',
-        message: 'Pages never call services/api: add a store action (stores/rooms.ts, stores/user.ts).',
-      },
-      {
-        regex: '(^|/)services/(?!api$)',
-        message: 'Pages import no services/: go through a store (types are re-exported from stores/).',
-      },
-      into(
-        'components',
-        'Pages use components through usingComponents (index.json), not TypeScript imports.',
-      ),
-    ],
+    ignores: ['miniprogram/pages/stores/**', 'miniprogram/pages/engine/**'],
+    patterns: PAGE_PATTERNS,
+  },
+  {
+    files: ['miniprogram/home/**/*.ts'],
+    patterns: [...PAGE_PATTERNS, mainCannotRequireLive],
   },
 ];
 
@@ -81,6 +133,7 @@ export default tseslint.config(
       'node_modules/**',
       '**/node_modules/**',
       'miniprogram/miniprogram_npm/**',
+      'miniprogram/**/miniprogram_npm/**',
       'alipay/dist/**',
       'server/public/dist/**',
       'coverage/**',
@@ -101,8 +154,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  ...LAYERS.map(({ files, patterns }) => ({
+  ...LAYERS.map(({ files, ignores, patterns }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
   {

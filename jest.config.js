@@ -33,6 +33,7 @@ module.exports = {
             diagnostics: {
               exclude: [
                 '**/miniprogram/pages/**',
+                '**/miniprogram/home/**',
                 '**/miniprogram/components/**',
                 '**/miniprogram/services/platform.ts',
                 '**/miniprogram/services/api.ts',

@@ -2,7 +2,7 @@
  * The Alipay app's stores: the same shared session, user and room directory as WeChat's, wired to my.* and to ZEGO's
  * Alipay SDK. Pages import these singletons; tests build their own with fakes.
  */
-import { LiveSession } from '../miniprogram/stores/live-session';
+import { LiveSession } from '../miniprogram/pages/stores/live-session';
 import { RoomDirectory } from '../miniprogram/stores/rooms';
 import { UserStore } from '../miniprogram/stores/user';
 import { alipayApi } from './services/api';

@@ -4,13 +4,17 @@
  *   1. project files: every .json parses, every page in app.json exists, every usingComponents path resolves
  *   2. WXML/WXSS through WeChat's own compilers (miniprogram-compiler: wcc/wcsc)
  *   3. strict type check (tsc --noEmit), in a child process while the rest runs
- *   4. npm pack for the mini-program (miniprogram-ci packNpmManually) into miniprogram/miniprogram_npm
+ *   4. npm pack (miniprogram-ci packNpmManually): the root package.json's dependencies into
+ *      miniprogram/miniprogram_npm (main package), and each subpackage's own package.json (e.g. pages/package.json,
+ *      the ZEGO SDK) into that subpackage's miniprogram_npm, from the versions installed in node_modules
  *   5. offline compile as DevTools/upload sees it (miniprogram-ci getCompiledResult)
  *      and no compiled file loads the service's code (its API types are imported type-only)
  *   6. operator console (server/console/build.mjs) when present
- *   7. package bytes against WeChat's 2 MB main-package limit and our budget; report in dist/build-report.json
+ *   7. bytes per package (main, each subpackage) against WeChat's 2 MB limit per package and our main-package budget,
+ *      and the bytes downloaded before the first screen of each entry page; report in dist/build-report.json
  * Options: --project <dir> (build another copy), --skip-pack, --skip-typecheck, --skip-console,
- *          --budget <bytes> (default 1.5 MB), --verbose (show the toolchain's own logs), --json (report on stdout).
+ *          --budget <bytes> (main package, default 200 KB), --verbose (show the toolchain's own logs),
+ *          --json (report on stdout).
  * Exits 1 with a message naming the file on the first class of failure found.
  */
 'use strict';
@@ -22,10 +26,18 @@ const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-/** WeChat's hard limit on the main package. */
+/** WeChat's hard limit on each package, the main one and every subpackage. */
 const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024;
-/** Our budget: fail well before WeChat would refuse the upload. */
-const DEFAULT_BUDGET = 1.5 * 1024 * 1024;
+/** Our budget for the main package: what every user downloads before the first screen (issue 15). */
+const DEFAULT_BUDGET = 200 * 1024;
+/** The entry pages whose first-screen download the report names: the room list, a shared card, the anchor's QR. */
+const ENTRY_PAGES = {
+  'room list': 'home/rooms/index',
+  'shared audience card': 'pages/audience/index',
+  'anchor QR': 'pages/anchor/index',
+};
+/** Folders the project's own checks never walk into (built or installed code). */
+const BUILT_DIRS = new Set(['miniprogram_npm', 'node_modules']);
 /** File types WeChat uploads (miniprogram-ci's MiniProgramWhiteList); everything else, e.g. .map and .ts, stays behind. */
 const UPLOADED_EXTENSIONS = new Set(
   '.wxml .wxss .wxs .png .jpg .jpeg .gif .svg .js .json .cer .mp3 .aac .m4a .mp4 .wav .ogg .silk .wasm .br .cur .ico .skel .crt .cert'.split(
@@ -99,7 +111,7 @@ function readJson(ctx, file) {
   }
 }
 
-/** Every file under dir (relative paths, '/'-separated), skipping the named top-level folders. */
+/** Every file under dir (relative paths, '/'-separated), skipping folders with the named names at any depth. */
 function listFiles(dir, skip = new Set()) {
   const out = [];
   const walk = (abs, prefix) => {
@@ -111,7 +123,7 @@ function listFiles(dir, skip = new Set()) {
     }
     for (const entry of entries) {
       const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (!prefix && skip.has(entry.name)) continue;
+      if (entry.isDirectory() && skip.has(entry.name)) continue;
       if (entry.isDirectory()) walk(path.join(abs, entry.name), name);
       else if (entry.isFile()) out.push(name);
     }
@@ -130,7 +142,7 @@ function checkProjectFiles(ctx) {
   ctx.root = path.join(ctx.project, projectConfig.miniprogramRoot || 'miniprogram');
   if (!exists(ctx.root)) throw new BuildError('files', rel(ctx, ctx.root), 'miniprogramRoot does not exist');
 
-  for (const file of listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules']))) {
+  for (const file of listFiles(ctx.root, BUILT_DIRS)) {
     if (file.endsWith('.json')) readJson(ctx, path.join(ctx.root, file));
   }
 
@@ -144,12 +156,37 @@ function checkProjectFiles(ctx) {
 
   const pages = app.pages.map((page) => ({ page, from: appJsonFile }));
   const subpackages = app.subpackages || app.subPackages || [];
-  ctx.subpackageRoots = [];
+  ctx.subpackages = [];
   for (const sub of subpackages) {
     const root = String(sub.root || '').replace(/^\/|\/$/g, '');
-    ctx.subpackageRoots.push(root);
+    if (!root) throw new BuildError('files', rel(ctx, appJsonFile), 'a subpackage needs a "root" folder');
+    ctx.subpackages.push({
+      root,
+      name: sub.name || root,
+      pages: (sub.pages || []).map((p) => `${root}/${p}`),
+    });
     for (const page of sub.pages || []) pages.push({ page: `${root}/${page}`, from: appJsonFile });
   }
+  ctx.subpackageRoots = ctx.subpackages.map((sub) => sub.root);
+  for (const sub of ctx.subpackages) {
+    const nested = ctx.subpackages.find((o) => o !== sub && sub.root.startsWith(`${o.root}/`));
+    if (nested)
+      throw new BuildError(
+        'files',
+        rel(ctx, appJsonFile),
+        `subpackage "${sub.root}" lies inside "${nested.root}"`,
+      );
+    // WeChat packs every file under a root into that subpackage: a main-package page there would never load.
+    const stray = app.pages.find((page) => page.startsWith(`${sub.root}/`));
+    if (stray)
+      throw new BuildError(
+        'files',
+        rel(ctx, appJsonFile),
+        `main-package page "${stray}" lies inside subpackage root "${sub.root}"`,
+      );
+  }
+  ctx.mainPages = app.pages;
+  ctx.preloadRule = app.preloadRule || {};
 
   const components = new Map(); // component base path -> JSON file that names it
   const collectComponents = (jsonFile, owner) => {
@@ -211,12 +248,12 @@ function checkProjectFiles(ctx) {
 /** Step 2: WeChat's WXML and WXSS compilers (the same wcc/wcsc DevTools runs). */
 function checkTemplates(ctx) {
   const compiler = require(resolveFrom(ctx, 'miniprogram-compiler'));
-  const wxmlList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules'])).filter((f) =>
-    f.endsWith('.wxml'),
+  const wxmlList = listFiles(ctx.root, BUILT_DIRS).filter((f) => f.endsWith('.wxml'));
+  const npmWxml = npmDirs(ctx).flatMap((dir) =>
+    listFiles(path.join(ctx.root, dir))
+      .filter((f) => f.endsWith('.wxml'))
+      .map((f) => `${dir}/${f}`),
   );
-  const npmWxml = listFiles(path.join(ctx.root, 'miniprogram_npm'))
-    .filter((f) => f.endsWith('.wxml'))
-    .map((f) => `miniprogram_npm/${f}`);
   const tryCompile = (kind, fn) => {
     try {
       fn();
@@ -236,13 +273,18 @@ function checkTemplates(ctx) {
   ctx.wxmlCount = wxmlList.length;
   // wxssToJs crashes on a WXSS error (its wcsc wrapper returns the Error): call the wrapper and throw it.
   const wcsc = require(path.join(path.dirname(resolveFrom(ctx, 'miniprogram-compiler')), 'src', 'wcsc.js'));
-  const wxssList = listFiles(ctx.root, new Set(['miniprogram_npm', 'node_modules']))
+  const wxssList = listFiles(ctx.root, BUILT_DIRS)
     .filter((f) => f.endsWith('.wxss'))
     .map((f) => f.slice(0, -'.wxss'.length));
   tryCompile('wxss', () => {
     const result = wcsc(ctx.root, wxssList);
     if (result instanceof Error) throw result;
   });
+}
+
+/** The miniprogram_npm folders, relative to the root: the main package's and one per subpackage. */
+function npmDirs(ctx) {
+  return ['miniprogram_npm', ...ctx.subpackageRoots.map((root) => `${root}/miniprogram_npm`)];
 }
 
 function resolveFrom(ctx, id) {
@@ -317,32 +359,75 @@ function loadCi(ctx) {
   return ciModule;
 }
 
-/** Step 4: the mini-program npm pack (root "dependencies" only) into <miniprogramRoot>/miniprogram_npm. */
-async function packNpm(ctx) {
+/** Runs one packNpmManually; fails naming `manifest` when it built nothing for the dependencies it names. */
+async function packOne(ctx, packageJsonPath, distDir, manifest) {
   const ci = loadCi(ctx);
   const result = await quietly(ctx, () =>
-    ci.packNpmManually({
-      packageJsonPath: path.join(ctx.project, 'package.json'),
-      miniprogramNpmDistDir: ctx.root,
-    }),
+    ci.packNpmManually({ packageJsonPath, miniprogramNpmDistDir: distDir }),
   );
   if (result && Array.isArray(result.warnList) && result.warnList.length) {
     ctx.warnings.push(
-      ...result.warnList.map((w) => `npm pack: ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`),
+      ...result.warnList.map(
+        (w) => `npm pack (${manifest}): ${w.jsPath || ''} ${w.msg || JSON.stringify(w)}`,
+      ),
     );
   }
-  ctx.packed = result;
-  const pkg = readJson(ctx, path.join(ctx.project, 'package.json'));
+  const pkg = readJson(ctx, packageJsonPath);
   const wanted = Object.keys(pkg.dependencies || {});
   const packedCount = result ? (result.miniProgramPackNum || 0) + (result.otherNpmPackNum || 0) : 0;
   if (wanted.length && packedCount === 0) {
     // e.g. node_modules missing, or a symlinked node_modules (the packer's glob does not follow it)
     throw new BuildError(
       'pack',
-      'package.json',
+      manifest,
       `npm pack built nothing for dependencies ${wanted.join(', ')}; run npm install`,
     );
   }
+  return result;
+}
+
+/** A subpackage's package.json and where each dependency is installed; fails when one is missing or another version. */
+function subpackageManifest(ctx, root) {
+  const manifestFile = path.join(ctx.root, root, 'package.json');
+  const manifest = rel(ctx, manifestFile);
+  const dependencies = readJson(ctx, manifestFile).dependencies || {};
+  const installed = {};
+  for (const [name, wanted] of Object.entries(dependencies)) {
+    const dir = path.join(ctx.project, 'node_modules', name);
+    if (!exists(path.join(dir, 'package.json')))
+      throw new BuildError('pack', manifest, `${name} is not installed in node_modules; run npm install`);
+    const version = readJson(ctx, path.join(dir, 'package.json')).version;
+    if (version !== wanted)
+      throw new BuildError('pack', manifest, `${name} ${wanted} is wanted but ${version} is installed`);
+    installed[name] = dir;
+  }
+  return { manifest, dependencies, installed };
+}
+
+/**
+ * A subpackage's npm pack: its package.json names what it needs; the packer reads node_modules beside the manifest,
+ * so the named packages are copied (as installed at the top) into a staging folder first.
+ */
+async function packSubpackage(ctx, root) {
+  const { manifest, dependencies, installed } = subpackageManifest(ctx, root);
+  const staging = fs.mkdtempSync(path.join(ctx.tmp, 'subpackage-npm-'));
+  fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ dependencies }));
+  for (const [name, dir] of Object.entries(installed)) {
+    fs.cpSync(fs.realpathSync(dir), path.join(staging, 'node_modules', name), { recursive: true });
+  }
+  fs.rmSync(path.join(ctx.root, root, 'miniprogram_npm'), { recursive: true, force: true });
+  return packOne(ctx, path.join(staging, 'package.json'), path.join(ctx.root, root), manifest);
+}
+
+/** Step 4: the npm packs, the main package's (root "dependencies" only) and each subpackage's that has a package.json. */
+async function packNpm(ctx) {
+  const roots = ctx.subpackageRoots.filter((root) => exists(path.join(ctx.root, root, 'package.json')));
+  roots.forEach((root) => subpackageManifest(ctx, root)); // a wrong manifest fails before anything is packed
+  const [main, ...packed] = await Promise.all([
+    packOne(ctx, path.join(ctx.project, 'package.json'), ctx.root, 'package.json'),
+    ...roots.map((root) => packSubpackage(ctx, root)),
+  ]);
+  ctx.packed = { main, subpackages: Object.fromEntries(roots.map((root, i) => [root, packed[i]])) };
 }
 
 /** A throwaway RSA key: the offline compile wants a key file but never signs anything with it. */
@@ -367,7 +452,7 @@ async function compileProject(ctx) {
     projectPath: ctx.project,
     privateKeyPath: throwawayKey(ctx),
     // npm output is already minified and is measured from disk: compiling 0.6 MB of SDK again costs ~25 s.
-    ignores: ['node_modules/**/*', `${rootRel}/miniprogram_npm/**/*`],
+    ignores: ['node_modules/**/*', ...npmDirs(ctx).map((dir) => `${rootRel}/${dir}/**/*`)],
   });
   project.attr = async () => ci.DefaultProjectAttr; // without it the CI asks WeChat's servers and crashes offline
   let result;
@@ -439,35 +524,59 @@ function buildConsole(ctx) {
   });
 }
 
-/** Step 7: bytes WeChat would upload, per package. */
+/** Step 7: bytes WeChat would upload, per package, and what each entry page downloads before its first screen. */
 function measure(ctx) {
-  const inSubpackage = (file) => ctx.subpackageRoots.find((root) => root && file.startsWith(`${root}/`));
-  let appBytes = 0;
-  let subpackageBytes = 0;
+  const packageOf = (file) => ctx.subpackageRoots.find((root) => file.startsWith(`${root}/`)) || null;
+  const packages = { main: { root: '', pages: ctx.mainPages } };
+  for (const sub of ctx.subpackages)
+    packages[sub.root] = { root: sub.root, name: sub.name, pages: sub.pages };
+  for (const pkg of Object.values(packages))
+    Object.assign(pkg, { bytes: 0, appCodeBytes: 0, npmBytes: 0, npmPackages: {}, files: [] });
   let files = 0;
   for (const [file, content] of Object.entries(ctx.compiled || {})) {
     const bytes = Buffer.isBuffer(content) ? content.length : Buffer.byteLength(String(content));
-    if (inSubpackage(file)) subpackageBytes += bytes;
-    else appBytes += bytes;
+    const owner = packages[packageOf(file) || 'main'];
+    owner.appCodeBytes += bytes;
+    owner.files.push([file, bytes]);
     files += 1;
   }
-  let npmBytes = 0;
-  const npmRoot = path.join(ctx.root, 'miniprogram_npm');
-  const npmPackages = {};
-  for (const file of listFiles(npmRoot)) {
-    if (!UPLOADED_EXTENSIONS.has(path.extname(file))) continue;
-    const bytes = fs.statSync(path.join(npmRoot, file)).size;
-    npmBytes += bytes;
-    const name = file.startsWith('@') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0];
-    npmPackages[name] = (npmPackages[name] || 0) + bytes;
-    files += 1;
+  for (const dir of npmDirs(ctx)) {
+    const owner = packages[dir === 'miniprogram_npm' ? 'main' : dir.slice(0, -'/miniprogram_npm'.length)];
+    for (const file of listFiles(path.join(ctx.root, dir))) {
+      if (!UPLOADED_EXTENSIONS.has(path.extname(file))) continue;
+      const bytes = fs.statSync(path.join(ctx.root, dir, file)).size;
+      owner.npmBytes += bytes;
+      const name = file.startsWith('@') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0];
+      owner.npmPackages[name] = (owner.npmPackages[name] || 0) + bytes;
+      files += 1;
+    }
   }
+  for (const pkg of Object.values(packages)) {
+    pkg.bytes = pkg.appCodeBytes + pkg.npmBytes;
+    // the largest compiled files first: where to look when a package grows
+    pkg.largestFiles = Object.fromEntries(pkg.files.sort((a, b) => b[1] - a[1]).slice(0, 12));
+    delete pkg.files;
+  }
+  const main = packages.main;
+  // Opening a page downloads the main package, and the page's subpackage when the page lives in one.
+  const entries = {};
+  for (const [entry, page] of Object.entries(ENTRY_PAGES)) {
+    const root = packageOf(page);
+    entries[entry] = { page, bytes: main.bytes + (root ? packages[root].bytes : 0) };
+  }
+  const subpackageBytes = Object.values(packages)
+    .filter((pkg) => pkg !== main)
+    .reduce((sum, pkg) => sum + pkg.bytes, 0);
   return {
-    mainPackageBytes: appBytes + npmBytes,
-    appCodeBytes: appBytes,
-    miniprogramNpmBytes: npmBytes,
-    npmPackages,
+    mainPackageBytes: main.bytes,
+    appCodeBytes: main.appCodeBytes,
+    miniprogramNpmBytes: main.npmBytes,
+    npmPackages: main.npmPackages,
     subpackageBytes,
+    totalBytes: main.bytes + subpackageBytes,
+    packages,
+    entries,
+    preloadRule: ctx.preloadRule,
     files,
     limitBytes: MAIN_PACKAGE_LIMIT,
     budgetBytes: ctx.budget,
@@ -542,8 +651,9 @@ async function main() {
     ]);
 
     const size = measure(ctx);
+    const overLimit = Object.entries(size.packages).filter(([, pkg]) => pkg.bytes > MAIN_PACKAGE_LIMIT);
     const report = {
-      ok: size.mainPackageBytes <= ctx.budget,
+      ok: size.mainPackageBytes <= ctx.budget && overLimit.length === 0,
       project: ctx.project,
       pages: ctx.pageCount,
       components: ctx.componentCount,
@@ -576,12 +686,34 @@ async function main() {
           )
             .map(([n, b]) => `${n} ${kb(b)}`)
             .join(', ')}`,
-          ...(size.subpackageBytes ? [`  subpackages    ${kb(size.subpackageBytes).padStart(10)}`] : []),
+          ...Object.entries(size.packages)
+            .filter(([key]) => key !== 'main')
+            .map(
+              ([root, pkg]) =>
+                `  subpackage ${`${root}/`.padEnd(3)} ${kb(pkg.bytes).padStart(10)}  (${pct(pkg.bytes)}) = app code ${kb(pkg.appCodeBytes)} + miniprogram_npm ${kb(pkg.npmBytes)}${
+                  Object.keys(pkg.npmPackages).length
+                    ? ` (${Object.entries(pkg.npmPackages)
+                        .map(([n, b]) => `${n} ${kb(b)}`)
+                        .join(', ')})`
+                    : ''
+                }`,
+            ),
+          `  first screen   ${Object.entries(size.entries)
+            .map(([entry, e]) => `${entry} ${kb(e.bytes)}`)
+            .join(', ')}`,
           ...ctx.warnings.map((w) => `  warning: ${w}`),
           `  ${Object.entries(ctx.timings)
             .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
             .join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s`,
         ].join('\n'),
+      );
+    }
+    if (overLimit.length) {
+      const [root, pkg] = overLimit[0];
+      throw new BuildError(
+        'size',
+        rel(ctx, path.join(ctx.root, root === 'main' ? '' : root)),
+        `${root === 'main' ? 'the main package' : `subpackage ${root}/`} is ${pkg.bytes} B, over WeChat's 2 MB limit per package`,
       );
     }
     if (!report.ok) {
@@ -630,4 +762,4 @@ if (require.main === module) {
   );
 }
 
-module.exports = { MAIN_PACKAGE_LIMIT, DEFAULT_BUDGET };
+module.exports = { MAIN_PACKAGE_LIMIT, DEFAULT_BUDGET, ENTRY_PAGES };

@@ -1,11 +1,13 @@
 /**
- * The real-time engine for the WeChat app: the ONLY module that imports WeChat's ZEGO SDK. It creates the SDK
- * instance and hands it to the shared adapter (rtc-adapter.ts), which does the validation, error translation,
- * callback table and stats; this file adds the WeChat loader (app ID and server from our service, once).
+ * The real-time engine for the WeChat app. ZEGO's SDK lives in the live subpackage (pages/, with its own
+ * miniprogram_npm), so nothing in the main package imports it: this module loads the subpackage's engine module
+ * (pages/engine/zego-engine.ts, the ONLY importer of the SDK) with WeChat's async require while the config
+ * (app ID and server, stored with a lifetime: services/app-config.ts) is read, then creates the engine once.
  */
-import { ZegoExpressEngine } from 'zego-express-engine-miniprogram';
 import { api } from './api';
-import { adaptZegoEngine, type RtcEngineOptions, type ZegoSdkLike } from './rtc-adapter';
+import { ConfigCache } from './app-config';
+import { platform } from './platform';
+import type { RtcEngineOptions } from './rtc-adapter';
 import type { RtcEngine } from './rtc-types';
 
 // Kept exported from here so existing importers of the WeChat engine module need not change.
@@ -17,20 +19,40 @@ export interface RtcEngineConfig {
   server: string | string[];
 }
 
-/** Creates one WeChat SDK engine and wraps it as an RtcEngine; the app uses loadRtcEngine. */
-export function createRtcEngine(config: RtcEngineConfig, options: RtcEngineOptions = {}): RtcEngine {
-  const sdk: ZegoSdkLike = new ZegoExpressEngine(config.appID, config.server);
-  return adaptZegoEngine(sdk, options);
+/** What the live subpackage's engine module exports. */
+export interface LiveEngineModule {
+  createRtcEngine(config: RtcEngineConfig, options?: RtcEngineOptions): RtcEngine;
 }
+
+/**
+ * How the engine module is reached: WeChat's require.async, which downloads the live subpackage first when it is
+ * not there yet (a live page opened directly has it already). Tests replace `load`.
+ */
+export const liveEngineModule = {
+  load: (): Promise<LiveEngineModule> =>
+    require.async('../pages/engine/zego-engine.js') as Promise<LiveEngineModule>,
+};
+
+/** /api/config, stored with a lifetime. */
+export const appConfig = new ConfigCache({ fetch: () => api.config(), storage: () => platform() });
 
 let loading: Promise<RtcEngine> | null = null;
 
-/** The app's engine: fetches /api/config once and creates the engine once; a failed load may be retried. */
+/**
+ * The app's engine: the config (stored or fetched) and the subpackage's engine module at the same time, then one
+ * engine for every caller; a failed load may be retried (and a stored config that failed is asked for again).
+ */
 export function loadRtcEngine(options?: RtcEngineOptions): Promise<RtcEngine> {
   if (!loading) {
-    loading = api
-      .config()
-      .then((config) => createRtcEngine({ appID: config.appID, server: config.server }, options))
+    loading = Promise.all([appConfig.get(), liveEngineModule.load()])
+      .then(([config, engineModule]) => {
+        try {
+          return engineModule.createRtcEngine({ appID: config.appID, server: config.server }, options);
+        } catch (error) {
+          appConfig.forget();
+          throw error;
+        }
+      })
       .catch((error: unknown) => {
         loading = null;
         throw error;

@@ -4,7 +4,25 @@
  */
 import type { PlayerState, PublisherState, RoomState } from '../services/rtc-types';
 
-export type { Role, SessionPhase } from './session-table';
+/** Who this phone is in the room. */
+export type Role = 'anchor' | 'audience' | 'call';
+
+/** The phases of a room visit (their transitions: pages/stores/session-table.ts). */
+export type SessionPhase =
+  | 'idle'
+  | 'checking'
+  | 'authorizing'
+  | 'joining'
+  | 'preview'
+  | 'live'
+  | 'watching'
+  | 'calling'
+  | 'cohosting'
+  | 'reconnecting'
+  | 'interrupted'
+  | 'ended'
+  | 'kicked'
+  | 'failed';
 
 /** What the user can do about an error, and the error itself: defined with the error catalog (utils). */
 export type { ErrorAction, SessionError } from '../utils/error-catalog';

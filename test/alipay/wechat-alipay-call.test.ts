@@ -107,7 +107,7 @@ it('a WeChat caller and an Alipay callee: one call, both streams across, the Ali
   await driver.reset();
 
   // The WeChat caller starts the call.
-  await driver.openPage('pages/login/index');
+  await driver.openPage('home/login/index');
   await driver.input('#nickname', '微信主叫');
   await driver.tap('#start-call');
   await driver.waitFor(

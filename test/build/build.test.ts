@@ -120,6 +120,26 @@ function edit(dir: string, file: string, change: (text: string) => string): void
   fs.writeFileSync(abs, change(fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : ''));
 }
 
+interface PackageReport {
+  bytes: number;
+  pages: string[];
+  npmPackages: Record<string, number>;
+  largestFiles: Record<string, number>;
+}
+
+/** dist/build-report.json of a built copy. */
+function readReport(dir: string) {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'dist/build-report.json'), 'utf8')) as {
+    mainPackageBytes: number;
+    miniprogramNpmBytes: number;
+    appCodeBytes: number;
+    limitBytes: number;
+    npmPackages: Record<string, number>;
+    packages: Record<string, PackageReport>;
+    entries: Record<string, { page: string; bytes: number }>;
+  };
+}
+
 /** The first page in app.json (a real one, or a placeholder). */
 function firstPage(dir: string): string {
   return (JSON.parse(fs.readFileSync(path.join(dir, 'miniprogram/app.json'), 'utf8')) as { pages: string[] })
@@ -139,26 +159,62 @@ afterAll(() => {
 });
 
 describe('npm run build', () => {
-  it('passes on the real tree: types, npm pack, offline compile, and the package under budget', () => {
+  it('passes on the real tree: types, npm pack, offline compile, and the main package under budget', () => {
     expect(baseRun.out).toContain('build ok');
     expect(baseRun.code).toBe(0);
-    expect(fs.existsSync(path.join(base, 'miniprogram/miniprogram_npm/mobx-miniprogram/index.js'))).toBe(
-      true,
-    );
-    const report = JSON.parse(fs.readFileSync(path.join(base, 'dist/build-report.json'), 'utf8')) as {
-      mainPackageBytes: number;
-      miniprogramNpmBytes: number;
-      appCodeBytes: number;
-      limitBytes: number;
-    };
+    const npm = (dir: string, name: string) => path.join(base, 'miniprogram', dir, 'miniprogram_npm', name);
+    expect(fs.existsSync(path.join(npm('', 'mobx-miniprogram'), 'index.js'))).toBe(true);
+    // the SDK is packed into the live subpackage only
+    expect(fs.existsSync(path.join(npm('pages', 'zego-express-engine-miniprogram'), 'index.js'))).toBe(true);
+    expect(fs.existsSync(npm('', 'zego-express-engine-miniprogram'))).toBe(false);
+    const report = readReport(base);
     expect(report.appCodeBytes).toBeGreaterThan(0);
     expect(report.miniprogramNpmBytes).toBeGreaterThan(0);
     expect(report.mainPackageBytes).toBe(report.appCodeBytes + report.miniprogramNpmBytes);
-    expect(report.mainPackageBytes).toBeLessThan(1.5 * 1024 * 1024);
+    expect(report.mainPackageBytes).toBeLessThanOrEqual(200 * 1024);
     expect(report.limitBytes).toBe(2 * 1024 * 1024);
+    expect(Object.keys(report.npmPackages).sort()).toEqual(['mobx-miniprogram', 'mobx-miniprogram-bindings']);
+    const live = report.packages.pages;
+    expect(Object.keys(live.npmPackages)).toEqual(['zego-express-engine-miniprogram']);
+    expect(live.bytes).toBeLessThan(report.limitBytes);
+    expect(live.pages).toEqual(['pages/anchor/index', 'pages/audience/index', 'pages/call/index']);
+    // no live-session code in the main package: the stores it carries are the user's and the room list's
+    expect(
+      Object.keys(report.packages.main.largestFiles).filter((f) => /session|cohost|engine/.test(f)),
+    ).toEqual([]);
+    // what each entry downloads before its first screen: the room list only the main package
+    expect(report.entries['room list'].bytes).toBe(report.mainPackageBytes);
+    expect(report.entries['shared audience card'].bytes).toBe(report.mainPackageBytes + live.bytes);
+    expect(report.entries['anchor QR'].bytes).toBe(report.mainPackageBytes + live.bytes);
     // miniprogram-ci's hash-named leftovers are cleaned up
     expect(fs.readdirSync(base).filter((name) => /^[0-9a-f]{32}$/.test(name))).toEqual([]);
   });
+
+  it('fails naming app.json when a main-package page lies inside the subpackage root', () => {
+    const dir = copyProject(base);
+    edit(dir, 'miniprogram/app.json', (text) => {
+      const app = JSON.parse(text) as { pages: string[] };
+      app.pages.push('pages/audience/index');
+      return JSON.stringify(app, null, 2);
+    });
+    const run = build(dir, '--skip-pack', '--skip-typecheck');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toContain('miniprogram/app.json');
+    expect(run.out).toContain('main-package page "pages/audience/index" lies inside subpackage root "pages"');
+  }, 120_000);
+
+  it("fails naming the subpackage's package.json when it wants another SDK version than the one installed", () => {
+    const dir = copyProject(base);
+    edit(dir, 'miniprogram/pages/package.json', (text) => {
+      const pkg = JSON.parse(text) as { dependencies: Record<string, string> };
+      pkg.dependencies['zego-express-engine-miniprogram'] = '9.9.9';
+      return JSON.stringify(pkg, null, 2);
+    });
+    const run = build(dir, '--skip-typecheck');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toContain('miniprogram/pages/package.json');
+    expect(run.out).toMatch(/zego-express-engine-miniprogram 9\.9\.9 is wanted but 3\.6\.0 is installed/);
+  }, 240_000);
 
   it('fails naming the .ts file on a type error', () => {
     const dir = copyProject(base);
@@ -170,7 +226,7 @@ describe('npm run build', () => {
     const run = build(dir, '--skip-pack');
     expect(run.code).not.toBe(0);
     expect(run.out).toMatch(/type errors in .*miniprogram\/utils\/viewer-count\.ts/);
-  }, 120_000);
+  }, 240_000);
 
   it("ships none of the service's code: a run-time import of its schemas fails naming the file", () => {
     const dir = copyProject(base);
@@ -251,5 +307,5 @@ describe('npm run build', () => {
     const run = build(base, '--skip-pack', '--skip-typecheck', '--budget', '100000');
     expect(run.code).not.toBe(0);
     expect(run.out).toMatch(/over the budget/);
-  }, 120_000);
+  }, 240_000);
 });

@@ -86,6 +86,30 @@ describe('layers (eslint.config.mjs)', () => {
       "import { PageView } from '../pages/shared/view-port';\nexport const V = PageView;\n",
       /stores\/ may import services\/, utils\/ and config, not pages\//,
     ],
+    [
+      'main-package page -> the live subpackage',
+      'miniprogram/home/x/index.ts',
+      "import { liveSession } from '../../pages/stores/index';\nexport const s = liveSession;\n",
+      /The main package cannot require the live subpackage/,
+    ],
+    [
+      'main-package store -> the live subpackage',
+      'miniprogram/stores/x.ts',
+      "import { LiveSession } from '../pages/stores/live-session';\nexport const L = LiveSession;\n",
+      /the main package cannot require it/,
+    ],
+    [
+      'live store -> a live page',
+      'miniprogram/pages/stores/x.ts',
+      "import { liveRoomOf } from '../shared/live-room';\nexport const r = liveRoomOf;\n",
+      /pages\/stores\/ may import its own files/,
+    ],
+    [
+      'the SDK module -> stores',
+      'miniprogram/pages/engine/x.ts',
+      "import { userStore } from '../../stores/index';\nexport const u = userStore;\n",
+      /pages\/engine\/ is the SDK of the outside world/,
+    ],
   ];
 
   const clean = [

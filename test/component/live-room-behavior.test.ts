@@ -96,7 +96,7 @@ describe('liveRoomBehavior on another kind of live page', () => {
     expect(goSignIn).toHaveBeenCalledTimes(1);
     page.setData({ blocked: { title: 't', message: 'm', actionText: '去看看', action: 'rooms' } });
     page.onBlockedAction();
-    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/rooms/index' }));
+    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/home/rooms/index' }));
     component.detach();
   });
 

@@ -5,7 +5,8 @@
  */
 import { api, ApiError } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
-import { liveSession, userStore } from '../../miniprogram/stores/index';
+import { liveSession } from '../../miniprogram/pages/stores/index';
+import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { chatFromService } from '../helpers/service-chat';
@@ -166,7 +167,7 @@ describe('anchor page: entry forms', () => {
     expect(mockedApi.getRoomToken).not.toHaveBeenCalled();
     expect(p.nodes('live-pusher')).toHaveLength(0);
     await p.tap('#blocked-action');
-    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/rooms/index' }));
+    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/home/rooms/index' }));
   });
 
   const claimFailures: [string, ApiError, string][] = [
@@ -203,7 +204,7 @@ describe('anchor page: entry forms', () => {
     const p = await open({ scene: encodeURIComponent('room_1.inv_123') });
     expect(wxFakes.redirectTo).toHaveBeenCalledTimes(1);
     const url = wxFakes.redirectTo.mock.calls[0][0].url as string;
-    expect(url.startsWith('/pages/login/index?')).toBe(true);
+    expect(url.startsWith('/home/login/index?')).toBe(true);
     expect(decodeURIComponent(url)).toContain('/pages/anchor/index?roomID=room_1&invite=inv_123');
     expect(userStore.user).toBeNull();
     expect(p.text()).toContain('请先登录');
@@ -214,7 +215,7 @@ describe('anchor page: entry forms', () => {
     await open({ roomID: 'room_1', invite: 'inv_123' });
     expect(mockedApi.claimRoom).not.toHaveBeenCalled();
     expect(wxFakes.redirectTo).toHaveBeenCalledWith(
-      expect.objectContaining({ url: expect.stringContaining('/pages/login/index') }),
+      expect.objectContaining({ url: expect.stringContaining('/home/login/index') }),
     );
   });
 });

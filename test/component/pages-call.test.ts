@@ -7,7 +7,8 @@
  */
 import { api, ApiError } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
-import { liveSession, userStore } from '../../miniprogram/stores/index';
+import { liveSession } from '../../miniprogram/pages/stores/index';
+import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';

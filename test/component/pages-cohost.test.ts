@@ -7,8 +7,9 @@
 import type { ApiCohosts } from '../../miniprogram/services/api-client';
 import { api } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
-import { cohostCommand } from '../../miniprogram/stores/live-session';
-import { liveSession, userStore } from '../../miniprogram/stores/index';
+import { cohostCommand } from '../../miniprogram/pages/stores/live-session';
+import { liveSession } from '../../miniprogram/pages/stores/index';
+import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';

@@ -278,7 +278,7 @@ describe('login page', () => {
   it('links to the room list', async () => {
     const p = await open();
     await p.tap('#rooms-link');
-    expect(wxFakes.navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/rooms/index' }));
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/home/rooms/index' }));
   });
 });
 

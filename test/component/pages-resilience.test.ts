@@ -6,8 +6,9 @@
  */
 import { api, ApiError } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
-import { RECONNECT_BACKOFF_MS, TOKEN_RETRY_MS } from '../../miniprogram/stores/live-session';
-import { liveSession, userStore } from '../../miniprogram/stores/index';
+import { RECONNECT_BACKOFF_MS, TOKEN_RETRY_MS } from '../../miniprogram/pages/stores/live-session';
+import { liveSession } from '../../miniprogram/pages/stores/index';
+import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
@@ -363,7 +364,7 @@ describe('anchor page while live: token, kick-out', () => {
     expect(p.text('#error')).toContain('你的账号已在其他设备进入了这个房间');
     await p.tap('#error-action');
     await settle();
-    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/rooms/index' }));
+    expect(wxFakes.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/home/rooms/index' }));
   });
 });
 

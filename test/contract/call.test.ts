@@ -1,5 +1,5 @@
 /**
- * Contract: a 1v1 call on the real ZEGO mini-program SDK (3.6), driven through our adapter (services/rtc-engine.ts)
+ * Contract: a 1v1 call on the real ZEGO mini-program SDK (3.6), driven through our adapter (pages/engine/zego-engine.ts, loaded by services/rtc-engine.ts)
  * with a fake `wx`, fake timers and no network: one loginRoom, then startPublishingStream(own) and
  * startPlayingStream(peer), the native statechange/netstatus events for both streams, stop both, logoutRoom last.
  *
@@ -22,7 +22,7 @@
  * no room message after the LogoutRoomReq.
  */
 import { ZegoExpressEngine } from 'zego-express-engine-miniprogram';
-import { createRtcEngine } from '../../miniprogram/services/rtc-engine';
+import { createRtcEngine } from '../../miniprogram/pages/engine/zego-engine';
 import {
   RTC_EVENT_NAMES,
   type NativeLiveEvent,

@@ -1,10 +1,11 @@
 /**
- * Contract: the real ZEGO mini-program SDK, driven through our adapter (services/rtc-engine.ts), with a fake `wx`
+ * Contract: the real ZEGO mini-program SDK, driven through our adapter (pages/engine/zego-engine.ts, loaded by services/rtc-engine.ts), with a fake `wx`
  * and no network. What these prove is what the SDK would notice: the codes, the socket and login frame, the
  * callbacks registered once, the native events forwarded unchanged.
  */
 import { ZegoExpressEngine } from 'zego-express-engine-miniprogram';
-import { createRtcEngine } from '../../miniprogram/services/rtc-engine';
+import { createRtcEngine } from '../../miniprogram/pages/engine/zego-engine';
+import type { LiveEngineModule } from '../../miniprogram/services/rtc-engine';
 import {
   RTC_EVENT_NAMES,
   type NativeLiveEvent,
@@ -313,33 +314,61 @@ describe('system check', () => {
 
 describe('loadRtcEngine', () => {
   type LoadModule = typeof import('../../miniprogram/services/rtc-engine');
-  /** A fresh adapter module (empty memo) and a spy on its own copy of the SDK's setLogConfig (once per engine). */
-  const freshModule = (): LoadModule & { engineCreations: jest.SpyInstance } => {
-    let mod: (LoadModule & { engineCreations: jest.SpyInstance }) | undefined;
+  /**
+   * A fresh loader module (empty memo), its subpackage module load answered by the real engine module (WeChat's
+   * require.async in the app), and a spy on the SDK's setLogConfig (once per engine).
+   */
+  const freshModule = (): LoadModule & { engineCreations: jest.SpyInstance; moduleLoads: () => number } => {
+    let mod: (LoadModule & { engineCreations: jest.SpyInstance; moduleLoads: () => number }) | undefined;
     jest.isolateModules(() => {
       const sdk = require('zego-express-engine-miniprogram') as { ZegoExpressEngine: { prototype: Proto } };
       const engineCreations = jest.spyOn(sdk.ZegoExpressEngine.prototype, 'setLogConfig');
-      mod = { ...(require('../../miniprogram/services/rtc-engine') as LoadModule), engineCreations };
+      const loader = require('../../miniprogram/services/rtc-engine') as LoadModule;
+      const engineModule = require('../../miniprogram/pages/engine/zego-engine') as LiveEngineModule;
+      let loads = 0;
+      loader.liveEngineModule.load = async () => {
+        loads += 1;
+        return engineModule;
+      };
+      mod = { ...loader, engineCreations, moduleLoads: () => loads };
     });
     return mod!;
   };
   const configRequests = () => fake.requests.filter((r) => r.url.endsWith('/api/config'));
+  const CONFIG_ANSWER = {
+    statusCode: 200,
+    data: { appID: CONFIG.appID, server: [CONFIG.server], configured: true },
+  };
 
-  test('fetches /api/config once and creates one engine for every caller', async () => {
-    const { loadRtcEngine, engineCreations } = freshModule();
+  test('fetches /api/config once and creates one engine for every caller, the subpackage module loaded once', async () => {
+    const { loadRtcEngine, engineCreations, moduleLoads } = freshModule();
     const first = loadRtcEngine();
     const second = loadRtcEngine();
     expect(configRequests()).toHaveLength(1);
-    configRequests()[0].success?.({
-      statusCode: 200,
-      data: { appID: CONFIG.appID, server: [CONFIG.server] },
-    });
+    configRequests()[0].success?.(CONFIG_ANSWER);
 
     const [a, b] = await Promise.all([first, second]);
     expect(a).toBe(b);
     expect(await loadRtcEngine()).toBe(a);
     expect(configRequests()).toHaveLength(1);
     expect(engineCreations).toHaveBeenCalledTimes(1);
+    expect(moduleLoads()).toBe(1);
+  });
+
+  test('the next launch creates its engine from the stored config without asking the service', async () => {
+    const first = freshModule();
+    const loaded = first.loadRtcEngine();
+    configRequests()[0].success?.(CONFIG_ANSWER);
+    await loaded;
+    expect(configRequests()).toHaveLength(1);
+
+    // a new app launch: fresh modules, same storage
+    const next = freshModule();
+    await expect(next.loadRtcEngine()).resolves.toEqual(
+      expect.objectContaining({ loginRoom: expect.any(Function) }),
+    );
+    expect(configRequests()).toHaveLength(1);
+    expect(next.engineCreations).toHaveBeenCalledTimes(1);
   });
 
   test('a failed load can be retried', async () => {
@@ -350,10 +379,21 @@ describe('loadRtcEngine', () => {
 
     const retried = loadRtcEngine();
     expect(configRequests()).toHaveLength(2);
-    configRequests()[1].success?.({
-      statusCode: 200,
-      data: { appID: CONFIG.appID, server: [CONFIG.server] },
-    });
+    configRequests()[1].success?.(CONFIG_ANSWER);
     await expect(retried).resolves.toEqual(expect.objectContaining({ loginRoom: expect.any(Function) }));
+  });
+
+  test('a subpackage that cannot be downloaded fails the load, and the next load tries again', async () => {
+    const { loadRtcEngine, liveEngineModule } = freshModule();
+    const real = liveEngineModule.load;
+    liveEngineModule.load = () => Promise.reject(new Error('loadSubpackage:fail'));
+    const failed = loadRtcEngine();
+    configRequests()[0].success?.(CONFIG_ANSWER);
+    await expect(failed).rejects.toThrow('loadSubpackage:fail');
+    liveEngineModule.load = real;
+    await expect(loadRtcEngine()).resolves.toEqual(
+      expect.objectContaining({ loginRoom: expect.any(Function) }),
+    );
+    expect(configRequests()).toHaveLength(1); // the config was stored by the first try
   });
 });

@@ -117,7 +117,7 @@ export class DevToolsDriver implements E2EDriver {
 
   async reset(): Promise<void> {
     await this.miniProgram.callWxMethod('clearStorageSync');
-    await this.openPage('pages/login/index');
+    await this.openPage('home/login/index');
   }
 
   /** Disconnects, and closes DevTools' project window when this driver launched it. */

@@ -23,7 +23,7 @@ export interface E2EDriver {
   readonly service: LiveService;
   /** Opens a page as a fresh start (reLaunch), with its query. */
   openPage(path: string): Promise<void>;
-  /** The current page's route, e.g. `pages/login/index`. */
+  /** The current page's route, e.g. `home/login/index`. */
   currentPath(): Promise<string>;
   /** One query parameter of the current page ('' when absent). */
   currentQuery(name: string): Promise<string>;

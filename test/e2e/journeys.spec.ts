@@ -21,9 +21,9 @@ async function signInIfAsked(
 ): Promise<void> {
   await driver.waitFor(async () => {
     const current = await driver.currentPath();
-    return current === page || current === 'pages/login/index';
+    return current === page || current === 'home/login/index';
   }, `${page} or the login page`);
-  if ((await driver.currentPath()) !== 'pages/login/index') return;
+  if ((await driver.currentPath()) !== 'home/login/index') return;
   await waitForElement(driver, '#nickname');
   await driver.input('#nickname', nickname);
   await driver.input('#room-id', roomID);
@@ -114,19 +114,19 @@ export async function audienceWatchesChatsAndLikes(driver: E2EDriver): Promise<J
 
 /** (iii) On the login page, a bad room ID shows the error under the field and goes nowhere. */
 export async function loginRejectsBadRoomID(driver: E2EDriver): Promise<JourneyResult> {
-  await driver.openPage('pages/login/index');
+  await driver.openPage('home/login/index');
   await waitForElement(driver, '#room-id');
   await driver.input('#nickname', '小王');
   await driver.input('#room-id', 'room 1!');
   await driver.tap('#enter');
   await waitForText(driver, '房间号只能包含字母、数字和下划线', '#room-id-error');
-  expect(await driver.currentPath()).toBe('pages/login/index');
+  expect(await driver.currentPath()).toBe('home/login/index');
   return { skippedSteps: [] };
 }
 
 /** Signs in on the login page with a nickname (whatever page the app started on). */
 async function signInOnLogin(driver: E2EDriver, nickname: string): Promise<void> {
-  await driver.openPage('pages/login/index');
+  await driver.openPage('home/login/index');
   await waitForElement(driver, '#nickname');
   await driver.input('#nickname', nickname);
 }

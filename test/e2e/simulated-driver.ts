@@ -11,14 +11,16 @@
 import { API_BASE_URL } from '../../miniprogram/config';
 import { setPlatform } from '../../miniprogram/services/platform';
 import type { RtcStream, RtcUser } from '../../miniprogram/services/rtc-types';
-import { cohostCommand, type CohostSignal } from '../../miniprogram/stores/cohosting';
-import { liveSession, userStore } from '../../miniprogram/stores/index';
+import { cohostCommand, type CohostSignal } from '../../miniprogram/pages/stores/cohosting';
+import { liveSession } from '../../miniprogram/pages/stores/index';
+import { userStore } from '../../miniprogram/stores/index';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
   installWxFakes,
   openPage as openHarnessPage,
+  pagePath as harnessPagePath,
   settle,
   type PageHarness,
   type PageName,
@@ -156,9 +158,8 @@ const PAGE_NAMES: PageName[] = ['login', 'anchor', 'audience', 'rooms', 'call'];
 /** Splits `/pages/anchor/index?roomID=r1` into the page name and its (decoded) query. */
 function parsePath(pagePath: string): { name: PageName; query: Record<string, string> } {
   const [route, search = ''] = pagePath.replace(/^\//, '').split('?');
-  const match = /^pages\/([\w-]+)\/index$/.exec(route);
-  const name = match?.[1] as PageName | undefined;
-  if (!name || !PAGE_NAMES.includes(name)) throw new Error(`not a page of this app: ${pagePath}`);
+  const name = PAGE_NAMES.find((page) => harnessPagePath(page) === route);
+  if (!name) throw new Error(`not a page of this app: ${pagePath}`);
   const query: Record<string, string> = {};
   for (const pair of search.split('&').filter(Boolean)) {
     const [key, value = ''] = pair.split('=');
@@ -260,7 +261,7 @@ export class SimulatedDriver implements E2EDriver {
 
   async currentPath(): Promise<string> {
     await this.followNavigation();
-    return this.pageName ? `pages/${this.pageName}/index` : '';
+    return this.pageName ? harnessPagePath(this.pageName) : '';
   }
 
   async currentQuery(name: string): Promise<string> {

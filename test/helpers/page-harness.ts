@@ -23,6 +23,11 @@ export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 /** The app's pages. */
 export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call';
 
+/** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
+export function pagePath(name: PageName): string {
+  return name === 'login' || name === 'rooms' ? `home/${name}/index` : `pages/${name}/index`;
+}
+
 /** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
 export interface SetDataRecord {
   data: Record<string, unknown>;
@@ -215,7 +220,7 @@ function sharedComponents(): Record<string, string> {
 
 /** A page, loaded once per test file, with the shared components. */
 export function loadPage(name: PageName): string {
-  return loadOnce(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), {
+  return loadOnce(path.join(MINIPROGRAM_ROOT, pagePath(name)), {
     usingComponents: sharedComponents(),
   });
 }
@@ -413,7 +418,7 @@ export class PageHarness {
 /** Loads, renders and opens a page with this query; the returned harness records its setData. */
 export async function openPage(name: PageName, query: Record<string, string> = {}): Promise<PageHarness> {
   const component = simulate.render(loadPage(name));
-  if (!component) throw new Error(`simulate could not render pages/${name}/index`);
+  if (!component) throw new Error(`simulate could not render ${pagePath(name)}`);
   const page = new PageHarness(component);
   await page.open(query);
   return page;

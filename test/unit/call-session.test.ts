@@ -3,7 +3,7 @@
  * every native event forwarded under its own stream ID; the peer leaving or hanging up ends the call with its
  * duration; the existing resilience (drop, phone call, background, token renewal) holds during a call.
  */
-import { RECONNECT_BACKOFF_MS, STATS_INTERVAL_MS } from '../../miniprogram/stores/live-session';
+import { RECONNECT_BACKOFF_MS, STATS_INTERVAL_MS } from '../../miniprogram/pages/stores/live-session';
 import {
   CALLEE,
   OWN_CALL_STREAM,

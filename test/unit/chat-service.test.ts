@@ -4,7 +4,7 @@
  * (the end screen); likes counted by the service; the anchor's moderation.
  */
 import { ApiError } from '../../miniprogram/services/api';
-import { FLUSH_INTERVAL_MS, LIKE_SEND_INTERVAL_MS } from '../../miniprogram/stores/live-session';
+import { FLUSH_INTERVAL_MS, LIKE_SEND_INTERVAL_MS } from '../../miniprogram/pages/stores/live-session';
 import { chatFromService, chatStateFromService, SERVICE_SENDER } from '../helpers/service-chat';
 import { ROOM, advance, anchorLive, createHarness, settle, viewerWatching } from './session-harness';
 

@@ -10,7 +10,7 @@ import {
   COHOST_HEARTBEAT_MS,
   COHOST_TEXT,
   cohostCommand,
-} from '../../miniprogram/stores/live-session';
+} from '../../miniprogram/pages/stores/live-session';
 import { ApiError } from '../../miniprogram/services/api-client';
 import type { RtcUser } from '../../miniprogram/services/rtc-types';
 import {

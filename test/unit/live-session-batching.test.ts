@@ -11,7 +11,7 @@ import {
   decodeLikes,
   encodeLikes,
   toQualityView,
-} from '../../miniprogram/stores/live-session';
+} from '../../miniprogram/pages/stores/live-session';
 import type { RtcRoomMessage } from '../../miniprogram/services/rtc-types';
 import { chatFromService } from '../helpers/service-chat';
 import {

@@ -97,7 +97,7 @@ describe('pre-flight', () => {
 
   it('an engine that cannot load is a retryable failure', async () => {
     const h = createHarness();
-    const { LiveSession } = await import('../../miniprogram/stores/live-session');
+    const { LiveSession } = await import('../../miniprogram/pages/stores/live-session');
     const session = new LiveSession({
       loadEngine: () => Promise.reject(new Error('config unreachable')),
       api: h.api,

@@ -2,7 +2,7 @@
  * Faults while on air or watching, driven by fake timers: network drops, room reconnection, native stream errors,
  * phone calls, background, token expiry and kick-out. Each ends in a state the user can see and act on.
  */
-import { RECONNECT_BACKOFF_MS, TOKEN_RETRY_MS } from '../../miniprogram/stores/live-session';
+import { RECONNECT_BACKOFF_MS, TOKEN_RETRY_MS } from '../../miniprogram/pages/stores/live-session';
 import {
   ANCHOR_STREAM,
   ROOM,

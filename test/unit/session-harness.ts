@@ -17,8 +17,12 @@ import type {
   TokenRole,
 } from '../../miniprogram/services/api-client';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
-import { BackoffPolicy, LiveSession, RECONNECT_BACKOFF_MS } from '../../miniprogram/stores/live-session';
-import type { LiveSessionDeps } from '../../miniprogram/stores/live-session';
+import {
+  BackoffPolicy,
+  LiveSession,
+  RECONNECT_BACKOFF_MS,
+} from '../../miniprogram/pages/stores/live-session';
+import type { LiveSessionDeps } from '../../miniprogram/pages/stores/live-session';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
 import { FakeView } from '../helpers/fake-view';

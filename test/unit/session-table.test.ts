@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BackoffPolicy, RECONNECT_BACKOFF_MS } from '../../miniprogram/stores/recovery';
+import { BackoffPolicy, RECONNECT_BACKOFF_MS } from '../../miniprogram/pages/stores/recovery';
 import {
   SESSION_EVENTS,
   SESSION_PHASES,
@@ -15,7 +15,7 @@ import {
   type Role,
   type SessionEvent,
   type SessionPhase,
-} from '../../miniprogram/stores/session-table';
+} from '../../miniprogram/pages/stores/session-table';
 
 /** What each phase allows: event -> next phase ('back' = the remembered phase). Everything else is refused. */
 const EXPECTED: Record<SessionPhase, Partial<Record<SessionEvent, string>>> = {

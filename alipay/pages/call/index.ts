@@ -6,7 +6,7 @@
  * onRtmpEvent reaches the SDK under the right stream ID.
  */
 import { ApiError } from '../../../miniprogram/services/api-client';
-import { callRefusal, formatDuration } from '../../../miniprogram/stores/call';
+import { callRefusal, formatDuration } from '../../../miniprogram/pages/stores/call';
 import { parseAudienceEntry, type EntryQuery } from '../../../miniprogram/utils/entry';
 import { alipayApi, type RtcRoomParams } from '../../services/api';
 import { prepareRtcResource } from '../../services/rtc-resource';

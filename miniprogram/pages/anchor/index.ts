@@ -3,10 +3,11 @@
  * Claims the room with the invite, previews the camera, goes live, and shows state, quality, viewers and chat.
  * Everything live comes from the store; this page only renders it and forwards taps and native events.
  */
-import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { roomDirectory, userStore } from '../../stores/index';
+import { liveSession } from '../stores/index';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
 import type { ApiCohostRequest } from '../../stores/rooms';
-import type { CohostTileView } from '../../stores/live-session';
+import type { CohostTileView } from '../stores/live-session';
 import type { ChatLine, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAnchorEntry, type EntryQuery, type RoomEntry } from '../../utils/entry';
 import {
@@ -164,6 +165,8 @@ Component({
         return;
       }
       state.setScreen('loading');
+      // the engine loads while the room is claimed or looked up (the token waits: the service decides who is anchor)
+      liveSession.prepare({ roomID: entry.roomID, role: 'anchor', withToken: false });
       let room: ApiRoom;
       try {
         room = entry.invite

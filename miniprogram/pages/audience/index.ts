@@ -3,9 +3,10 @@
  * Looks the room up, joins as audience; the store plays the anchor's stream as soon as it appears.
  * Shows play state and quality, "主播暂时离开" when the stream goes away, chat, likes and the online count.
  */
-import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { roomDirectory, userStore } from '../../stores/index';
+import { liveSession } from '../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
-import type { CohostTileView } from '../../stores/live-session';
+import type { CohostTileView } from '../stores/live-session';
 import type { ChatLine, PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
 import {
@@ -126,6 +127,8 @@ Component({
         return;
       }
       state.setScreen('loading');
+      // the engine and the token load while the room is looked up
+      liveSession.prepare({ roomID, role: 'audience', withToken: true });
       let room: ApiRoom;
       try {
         room = await roomDirectory.getRoom(roomID);

@@ -4,8 +4,9 @@
  * preview small (tap to swap), camera / microphone / switch camera, hang up. A third person sees 通话已满 and
  * nothing else happens (no camera, no login to the room).
  */
-import { callRefusal, formatDuration } from '../../stores/call';
-import { liveSession, roomDirectory, userStore } from '../../stores/index';
+import { callRefusal, formatDuration } from '../stores/call';
+import { roomDirectory, userStore } from '../../stores/index';
+import { liveSession } from '../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';

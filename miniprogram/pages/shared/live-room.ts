@@ -4,10 +4,16 @@
  * its lifetimes, visibility, the full-screen notice, the error panel's action, leaving and the share cards. Each
  * page keeps what differs: what it binds and renders, how it reads its entry, enters and signs in.
  */
-import { liveSession } from '../../stores/index';
+import { liveSession } from '../stores/index';
 import type { SessionError } from '../../stores/session-types';
 import type { RoomEntry } from '../../utils/entry';
-import { PageView, bindFields, createLiveViewPort, type BoundFields, type PageHost } from './view-port';
+import {
+  PageView,
+  bindFields,
+  createLiveViewPort,
+  type BoundFields,
+  type PageHost,
+} from '../../home/shared/view-port';
 import { askToUpgradeWechat } from './wechat';
 
 type LiveSession = typeof liveSession;
@@ -130,13 +136,13 @@ export class LiveRoom {
   /** Signing in is needed: the notice, then the login page, which comes back with `query` (role, room, redirect). */
   sendToSignIn(query: string, message: string): void {
     this.block({ title: '请先登录', message, actionText: '去登录', action: 'login' });
-    wx.redirectTo({ url: `/pages/login/index${query}` });
+    wx.redirectTo({ url: `/home/login/index${query}` });
   }
 
   /** Leaves the session and goes back to the room list. */
   leaveToRooms(): void {
     this.fire(liveSession.leave());
-    wx.reLaunch({ url: '/pages/rooms/index' });
+    wx.reLaunch({ url: '/home/rooms/index' });
   }
 }
 
@@ -259,7 +265,7 @@ export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions
         const action = this.data.blocked?.action;
         if (action === 'retry') fire(page.enter());
         else if (action === 'login') page.goSignIn();
-        else wx.reLaunch({ url: '/pages/rooms/index' });
+        else wx.reLaunch({ url: '/home/rooms/index' });
       },
       /** The error panel's button: what the store says the user can do. */
       onErrorAction() {

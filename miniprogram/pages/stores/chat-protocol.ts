@@ -4,7 +4,7 @@
  * sender identity (SERVICE_SENDER_ID, a user ID no real user has). A line from anyone else (a modified app calling
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
-import type { RtcRoomMessage, RtcUser } from '../services/rtc-types';
+import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 
 /** The service's sender identity in ZEGO rooms (server/src/lib/cohosts.ts SERVICE_USER_ID). */
 export const SERVICE_SENDER_ID = 'live-service';

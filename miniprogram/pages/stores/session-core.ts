@@ -5,9 +5,9 @@
  * page renders belongs to a part.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import type { TokenRole } from '../services/api-client';
-import type { RtcEngine, RtcEventHandler } from '../services/rtc-types';
-import { describeError, isKickout } from '../utils/error-catalog';
+import type { TokenRole } from '../../services/api-client';
+import type { RtcEngine, RtcEventHandler } from '../../services/rtc-types';
+import { describeError, isKickout } from '../../utils/error-catalog';
 import { CallState } from './call';
 import { Cohosting } from './cohosting';
 import { Interruptions } from './interruptions';
@@ -29,7 +29,7 @@ import {
   type SessionEvent,
   type SessionPhase,
 } from './session-table';
-import type { SessionError } from './session-types';
+import type { SessionError } from '../../stores/session-types';
 import { TokenRenewal } from './token-renewal';
 import { Watching } from './watching';
 import { sdkRoutes } from './sdk-routes';

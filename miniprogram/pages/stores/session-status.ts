@@ -5,7 +5,7 @@
 import { makeAutoObservable } from 'mobx-miniprogram';
 import { OwnedTimer } from './session-context';
 import type { SessionMachine } from './session-table';
-import type { SessionError, SessionPhase } from './session-types';
+import type { SessionError, SessionPhase } from '../../stores/session-types';
 
 /** A transient notice stays this long. */
 export const NOTICE_MS = 3000;

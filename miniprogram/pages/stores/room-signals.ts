@@ -5,7 +5,7 @@
  * room-wide state the service or the anchor publishes (the co-host layout), kept by key.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import type { RtcEvents, RtcUser } from '../services/rtc-types';
+import type { RtcEvents, RtcUser } from '../../services/rtc-types';
 
 /** One custom command from another member. */
 export interface RoomCommand {

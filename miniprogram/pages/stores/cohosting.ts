@@ -6,12 +6,12 @@
  * lapse timer, the co-host's heartbeat and the grace of a co-host tile whose stream went away.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import { ApiError, type ApiCohost, type ApiCohostChange, type ApiCohosts } from '../services/api-client';
-import type { RtcEvents, RtcStream } from '../services/rtc-types';
+import { ApiError, type ApiCohost, type ApiCohostChange, type ApiCohosts } from '../../services/api-client';
+import type { RtcEvents, RtcStream } from '../../services/rtc-types';
 import type { RoomCommand } from './room-signals';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { Role } from './session-types';
+import type { Role } from '../../stores/session-types';
 
 /** A co-host sends "still here" this often (the service ends a co-host silent for longer than its timeout). */
 export const COHOST_HEARTBEAT_MS = 10_000;

@@ -4,9 +4,9 @@
  * few setData a second (DESIGN.md "Budgets"); our own likes leave in one barrage message a second. A plain,
  * non-observable class: the store decides what is relevant, the feed decides when it reaches the screen.
  */
-import { CHAT_WINDOW } from '../config';
-import type { RtcRoomMessage, RtcStreamStats, RtcUser } from '../services/rtc-types';
-import type { ChatLine, QualityView } from './session-types';
+import { CHAT_WINDOW } from '../../config';
+import type { RtcRoomMessage, RtcStreamStats, RtcUser } from '../../services/rtc-types';
+import type { ChatLine, QualityView } from '../../stores/session-types';
 
 /** Incoming chat, likes, joins are flushed into observable state at most this often (5 per second). */
 export const FLUSH_INTERVAL_MS = 200;

@@ -1,7 +1,7 @@
 /** What the status line says, for each phase and role (Chinese, for the screen). */
 import { PEER_LEFT_TEXT, formatDuration, type CallState } from './call';
 import { RECONNECTING_NOTICE } from './recovery';
-import type { Role, SessionError, SessionPhase } from './session-types';
+import type { Role, SessionError, SessionPhase } from '../../stores/session-types';
 
 const STATUS_TEXT: Record<SessionPhase, string> = {
   idle: '未进入直播间',

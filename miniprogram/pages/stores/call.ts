@@ -3,8 +3,8 @@
  * the call ended. The peer leaving the room (its stream or its user deleted) ends the call for this side.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import type { ApiRoom } from '../services/api-client';
-import type { RtcEvents, RtcUser } from '../services/rtc-types';
+import type { ApiRoom } from '../../services/api-client';
+import type { RtcEvents, RtcUser } from '../../services/rtc-types';
 
 /** How a call ended. */
 export type CallEnd = 'peerLeft' | 'hungUp';

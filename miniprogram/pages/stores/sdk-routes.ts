@@ -3,7 +3,7 @@
  * one render). The remote side of a call lives here too: the peer's stream or user going away ends the call.
  */
 import { action } from 'mobx-miniprogram';
-import type { RtcEventHandler, RtcEvents } from '../services/rtc-types';
+import type { RtcEventHandler, RtcEvents } from '../../services/rtc-types';
 import type { SessionCore } from './session-core';
 import { ACTIVE_PHASES, RUNNING_PHASES } from './session-table';
 

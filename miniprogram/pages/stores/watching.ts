@@ -5,15 +5,15 @@
  * flight and the streams stopped while the page was hidden.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import type { NativeLiveEvent, RtcEvents, RtcStream } from '../services/rtc-types';
-import { describeError } from '../utils/error-catalog';
-import { validateStreamID } from '../utils/validate';
+import type { NativeLiveEvent, RtcEvents, RtcStream } from '../../services/rtc-types';
+import { describeError } from '../../utils/error-catalog';
+import { validateStreamID } from '../../utils/validate';
 import { nativeReaction } from './native-codes';
 import type { MediaHost } from './publishing';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import { PLAYING_PHASES } from './session-table';
-import type { PlayerView } from './session-types';
+import type { PlayerView } from '../../stores/session-types';
 
 /** Which remote streams a visit plays: a filter over the room's streams, or one mix output instead of them. */
 export interface StreamPlan {

@@ -4,7 +4,7 @@
  * background pauses the pusher (viewers see the waiting image) and stops the players, coming back resumes them.
  * Owns the platform listeners of a visit and whether the page is hidden.
  */
-import type { NetworkStatus, Platform, Unsubscribe } from '../services/platform-types';
+import type { NetworkStatus, Platform, Unsubscribe } from '../../services/platform-types';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 

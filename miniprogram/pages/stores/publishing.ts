@@ -4,13 +4,13 @@
  * stream ID and reacts to publisherStateUpdate. Owns the pusher's view and the camera controls.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import type { NativeLiveEvent, RtcEvents } from '../services/rtc-types';
-import { describeError } from '../utils/error-catalog';
+import type { NativeLiveEvent, RtcEvents } from '../../services/rtc-types';
+import { describeError } from '../../utils/error-catalog';
 import { nativeReaction, type NativeReaction } from './native-codes';
 import { PERMISSION_ERRORS } from './room-entry';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { PusherView } from './session-types';
+import type { PusherView } from '../../stores/session-types';
 
 /** What the media parts ask of the session around them. */
 export interface MediaHost {

@@ -5,14 +5,14 @@
  * room chat and the anchor's report, the call. Every field here is a part's state; every action a part's job.
  */
 import { configure, makeAutoObservable } from 'mobx-miniprogram';
-import type { ApiCohostRequest, ApiCohosts } from '../services/api-client';
-import type { NativeLiveEvent, RtcStream, RtcUser } from '../services/rtc-types';
+import type { ApiCohostRequest, ApiCohosts } from '../../services/api-client';
+import type { NativeLiveEvent, RtcStream, RtcUser } from '../../services/rtc-types';
 import type { CohostTile } from './cohosting';
-import { ACTION_TEXT } from '../utils/error-catalog';
+import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
 import { SessionCore, type LiveSessionDeps } from './session-core';
-import type { SessionPhase } from './session-table';
+import { ACTIVE_PHASES, type SessionPhase } from './session-table';
 import type {
   ChatLine,
   LiveViewPort,
@@ -22,7 +22,7 @@ import type {
   Role,
   RoomState,
   SessionError,
-} from './session-types';
+} from '../../stores/session-types';
 import { callSummaryText, statusText } from './session-text';
 import { VisitCommands } from './visit-commands';
 
@@ -421,6 +421,16 @@ export class LiveSession {
     this.core.teardown();
     this.core.resetState();
     this.core.entry.lastStart = null;
+    this.core.entry.forgetEarlyToken();
+  }
+
+  /**
+   * The page is about to start a visit (it is looking the room up first): load the engine and, with `withToken`,
+   * ask for the room's token now, in parallel with the lookup; start() uses them. Nothing happens when signed out.
+   */
+  prepare(options: { roomID: string; role: Role; withToken: boolean }): void {
+    if (this.core.machine.in(...ACTIVE_PHASES)) return;
+    this.core.entry.prepare(options.roomID, options.role, options.withToken);
   }
 
   // ---- Phases, ending, tearing down ----

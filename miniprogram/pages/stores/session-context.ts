@@ -3,11 +3,11 @@
  * the page's components once they exist, and the visit's epoch (async work started under an older epoch stops at
  * its next step). Plain, non-observable.
  */
-import type { Api } from '../services/api-client';
-import type { Platform } from '../services/platform-types';
-import type { RtcEngine } from '../services/rtc-types';
+import type { Api } from '../../services/api-client';
+import type { Platform } from '../../services/platform-types';
+import type { RtcEngine } from '../../services/rtc-types';
 import type { SessionMachine } from './session-table';
-import type { LiveViewPort } from './session-types';
+import type { LiveViewPort } from '../../stores/session-types';
 
 /** What the session needs from the outside world (the real ones are wired in stores/index.ts). */
 export interface LiveSessionDeps {

@@ -4,10 +4,10 @@
  * and publishing / playing again with fresh URLs; after the policy's last attempt it gives up with a retry button.
  * Owns its attempts, its timer and what it knows of the network.
  */
-import type { NetworkStatus } from '../services/platform-types';
+import type { NetworkStatus } from '../../services/platform-types';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { RoomState, SessionError } from './session-types';
+import type { RoomState, SessionError } from '../../stores/session-types';
 
 /** The base waits between reconnect attempts; their count bounds the attempts before giving up. */
 export const RECONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
@@ -68,6 +68,10 @@ export class Recovery {
   /** A drop arrived during an interruption: reconnect once it is over. */
   private afterInterruption = false;
   private networkConnected = true;
+  /** Where the backoff waits start again: the network came back, so the next wait is the shortest one. */
+  private backoffFrom = 0;
+  /** The network came back while an attempt was under way: try again as soon as it is over. */
+  private retryWhenDone = false;
   private readonly timer = new OwnedTimer();
 
   constructor(
@@ -99,6 +103,7 @@ export class Recovery {
     const fresh = !machine.in('reconnecting');
     if (!machine.send('dropped') || !fresh) return;
     this.attempt = 0;
+    this.backoffFrom = 0;
     this.status.setNotice(this.networkConnected ? RECONNECTING_NOTICE : OFFLINE_NOTICE);
     this.schedule();
   }
@@ -108,6 +113,7 @@ export class Recovery {
     this.afterInterruption = true;
     this.timer.clear();
     this.attempt = 0;
+    this.backoffFrom = 0;
   }
 
   /** The interruption is over: reconnect now if something dropped meanwhile. */
@@ -120,7 +126,11 @@ export class Recovery {
 
   /** The room is connected again (roomStateUpdate CONNECTED): try now. */
   roomConnected(): void {
-    if (this.ctx.machine.in('reconnecting')) void this.attemptNow();
+    if (!this.ctx.machine.in('reconnecting')) return;
+    // the room is back: a failure from here on waits the shortest step again
+    this.backoffFrom = this.attempt + 1;
+    if (this.running) this.retryWhenDone = true;
+    else void this.attemptNow();
   }
 
   /** A stream runs again (PUBLISHING, PLAYING, player 2004): recovered if nothing else is missing. */
@@ -129,7 +139,12 @@ export class Recovery {
   }
 
   private schedule(): void {
-    const delay = this.policy.nextDelayMs(this.attempt);
+    // the bound counts every attempt; the wait restarts from the shortest one once the network is back
+    if (this.attempt >= this.policy.maxAttempts) {
+      this.giveUp();
+      return;
+    }
+    const delay = this.policy.nextDelayMs(Math.max(0, this.attempt - this.backoffFrom));
     if (delay === null) {
       this.giveUp();
       return;
@@ -151,8 +166,11 @@ export class Recovery {
       this.running = false;
     }
     if (this.ctx.isStale(epoch) || !this.ctx.machine.in('reconnecting')) return;
+    const again = this.retryWhenDone;
+    this.retryWhenDone = false;
     if (ok) this.recovered();
     else if (this.attempt >= this.policy.maxAttempts) this.giveUp();
+    else if (again) void this.attemptNow();
     else this.schedule();
   }
 
@@ -174,6 +192,7 @@ export class Recovery {
   private recovered(): void {
     this.timer.clear();
     this.attempt = 0;
+    this.backoffFrom = 0;
     this.refreshMedia = false;
     if (this.ctx.machine.send('recovered')) this.status.setNotice('');
   }
@@ -197,7 +216,10 @@ export class Recovery {
     }
     if (!was && this.ctx.machine.in('reconnecting')) {
       this.status.setNotice(RECONNECTING_NOTICE);
-      void this.attemptNow();
+      // back online: try now (or right after the attempt under way), then wait the shortest step again
+      this.backoffFrom = this.attempt + 1;
+      if (this.running) this.retryWhenDone = true;
+      else void this.attemptNow();
     }
   }
 
@@ -205,6 +227,8 @@ export class Recovery {
   stop(): void {
     this.timer.clear();
     this.attempt = 0;
+    this.backoffFrom = 0;
+    this.retryWhenDone = false;
   }
 
   /** The visit is over. */

@@ -6,25 +6,9 @@
  * table as Markdown (docs/session-table.md, kept fresh by a test).
  */
 
-/** Who this phone is in the room. */
-export type Role = 'anchor' | 'audience' | 'call';
+import type { Role, SessionPhase } from '../../stores/session-types';
 
-/** The phases of a room visit. */
-export type SessionPhase =
-  | 'idle'
-  | 'checking'
-  | 'authorizing'
-  | 'joining'
-  | 'preview'
-  | 'live'
-  | 'watching'
-  | 'calling'
-  | 'cohosting'
-  | 'reconnecting'
-  | 'interrupted'
-  | 'ended'
-  | 'kicked'
-  | 'failed';
+export type { Role, SessionPhase };
 
 /** What happens to a session. */
 export type SessionEvent =
@@ -296,7 +280,7 @@ export function renderSessionTable(): string {
   const lines = [
     '# The live session: transitions',
     '',
-    '<!-- Generated from miniprogram/stores/session-table.ts by `npm run docs:session`; a test fails when stale. -->',
+    '<!-- Generated from miniprogram/pages/stores/session-table.ts by `npm run docs:session`; a test fails when stale. -->',
     '',
     'Rows are phases, columns events; an empty cell is refused. "remember" stores the phase left, which "↩ back"',
     'returns to; "keep" keeps what is stored; "remember <phase>" stores that phase instead. Guards: ' +

@@ -3,7 +3,7 @@
  * retried a few times, then shown with a retry button. Owns its retry timer.
  */
 import { runInAction } from 'mobx-miniprogram';
-import { ApiError, type TokenRole } from '../services/api-client';
+import { ApiError, type TokenRole } from '../../services/api-client';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 

@@ -5,15 +5,15 @@
  * moderation. Only chat the service delivered is shown (chat-protocol.ts). A new feed per visit.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
-import { CHAT_WINDOW } from '../config';
-import { ApiError } from '../services/api-client';
-import type { RtcEvents, RtcRoomMessage, RtcUser } from '../services/rtc-types';
+import { CHAT_WINDOW } from '../../config';
+import { ApiError } from '../../services/api-client';
+import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { chatRefusal, decodeModerationCommand, decodeServiceMessage, MUTE_SECONDS } from './chat-protocol';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { RoomCommand } from './room-signals';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { ChatLine, QualityView } from './session-types';
+import type { ChatLine, QualityView } from '../../stores/session-types';
 
 /** Longest chat message. */
 export const CHAT_MAX_LENGTH = 100;

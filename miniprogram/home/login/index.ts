@@ -186,7 +186,7 @@ Component({
     },
 
     onOpenRooms() {
-      wx.navigateTo({ url: '/pages/rooms/index' });
+      wx.navigateTo({ url: '/home/rooms/index' });
     },
 
     onSignOut() {

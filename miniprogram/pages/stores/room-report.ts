@@ -4,7 +4,7 @@
  * heartbeat on the same timer (the service ends a call none of whose members sends one). Best effort: the console's
  * figures are not worth an error on the screen. Owns its interval.
  */
-import { ApiError } from '../services/api-client';
+import { ApiError } from '../../services/api-client';
 import type { SessionContext } from './session-context';
 
 /** The anchor reports audience figures to the service at most this often. */

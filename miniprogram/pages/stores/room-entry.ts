@@ -4,14 +4,14 @@
  * gave up, and logging out. Owns the room's identity and connection state.
  */
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import { ApiError, type ApiRoomToken, type TokenRole } from '../services/api-client';
-import type { MediaScope } from '../services/platform-types';
-import type { RtcEngine, RtcEvents } from '../services/rtc-types';
-import { describeError, isKickout } from '../utils/error-catalog';
-import { validateRoomID, validateStreamID } from '../utils/validate';
+import { ApiError, type ApiRoomToken, type TokenRole } from '../../services/api-client';
+import type { MediaScope } from '../../services/platform-types';
+import type { RtcEngine, RtcEvents } from '../../services/rtc-types';
+import { describeError, isKickout } from '../../utils/error-catalog';
+import { validateRoomID, validateStreamID } from '../../utils/validate';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { Role, RoomState, SessionError } from './session-types';
+import type { Role, RoomState, SessionError } from '../../stores/session-types';
 
 /** What start() takes. */
 export interface StartOptions {
@@ -66,6 +66,16 @@ export function apiFailure(error: unknown): SessionError {
   return { code: 'SERVICE', message: '直播服务暂时不可用，请稍后重试', action: 'retry' };
 }
 
+/** A token asked for early is used only while it has at least this long left (else join asks again). */
+const EARLY_TOKEN_MARGIN_MS = 60_000;
+
+/** A token asked for before start() (while the page looks the room up), for one room and role. */
+interface EarlyToken {
+  roomID: string;
+  role: Role;
+  token: Promise<ApiRoomToken>;
+}
+
 /** Roles that publish their own stream (and so need the camera and microphone). */
 export const publishes = (role: Role | null): boolean => role === 'anchor' || role === 'call';
 
@@ -97,15 +107,25 @@ export class RoomEntry {
   lastStart: StartOptions | null = null;
   private loggedIn = false;
   private wasConnected = false;
+  /** What prepare() asked for ahead of the visit; join() takes it once. */
+  private early: EarlyToken | null = null;
 
   constructor(
     private readonly ctx: SessionContext,
     private readonly status: SessionStatus,
     private readonly host: RoomEntryHost,
   ) {
-    makeAutoObservable<RoomEntry, 'ctx' | 'status' | 'host' | 'loggedIn' | 'wasConnected'>(
+    makeAutoObservable<RoomEntry, 'ctx' | 'status' | 'host' | 'loggedIn' | 'wasConnected' | 'early'>(
       this,
-      { ctx: false, status: false, host: false, lastStart: false, loggedIn: false, wasConnected: false },
+      {
+        ctx: false,
+        status: false,
+        host: false,
+        lastStart: false,
+        loggedIn: false,
+        wasConnected: false,
+        early: false,
+      },
       { autoBind: true },
     );
   }
@@ -113,6 +133,38 @@ export class RoomEntry {
   /** Logged into the room right now. */
   get inRoom(): boolean {
     return this.loggedIn;
+  }
+
+  /**
+   * Before the visit starts (the page is still looking the room up): the engine starts loading (config and the
+   * SDK's module) and, when `withToken`, the room's token is asked for, so neither waits for the room lookup. Both
+   * are best effort: start() and join() load or ask again whatever failed. Signed-out users get nothing.
+   */
+  prepare(roomID: string, role: Role, withToken: boolean): void {
+    const { ctx } = this;
+    if (!ctx.deps.currentUser() || validateRoomID(roomID)) return;
+    ctx.loadEngine().catch(() => undefined);
+    if (!withToken) return;
+    const token = ctx.deps.api.getRoomToken(roomID, role);
+    token.catch(() => undefined); // join() asks again
+    this.early = { roomID, role, token };
+  }
+
+  /** Drops a token asked for early (the page went before the visit started). */
+  forgetEarlyToken(): void {
+    this.early = null;
+  }
+
+  /** The token for this room and role: the one asked for early when it is fresh, else a new request. */
+  private tokenFor(roomID: string, role: Role): Promise<ApiRoomToken> {
+    const early = this.early;
+    this.early = null;
+    const ask = () => this.ctx.deps.api.getRoomToken(roomID, role);
+    if (!early || early.roomID !== roomID || early.role !== role) return ask();
+    return early.token.then(
+      (token) => (token.expiresAt - Date.now() > EARLY_TOKEN_MARGIN_MS ? token : ask()),
+      () => ask(),
+    );
   }
 
   /** Checks the phone, asks for permissions (roles that publish), joins. */
@@ -205,7 +257,7 @@ export class RoomEntry {
     let token: ApiRoomToken;
     try {
       // the engine loads while the token is in flight
-      [engine, token] = await Promise.all([ctx.loadEngine(), ctx.deps.api.getRoomToken(roomID, role)]);
+      [engine, token] = await Promise.all([ctx.loadEngine(), this.tokenFor(roomID, role)]);
     } catch (error) {
       if (ctx.isStale(epoch)) return;
       this.host.fail(!(error instanceof ApiError) && !ctx.engine ? ENGINE_ERROR : apiFailure(error));

@@ -1,0 +1,21 @@
+/**
+ * The live subpackage's store singleton: the one live session of the app (one room at a time), wired to the real
+ * services and to the main package's signed-in user. Live pages import `liveSession` from here and `userStore` /
+ * `roomDirectory` from the main package's stores/index.ts; tests build their own sessions with fakes.
+ */
+import { api } from '../../services/api';
+import { platform } from '../../services/platform';
+import { loadRtcEngine } from '../../services/rtc-engine';
+import { userStore } from '../../stores/index';
+import { LiveSession } from './live-session';
+
+/** The one live session of the app (one room at a time). */
+export const liveSession = new LiveSession({
+  loadEngine: () => loadRtcEngine(),
+  api,
+  platform,
+  currentUser: () => {
+    const user = userStore.user;
+    return user ? { id: user.id, nickname: user.nickname } : null;
+  },
+});
