@@ -80,6 +80,33 @@ const COHOSTS = ['u_co1', 'u_co2', 'u_co3'].map((userId, i) => ({
   since: 0,
 }));
 const COHOST_STREAMS = COHOSTS.map((c) => c.streamId);
+/** The service's answer with those three on stage. */
+const COHOSTS_ANSWER = { limit: 3, cohosts: COHOSTS, requests: [], mine: 'none' as const, mixStreamId: null };
+
+/** The anchor page, signed in as the anchor, past 开始直播 and PUBLISHING. */
+async function openAnchorOnAir(): Promise<PageHarness> {
+  mockedApi.getRoomToken.mockResolvedValue({
+    token: 'zego_token',
+    expiresAt: Date.now() + 24 * 3600_000,
+    roomID: ROOM_ID,
+    appID: 1,
+    userID: ANCHOR.id,
+    streamID: STREAM,
+  });
+  const platform = new FakePlatform();
+  platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'session_anchor', user: ANCHOR });
+  setPlatform(platform);
+  const page = await openPage('anchor', { roomID: ROOM_ID });
+  await jest.advanceTimersByTimeAsync(500);
+  await page.tap('#go-live');
+  engine.emit('publisherStateUpdate', {
+    streamID: STREAM,
+    state: 'PUBLISHING',
+    errorCode: 0,
+    extendedData: '',
+  });
+  return page;
+}
 
 /** Drives a page through the visible load, the hidden load and the show. */
 async function measure(
@@ -241,26 +268,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
   }, 60_000);
 
   it('anchor page (live): within the budget', async () => {
-    mockedApi.getRoomToken.mockResolvedValue({
-      token: 'zego_token',
-      expiresAt: Date.now() + 24 * 3600_000,
-      roomID: ROOM.id,
-      appID: 1,
-      userID: ANCHOR.id,
-      streamID: STREAM,
-    });
-    const platform = new FakePlatform();
-    platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'session_anchor', user: ANCHOR });
-    setPlatform(platform);
-    const page = await openPage('anchor', { roomID: ROOM_ID });
-    await jest.advanceTimersByTimeAsync(500);
-    await page.tap('#go-live');
-    engine.emit('publisherStateUpdate', {
-      streamID: STREAM,
-      state: 'PUBLISHING',
-      errorCode: 0,
-      extendedData: '',
-    });
+    const page = await openAnchorOnAir();
     await jest.advanceTimersByTimeAsync(2000);
     expect(liveSession.phase).toBe('live');
 
@@ -271,13 +279,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
   }, 60_000);
 
   it('audience page with 3 co-hosts (4 players): within the budget', async () => {
-    mockedApi.getCohosts.mockResolvedValue({
-      limit: 3,
-      cohosts: COHOSTS,
-      requests: [],
-      mine: 'none',
-      mixStreamId: null,
-    });
+    mockedApi.getCohosts.mockResolvedValue(COHOSTS_ANSWER);
     const page = await openPage('audience', { roomID: ROOM_ID });
     engine.emit('roomStreamUpdate', {
       roomID: ROOM_ID,
@@ -305,33 +307,8 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
   }, 60_000);
 
   it('anchor page (live) with 3 co-hosts (1 pusher + 3 players): within the budget', async () => {
-    mockedApi.getRoomToken.mockResolvedValue({
-      token: 'zego_token',
-      expiresAt: Date.now() + 24 * 3600_000,
-      appID: 1,
-      userID: ANCHOR.id,
-      roomID: ROOM_ID,
-      streamID: STREAM,
-    });
-    mockedApi.getCohosts.mockResolvedValue({
-      limit: 3,
-      cohosts: COHOSTS,
-      requests: [],
-      mine: 'none',
-      mixStreamId: null,
-    });
-    const platform = new FakePlatform();
-    platform.storage.set(SESSION_STORAGE_KEY, { sessionToken: 'session_anchor', user: ANCHOR });
-    setPlatform(platform);
-    const page = await openPage('anchor', { roomID: ROOM_ID });
-    await jest.advanceTimersByTimeAsync(500);
-    await page.tap('#go-live');
-    engine.emit('publisherStateUpdate', {
-      streamID: STREAM,
-      state: 'PUBLISHING',
-      errorCode: 0,
-      extendedData: '',
-    });
+    mockedApi.getCohosts.mockResolvedValue(COHOSTS_ANSWER);
+    const page = await openAnchorOnAir();
     engine.emit('roomStreamUpdate', {
       roomID: ROOM_ID,
       updateType: 'ADD',

@@ -21,6 +21,7 @@ import {
   anchorUser,
   cohostStream,
   createHarness,
+  published,
   settle,
   viewerWatching,
 } from './session-harness';
@@ -69,12 +70,7 @@ async function viewerOnStage(): Promise<Harness> {
   h.api.acceptNow(ROOM, VIEWER);
   command(h, anchorUser, cohostCommand('accepted', VIEWER));
   await settle();
-  h.engine.emit('publisherStateUpdate', {
-    streamID: OWN_STREAM,
-    state: 'PUBLISHING',
-    errorCode: 0,
-    extendedData: '',
-  });
+  published(h, OWN_STREAM);
   await settle();
   return h;
 }
@@ -177,12 +173,7 @@ describe('on stage', () => {
     expect(h.session.pusher?.streamID).toBe(OWN_STREAM);
     // the anchor keeps playing, large
     expect(h.session.players.map((p) => p.streamID)).toEqual([ANCHOR_STREAM]);
-    h.engine.emit('publisherStateUpdate', {
-      streamID: OWN_STREAM,
-      state: 'PUBLISHING',
-      errorCode: 0,
-      extendedData: '',
-    });
+    published(h, OWN_STREAM);
     expect(h.session.statusText).toBe('连麦中');
   });
 

@@ -421,16 +421,16 @@ export async function anchorInPreview(h: Harness = createHarness()): Promise<Har
   return h;
 }
 
+/** The SDK says this phone's stream is on air (publisherStateUpdate PUBLISHING). */
+export function published(h: Harness, streamID: string): void {
+  h.engine.emit('publisherStateUpdate', { streamID, state: 'PUBLISHING', errorCode: 0, extendedData: '' });
+}
+
 /** An anchor on air (publisherStateUpdate PUBLISHING received). */
 export async function anchorLive(h: Harness = createHarness()): Promise<Harness> {
   await anchorInPreview(h);
   await h.session.startPublishing();
-  h.engine.emit('publisherStateUpdate', {
-    streamID: ANCHOR_STREAM,
-    state: 'PUBLISHING',
-    errorCode: 0,
-    extendedData: '',
-  });
+  published(h, ANCHOR_STREAM);
   await settle();
   return h;
 }
@@ -459,12 +459,7 @@ export async function viewerWatching(h: Harness = createHarness()): Promise<Harn
 export async function callerWaiting(h: Harness = createHarness()): Promise<Harness> {
   await h.session.start({ roomID: ROOM, role: 'call' });
   await settle();
-  h.engine.emit('publisherStateUpdate', {
-    streamID: OWN_CALL_STREAM,
-    state: 'PUBLISHING',
-    errorCode: 0,
-    extendedData: '',
-  });
+  published(h, OWN_CALL_STREAM);
   await settle();
   return h;
 }
