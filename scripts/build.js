@@ -423,6 +423,8 @@ async function packSubpackage(ctx, root) {
 async function packNpm(ctx) {
   const roots = ctx.subpackageRoots.filter((root) => exists(path.join(ctx.root, root, 'package.json')));
   roots.forEach((root) => subpackageManifest(ctx, root)); // a wrong manifest fails before anything is packed
+  // Packed afresh, like each subpackage's: a package an older build put in the main package (the ZEGO SDK did) goes.
+  fs.rmSync(path.join(ctx.root, 'miniprogram_npm'), { recursive: true, force: true });
   const [main, ...packed] = await Promise.all([
     packOne(ctx, path.join(ctx.project, 'package.json'), ctx.root, 'package.json'),
     ...roots.map((root) => packSubpackage(ctx, root)),
