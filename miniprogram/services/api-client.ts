@@ -212,11 +212,13 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     },
     /** One room. */
     getRoom: (roomID: string) => request<RoomAnswer>('GET', `/api/rooms/${encodeURIComponent(roomID)}`),
-    /** A ZEGO token for this room and role (also used to renew). */
+    /** A ZEGO token for this room and role (also used to renew); a viewer's request has no body. */
     getRoomToken: (roomID: string, role: TokenRole) =>
-      request<ApiRoomToken>('POST', `/api/rooms/${encodeURIComponent(roomID)}/token`, {
-        role,
-      } satisfies TokenBody),
+      request<ApiRoomToken>(
+        'POST',
+        `/api/rooms/${encodeURIComponent(roomID)}/token`,
+        role === 'audience' ? undefined : ({ role } satisfies TokenBody),
+      ),
     /** The owner marks the room live when publishing starts. */
     markLive: (roomID: string) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/live`),

@@ -182,8 +182,8 @@ async function runCannon(job: CannonJob): Promise<CannonResult> {
     job.route === 'token'
       ? {
           method: 'POST',
+          // As the app asks for a viewer's token: wx.request's JSON type, no body.
           path: `/api/rooms/${job.roomId}/token`,
-          body: JSON.stringify({ role: 'audience' }),
           setupRequest: (r) => {
             session = (session + 1) % job.sessions.length;
             const headers = {

@@ -215,7 +215,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await store.close();
   });
 
-  // Bodiless POSTs (logout, live, end) often still say application/json: treat an empty body as {}.
+  // Bodiless POSTs (logout, live, end, a viewer's token) often still say application/json, as wx.request does by
+  // default: a request without a body is {} (with that type or none), and it skips the body reader (stream events,
+  // an async resource, a parse) by going on as Fastify does for a request without a body.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { headers } = request;
+    if (
+      request.method !== 'GET' &&
+      headers['transfer-encoding'] === undefined &&
+      (headers['content-length'] === undefined || headers['content-length'] === '0')
+    ) {
+      const type = headers['content-type'];
+      if (type === undefined || type.startsWith('application/json')) {
+        delete headers['content-type'];
+        request.body = {};
+      }
+    }
+    done();
+  });
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') done(null, {});

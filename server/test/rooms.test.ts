@@ -303,6 +303,41 @@ for (const engine of ENGINES)
         });
       });
 
+      test('a request without a body is a viewer token: as wx.request sends it, and with no headers at all', async () => {
+        const owner = await devLogin(server, 'nobody-owner');
+        const viewer = await devLogin(server, 'nobody-viewer');
+        const room = await createAsUser(owner.token);
+        const path = `/api/rooms/${room.id}/token`;
+        // wx.request says application/json even when it sends no data; fetch without a body sends no type.
+        const asWechat = await server.request<TokenBody>('POST', path, {
+          token: viewer.token,
+          headers: { 'content-type': 'application/json' },
+        });
+        const bare = await server.request<TokenBody>('POST', path, { token: viewer.token });
+        const empty = await server.request<TokenBody>('POST', path, { token: viewer.token, body: {} });
+        for (const answer of [asWechat, bare, empty]) {
+          expect(answer.status).toBe(200);
+          expect(answer.body.streamID).toBeUndefined();
+          expect(JSON.parse(decodeToken04(answer.body.token, ZEGO_SECRET).payload)).toEqual({
+            room_id: room.id,
+            privilege: { '1': 1, '2': 0 },
+            stream_id_list: null,
+          });
+        }
+        // The owner asking without a body gets a viewer's token too: publishing is always asked for by name.
+        const ownerBare = await server.request<TokenBody>('POST', path, { token: owner.token });
+        expect(JSON.parse(decodeToken04(ownerBare.body.token, ZEGO_SECRET).payload).privilege).toEqual({
+          '1': 1,
+          '2': 0,
+        });
+        const wrong = await server.request<ErrorBody>('POST', path, {
+          token: viewer.token,
+          body: { role: 'owner' },
+        });
+        expect(wrong.status).toBe(400);
+        expect(wrong.body.error.message).toContain('role');
+      });
+
       test('anchor token: only the owner, with publish and its stream ID; the same route renews', async () => {
         const owner = await devLogin(server, 'anchor-owner');
         const other = await devLogin(server, 'anchor-other');

@@ -201,6 +201,19 @@ for (const engine of engines) {
       expect(await store.stats.report('rNobody', { viewers: 1 })).toBeNull();
     });
 
+    test("rooms: a viewer's read is the room and whether that viewer (and only that one) was removed", async () => {
+      const owner = await user('fv-owner');
+      const viewer = await user('fv-viewer');
+      const other = await user('fv-other');
+      const room = newRoom({ ownerId: owner });
+      await store.rooms.create(room);
+      expect(await store.rooms.getForViewer(room.id, viewer)).toEqual({ room, removed: false });
+      await store.chat.remove(room.id, viewer, T0 + 5);
+      expect(await store.rooms.getForViewer(room.id, viewer)).toEqual({ room, removed: true });
+      expect(await store.rooms.getForViewer(room.id, other)).toEqual({ room, removed: false });
+      expect(await store.rooms.getForViewer('nosuchroom', viewer)).toBeNull();
+    });
+
     test('rooms: list is newest first, live rooms only, by status, with cursor paging', async () => {
       const database2 = await engine.database();
       const fresh = await database2.open();

@@ -13,6 +13,17 @@ export async function loadRoom(live: LiveContext, roomId: string): Promise<Room>
   return room;
 }
 
+/** The room (404 if none) and whether this user was removed from it, in one read: the token route's. */
+export async function loadRoomForViewer(
+  live: LiveContext,
+  roomId: string,
+  userId: string,
+): Promise<{ room: Room; removed: boolean }> {
+  const found = isValidRoomId(roomId) ? await live.store.rooms.getForViewer(roomId, userId) : null;
+  if (!found) throw notFound(`Room ${roomId} does not exist`);
+  return found;
+}
+
 /** 400 WRONG_KIND: a live-room action (go live, pause, stats, invite, claim, QR codes) asked of a call room. */
 export function wrongKind(room: Room): ApiError {
   return new ApiError(

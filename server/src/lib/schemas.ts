@@ -196,7 +196,8 @@ export const CreateRoomBody = Type.Object(
 export type CreateRoomBody = Static<typeof CreateRoomBody>;
 
 /** POST /api/rooms/:id/token: the role asked for. */
-export const TokenBody = Type.Object({ role: TokenRole }, BODY);
+/** No body, `{}` or no role: an audience token (what most requests ask for, so they need not send a body). */
+export const TokenBody = Type.Object({ role: Type.Optional(TokenRole) }, BODY);
 export type TokenBody = Static<typeof TokenBody>;
 
 /** An image answer for OpenAPI (sent as bytes: no serialiser touches it), in each of the given content types. */

@@ -5,7 +5,7 @@ import { carriesConsoleToken, identify, requireOperator, requireUser } from '../
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
-import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
+import { createInvite, loadLiveRoom, loadRoom, loadRoomForViewer } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
 import {
   CreatedRoomAnswer,
@@ -206,7 +206,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; also renews. In a live room only the
+   * POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; also renews. Without a body (or a role)
+   * it is a viewer's ("audience") token. In a live room only the
    * owner (anchor) may publish; in a call room (role "call") each of the two members publishes its own stream.
    */
   app.post(
@@ -229,8 +230,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Live streaming is not configured: set ZEGO_APP_ID and ZEGO_SERVER_SECRET on the server',
         );
       }
-      const room = await loadRoom(live, request.params.id);
-      const { role } = request.body;
+      const { room, removed } = await loadRoomForViewer(live, request.params.id, user.id);
+      // No body (or no role) asks for what most requests are: a viewer's token.
+      const role = request.body.role ?? 'audience';
       if ((role === 'call') !== (room.kind === 'call')) {
         throw new ApiError(
           400,
@@ -274,7 +276,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
       }
       // A viewer the anchor or operator removed gets no token for this room again (the anchor cannot be removed).
-      if (room.ownerId !== user.id && (await live.store.chat.standing(room.id, user.id, now)).removed) {
+      if (room.ownerId !== user.id && removed) {
         throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
       }
       // A co-host publishes its own co-host stream only, and only while the service has it accepted.

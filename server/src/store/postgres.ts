@@ -429,6 +429,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           }
         }),
       get: async (id) => getRoom(id),
+      getForViewer: async (id, userId) => {
+        const row = await one<RoomRow & { removed_at: string | number | null }>(
+          `SELECT rooms.*, (SELECT removed_at FROM chat_bans WHERE room_id = rooms.id AND user_id = $2) AS removed_at
+             FROM rooms WHERE id = $1`,
+          [id, userId],
+        );
+        return row ? { room: toRoom(row), removed: row.removed_at !== null } : null;
+      },
       list: async ({ status, cursor, limit }): Promise<RoomPage> => {
         // Call rooms are private to their two members: listings show live rooms only.
         const where: string[] = ["kind = 'live'"];

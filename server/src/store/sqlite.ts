@@ -197,6 +197,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const userById = prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const roomById = prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?');
+  const roomForViewer = prepare<[string, string], RoomRow & { removed_at: number | null }>(
+    `SELECT rooms.*, (SELECT removed_at FROM chat_bans WHERE room_id = rooms.id AND user_id = ?) AS removed_at
+       FROM rooms WHERE id = ?`,
+  );
   const inviteByCode = prepare<[string], InviteRow>('SELECT * FROM invites WHERE code = ?');
   const getRoom = (id: string): Room | null => {
     const row = roomById.get(id);
@@ -492,6 +496,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     rooms: {
       create: async (room, firstStreamId) => createRoom(room, firstStreamId),
       get: async (id) => getRoom(id),
+      getForViewer: async (id, userId) => {
+        const row = roomForViewer.get(userId, id);
+        return row ? { room: toRoom(row), removed: row.removed_at !== null } : null;
+      },
       list: async ({ status, cursor, limit }): Promise<RoomPage> => {
         // Call rooms are private to their two members: listings show live rooms only.
         const where: string[] = ["kind = 'live'"];

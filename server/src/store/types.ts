@@ -145,6 +145,11 @@ export interface RoomRepository {
   /** Stores a new room; a call room's creator (its owner) becomes its first member with firstStreamId. */
   create(room: Room, firstStreamId?: string): Promise<void>;
   get(id: string): Promise<Room | null>;
+  /**
+   * The room as one viewer asks for it (a token): the room and whether the anchor or operator removed this user,
+   * in one read (the token route's hot path).
+   */
+  getForViewer(id: string, userId: string): Promise<{ room: Room; removed: boolean } | null>;
   /** Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. */
   list(query: { status?: RoomStatus; cursor?: string; limit: number }): Promise<RoomPage>;
   /** Sets the status (never leaves 'ended'); stamps startedAt on the first 'live' and endedAt on 'ended'. */
