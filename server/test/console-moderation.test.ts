@@ -3,7 +3,7 @@
 // service's refusals seen through the API, an error answer shown as its code, and the log of who did what to whom.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   CONSOLE_TOKEN,
   devLogin,
@@ -14,7 +14,7 @@ import {
   ZEGO_SECRET,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
+import { findBrowser, HOW_TO_GET_A_BROWSER, launchBrowser, setTabHidden } from './helpers/browser';
 import { startFakeZegoServerApi, type FakeZegoServerApi } from './helpers/zego-server-api-fake';
 
 const browserFound = findBrowser();
@@ -63,11 +63,7 @@ interface Viewer {
   const shows = (pattern: RegExp, part = '') =>
     page.locator(`[data-chat-room-id="${roomId}"] ${part}`.trim(), { hasText: pattern }).first().waitFor();
   /** Hides the tab (the console stops polling), so the page stays as drawn while the test changes things. */
-  const setHidden = (hidden: boolean): Promise<unknown> =>
-    page.evaluate(
-      `Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });` +
-        `document.dispatchEvent(new Event('visibilitychange'))`,
-    );
+  const setHidden = (hidden: boolean): Promise<unknown> => setTabHidden(page, hidden);
 
   beforeAll(async () => {
     if (!browserFound)
@@ -94,18 +90,7 @@ interface Viewer {
     expect(await say(spammer, '加我领红包')).toEqual([200, undefined]);
     expect(await say(anchor, '欢迎欢迎')).toEqual([200, undefined]);
 
-    browser = await chromium.launch({
-      executablePath: browserFound.executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser(browserFound);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(12_000);
     await page.goto(server.url);
