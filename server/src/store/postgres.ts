@@ -711,15 +711,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return rows.map(toModeration);
       },
       keepLine: async (line, keep) => {
+        // One statement (one commit): the DELETE sees the room's lines before this one, so it keeps keep - 1 of them.
         await query(
-          'INSERT INTO chat_lines (room_id, user_id, nickname, text, sent_at) VALUES ($1, $2, $3, $4, $5)',
-          [line.roomId, line.userId, line.nickname, line.text, line.sentAt],
-        );
-        // The room's lines older than its newest `keep` go.
-        await query(
-          `DELETE FROM chat_lines WHERE room_id = $1 AND id <=
-             (SELECT id FROM chat_lines WHERE room_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`,
-          [line.roomId, keep],
+          `WITH added AS (
+             INSERT INTO chat_lines (room_id, user_id, nickname, text, sent_at) VALUES ($1, $2, $3, $4, $5)
+           )
+           DELETE FROM chat_lines WHERE room_id = $1 AND id <=
+             (SELECT id FROM chat_lines WHERE room_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $6)`,
+          [line.roomId, line.userId, line.nickname, line.text, line.sentAt, keep - 1],
         );
       },
       recentLines: async (roomId, limit) => {
