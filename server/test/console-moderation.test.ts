@@ -1,8 +1,6 @@
 // The console's chat moderation in real headless Chromium against the real service on loopback (ZEGO's server API a
 // loopback fake): comments off and on, a mute for a chosen time and its lift, a removal after a confirmation, the
 // service's refusals seen through the API, an error answer shown as its code, and the log of who did what to whom.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   CONSOLE_TOKEN,
@@ -14,7 +12,13 @@ import {
   ZEGO_SECRET,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER, launchBrowser, setTabHidden } from './helpers/browser';
+import {
+  findBrowser,
+  HOW_TO_GET_A_BROWSER,
+  launchBrowser,
+  prepareConsoleSuite,
+  setTabHidden,
+} from './helpers/browser';
 import { startFakeZegoServerApi, type FakeZegoServerApi } from './helpers/zego-server-api-fake';
 
 const browserFound = findBrowser();
@@ -66,11 +70,7 @@ interface Viewer {
   const setHidden = (hidden: boolean): Promise<unknown> => setTabHidden(page, hidden);
 
   beforeAll(async () => {
-    if (!browserFound)
-      throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
-    execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
-      stdio: 'inherit',
-    });
+    const found = prepareConsoleSuite(browserFound);
     const db = tempDbFile();
     cleanup = db.cleanup;
     zego = await startFakeZegoServerApi(ZEGO_APP_ID, ZEGO_SECRET);
@@ -90,7 +90,7 @@ interface Viewer {
     expect(await say(spammer, '加我领红包')).toEqual([200, undefined]);
     expect(await say(anchor, '欢迎欢迎')).toEqual([200, undefined]);
 
-    browser = await launchBrowser(browserFound);
+    browser = await launchBrowser(found);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(12_000);
     await page.goto(server.url);

@@ -1,6 +1,4 @@
 // The operator console in real headless Chromium against the real service on loopback.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -12,7 +10,13 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER, launchBrowser, setTabHidden } from './helpers/browser';
+import {
+  findBrowser,
+  HOW_TO_GET_A_BROWSER,
+  launchBrowser,
+  prepareConsoleSuite,
+  setTabHidden,
+} from './helpers/browser';
 
 const LINK_BASE_URL = 'https://live.example.com';
 const browserFound = findBrowser();
@@ -41,16 +45,11 @@ function readQr(png: Buffer): string | null {
   let anchorToken = '';
 
   beforeAll(async () => {
-    if (!browserFound)
-      throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
-    // The console is served from server/public: build it exactly as `npm run build` does.
-    execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
-      stdio: 'inherit',
-    });
+    const found = prepareConsoleSuite(browserFound);
     const db = tempDbFile();
     cleanup = db.cleanup;
     server = await startServer(testConfig(db.file, { LINK_BASE_URL }));
-    browser = await launchBrowser(browserFound);
+    browser = await launchBrowser(found);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   }, 60_000);

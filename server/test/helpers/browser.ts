@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -95,4 +96,16 @@ export function setTabHidden(page: Page, hidden: boolean): Promise<unknown> {
     `Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });` +
       `document.dispatchEvent(new Event('visibilitychange'))`,
   );
+}
+
+/**
+ * The browser a console suite needs (an error saying how to get one when there is none), once the console is built
+ * into server/public exactly as `npm run build` does (the service serves it from there).
+ */
+export function prepareConsoleSuite(found: FoundBrowser | null): FoundBrowser {
+  if (!found) throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'console', 'build.mjs')], {
+    stdio: 'inherit',
+  });
+  return found;
 }
