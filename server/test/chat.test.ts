@@ -4,6 +4,7 @@
  * risky lines are refused, "review" lines held; length and rate limits; comments off; a mute that ends on the fake
  * clock; a removal that kicks and then refuses a token; the rights of every route; the moderation log.
  */
+import { CHAT_LINES_KEPT } from '../src/lib/chat';
 import { decodeToken04 } from './helpers/token04';
 import {
   CONSOLE_TOKEN,
@@ -372,6 +373,7 @@ for (const engine of ENGINES)
         ['DELETE', `/api/rooms/${id}/chat/mutes/${other.userId}`, undefined],
         ['POST', `/api/rooms/${id}/removals`, { userId: other.userId }],
         ['GET', `/api/rooms/${id}/moderation`, undefined],
+        ['GET', `/api/rooms/${id}/chat/recent`, undefined],
       ];
       for (const [method, path, body] of routes) {
         expect({ path, r: code(await server.request(method, path, { body })) }).toEqual({
@@ -412,6 +414,86 @@ for (const engine of ENGINES)
           }),
         ),
       ).toEqual([404, 'NOT_FOUND']);
+    });
+
+    test('recent chat for the anchor and operator: delivered lines with their senders, newest first; running mutes', async () => {
+      const { id, anchor } = await liveRoom();
+      const viewer = await wechatUser('小蓝');
+      const loud = await wechatUser('大声');
+      expect((await send(id, viewer.token, '第一条')).status).toBe(200);
+      now += 1000;
+      expect((await send(id, loud.token, '第二条')).status).toBe(200);
+      // Refused and held lines were never shown to the room: they are not listed here.
+      expect((await send(id, loud.token, 'RISKY 坏话')).status).toBe(400);
+      expect((await send(id, loud.token, 'REVIEW 可疑')).status).toBe(403);
+      const muted = await server.request<{ until: number }>('POST', `/api/rooms/${id}/chat/mutes`, {
+        token: CONSOLE_TOKEN,
+        body: { userId: loud.userId, seconds: 600 },
+      });
+      expect(muted.status).toBe(200);
+      type Recent = {
+        commentsOff: boolean;
+        messages: { userId: string; nickname: string; text: string; sentAt: number }[];
+        mutes: { userId: string; nickname: string | null; until: number }[];
+      };
+      const recent = (token: string, query = '') =>
+        server.request<Recent>('GET', `/api/rooms/${id}/chat/recent${query}`, { token });
+      const seen = await recent(CONSOLE_TOKEN);
+      expect(seen.status).toBe(200);
+      expect(seen.body).toEqual({
+        commentsOff: false,
+        messages: [
+          {
+            id: expect.any(Number),
+            userId: loud.userId,
+            nickname: expect.stringMatching(/^大声/),
+            text: '第二条',
+            sentAt: now,
+          },
+          {
+            id: expect.any(Number),
+            userId: viewer.userId,
+            nickname: expect.stringMatching(/^小蓝/),
+            text: '第一条',
+            sentAt: now - 1000,
+          },
+        ],
+        mutes: [{ userId: loud.userId, nickname: expect.stringMatching(/^大声/), until: now + 600_000 }],
+      });
+      // The anchor sees the same; limit takes the newest.
+      expect((await recent(anchor.token, '?limit=1')).body.messages.map((m) => m.text)).toEqual(['第二条']);
+      expect(code(await recent(anchor.token, '?limit=0'))).toEqual([400, 'BAD_REQUEST']);
+      // A mute that ended is no longer listed.
+      now += 600_001;
+      expect((await recent(anchor.token)).body.mutes).toEqual([]);
+      // Other rooms' lines are not listed.
+      const other = await liveRoom();
+      const elsewhere = await server.request<Recent>('GET', `/api/rooms/${other.id}/chat/recent`, {
+        token: CONSOLE_TOKEN,
+      });
+      expect(elsewhere.body.messages).toEqual([]);
+    });
+
+    test('the service keeps only the newest lines of each room', async () => {
+      const { id } = await liveRoom();
+      const other = await liveRoom();
+      const viewer = await wechatUser('话多');
+      const { store } = server.app.live;
+      for (let i = 0; i < CHAT_LINES_KEPT + 5; i += 1) {
+        await store.chat.keepLine(
+          { roomId: id, userId: viewer.userId, nickname: 'n', text: `${i}`, sentAt: now },
+          CHAT_LINES_KEPT,
+        );
+        // Lines of another room in between do not shorten this room's.
+        await store.chat.keepLine(
+          { roomId: other.id, userId: viewer.userId, nickname: 'n', text: `o${i}`, sentAt: now },
+          CHAT_LINES_KEPT,
+        );
+      }
+      const kept = await store.chat.recentLines(id, 1000);
+      expect(kept).toHaveLength(CHAT_LINES_KEPT);
+      expect(kept[0]?.text).toBe(`${CHAT_LINES_KEPT + 4}`);
+      expect(kept.at(-1)?.text).toBe('5');
     });
 
     test('likes are counted by the service; a removed viewer cannot like', async () => {

@@ -1,8 +1,6 @@
 // The operator console in real headless Chromium against the real service on loopback.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import {
   CONSOLE_TOKEN,
@@ -12,7 +10,13 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
+import {
+  findBrowser,
+  HOW_TO_GET_A_BROWSER,
+  launchBrowser,
+  prepareConsoleSuite,
+  setTabHidden,
+} from './helpers/browser';
 
 const LINK_BASE_URL = 'https://live.example.com';
 const browserFound = findBrowser();
@@ -41,27 +45,11 @@ function readQr(png: Buffer): string | null {
   let anchorToken = '';
 
   beforeAll(async () => {
-    if (!browserFound)
-      throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
-    // The console is served from server/public: build it exactly as `npm run build` does.
-    execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
-      stdio: 'inherit',
-    });
+    const found = prepareConsoleSuite(browserFound);
     const db = tempDbFile();
     cleanup = db.cleanup;
     server = await startServer(testConfig(db.file, { LINK_BASE_URL }));
-    browser = await chromium.launch({
-      executablePath: browserFound.executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser(found);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   }, 60_000);
@@ -217,11 +205,7 @@ function readQr(png: Buffer): string | null {
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/rooms') listCalls.push(Date.now());
     });
-    const setHidden = (hidden: boolean): Promise<unknown> =>
-      page.evaluate(
-        `Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });` +
-          `document.dispatchEvent(new Event('visibilitychange'))`,
-      );
+    const setHidden = (hidden: boolean): Promise<unknown> => setTabHidden(page, hidden);
     await setHidden(true);
     await page.waitForTimeout(500); // let a poll already on the wire finish
     listCalls.length = 0;

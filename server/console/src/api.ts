@@ -57,6 +57,8 @@ export class ApiFailure extends Error {
     readonly kind: FailureKind,
     readonly status: number,
     message: string,
+    /** The service's error code (`{error: {code}}`), when it sent one. */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -66,14 +68,16 @@ export class ApiFailure extends Error {
 /** Reads `{error: {message}}` from a failed response, or falls back to the status line. */
 async function failureFrom(response: Response): Promise<ApiFailure> {
   let message = `HTTP ${response.status}`;
+  let code: string | null = null;
   try {
-    const body = (await response.json()) as { error?: { message?: string } };
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
     if (body.error?.message) message = body.error.message;
+    code = body.error?.code ?? null;
   } catch {
     // not JSON: keep the status line
   }
   const kind: FailureKind = response.status === 401 || response.status === 403 ? 'unauthorized' : 'http';
-  return new ApiFailure(kind, response.status, message);
+  return new ApiFailure(kind, response.status, message, code);
 }
 
 /** Calls the service with the operator's CONSOLE_TOKEN as a bearer token. */
@@ -162,6 +166,49 @@ export class ConsoleApi {
   shareLinks(id: string): Promise<ShareLinks> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/share`);
   }
+
+  // --- chat moderation (console-mod) ---
+
+  /** A room's chat as a moderator sees it: comments on/off, the newest lines with senders, running mutes. */
+  recentChat(id: string): Promise<RecentChat> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/chat/recent?limit=20`);
+  }
+
+  /** Turns the viewers' comments off or on. */
+  setCommentsOff(id: string, off: boolean): Promise<unknown> {
+    return this.send('POST', `/api/rooms/${encodeURIComponent(id)}/chat/comments`, { off });
+  }
+
+  /** Mutes a viewer for `seconds`; answers when the mute ends. */
+  mute(id: string, userId: string, seconds: number): Promise<{ userId: string; until: number }> {
+    return this.send('POST', `/api/rooms/${encodeURIComponent(id)}/chat/mutes`, { userId, seconds });
+  }
+
+  /** Ends a viewer's mute early. */
+  unmute(id: string, userId: string): Promise<unknown> {
+    const path = `/api/rooms/${encodeURIComponent(id)}/chat/mutes/${encodeURIComponent(userId)}`;
+    return this.json(path, { method: 'DELETE' });
+  }
+
+  /** Removes a viewer from the room (kicked, and refused chat and tokens for it from now on). */
+  removeViewer(id: string, userId: string): Promise<{ userId: string; kicked: boolean }> {
+    return this.send('POST', `/api/rooms/${encodeURIComponent(id)}/removals`, { userId });
+  }
+
+  private send<T>(method: string, path: string, body: unknown): Promise<T> {
+    return this.json(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+}
+
+/** GET /api/rooms/:id/chat/recent (console-mod). */
+export interface RecentChat {
+  commentsOff: boolean;
+  messages: { id: number; userId: string; nickname: string; text: string; sentAt: number }[];
+  mutes: { userId: string; nickname: string | null; until: number }[];
 }
 
 /** The public audience QR image URL (any img can load it). */

@@ -8,6 +8,7 @@ import {
   Room,
   audienceQrCodeUrl,
 } from './api';
+import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import {
   MODERATION_LABELS,
@@ -55,6 +56,9 @@ const ui = {
 let api: ConsoleApi | null = null;
 let pollTimer: number | undefined;
 let refreshing = false;
+/** A refresh was asked for while one ran (e.g. after an action): run one more once it ends. */
+let refreshAgain = false;
+const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
 /** Object URLs of the anchor QR images on screen, released when the panel changes. */
@@ -127,6 +131,7 @@ async function signIn(event: SubmitEvent): Promise<void> {
 /** Reloads the list; a 401 signs out, a network error shows the service-down banner and keeps polling. */
 async function refresh(): Promise<void> {
   const client = api;
+  if (refreshing) refreshAgain = true;
   if (!client || refreshing) return;
   refreshing = true;
   try {
@@ -138,6 +143,7 @@ async function refresh(): Promise<void> {
     ui.roomsError.textContent = '';
     renderRooms(rooms, cohosts);
     if (moderation) renderModeration(moderation, rooms);
+    await chatModeration.update(client, rooms, moderation);
     ui.refreshed.textContent = `更新于 ${formatTime(Date.now()).slice(6)}`;
   } catch (failure) {
     if (client !== api) return;
@@ -151,6 +157,10 @@ async function refresh(): Promise<void> {
   } finally {
     refreshing = false;
     ui.roomsLoading.hidden = true;
+  }
+  if (refreshAgain && client === api) {
+    refreshAgain = false;
+    await refresh();
   }
 }
 

@@ -15,6 +15,8 @@ export const CHAT_SENDER_NAME = '直播间';
 /** Shortest and longest mute an anchor or operator may give (1 minute to 24 hours). */
 export const MUTE_MIN_SECONDS = 60;
 export const MUTE_MAX_SECONDS = 24 * 3600;
+/** How many of a room's newest delivered lines the service keeps for the anchor and the operator to moderate from. */
+export const CHAT_LINES_KEPT = 100;
 
 /** The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...}`. */
 export interface ChatContent {

@@ -208,3 +208,28 @@ export function imageAnswer(description: string, contentTypes: readonly string[]
 
 /** The :id of a room route: a ZEGO room ID is at most 128 characters. */
 export const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+
+// --- console-mod: what the anchor and the operator see of a room's chat, to pick a viewer to moderate ---
+
+/** A delivered chat line, with its sender. */
+export const RecentChatLine = Type.Object({
+  id: Type.Number(),
+  userId: Type.String(),
+  nickname: Type.String(),
+  text: Type.String(),
+  sentAt: Type.Number(),
+});
+
+/** GET /api/rooms/:id/chat/recent: comments on or off, the newest lines (newest first), the mutes still running. */
+export const RecentChatView = Type.Object({
+  commentsOff: Type.Boolean(),
+  messages: Type.Array(RecentChatLine),
+  mutes: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      nickname: Type.Union([Type.String(), Type.Null()]),
+      until: Type.Number(),
+    }),
+  ),
+});
+export type RecentChatView = Static<typeof RecentChatView>;

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { identify, requireOperator, requireUser, type Caller } from '../lib/auth';
 import {
   announceChatState,
+  CHAT_LINES_KEPT,
   CHAT_MAX_LENGTH,
   deliverChat,
   kickViewer,
@@ -16,7 +17,7 @@ import { afterCohostEnded } from '../lib/cohosts';
 import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { hashToken } from '../lib/ids';
 import { loadLiveRoom } from '../lib/rooms';
-import { BODY, ChatMessageView, ChatView, RoomParams } from '../lib/schemas';
+import { BODY, ChatMessageView, ChatView, RecentChatView, RoomParams } from '../lib/schemas';
 import { ErrorView } from '../lib/views';
 import type { ModerationAction, ModerationRecord, Room } from '../store/types';
 import { WeChatError } from '../wechat/access-token';
@@ -256,7 +257,12 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError(503, 'CHAT_UNAVAILABLE', 'ZEGO did not take the message; try again');
       }
       await live.store.chat.countMessage(room.id);
-      return { message: { id: messageId, text, sentAt: live.now() } };
+      const sentAt = live.now();
+      await live.store.chat.keepLine(
+        { roomId: room.id, userId: user.id, nickname: user.nickname, text, sentAt },
+        CHAT_LINES_KEPT,
+      );
+      return { message: { id: messageId, text, sentAt } };
     },
   );
 
@@ -408,6 +414,32 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { room } = await managedRoom(request, request.params.id);
       return { actions: await views(await live.store.chat.log(room.id, 200)) };
+    },
+  );
+
+  /**
+   * GET /api/rooms/:id/chat/recent?limit: what the anchor or the operator needs to pick a viewer to moderate: comments
+   * on or off, the room's newest delivered lines with their senders (newest first; the service keeps the last
+   * CHAT_LINES_KEPT per room) and the mutes still running.
+   */
+  app.get(
+    '/rooms/:id/chat/recent',
+    {
+      schema: {
+        params: RoomParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHAT_LINES_KEPT, default: 50 })),
+        }),
+        response: { 200: RecentChatView, ...Errors },
+      },
+    },
+    async (request) => {
+      const { room } = await managedRoom(request, request.params.id);
+      return {
+        commentsOff: await live.store.chat.commentsOff(room.id),
+        messages: await live.store.chat.recentLines(room.id, request.query.limit ?? 50),
+        mutes: await live.store.chat.runningMutes(room.id, live.now()),
+      };
     },
   );
 

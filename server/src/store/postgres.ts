@@ -16,12 +16,14 @@ import type {
 import {
   COHOST_COLUMNS,
   COHOST_ORDER,
+  toChatLine,
   toCohost,
   toInvite,
   toModeration,
   toRoom,
   toUser,
   wechatOpenidOf,
+  type ChatLineRow,
   type CohostRow,
   type ModerationRow,
   type InviteRow,
@@ -142,6 +144,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      at BIGINT NOT NULL
    );
    CREATE INDEX moderation_log_room ON moderation_log(room_id, id DESC);`,
+  // 8 (console-mod): the newest delivered chat lines of each room, so the anchor and the operator can pick a viewer.
+  `CREATE TABLE chat_lines (
+     id BIGSERIAL PRIMARY KEY,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     nickname TEXT NOT NULL,
+     text TEXT NOT NULL,
+     sent_at BIGINT NOT NULL
+   );
+   CREATE INDEX chat_lines_room ON chat_lines(room_id, id DESC);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -705,6 +717,32 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
                 [roomId, limit],
               );
         return rows.map(toModeration);
+      },
+      keepLine: async (line, keep) => {
+        // One statement (one commit): the DELETE sees the room's lines before this one, so it keeps keep - 1 of them.
+        await query(
+          `WITH added AS (
+             INSERT INTO chat_lines (room_id, user_id, nickname, text, sent_at) VALUES ($1, $2, $3, $4, $5)
+           )
+           DELETE FROM chat_lines WHERE room_id = $1 AND id <=
+             (SELECT id FROM chat_lines WHERE room_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $6)`,
+          [line.roomId, line.userId, line.nickname, line.text, line.sentAt, keep - 1],
+        );
+      },
+      recentLines: async (roomId, limit) => {
+        const { rows } = await query<ChatLineRow>(
+          'SELECT * FROM chat_lines WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
+          [roomId, limit],
+        );
+        return rows.map(toChatLine);
+      },
+      runningMutes: async (roomId, now) => {
+        const { rows } = await query<{ user_id: string; nickname: string | null; muted_until: number }>(
+          `SELECT b.user_id, users.nickname, b.muted_until FROM chat_bans b LEFT JOIN users ON users.id = b.user_id
+           WHERE b.room_id = $1 AND b.muted_until > $2 ORDER BY b.muted_until, b.user_id`,
+          [roomId, now],
+        );
+        return rows.map((r) => ({ userId: r.user_id, nickname: r.nickname, until: Number(r.muted_until) }));
       },
     },
     cohosts: {

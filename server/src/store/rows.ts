@@ -3,6 +3,7 @@
  * types. Times are epoch milliseconds in both.
  */
 import type {
+  ChatLine,
   Cohost,
   CohostState,
   Invite,
@@ -133,3 +134,21 @@ export const toModeration = (r: ModerationRow): ModerationRecord => ({
 /** Alipay users are stored under "alipay:..." in the openid column; only the rest are WeChat openids. */
 export const wechatOpenidOf = (openid: string | null | undefined): string | null =>
   typeof openid === 'string' && openid !== '' && !openid.startsWith('alipay:') ? openid : null;
+
+/** A chat_lines row (console-mod). */
+export interface ChatLineRow {
+  id: number;
+  room_id: string;
+  user_id: string;
+  nickname: string;
+  text: string;
+  sent_at: number;
+}
+export const toChatLine = (r: ChatLineRow): ChatLine => ({
+  id: Number(r.id),
+  roomId: r.room_id,
+  userId: r.user_id,
+  nickname: r.nickname,
+  text: r.text,
+  sentAt: Number(r.sent_at),
+});

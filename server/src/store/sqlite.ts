@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
+  ChatLine,
   Cohost,
   CohostAcceptResult,
   CohostKey,
@@ -21,12 +22,14 @@ import type {
 import {
   COHOST_COLUMNS,
   COHOST_ORDER,
+  toChatLine,
   toCohost,
   toInvite,
   toModeration,
   toRoom,
   toUser,
   wechatOpenidOf,
+  type ChatLineRow,
   type CohostRow,
   type ModerationRow,
   type InviteRow,
@@ -142,6 +145,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL
    );
    CREATE INDEX moderation_log_room ON moderation_log(room_id, id DESC);`,
+  // 8 (console-mod): the newest delivered chat lines of each room, so the anchor and the operator can pick a viewer.
+  `CREATE TABLE chat_lines (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     nickname TEXT NOT NULL,
+     text TEXT NOT NULL,
+     sent_at INTEGER NOT NULL
+   );
+   CREATE INDEX chat_lines_room ON chat_lines(room_id, id DESC);`,
 ];
 
 export { InvalidCursorError };
@@ -375,6 +388,21 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const cohostCount = prepare<[string], { n: number }>(
     "SELECT COUNT(*) AS n FROM cohosts WHERE room_id = ? AND state = 'cohost'",
   );
+
+  // One transaction: the line goes in and the room's lines older than its newest `keep` go.
+  const keepLineTx = db.transaction((line: Omit<ChatLine, 'id'>, keep: number): void => {
+    prepare('INSERT INTO chat_lines (room_id, user_id, nickname, text, sent_at) VALUES (?, ?, ?, ?, ?)').run(
+      line.roomId,
+      line.userId,
+      line.nickname,
+      line.text,
+      line.sentAt,
+    );
+    prepare(
+      `DELETE FROM chat_lines WHERE room_id = ? AND id <=
+         (SELECT id FROM chat_lines WHERE room_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    ).run(line.roomId, line.roomId, keep);
+  });
 
   const requestCohostTx = db.transaction(
     (roomId: string, userId: string, now: number, limit: number): CohostRequestResult => {
@@ -634,6 +662,20 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
               'SELECT * FROM moderation_log WHERE room_id = ? ORDER BY id DESC LIMIT ?',
             ).all(roomId, limit)
         ).map(toModeration),
+      keepLine: async (line, keep) => keepLineTx.immediate(line, keep),
+      recentLines: async (roomId, limit) =>
+        prepare<[string, number], ChatLineRow>(
+          'SELECT * FROM chat_lines WHERE room_id = ? ORDER BY id DESC LIMIT ?',
+        )
+          .all(roomId, limit)
+          .map(toChatLine),
+      runningMutes: async (roomId, now) =>
+        prepare<[string, number], { user_id: string; nickname: string | null; muted_until: number }>(
+          `SELECT b.user_id, users.nickname, b.muted_until FROM chat_bans b LEFT JOIN users ON users.id = b.user_id
+           WHERE b.room_id = ? AND b.muted_until > ? ORDER BY b.muted_until, b.user_id`,
+        )
+          .all(roomId, now)
+          .map((r) => ({ userId: r.user_id, nickname: r.nickname, until: r.muted_until })),
     },
     cohosts: {
       list: async (roomId, lapsedBefore) =>

@@ -272,6 +272,24 @@ export interface ChatStanding {
   removed: boolean;
 }
 
+/** A chat line the service delivered, kept so the anchor and the operator can see who said what (console-mod). */
+export interface ChatLine {
+  id: number;
+  roomId: string;
+  userId: string;
+  /** The sender's nickname as the room saw it. */
+  nickname: string;
+  text: string;
+  sentAt: number;
+}
+
+/** A mute still running in a room. */
+export interface RunningMute {
+  userId: string;
+  nickname: string | null;
+  until: number;
+}
+
 /** Chat moderation of live rooms, and the service's message count. */
 export interface ChatRepository {
   /** The user's standing in the room at `now` (comments off, a running mute, a removal). */
@@ -292,6 +310,12 @@ export interface ChatRepository {
   record(entry: Omit<ModerationRecord, 'id'>): Promise<ModerationRecord>;
   /** The newest records first, of one room or (null) of every room. */
   log(roomId: string | null, limit: number): Promise<ModerationRecord[]>;
+  /** Keeps a delivered line; only the room's newest `keep` lines stay. */
+  keepLine(line: Omit<ChatLine, 'id'>, keep: number): Promise<void>;
+  /** The room's newest kept lines, newest first. */
+  recentLines(roomId: string, limit: number): Promise<ChatLine[]>;
+  /** The room's mutes still running at `now`, the soonest to end first. */
+  runningMutes(roomId: string, now: number): Promise<RunningMute[]>;
 }
 
 export interface CallbackNonceRepository {

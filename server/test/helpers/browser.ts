@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** A browser the console tests can drive, and where it was found. */
 export interface FoundBrowser {
@@ -71,4 +72,40 @@ function defaultSearch(): BrowserSearch {
       }
     },
   };
+}
+
+/** Starts the found browser headless, quiet (no background traffic, no first-run screens). */
+export function launchBrowser(found: FoundBrowser): Promise<Browser> {
+  return chromium.launch({
+    executablePath: found.executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Makes the page believe its tab is hidden (or shown again), as the console's polling sees it. */
+export function setTabHidden(page: Page, hidden: boolean): Promise<unknown> {
+  return page.evaluate(
+    `Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });` +
+      `document.dispatchEvent(new Event('visibilitychange'))`,
+  );
+}
+
+/**
+ * The browser a console suite needs (an error saying how to get one when there is none), once the console is built
+ * into server/public exactly as `npm run build` does (the service serves it from there).
+ */
+export function prepareConsoleSuite(found: FoundBrowser | null): FoundBrowser {
+  if (!found) throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'console', 'build.mjs')], {
+    stdio: 'inherit',
+  });
+  return found;
 }
