@@ -9,6 +9,7 @@ import {
   audienceQrCodeUrl,
 } from './api';
 import { byId, h, replaceChildren } from './dom';
+import { mountPlannedRooms, plannedCell } from './planned';
 import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
@@ -279,6 +280,7 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
     'tr',
     { 'data-room-id': room.id, 'data-status': room.status },
     h('td', {}, h('span', { class: 'room-title' }, room.title), h('span', { class: 'room-id' }, room.id)),
+    plannedCell(room),
     h('td', {}, h('span', { class: `status status-${room.status}` }, STATUS_LABELS[room.status])),
     h('td', {}, room.anchor ? room.anchor.nickname : h('span', { class: 'muted' }, '待认领 Unclaimed')),
     h('td', { class: 'number' }, formatViewers(room.stats)),
@@ -477,6 +479,10 @@ function copy(text: string): void {
   );
 }
 
+mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
+  api: () => api,
+  created: (room, invite) => (showQrPanel(room, invite), void refresh()),
+});
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));
 ui.signOut.addEventListener('click', () => showSignIn());
