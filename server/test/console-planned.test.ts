@@ -7,7 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { CONSOLE_TOKEN, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
+import { expectText, findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
 
 const browserFound = findBrowser();
 const inCI = process.env.CI === 'true';
@@ -115,15 +115,3 @@ function localInput(ms: number): string {
     await expectText(page, '#planned-error', /封面上传失败.*cover must be a PNG, JPEG or WebP/);
   });
 });
-
-async function expectText(page: Page, selector: string, pattern: RegExp, timeout = 10_000): Promise<void> {
-  const locator = page.locator(selector);
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = (await locator.count()) > 0 ? await locator.innerText() : '';
-    if (pattern.test(text)) break;
-    await page.waitForTimeout(100);
-  }
-  expect(text).toMatch(pattern);
-}

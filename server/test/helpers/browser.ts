@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 /** A browser the console tests can drive, and where it was found. */
 export interface FoundBrowser {
@@ -71,4 +71,22 @@ function defaultSearch(): BrowserSearch {
       }
     },
   };
+}
+
+/** Waits until the element's text matches, then asserts it (so a failure shows the text it had). */
+export async function expectText(
+  page: Page,
+  selector: string,
+  pattern: RegExp,
+  timeout = 10_000,
+): Promise<void> {
+  const locator = page.locator(selector);
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.count()) > 0 ? await locator.innerText() : '';
+    if (pattern.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  expect(text).toMatch(pattern);
 }
