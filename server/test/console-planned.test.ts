@@ -35,13 +35,16 @@ function localInput(ms: number): string {
   beforeAll(async () => {
     if (!browserFound)
       throw new Error(`No browser for the console tests: ${HOW_TO_GET_A_BROWSER} (.ci/run does)`);
+    files = mkdtempSync(path.join(os.tmpdir(), 'console-cover-'));
+    // Built into a folder of its own: console.test.ts may be building server/public at the same time.
+    const publicDir = path.join(files, 'public');
     execFileSync(process.execPath, [path.join(__dirname, '..', 'console', 'build.mjs')], {
       stdio: 'inherit',
+      env: { ...process.env, CONSOLE_OUT: publicDir },
     });
     const db = tempDbFile();
     cleanup = db.cleanup;
-    server = await startServer(testConfig(db.file));
-    files = mkdtempSync(path.join(os.tmpdir(), 'console-cover-'));
+    server = await startServer(testConfig(db.file), { publicDir });
     const image = new PNG({ width: 16, height: 9 });
     for (let i = 0; i < 16 * 9; i++) image.data.set([30, 120, 200, 255], i * 4);
     writeFileSync(path.join(files, 'cover.png'), PNG.sync.write(image));

@@ -31,7 +31,7 @@ export function mountPlannedRooms(after: Element, host: PlannedRoomsHost): void 
   const button = h(
     'button',
     { type: 'submit', class: 'button primary', id: 'planned-create-button' },
-    '创建预告 Create',
+    '发布预告 Schedule',
   );
   const error = h('p', { class: 'form-error', id: 'planned-error', role: 'alert' });
   const form = h(
