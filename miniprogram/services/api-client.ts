@@ -13,6 +13,7 @@ import type {
   CohostView,
   ConfigView,
   CreateRoomBody,
+  ReminderAnswer,
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
@@ -75,6 +76,9 @@ export type ApiRoomToken = RoomTokenView;
 
 /** The counters an anchor reports. */
 export type ApiStats = StatsBody;
+
+/** The caller's start reminder (开播提醒) for a room: subscribed, and its one send's outcome. */
+export type ApiReminder = ReminderAnswer;
 
 /** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
 export class ApiError extends Error {
@@ -194,9 +198,25 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     signInForDevelopment: (nickname: string) => request<ApiSession>('POST', '/api/auth/dev', { nickname }),
     /** Uploads the signed-in user's avatar (a local file path from chooseAvatar); answers the updated user. */
     uploadAvatar: (filePath: string) => upload<UserAnswer>('/api/me/avatar', filePath, 'file'),
-    /** Creates a room owned by the signed-in user. */
-    createRoom: (title: string) =>
-      request<RoomAnswer>('POST', '/api/rooms', { title } satisfies CreateRoomBody),
+    /** Creates a room owned by the signed-in user (planned to start at plannedStartAt, epoch ms, when given). */
+    createRoom: (title: string, plannedStartAt?: number) =>
+      request<RoomAnswer>('POST', '/api/rooms', {
+        title,
+        ...(plannedStartAt === undefined ? {} : { plannedStartAt }),
+      } satisfies CreateRoomBody),
+    /** Uploads a room's cover (a local image path from chooseMedia) before it goes live; answers the room. */
+    uploadCover: (roomID: string, filePath: string) =>
+      upload<RoomAnswer>(`${roomPath(roomID)}/cover`, filePath, 'file'),
+    /** The lobby: rooms live now, then upcoming ones soonest first. */
+    listLobby: (cursor?: string) =>
+      request<RoomListAnswer>(
+        'GET',
+        `/api/rooms?scope=lobby${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      ),
+    /** Subscribes to the room's start (after wx.requestSubscribeMessage answered accept). */
+    subscribeReminder: (roomID: string) => request<ApiReminder>('POST', `${roomPath(roomID)}/reminders`),
+    /** The caller's start reminder for the room. */
+    getReminder: (roomID: string) => request<ApiReminder>('GET', `${roomPath(roomID)}/reminders/me`),
     /** Creates a 1v1 call room; the caller is its first member. */
     createCall: (title: string) =>
       request<RoomAnswer>('POST', '/api/rooms', { title, kind: 'call' } satisfies CreateRoomBody),

@@ -69,4 +69,14 @@ export interface Platform {
   ): Promise<UploadResult>;
   /** wx.compressImage: a smaller copy of a local image (width at most `maxWidth`), resolving its temp path. */
   compressImage(filePath: string, maxWidth: number): Promise<string>;
+  /**
+   * wx.requestSubscribeMessage for one template (call it from a tap): the user's answer for it, or a rejection with
+   * wx's {errCode, errMsg}. Absent where the platform has no subscribe messages (Alipay).
+   */
+  requestSubscribeMessage?(templateId: string): Promise<SubscribeAnswer>;
+  /** wx.chooseMedia for one photo (album or camera, compressed): its temp path; rejects when cancelled. */
+  chooseImage?(): Promise<string>;
 }
+
+/** What the user answered for one template: accept, reject, ban (subscriptions banned), filter (title clash). */
+export type SubscribeAnswer = 'accept' | 'reject' | 'ban' | 'filter' | 'acceptWithAudio';

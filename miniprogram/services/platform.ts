@@ -4,7 +4,7 @@
  */
 
 export * from './platform-types';
-import type { MediaScope, NetworkStatus, Platform, Unsubscribe } from './platform-types';
+import type { MediaScope, NetworkStatus, Platform, SubscribeAnswer, Unsubscribe } from './platform-types';
 
 const scopesFrom = (authSetting: WechatMiniprogram.AuthSetting): Partial<Record<MediaScope, boolean>> => ({
   'scope.camera': authSetting['scope.camera'],
@@ -90,6 +90,30 @@ export function createWxPlatform(): Platform {
           quality: 80,
           compressedWidth: maxWidth,
           success: (res) => resolve(res.tempFilePath),
+          fail: reject,
+        }),
+      ),
+    requestSubscribeMessage: (templateId) =>
+      new Promise((resolve, reject) =>
+        wx.requestSubscribeMessage({
+          tmplIds: [templateId],
+          success: (res) =>
+            resolve((res as unknown as Record<string, SubscribeAnswer>)[templateId] ?? 'reject'),
+          fail: reject,
+        }),
+      ),
+    chooseImage: () =>
+      new Promise((resolve, reject) =>
+        wx.chooseMedia({
+          count: 1,
+          mediaType: ['image'],
+          sizeType: ['compressed'],
+          sourceType: ['album', 'camera'],
+          success: (res) => {
+            const path = res.tempFiles[0]?.tempFilePath;
+            if (path) resolve(path);
+            else reject({ errMsg: 'chooseMedia:fail no file' });
+          },
           fail: reject,
         }),
       ),

@@ -20,4 +20,8 @@ export const roomDirectory = new RoomDirectory({
   api,
   currentUserID: () => userStore.user?.id ?? null,
   signOut: () => userStore.signOut(),
+  pickImage: () => {
+    const choose = platform().chooseImage;
+    return choose ? choose.call(platform()) : Promise.reject(new Error('no chooseImage here'));
+  },
 });

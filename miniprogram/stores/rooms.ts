@@ -24,11 +24,16 @@ export interface RoomPage {
 
 /** What the directory needs from the outside (tests pass fakes). */
 export interface RoomDirectoryDeps {
-  api: Pick<Api, 'listRooms' | 'getRoom' | 'createRoom' | 'createCall' | 'claimRoom'>;
+  api: Pick<
+    Api,
+    'listRooms' | 'listLobby' | 'getRoom' | 'createRoom' | 'createCall' | 'claimRoom' | 'uploadCover'
+  >;
   /** The signed-in user's ID, or null: a rescan by the room's own anchor is not a failed claim. */
   currentUserID: () => string | null;
   /** The service answered 401 (the saved session is gone): sign out here too. */
   signOut: () => void;
+  /** Lets the user pick one photo (wx.chooseMedia); absent where the platform has none. */
+  pickImage?: () => Promise<string>;
 }
 
 /** True for the service's "sign in again" answer. */
@@ -43,14 +48,41 @@ export class RoomDirectory {
     return this.guard(cursor ? this.deps.api.listRooms('live', cursor) : this.deps.api.listRooms('live'));
   }
 
+  /** The lobby: rooms live now (newest first), then upcoming ones (soonest first); `cursor` for the next page. */
+  listLobby(cursor?: string): Promise<RoomPage> {
+    return this.guard(cursor ? this.deps.api.listLobby(cursor) : this.deps.api.listLobby());
+  }
+
   /** One room. */
   async getRoom(roomID: string): Promise<ApiRoom> {
     return (await this.guard(this.deps.api.getRoom(roomID))).room;
   }
 
-  /** A new room owned by the signed-in user (the title is cut to the service's 64 characters). */
-  async createRoom(title: string): Promise<ApiRoom> {
-    return (await this.guard(this.deps.api.createRoom(title.slice(0, 64)))).room;
+  /**
+   * A new room owned by the signed-in user (the title is cut to the service's 64 characters); planned to start at
+   * plannedStartAt (epoch ms, in the future) when given.
+   */
+  async createRoom(title: string, plannedStartAt?: number): Promise<ApiRoom> {
+    const answer =
+      plannedStartAt === undefined
+        ? this.deps.api.createRoom(title.slice(0, 64))
+        : this.deps.api.createRoom(title.slice(0, 64), plannedStartAt);
+    return (await this.guard(answer)).room;
+  }
+
+  /** Lets the user pick a cover photo: its local path, or null when cancelled or not possible here. */
+  async pickCover(): Promise<string | null> {
+    if (!this.deps.pickImage) return null;
+    try {
+      return await this.deps.pickImage();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Uploads a room's cover (a local image path) before it goes live; answers the updated room. */
+  async uploadCover(roomID: string, filePath: string): Promise<ApiRoom> {
+    return (await this.guard(this.deps.api.uploadCover(roomID, filePath))).room;
   }
 
   /** A new 1v1 call; the signed-in user is its first member. */

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const publicDir = path.resolve(here, '..', 'public');
+// CONSOLE_OUT: another folder (a test's own, so test files building at once never write the same files).
+const publicDir = process.env.CONSOLE_OUT
+  ? path.resolve(process.env.CONSOLE_OUT)
+  : path.resolve(here, '..', 'public');
 const dist = path.join(publicDir, 'dist');
 
 /** @type {import('esbuild').BuildOptions} */

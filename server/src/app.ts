@@ -25,6 +25,7 @@ import configRoutes from './routes/config';
 import { registerDocs } from './routes/docs';
 import healthRoutes from './routes/health';
 import qrcodeRoutes from './routes/qrcode';
+import plannedRoutes from './routes/planned';
 import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import cohostRoutes from './routes/cohosts';
@@ -33,6 +34,7 @@ import { AccessTokenCache } from './wechat/access-token';
 import { MsgSecCheckClient } from './wechat/msg-sec-check';
 import { ZegoServerApi } from './zego/server-api';
 import { HeartbeatSweeper } from './lib/heartbeat';
+import { ReminderSender } from './lib/reminders';
 import { RequestLog } from './lib/request-log';
 import { closeRedis, connectRedis, redisReady } from './redis';
 import { DatabaseUnavailableError } from './store/common';
@@ -80,6 +82,8 @@ export interface AppDeps {
   sweepIntervalMs?: number | false;
   /** Prefix of the rate-limit keys in Redis (default "live-rate-limit:"); tests use their own. */
   redisKeyPrefix?: string;
+  /** How long a start reminder waits before its one retry (default 1000 ms). */
+  reminderRetryDelayMs?: number;
   /** Told of every route as it is added (the contract test checks each against the OpenAPI document). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -195,6 +199,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       ? null
       : new MsgSecCheckClient(live.wechatTokens, live.wechatApiBase, fetch, live.wechatTimeoutMs);
   live.sweeper = new HeartbeatSweeper(live, app.log);
+  live.reminders = new ReminderSender(live, app.log, deps.reminderRetryDelayMs);
   app.decorate('live', live);
   if (redis !== null) {
     // Count from the first request: give Redis a moment to connect before listening (start anyway if it is away).
@@ -211,6 +216,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // In-flight requests are done by now (Fastify closes the server first); then the sweeper, Redis, the pool.
   app.addHook('onClose', async () => {
     await live.sweeper.stop();
+    await live.reminders.idle();
     if (redis !== null) await closeRedis(redis);
     await store.close();
   });
@@ -317,6 +323,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // POST /api/me/avatar and GET /avatars/:file (no prefix: the files are not under /api).
   await app.register(avatarRoutes);
   await app.register(roomRoutes, { prefix: '/api' });
+  // Planned rooms (the plan, the cover) and their start reminders (开播提醒).
+  await app.register(plannedRoutes);
   // Co-hosting (连麦) in live rooms: requests, acceptance, the list, ending.
   await app.register(cohostRoutes, { prefix: '/api' });
   // Chat through the service (content check, limits) and its moderation: comments off, mute, remove, the log.

@@ -35,6 +35,14 @@ export interface WechatConfig {
   secret: string;
   /** Which build a mini-program code opens (WECHAT_ENV_VERSION): release, trial or develop. */
   envVersion: 'release' | 'trial' | 'develop';
+  /** The subscribe-message template of the start reminder (开播提醒), or null: reminders are then unavailable. */
+  liveTemplate?: LiveTemplateConfig | null;
+}
+
+/** WECHAT_LIVE_TEMPLATE_ID and the keywords its data fills (WECHAT_LIVE_TEMPLATE_KEYS: title, start time, anchor). */
+export interface LiveTemplateConfig {
+  id: string;
+  keys: { title: string; time: string; anchor: string };
 }
 
 /** Alipay mini-program credentials used for alipay.system.oauth.token (keys normalised to PEM). */
@@ -214,7 +222,29 @@ function readWechat(env: Env): WechatConfig | null {
       `must be "release", "trial" or "develop", got "${envVersion}"`,
     );
   }
-  return { appID, secret, envVersion };
+  return { appID, secret, envVersion, liveTemplate: readLiveTemplate(env) };
+}
+
+/** The start reminder's template: WECHAT_LIVE_TEMPLATE_ID, and its keywords (default thing1,time2,thing3). */
+function readLiveTemplate(env: Env): LiveTemplateConfig | null {
+  const id = read(env, 'WECHAT_LIVE_TEMPLATE_ID');
+  if (id === undefined) return null;
+  if (!/^[A-Za-z0-9_-]{10,64}$/.test(id)) {
+    throw new ConfigError(
+      'WECHAT_LIVE_TEMPLATE_ID',
+      'must be a subscribe-message template ID (mp.weixin.qq.com)',
+    );
+  }
+  const keys = (read(env, 'WECHAT_LIVE_TEMPLATE_KEYS') ?? 'thing1,time2,thing3')
+    .split(',')
+    .map((k) => k.trim());
+  if (keys.length !== 3 || !keys.every((key) => /^[a-z_]+[0-9]+$/.test(key))) {
+    throw new ConfigError(
+      'WECHAT_LIVE_TEMPLATE_KEYS',
+      'must be three template keywords (title, start time, anchor), e.g. "thing1,time2,thing3"',
+    );
+  }
+  return { id, keys: { title: keys[0], time: keys[1], anchor: keys[2] } };
 }
 
 // ---- Alipay: sign-in (alipay.system.oauth.token) and the <rtc-room> parameters ----

@@ -148,7 +148,10 @@ describe('avatar upload', () => {
     const big = Buffer.concat([tinyPng(), Buffer.alloc(AVATAR_MAX_BYTES + 1, 7)]);
     const answer = await upload(carol.token, form(big));
     expect(answer.status).toBe(413);
-    expect(answer.body.error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'Avatar is larger than 512 KB' });
+    expect(answer.body.error).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'The avatar is larger than 512 KB',
+    });
 
     // Just over the limit without an oversize Content-Length: caught while reading the part.
     const edge = Buffer.concat([tinyPng(), Buffer.alloc(AVATAR_MAX_BYTES - 20, 7)]);

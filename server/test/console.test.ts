@@ -11,6 +11,7 @@ import {
   type TestServer,
 } from './helpers/server';
 import {
+  expectText,
   findBrowser,
   HOW_TO_GET_A_BROWSER,
   launchBrowser,
@@ -233,17 +234,4 @@ async function imageLoaded(page: Page, selector: string): Promise<void> {
   await page.waitForFunction(
     `(() => { const img = document.querySelector(${query}); return !!img && img.complete && img.naturalWidth > 0; })()`,
   );
-}
-
-/** Waits until the element's text matches, then asserts it (so a failure shows the text it had). */
-async function expectText(page: Page, selector: string, pattern: RegExp, timeout = 10_000): Promise<void> {
-  const locator = page.locator(selector);
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = (await locator.count()) > 0 ? await locator.innerText() : '';
-    if (pattern.test(text)) break;
-    await page.waitForTimeout(100);
-  }
-  expect(text).toMatch(pattern);
 }

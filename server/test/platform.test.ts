@@ -54,6 +54,8 @@ describe('service basics', () => {
       server: ['wss://wssliveroom-test.example.com/ws', 'wss://wssliveroom-test-bak.example.com/ws'],
       configured: true,
       authMode: 'dev',
+      // No WeChat credentials or template here: start reminders are unavailable.
+      reminderTemplateId: null,
     });
     expect(JSON.stringify(answer.body)).not.toContain(ZEGO_SECRET);
   });
@@ -177,6 +179,7 @@ describe('without ZEGO credentials', () => {
         server: [],
         configured: false,
         authMode: 'dev',
+        reminderTemplateId: null,
       });
       const { token } = await devLogin(server, 'nozego');
       const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {

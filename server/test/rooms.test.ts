@@ -103,6 +103,8 @@ for (const engine of ENGINES)
         startedAt: null,
         endedAt: null,
         stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+        plannedStartAt: null,
+        coverUrl: null,
       });
       expect(alice.userId.length).toBeLessThanOrEqual(64);
       const read = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${room.id}`);

@@ -88,6 +88,8 @@ function newRoom(overrides: Partial<Room> = {}): Room {
     startedAt: null,
     endedAt: null,
     stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+    plannedStartAt: null,
+    coverUrl: null,
     ...overrides,
   };
 }

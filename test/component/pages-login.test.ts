@@ -149,6 +149,38 @@ describe('login page', () => {
     );
   });
 
+  it('an anchor plans a room: start date and time, a cover from chooseMedia, uploaded after creating it', async () => {
+    const next = new Date(Date.now() + 2 * 86_400_000);
+    const date = `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}-${String(next.getDate()).padStart(2, '0')}`;
+    const start = new Date(next.getFullYear(), next.getMonth(), next.getDate(), 20, 30).getTime();
+    mockedApi.createRoom.mockResolvedValue({ room: roomFixture({ id: 'room_plan', plannedStartAt: start }) });
+    mockedApi.uploadCover.mockResolvedValue({
+      room: roomFixture({ id: 'room_plan', plannedStartAt: start }),
+    });
+    const p = await open({ role: 'anchor' });
+    await p.input('#nickname', '小王');
+    await p.fire('#planned-date', 'change', { value: date });
+    await p.fire('#planned-time', 'change', { value: '20:30' });
+    await p.tap('#choose-cover');
+    expect(p.nodes('image').map((image) => image.src)).toContain('http://tmp/cover.jpg');
+    expect(p.text('#create')).toContain('创建直播预告');
+    await p.tap('#create');
+    expect(mockedApi.createRoom).toHaveBeenCalledWith('小王的直播间', start);
+    expect(mockedApi.uploadCover).toHaveBeenCalledWith('room_plan', 'http://tmp/cover.jpg');
+    expect(wxFakes.navigateTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/anchor/index?roomID=room_plan' }),
+    );
+  });
+
+  it('a planned start in the past is refused before anything is created', async () => {
+    const p = await open({ role: 'anchor' });
+    await p.input('#nickname', '小王');
+    await p.fire('#planned-date', 'change', { value: '2020-01-01' });
+    await p.tap('#create');
+    expect(p.text('#create-error')).toBe('开播时间需要晚于现在');
+    expect(mockedApi.createRoom).not.toHaveBeenCalled();
+  });
+
   it('发起视频通话: signs in, creates a call room and opens its call page', async () => {
     mockedApi.createCall.mockResolvedValue({
       room: roomFixture({ id: 'call_new', title: '小王的视频通话', kind: 'call' }),

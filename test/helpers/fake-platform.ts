@@ -163,6 +163,27 @@ export class FakePlatform implements Platform {
     this.storage.delete(key);
   }
 
+  /** What requestSubscribeMessage answers for the template (or a wx failure {errCode, errMsg} to reject with). */
+  subscribeAnswer: string | { errCode: number; errMsg: string } = 'accept';
+
+  async requestSubscribeMessage(
+    templateId: string,
+  ): Promise<'accept' | 'reject' | 'ban' | 'filter' | 'acceptWithAudio'> {
+    this.record('requestSubscribeMessage', [templateId]);
+    const answer = this.subscribeAnswer;
+    if (typeof answer !== 'string') throw { ...answer };
+    return answer as 'accept';
+  }
+
+  /** The photo chooseImage picks (null: the user cancels). */
+  chosenImage: string | null = 'http://tmp/cover.jpg';
+
+  async chooseImage(): Promise<string> {
+    this.record('chooseImage');
+    if (this.chosenImage === null) throw { errMsg: 'chooseMedia:fail cancel' };
+    return this.chosenImage;
+  }
+
   /** compressImage fails (as on an old base library or an unreadable file) when true. */
   compressFails = false;
 

@@ -25,6 +25,8 @@ const room = (overrides: Partial<ApiRoom> = {}): ApiRoom => ({
 function directory(signedIn: string | null = ME.id) {
   const api = {
     listRooms: jest.fn(),
+    listLobby: jest.fn(),
+    uploadCover: jest.fn(),
     getRoom: jest.fn(),
     createRoom: jest.fn(),
     createCall: jest.fn(),
@@ -44,6 +46,27 @@ describe('RoomDirectory', () => {
     expect(api.listRooms).toHaveBeenLastCalledWith('live');
     expect(await rooms.listLive('c2')).toEqual({ rooms: [], nextCursor: null });
     expect(api.listRooms).toHaveBeenLastCalledWith('live', 'c2');
+  });
+
+  it('lists the lobby (live, then upcoming), the next page with the cursor', async () => {
+    const { api, rooms } = directory();
+    api.listLobby.mockResolvedValueOnce({ rooms: [room()], nextCursor: 'L2' });
+    api.listLobby.mockResolvedValueOnce({ rooms: [], nextCursor: null });
+    expect(await rooms.listLobby()).toEqual({ rooms: [room()], nextCursor: 'L2' });
+    expect(api.listLobby).toHaveBeenLastCalledWith();
+    expect(await rooms.listLobby('L2')).toEqual({ rooms: [], nextCursor: null });
+    expect(api.listLobby).toHaveBeenLastCalledWith('L2');
+  });
+
+  it('creates a planned room and uploads its cover', async () => {
+    const { api, rooms } = directory();
+    const start = Date.now() + 3600_000;
+    api.createRoom.mockResolvedValueOnce({ room: room({ plannedStartAt: start }) });
+    expect((await rooms.createRoom('周五夜聊', start)).plannedStartAt).toBe(start);
+    expect(api.createRoom).toHaveBeenLastCalledWith('周五夜聊', start);
+    api.uploadCover.mockResolvedValueOnce({ room: room({ coverUrl: 'https://x/covers/a.png' }) });
+    expect((await rooms.uploadCover('r_1', 'http://tmp/c.jpg')).coverUrl).toBe('https://x/covers/a.png');
+    expect(api.uploadCover).toHaveBeenLastCalledWith('r_1', 'http://tmp/c.jpg');
   });
 
   it('reads one room and creates one with the title cut to 64 characters', async () => {

@@ -49,6 +49,11 @@ Component({
     roomIDError: '',
     createError: '',
     creating: false,
+    /** A planned start for the new room (picker values, local time): date 'YYYY-MM-DD', time 'HH:mm'; '' = now. */
+    plannedDate: '',
+    plannedTime: '',
+    /** The chosen cover's local path ('' = none). */
+    coverPath: '',
   },
 
   lifetimes: {
@@ -112,6 +117,18 @@ Component({
       this.setForm({ title: e.detail.value });
     },
 
+    onPlannedDateChange(e: WechatMiniprogram.PickerChange) {
+      this.setForm({ plannedDate: String(e.detail.value), createError: '' });
+    },
+    onPlannedTimeChange(e: WechatMiniprogram.PickerChange) {
+      this.setForm({ plannedTime: String(e.detail.value), createError: '' });
+    },
+    /** 选择封面: one photo from the album or the camera (uploaded once the room exists). */
+    async onChooseCover() {
+      const path = await roomDirectory.pickCover();
+      if (path) this.setForm({ coverPath: path });
+    },
+
     setForm(data: Record<string, unknown>) {
       pages.get(this)?.view.set(data);
     },
@@ -156,14 +173,27 @@ Component({
       wx.navigateTo({ url: `/pages/${this.data.role}/index?roomID=${encodeURIComponent(this.data.roomID)}` });
     },
 
-    /** 创建房间 (anchor): a new room owned by the signed-in user, then its anchor page. */
+    /**
+     * 创建房间 (anchor): a new room owned by the signed-in user (planned, with its cover, when chosen), then its
+     * anchor page. A cover that fails to upload only toasts: the room is there.
+     */
     async onCreateRoom() {
       if (this.data.creating) return;
+      const planned = plannedStartOf(this.data.plannedDate, this.data.plannedTime);
+      if (planned === 'past') {
+        this.setForm({ createError: '开播时间需要晚于现在' });
+        return;
+      }
       if (!(await this.ensureSignedIn())) return;
       const title = this.data.title.trim() || `${this.data.nickname.trim()}的直播间`;
       this.setForm({ creating: true, createError: '' });
       try {
-        const room = await roomDirectory.createRoom(title);
+        const room = await roomDirectory.createRoom(title, planned ?? undefined);
+        if (this.data.coverPath) {
+          await roomDirectory.uploadCover(room.id, this.data.coverPath).catch(() => {
+            wx.showToast({ title: '封面上传失败，可稍后再试', icon: 'none', duration: 2500 });
+          });
+        }
         this.setForm({ creating: false });
         wx.navigateTo({ url: `/pages/anchor/index?roomID=${encodeURIComponent(room.id)}` });
       } catch (error) {
@@ -195,6 +225,15 @@ Component({
     },
   },
 });
+
+/** The planned start of the pickers' date and time (local), null when none is set, 'past' when it is not ahead. */
+function plannedStartOf(date: string, time: string): number | null | 'past' {
+  if (!date) return null;
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = (time || '20:00').split(':').map(Number);
+  const at = new Date(year, month - 1, day, hour, minute).getTime();
+  return Number.isFinite(at) && at > Date.now() ? at : 'past';
+}
 
 /** Why creating a room or a call failed, for the line under the button (a 401 has signed the user out already). */
 function createFailure(error: unknown): string {

@@ -1,9 +1,11 @@
 /**
- * Rooms that are live now: pull to refresh, more on scroll (cursor paging), tap to watch.
+ * Rooms that are live now, then upcoming ones with their start time (the lobby): pull to refresh, more on scroll
+ * (cursor paging), tap to watch.
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
 import { roomDirectory } from '../../stores/index';
 import type { ApiRoom } from '../../stores/rooms';
+import { plannedStartText } from '../../utils/planned-time';
 import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
 /** One row as the list renders it. */
@@ -14,6 +16,10 @@ interface RoomItem {
   avatarUrl: string;
   likes: number;
   peakViewers: number;
+  /** The room's cover ('' when it has none: the anchor's avatar shows). */
+  coverUrl: string;
+  /** 「12月3日 20:00 开播」 for an upcoming room, '' for a live one. */
+  startText: string;
 }
 
 interface PageState {
@@ -34,6 +40,11 @@ const itemFrom = (room: ApiRoom): RoomItem => ({
   avatarUrl: room.anchor?.avatarUrl ?? '',
   likes: room.stats.likes,
   peakViewers: room.stats.peakViewers,
+  coverUrl: room.coverUrl ?? '',
+  startText:
+    room.status === 'live' || typeof room.plannedStartAt !== 'number'
+      ? ''
+      : plannedStartText(room.plannedStartAt),
 });
 
 const messageOf = (error: unknown): string =>
@@ -90,7 +101,7 @@ Component({
       state.loading = true;
       state.view.set({ loading: true, error: '' });
       try {
-        const { rooms, nextCursor } = await roomDirectory.listLive();
+        const { rooms, nextCursor } = await roomDirectory.listLobby();
         if (generation !== state.generation) return;
         state.cursor = nextCursor;
         state.view.set({
@@ -115,7 +126,7 @@ Component({
       state.loading = true;
       state.view.set({ loading: true, error: '' });
       try {
-        const { rooms, nextCursor } = await roomDirectory.listLive(state.cursor);
+        const { rooms, nextCursor } = await roomDirectory.listLobby(state.cursor);
         if (generation !== state.generation) return;
         state.cursor = nextCursor;
         const known = new Set(this.data.rooms.map((room) => room.id));

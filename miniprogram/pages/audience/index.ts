@@ -4,7 +4,8 @@
  * Shows play state and quality, "主播暂时离开" when the stream goes away, chat, likes and the online count.
  */
 import { roomDirectory, userStore } from '../../stores/index';
-import { liveSession } from '../stores/index';
+import { liveSession, upcomingDeps } from '../stores/index';
+import { UpcomingRoom, isUpcoming, type UpcomingView } from '../stores/upcoming';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { CohostTileView } from '../stores/live-session';
 import type { ChatLine, PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
@@ -42,6 +43,9 @@ const FIELDS = liveFields([
 ]);
 
 const fire = fireAndForget('[audience]');
+
+/** Each page's upcoming-room part while it shows one (cover, countdown, 提醒我, the watch for the start). */
+const upcomingParts = new WeakMap<object, UpcomingRoom>();
 
 const TO_ROOMS = { actionText: '去看看其他直播', action: 'rooms' as const };
 
@@ -92,6 +96,23 @@ Component({
     draft: '',
     /** Seconds until the own co-host request lapses. */
     cohostCountdown: 0,
+    /** The room is upcoming (not live yet, planned): what its screen shows; null otherwise. */
+    upcoming: null as UpcomingView | null,
+  },
+
+  lifetimes: {
+    detached() {
+      upcomingParts.get(this)?.stop();
+    },
+  },
+
+  pageLifetimes: {
+    show() {
+      upcomingParts.get(this)?.show();
+    },
+    hide() {
+      upcomingParts.get(this)?.hide();
+    },
   },
 
   behaviors: [
@@ -143,7 +164,35 @@ Component({
         return;
       }
       state.setScreen('room');
+      if (isUpcoming(room)) {
+        this.waitForStart(room);
+        return;
+      }
       await liveSession.start({ roomID: room.id, role: 'audience', title: room.title });
+    },
+
+    /** An upcoming room: its cover and countdown until the anchor goes live, then it plays by itself. */
+    waitForStart(room: ApiRoom) {
+      const state = liveRoomOf(this);
+      if (!state) return;
+      upcomingParts.get(this)?.stop();
+      const part = new UpcomingRoom(
+        upcomingDeps,
+        (upcoming) => state.view.set({ upcoming }),
+        (started) => {
+          upcomingParts.delete(this);
+          state.view.set({ upcoming: null });
+          if (started.status === 'ended') state.block(ended());
+          else fire(liveSession.start({ roomID: started.id, role: 'audience', title: started.title }));
+        },
+      );
+      upcomingParts.set(this, part);
+      part.start(room);
+    },
+
+    /** 「提醒我」. */
+    onRemindMe() {
+      fire(upcomingParts.get(this)?.remindMe());
     },
 
     /** Watching needs a session with the live service: sign in, then come back to this room. */

@@ -8,6 +8,7 @@ import { platform } from '../../services/platform';
 import { loadRtcEngine } from '../../services/rtc-engine';
 import { userStore } from '../../stores/index';
 import { LiveSession } from './live-session';
+import type { UpcomingDeps } from './upcoming';
 
 /** The one live session of the app (one room at a time). */
 export const liveSession = new LiveSession({
@@ -19,3 +20,6 @@ export const liveSession = new LiveSession({
     return user ? { id: user.id, nickname: user.nickname } : null;
   },
 });
+
+/** What an upcoming room's page part uses (the service and the platform; tests may shorten pollMs). */
+export const upcomingDeps: UpcomingDeps = { api, platform };

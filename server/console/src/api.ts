@@ -12,6 +12,9 @@ export interface Room {
   startedAt: number | string | null;
   endedAt: number | string | null;
   stats: { viewers?: number; peakViewers: number; likes: number; messages: number };
+  /** When the anchor plans to go live (an idle room with one is upcoming), and its cover. */
+  plannedStartAt?: number | null;
+  coverUrl?: string | null;
 }
 
 /** A live room's co-hosting (连麦) as GET /api/rooms/:id/cohosts shows it to the operator. */
@@ -160,6 +163,22 @@ export class ConsoleApi {
   /** The anchor's QR image (operator-only, so it is fetched with the token, not put in an img src). */
   async anchorQrCode(id: string): Promise<Blob> {
     return (await this.request(`/api/rooms/${encodeURIComponent(id)}/anchor-qrcode`)).blob();
+  }
+
+  /** Creates an unowned room planned to start at plannedStartAt (epoch ms), with its one-time anchor invite. */
+  createPlannedRoom(title: string, plannedStartAt: number): Promise<CreatedRoom> {
+    return this.json('/api/rooms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title, plannedStartAt }),
+    });
+  }
+
+  /** Uploads a room's cover image (multipart field `file`) before it goes live. */
+  uploadCover(id: string, file: Blob, name: string): Promise<{ room: Room }> {
+    const body = new FormData();
+    body.append('file', file, name);
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/cover`, { method: 'POST', body });
   }
 
   /** The audience's links for a room. */

@@ -10,6 +10,7 @@ import {
 } from './api';
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
+import { mountPlannedRooms, plannedCell } from './planned';
 import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
@@ -289,6 +290,7 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
     'tr',
     { 'data-room-id': room.id, 'data-status': room.status },
     h('td', {}, h('span', { class: 'room-title' }, room.title), h('span', { class: 'room-id' }, room.id)),
+    plannedCell(room),
     h('td', {}, h('span', { class: `status status-${room.status}` }, STATUS_LABELS[room.status])),
     h('td', {}, room.anchor ? room.anchor.nickname : h('span', { class: 'muted' }, '待认领 Unclaimed')),
     h('td', { class: 'number' }, formatViewers(room.stats)),
@@ -487,6 +489,10 @@ function copy(text: string): void {
   );
 }
 
+mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
+  api: () => api,
+  created: (room, invite) => (showQrPanel(room, invite), void refresh()),
+});
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));
 ui.signOut.addEventListener('click', () => showSignIn());

@@ -6,6 +6,7 @@ import type { RandomSource } from './ids';
 import type { ZegoServerApi } from '../zego/server-api';
 import type { AccessTokenCache } from '../wechat/access-token';
 import type { MsgSecCheckClient } from '../wechat/msg-sec-check';
+import type { ReminderSender } from './reminders';
 
 /** Route limits (requests per window per client address). */
 export interface RateLimits {
@@ -41,6 +42,8 @@ export interface LiveContext {
   msgSecCheck: MsgSecCheckClient | null;
   /** Pauses and ends rooms whose anchor went silent. */
   sweeper: HeartbeatSweeper;
+  /** Sends a room's start reminders (开播提醒) when it goes live. */
+  reminders: ReminderSender;
 }
 
 declare module 'fastify' {

@@ -52,7 +52,11 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'CALLBACK_EXPIRED'
   | 'CALLBACK_REPLAYED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // ---- branch planned: planned rooms and start reminders ----
+  | 'ROOM_NOT_UPCOMING'
+  | 'REMINDERS_UNAVAILABLE'
+  | 'REMINDER_NEEDS_WECHAT';
 
 /** An error the client can act on; the error handler turns it into a JSON response. */
 export class ApiError extends Error {

@@ -6,7 +6,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-/** A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). */
+/**
+ * A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). An idle room with
+ * a plannedStartAt is "upcoming" (shown so in the lobby and on the audience page); there is no status of its own.
+ */
 export const RoomStatus = Type.Union([
   Type.Literal('idle'),
   Type.Literal('live'),
@@ -55,6 +58,10 @@ export const RoomView = Type.Object({
     likes: Type.Integer(),
     messages: Type.Integer(),
   }),
+  /** When the anchor plans to go live (epoch ms), or null; idle + plannedStartAt = upcoming. */
+  plannedStartAt: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  /** The room's cover image URL, or null. */
+  coverUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type RoomView = Static<typeof RoomView>;
 
@@ -80,6 +87,8 @@ export const ConfigView = Type.Object({
   configured: Type.Boolean(),
   /** 'dev': sign in with a nickname (/api/auth/dev); 'wechat': wx.login + /api/auth/wechat. */
   authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
+  /** The start reminder's subscribe-message template (for wx.requestSubscribeMessage); null: reminders unavailable. */
+  reminderTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type ConfigView = Static<typeof ConfigView>;
 
@@ -188,9 +197,13 @@ const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 export const StatsBody = Type.Object({ viewers: Count, likes: Count, messages: Count }, BODY);
 export type StatsBody = Static<typeof StatsBody>;
 
-/** POST /api/rooms: a title, and kind "call" for a 1v1 call (users only). */
+/** POST /api/rooms: a title, and kind "call" for a 1v1 call (users only); plannedStartAt (future) plans a live room. */
 export const CreateRoomBody = Type.Object(
-  { title: Type.String({ minLength: 1, maxLength: 64 }), kind: Type.Optional(RoomKind) },
+  {
+    title: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: Type.Optional(RoomKind),
+    plannedStartAt: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
   BODY,
 );
 export type CreateRoomBody = Static<typeof CreateRoomBody>;
@@ -233,3 +246,32 @@ export const RecentChatView = Type.Object({
   ),
 });
 export type RecentChatView = Static<typeof RecentChatView>;
+// ---- branch planned: planned rooms (start time, cover) and start reminders (开播提醒) ----
+
+/** PATCH /api/rooms/:id: what may change before the room goes live (plannedStartAt null drops the plan). */
+export const PlanRoomBody = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    plannedStartAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  },
+  BODY,
+);
+export type PlanRoomBody = Static<typeof PlanRoomBody>;
+
+/** Where the caller's start reminder stands: pending until the room goes live, then its one send's outcome. */
+export const ReminderState = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('sending'),
+  Type.Literal('sent'),
+  Type.Literal('refused'),
+  Type.Literal('failed'),
+]);
+export type ReminderState = Static<typeof ReminderState>;
+
+/** GET/POST/DELETE /api/rooms/:id/reminders(/me): the caller's reminder for the room (state null: none). */
+export const ReminderAnswer = Type.Object({
+  roomId: Type.String(),
+  subscribed: Type.Boolean(),
+  state: Type.Union([ReminderState, Type.Null()]),
+});
+export type ReminderAnswer = Static<typeof ReminderAnswer>;

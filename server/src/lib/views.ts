@@ -35,6 +35,8 @@ function toRoomView(room: Room, owner: User | null | undefined, members: CallMem
     startedAt: room.startedAt,
     endedAt: room.endedAt,
     stats: { ...room.stats },
+    plannedStartAt: room.plannedStartAt ?? null,
+    coverUrl: room.coverUrl ?? null,
   };
 }
 

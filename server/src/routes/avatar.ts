@@ -51,8 +51,8 @@ export const avatarDir = (database: string): string => path.join(path.dirname(da
  * The absolute URL of a stored avatar, from the address the client reached us at (protocol and Host, or
  * X-Forwarded-Proto/Host when TRUST_PROXY trusts the proxy): the phone that uploaded can load it from there.
  */
-const avatarUrlFor = (request: FastifyRequest, file: string): string =>
-  `${request.protocol}://${request.host}/avatars/${file}`;
+export const storedFileUrl = (request: FastifyRequest, folder: string, file: string): string =>
+  `${request.protocol}://${request.host}/${folder}/${file}`;
 
 /** The stored file behind one of our avatar URLs of this user, or null (someone else's, or not ours). */
 function ownAvatarFile(avatarUrl: string, userId: string): string | null {
@@ -62,8 +62,52 @@ function ownAvatarFile(avatarUrl: string, userId: string): string | null {
   return file && file[1] === userId ? match[1] : null;
 }
 
-const tooLarge = (): ApiError =>
-  new ApiError(413, 'PAYLOAD_TOO_LARGE', `Avatar is larger than ${AVATAR_MAX_BYTES / 1024} KB`);
+const tooLarge = (what: string, maxBytes: number): ApiError =>
+  new ApiError(413, 'PAYLOAD_TOO_LARGE', `The ${what} is larger than ${maxBytes / 1024} KB`);
+
+/**
+ * Reads the one image of a multipart upload (field `file`, what wx.uploadFile sends): refused when larger than
+ * maxBytes (from its header, before reading), not multipart, not exactly one file, or not a PNG, JPEG or WebP by
+ * its first bytes. `what` names the image in the messages ("avatar", "cover").
+ */
+export async function readImageUpload(
+  request: FastifyRequest,
+  maxBytes: number,
+  what: string,
+): Promise<{ bytes: Buffer; kind: AvatarKind }> {
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes + MULTIPART_OVERHEAD) {
+    throw tooLarge(what, maxBytes);
+  }
+  if (!request.isMultipart()) {
+    throw new ApiError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Send the ${what} as multipart/form-data with the field "file"`,
+    );
+  }
+  let bytes: Buffer | null = null;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file' || bytes !== null) {
+        await part.toBuffer();
+        throw badRequest('Send exactly one file, in the field "file"');
+      }
+      bytes = await part.toBuffer();
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge(what, maxBytes);
+    throw badRequest(`Unreadable multipart body: ${(error as Error).message}`);
+  }
+  if (bytes === null || bytes.length === 0) throw badRequest('Send the image in the field "file"');
+  const kind = sniffImage(bytes);
+  if (kind === null) throw badRequest(`The ${what} must be a PNG, JPEG or WebP image`);
+  return { bytes, kind };
+}
+
+/** The content type a stored image of this kind is served with. */
+export const imageContentType = (kind: AvatarKind): string => CONTENT_TYPES[kind];
 
 /** The avatar of the signed-in user: upload (multipart, what wx.uploadFile sends) and serving the stored files. */
 const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -82,42 +126,14 @@ const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { user } = await requireUser(app, request);
-      // Refuse an oversized upload from its header, before reading it.
-      if (Number(request.headers['content-length'] ?? 0) > AVATAR_MAX_BYTES + MULTIPART_OVERHEAD) {
-        throw tooLarge();
-      }
-      if (!request.isMultipart()) {
-        throw new ApiError(
-          415,
-          'UNSUPPORTED_MEDIA_TYPE',
-          'Send the avatar as multipart/form-data with the field "file"',
-        );
-      }
-      let bytes: Buffer | null = null;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type !== 'file') continue;
-          if (part.fieldname !== 'file' || bytes !== null) {
-            await part.toBuffer();
-            throw badRequest('Send exactly one file, in the field "file"');
-          }
-          bytes = await part.toBuffer();
-        }
-      } catch (error) {
-        if (error instanceof ApiError) throw error;
-        if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge();
-        throw badRequest(`Unreadable multipart body: ${(error as Error).message}`);
-      }
-      if (bytes === null || bytes.length === 0) throw badRequest('Send the image in the field "file"');
-      const kind = sniffImage(bytes);
-      if (kind === null) throw badRequest('The avatar must be a PNG, JPEG or WebP image');
+      const { bytes, kind } = await readImageUpload(request, AVATAR_MAX_BYTES, 'avatar');
 
       const file = `${user.id}-${randomId(app.live.random, 16)}.${kind}`;
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, file), bytes, { flag: 'wx' });
       let updated: User | null;
       try {
-        updated = await app.live.store.users.setAvatar(user.id, avatarUrlFor(request, file));
+        updated = await app.live.store.users.setAvatar(user.id, storedFileUrl(request, 'avatars', file));
       } catch (error) {
         await unlink(path.join(dir, file)).catch(() => undefined);
         throw error;

@@ -68,6 +68,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (kind === 'call' && caller.kind !== 'user') {
         throw badRequest('A call room needs a user session: its creator is its first member');
       }
+      const { plannedStartAt } = request.body;
+      if (plannedStartAt !== undefined) {
+        if (kind === 'call') throw badRequest('body/plannedStartAt is for live rooms only');
+        checkPlannedStart(plannedStartAt, live.now());
+      }
       const id = newRoomId(live.random);
       const ownerId = caller.kind === 'user' ? caller.user.id : null;
       // A call room's streamID is its owner's own stream (each member publishes <roomID>_<userID>).
@@ -83,6 +88,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         startedAt: null,
         endedAt: null,
         stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+        plannedStartAt: plannedStartAt ?? null,
+        coverUrl: null,
       };
       await live.store.rooms.create(room, memberStream);
       const view = await roomView(live.store, room);
@@ -157,7 +164,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /**
    * GET /api/rooms?status=&cursor=&limit=: live rooms (never calls) newest first, cursor paging. Public and the same
    * for everyone, so each page is served from memory for ROOM_LIST_CACHE_MS (not to the operator's console);
-   * limited per client like the writes.
+   * limited per client like the writes. scope=lobby (the app's room list): the rooms live now, newest first, then
+   * the upcoming ones (idle with a planned start) soonest first; not combined with status.
    */
   const roomList = new RoomListCache(live.now);
   app.get(
@@ -167,6 +175,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         querystring: Type.Object({
           status: Type.Optional(RoomStatus),
+          scope: Type.Optional(Type.Literal('lobby')),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
         }),
@@ -174,10 +183,13 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { status, cursor, limit = 20 } = request.query;
+      const { status, scope, cursor, limit = 20 } = request.query;
+      if (scope !== undefined && status !== undefined)
+        throw badRequest('querystring/status cannot be combined with scope=lobby');
+      const lobby = scope === 'lobby';
       const load = async (): Promise<string> => {
         try {
-          const page = await live.store.rooms.list({ status, cursor, limit });
+          const page = await live.store.rooms.list({ status, cursor, limit, lobby });
           // Serialised with the route's response schema, once per page and lifetime.
           const answer = { rooms: await roomViews(live.store, page.rooms), nextCursor: page.nextCursor };
           return String(reply.serialize(answer));
@@ -190,7 +202,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The operator's console reads the truth at once (it just created or ended a room); everyone else the cache.
       const body = carriesConsoleToken(app, request)
         ? await load()
-        : await roomList.get(`${status ?? ''} ${limit} ${cursor ?? ''}`, load);
+        : await roomList.get(`${lobby ? 'lobby' : (status ?? '')} ${limit} ${cursor ?? ''}`, load);
       // The body is the JSON text of the 200 schema (serialised above), sent as it is.
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
@@ -306,14 +318,21 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/live: the anchor started publishing (also resumes from paused). */
+  /**
+   * POST /api/rooms/:id/live: the anchor started publishing (also resumes from paused). The room's start reminders
+   * are sent after the answer (never delaying or failing it).
+   */
   app.post(
     '/rooms/:id/live',
     {
       config: { rateLimit: live.rateLimits.write },
       schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } },
     },
-    async (request) => moveTo(await ownedRoom(request, request.params.id), 'live'),
+    async (request) => {
+      const answer = await moveTo(await ownedRoom(request, request.params.id), 'live');
+      if (answer.room.status === 'live') live.reminders.dispatch(answer.room.id);
+      return answer;
+    },
   );
 
   /** POST /api/rooms/:id/pause: the anchor paused (app hidden, phone call). */
@@ -410,6 +429,12 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { room: await roomView(live.store, room) };
   }
 };
+
+/** 400 naming the field unless a planned start lies in the future. */
+export function checkPlannedStart(plannedStartAt: number, now: number): void {
+  if (plannedStartAt <= now)
+    throw badRequest('body/plannedStartAt must be in the future (epoch milliseconds)');
+}
 
 /** 409 for anything but reading an ended room. */
 function roomEnded(room: Room): ApiError {

@@ -1,4 +1,4 @@
-import type { Room } from './types';
+import type { Room, RoomPlan } from './types';
 
 /** Thrown by list() for a cursor this store did not issue. */
 export class InvalidCursorError extends Error {}
@@ -20,4 +20,42 @@ export function encodeCursor(room: Room): string {
 export function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
   const match = /^(\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   return match ? { createdAt: Number(match[1]), id: match[2] } : null;
+}
+
+/** A lobby list position: rank 0 live, 1 upcoming; key -createdAt for live, plannedStartAt for upcoming. */
+export interface LobbyPosition {
+  rank: number;
+  key: number;
+  id: string;
+}
+
+/** The lobby position of a room the lobby lists. */
+export function lobbyPosition(room: Room): LobbyPosition {
+  return room.status === 'live'
+    ? { rank: 0, key: -room.createdAt, id: room.id }
+    : { rank: 1, key: room.plannedStartAt ?? 0, id: room.id };
+}
+
+/** An opaque lobby cursor (its own prefix: a plain list's cursor is refused here, and the other way round). */
+export function encodeLobbyCursor(room: Room): string {
+  const { rank, key, id } = lobbyPosition(room);
+  return Buffer.from(`L${rank}:${key}:${id}`, 'utf8').toString('base64url');
+}
+
+/** The lobby position a cursor stands for, or null for one this service did not issue. */
+export function decodeLobbyCursor(cursor: string): LobbyPosition | null {
+  const match = /^L([01]):(-?\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { rank: Number(match[1]), key: Number(match[2]), id: match[3] } : null;
+}
+
+/** An updatePlan's parameters: for title, plannedStartAt and coverUrl in turn, whether it is given and its value. */
+export function planParams(plan: RoomPlan): (boolean | string | number | null)[] {
+  return [
+    plan.title !== undefined,
+    plan.title ?? null,
+    plan.plannedStartAt !== undefined,
+    plan.plannedStartAt ?? null,
+    plan.coverUrl !== undefined,
+    plan.coverUrl ?? null,
+  ];
 }

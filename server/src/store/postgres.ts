@@ -1,6 +1,14 @@
 import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg';
 import { defaultRandom, newUserId } from '../lib/ids';
-import { DatabaseUnavailableError, decodeCursor, encodeCursor, InvalidCursorError } from './common';
+import {
+  DatabaseUnavailableError,
+  decodeCursor,
+  decodeLobbyCursor,
+  encodeCursor,
+  encodeLobbyCursor,
+  InvalidCursorError,
+  planParams,
+} from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
@@ -19,7 +27,11 @@ import {
   toChatLine,
   toCohost,
   toInvite,
+  LOBBY_KEY,
+  LOBBY_RANK,
+  LOBBY_WHERE,
   toModeration,
+  toReminder,
   toRoom,
   toUser,
   wechatOpenidOf,
@@ -27,6 +39,7 @@ import {
   type CohostRow,
   type ModerationRow,
   type InviteRow,
+  type ReminderRow,
   type RoomRow,
   type UserRow,
 } from './rows';
@@ -154,6 +167,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      sent_at BIGINT NOT NULL
    );
    CREATE INDEX chat_lines_room ON chat_lines(room_id, id DESC);`,
+  // 9 (branch planned): planned rooms (start time, cover) and subscribe reminders (开播提醒), one per user and room.
+  `ALTER TABLE rooms ADD COLUMN planned_start_at BIGINT;
+   ALTER TABLE rooms ADD COLUMN cover_url TEXT;
+   CREATE INDEX rooms_upcoming ON rooms(kind, status, planned_start_at);
+   CREATE TABLE room_reminders (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'refused', 'failed')),
+     created_at BIGINT NOT NULL,
+     errcode INTEGER,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     claimed_at BIGINT,
+     done_at BIGINT,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX room_reminders_state ON room_reminders(room_id, state);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -417,8 +446,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       create: async (room, firstStreamId) =>
         transaction(async (client) => {
           await query(
-            `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at,
+               planned_start_at, cover_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
             [
               room.id,
               room.title,
@@ -429,6 +459,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
               room.createdAt,
               room.startedAt,
               room.endedAt,
+              room.plannedStartAt ?? null,
+              room.coverUrl ?? null,
             ],
             client,
           );
@@ -449,7 +481,29 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         );
         return row ? { room: toRoom(row), removed: row.removed_at !== null } : null;
       },
-      list: async ({ status, cursor, limit }): Promise<RoomPage> => {
+      list: async ({ status, cursor, limit, lobby }): Promise<RoomPage> => {
+        if (lobby) {
+          // The lobby: live rooms newest first, then upcoming ones by planned start (rank, key, id ascending).
+          const params: (string | number)[] = [];
+          let after = '';
+          if (cursor) {
+            const position = decodeLobbyCursor(cursor);
+            if (!position) throw new InvalidCursorError('cursor is not one this service issued');
+            params.push(position.rank, position.key, position.id);
+            after = ` AND (${LOBBY_RANK}, ${LOBBY_KEY}, id) > ($1::int, $2::bigint, $3::text)`;
+          }
+          params.push(limit + 1);
+          const { rows } = await query<RoomRow>(
+            `SELECT * FROM rooms WHERE ${LOBBY_WHERE}${after}
+             ORDER BY ${LOBBY_RANK}, ${LOBBY_KEY}, id LIMIT $${params.length}`,
+            params,
+          );
+          const rooms = rows.slice(0, limit).map(toRoom);
+          return {
+            rooms,
+            nextCursor: rows.length > limit ? encodeLobbyCursor(rooms[rooms.length - 1]) : null,
+          };
+        }
         // Call rooms are private to their two members: listings show live rooms only.
         const where: string[] = ["kind = 'live'"];
         const params: (string | number)[] = [];
@@ -470,6 +524,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         );
         const rooms = rows.slice(0, limit).map(toRoom);
         return { rooms, nextCursor: rows.length > limit ? encodeCursor(rooms[rooms.length - 1]) : null };
+      },
+      updatePlan: async (id, plan) => {
+        const row = await one<RoomRow>(
+          `UPDATE rooms SET
+             title = CASE WHEN $1 THEN $2::text ELSE title END,
+             planned_start_at = CASE WHEN $3 THEN $4::bigint ELSE planned_start_at END,
+             cover_url = CASE WHEN $5 THEN $6::text ELSE cover_url END
+           WHERE id = $7 AND status = 'idle' RETURNING *`,
+          [...planParams(plan), id],
+        );
+        return row ? toRoom(row) : null;
       },
       setStatus: async (id, status, now) => {
         // One conditional UPDATE: an ended room never moves; going live counts as a heartbeat.
@@ -864,6 +929,55 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             [roomId, streamId, now],
           );
       },
+    },
+    reminders: {
+      subscribe: async (roomId, userId, now) =>
+        (
+          await query(
+            `INSERT INTO room_reminders (room_id, user_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (room_id, user_id) DO NOTHING`,
+            [roomId, userId, now],
+          )
+        ).rowCount === 1,
+      cancel: async (roomId, userId) =>
+        (
+          await query(
+            `DELETE FROM room_reminders WHERE room_id = $1 AND user_id = $2 AND state = 'pending'`,
+            [roomId, userId],
+          )
+        ).rowCount === 1,
+      get: async (roomId, userId) => {
+        const row = await one<ReminderRow>(
+          'SELECT * FROM room_reminders WHERE room_id = $1 AND user_id = $2',
+          [roomId, userId],
+        );
+        return row ? toReminder(row) : null;
+      },
+      claimPending: async (roomId, now) =>
+        (
+          await query<{ user_id: string; openid: string | null }>(
+            `UPDATE room_reminders r SET state = 'sending', claimed_at = $1
+             FROM users u WHERE r.room_id = $2 AND r.state = 'pending' AND u.id = r.user_id
+             RETURNING r.user_id, u.openid`,
+            [now, roomId],
+          )
+        ).rows.map((r) => ({ userId: r.user_id, openid: wechatOpenidOf(r.openid) })),
+      finish: async (roomId, userId, outcome, now) => {
+        await query(
+          `UPDATE room_reminders SET state = $1, errcode = $2, attempts = $3, done_at = $4
+           WHERE room_id = $5 AND user_id = $6 AND state = 'sending'`,
+          [outcome.state, outcome.errcode, outcome.attempts, now, roomId, userId],
+        );
+      },
+      counts: async (roomId) =>
+        Object.fromEntries(
+          (
+            await query<{ state: string; n: string | number }>(
+              'SELECT state, COUNT(*) AS n FROM room_reminders WHERE room_id = $1 GROUP BY state',
+              [roomId],
+            )
+          ).rows.map((r) => [r.state, Number(r.n)]),
+        ),
     },
     callbackNonces: {
       claim: async (nonce, now, forgetBefore) => {

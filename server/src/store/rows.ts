@@ -10,6 +10,8 @@ import type {
   ModerationAction,
   ModerationRecord,
   ModeratorKind,
+  Reminder,
+  ReminderState,
   Room,
   RoomKind,
   RoomStatus,
@@ -37,6 +39,9 @@ export interface RoomRow {
   peak_viewers: number;
   likes: number;
   messages: number;
+  /** Migration 8; undefined only in a test's older schema. */
+  planned_start_at?: number | null;
+  cover_url?: string | null;
 }
 
 export interface InviteRow {
@@ -66,7 +71,35 @@ export const toRoom = (r: RoomRow): Room => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
+  plannedStartAt: r.planned_start_at ?? null,
+  coverUrl: r.cover_url ?? null,
 });
+
+/** A room_reminders row. */
+export interface ReminderRow {
+  room_id: string;
+  user_id: string;
+  state: ReminderState;
+  created_at: number;
+  errcode: number | null;
+  attempts: number;
+  done_at: number | null;
+}
+
+export const toReminder = (r: ReminderRow): Reminder => ({
+  roomId: r.room_id,
+  userId: r.user_id,
+  state: r.state,
+  createdAt: r.created_at,
+  errcode: r.errcode,
+  attempts: r.attempts,
+  doneAt: r.done_at,
+});
+
+/** The lobby's order (live rooms newest first, then upcoming ones by planned start): rank, key, id ascending. */
+export const LOBBY_WHERE = `kind = 'live' AND (status = 'live' OR (status = 'idle' AND planned_start_at IS NOT NULL))`;
+export const LOBBY_RANK = `CASE WHEN status = 'live' THEN 0 ELSE 1 END`;
+export const LOBBY_KEY = `CASE WHEN status = 'live' THEN -created_at ELSE planned_start_at END`;
 
 export const toInvite = (r: InviteRow): Invite => ({
   code: r.code,

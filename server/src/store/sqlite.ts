@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultRandom, newUserId } from '../lib/ids';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './common';
+import {
+  decodeCursor,
+  decodeLobbyCursor,
+  encodeCursor,
+  encodeLobbyCursor,
+  InvalidCursorError,
+  planParams,
+} from './common';
 import { CALL_SEATS } from './types';
 import type {
   CallMember,
@@ -25,7 +32,11 @@ import {
   toChatLine,
   toCohost,
   toInvite,
+  LOBBY_KEY,
+  LOBBY_RANK,
+  LOBBY_WHERE,
   toModeration,
+  toReminder,
   toRoom,
   toUser,
   wechatOpenidOf,
@@ -33,6 +44,7 @@ import {
   type CohostRow,
   type ModerationRow,
   type InviteRow,
+  type ReminderRow,
   type RoomRow,
   type UserRow,
 } from './rows';
@@ -155,6 +167,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      sent_at INTEGER NOT NULL
    );
    CREATE INDEX chat_lines_room ON chat_lines(room_id, id DESC);`,
+  // 9 (branch planned): planned rooms (start time, cover) and subscribe reminders (开播提醒), one per user and room.
+  `ALTER TABLE rooms ADD COLUMN planned_start_at INTEGER;
+   ALTER TABLE rooms ADD COLUMN cover_url TEXT;
+   CREATE INDEX rooms_upcoming ON rooms(kind, status, planned_start_at);
+   CREATE TABLE room_reminders (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'refused', 'failed')),
+     created_at INTEGER NOT NULL,
+     errcode INTEGER,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     claimed_at INTEGER,
+     done_at INTEGER,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX room_reminders_state ON room_reminders(room_id, state);`,
 ];
 
 export { InvalidCursorError };
@@ -294,8 +322,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const createRoom = db.transaction((room: Room, firstStreamId: string | undefined): void => {
     prepare(
-      `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO rooms (id, title, kind, status, owner_id, stream_id, created_at, started_at, ended_at,
+         planned_start_at, cover_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       room.id,
       room.title,
@@ -306,6 +335,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       room.createdAt,
       room.startedAt,
       room.endedAt,
+      room.plannedStartAt ?? null,
+      room.coverUrl ?? null,
     );
     if (room.kind === 'call' && room.ownerId !== null && firstStreamId !== undefined) {
       insertMember.run(room.id, room.ownerId, firstStreamId, room.createdAt);
@@ -467,6 +498,25 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
      RETURNING id`,
   );
 
+  /** The lobby: live rooms newest first, then upcoming ones by planned start (rank, key, id ascending). */
+  const lobbyList = (cursor: string | undefined, limit: number): RoomPage => {
+    const where = [LOBBY_WHERE];
+    const params: (string | number)[] = [];
+    if (cursor) {
+      const after = decodeLobbyCursor(cursor);
+      if (!after) throw new InvalidCursorError('cursor is not one this service issued');
+      where.push(
+        `(${LOBBY_RANK} > ? OR (${LOBBY_RANK} = ? AND (${LOBBY_KEY} > ? OR (${LOBBY_KEY} = ? AND id > ?))))`,
+      );
+      params.push(after.rank, after.rank, after.key, after.key, after.id);
+    }
+    const sql = `SELECT * FROM rooms WHERE ${where.join(' AND ')}
+                 ORDER BY ${LOBBY_RANK}, ${LOBBY_KEY}, id LIMIT ?`;
+    const rows = prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
+    const rooms = rows.slice(0, limit).map(toRoom);
+    return { rooms, nextCursor: rows.length > limit ? encodeLobbyCursor(rooms[rooms.length - 1]) : null };
+  };
+
   const store: Store = {
     users: {
       upsertByOpenid: async (openid, profile, now) => upsertByOpenid(profileId(), openid, profile, now),
@@ -528,7 +578,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = roomForViewer.get(userId, id);
         return row ? { room: toRoom(row), removed: row.removed_at !== null } : null;
       },
-      list: async ({ status, cursor, limit }): Promise<RoomPage> => {
+      list: async ({ status, cursor, limit, lobby }): Promise<RoomPage> => {
+        if (lobby) return lobbyList(cursor, limit);
         // Call rooms are private to their two members: listings show live rooms only.
         const where: string[] = ["kind = 'live'"];
         const params: (string | number)[] = [];
@@ -547,6 +598,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const rows = prepare<(string | number)[], RoomRow>(sql).all(...params, limit + 1);
         const rooms = rows.slice(0, limit).map(toRoom);
         return { rooms, nextCursor: rows.length > limit ? encodeCursor(rooms[rooms.length - 1]) : null };
+      },
+      updatePlan: async (id, plan) => {
+        const row = prepare<(string | number | null)[], RoomRow>(
+          `UPDATE rooms SET
+             title = CASE WHEN ? THEN ? ELSE title END,
+             planned_start_at = CASE WHEN ? THEN ? ELSE planned_start_at END,
+             cover_url = CASE WHEN ? THEN ? ELSE cover_url END
+           WHERE id = ? AND status = 'idle' RETURNING *`,
+        ).get(...planParams(plan).map((v) => (typeof v === 'boolean' ? Number(v) : v)), id);
+        return row ? toRoom(row) : null;
       },
       setStatus: async (id, status, now) => setStatus(id, status, now),
       findByStreamId: async (streamId) => {
@@ -739,6 +800,46 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
              ON CONFLICT (room_id) DO UPDATE SET stream_id = excluded.stream_id`,
           ).run(roomId, streamId, now);
       },
+    },
+    reminders: {
+      subscribe: async (roomId, userId, now) =>
+        prepare(
+          `INSERT INTO room_reminders (room_id, user_id, created_at) VALUES (?, ?, ?)
+           ON CONFLICT (room_id, user_id) DO NOTHING`,
+        ).run(roomId, userId, now).changes === 1,
+      cancel: async (roomId, userId) =>
+        prepare(`DELETE FROM room_reminders WHERE room_id = ? AND user_id = ? AND state = 'pending'`).run(
+          roomId,
+          userId,
+        ).changes === 1,
+      get: async (roomId, userId) => {
+        const row = prepare<[string, string], ReminderRow>(
+          'SELECT * FROM room_reminders WHERE room_id = ? AND user_id = ?',
+        ).get(roomId, userId);
+        return row ? toReminder(row) : null;
+      },
+      claimPending: async (roomId, now) =>
+        prepare<[number, string], { user_id: string; openid: string | null }>(
+          `UPDATE room_reminders SET state = 'sending', claimed_at = ?
+           WHERE room_id = ? AND state = 'pending'
+           RETURNING user_id, (SELECT openid FROM users WHERE users.id = room_reminders.user_id) AS openid`,
+        )
+          .all(now, roomId)
+          .map((r) => ({ userId: r.user_id, openid: wechatOpenidOf(r.openid) })),
+      finish: async (roomId, userId, outcome, now) => {
+        prepare(
+          `UPDATE room_reminders SET state = ?, errcode = ?, attempts = ?, done_at = ?
+           WHERE room_id = ? AND user_id = ? AND state = 'sending'`,
+        ).run(outcome.state, outcome.errcode, outcome.attempts, now, roomId, userId);
+      },
+      counts: async (roomId) =>
+        Object.fromEntries(
+          prepare<[string], { state: string; n: number }>(
+            'SELECT state, COUNT(*) AS n FROM room_reminders WHERE room_id = ? GROUP BY state',
+          )
+            .all(roomId)
+            .map((r) => [r.state, r.n]),
+        ),
     },
     callbackNonces: {
       claim: async (nonce, now, forgetBefore) => {

@@ -37,6 +37,10 @@ export interface Room {
   startedAt: number | null;
   endedAt: number | null;
   stats: RoomStats;
+  /** When the anchor plans to go live (epoch ms); an idle room with one is "upcoming". Absent = null. */
+  plannedStartAt?: number | null;
+  /** The room's cover image (an uploaded file's URL); absent = null. */
+  coverUrl?: string | null;
 }
 
 /** A one-time invite that makes its claimer the owner (anchor) of an unowned room. */
@@ -150,8 +154,16 @@ export interface RoomRepository {
    * in one read (the token route's hot path).
    */
   getForViewer(id: string, userId: string): Promise<{ room: Room; removed: boolean } | null>;
-  /** Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. */
-  list(query: { status?: RoomStatus; cursor?: string; limit: number }): Promise<RoomPage>;
+  /**
+   * Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. With lobby: the
+   * rooms live now (newest first), then the upcoming ones (idle with a planned start) by start time; nothing else.
+   */
+  list(query: { status?: RoomStatus; cursor?: string; limit: number; lobby?: boolean }): Promise<RoomPage>;
+  /**
+   * Changes an idle room's plan (the fields given; null clears), in one conditional UPDATE: null when the room is
+   * missing or no longer idle (it went live or ended meanwhile).
+   */
+  updatePlan(id: string, plan: RoomPlan): Promise<Room | null>;
   /** Sets the status (never leaves 'ended'); stamps startedAt on the first 'live' and endedAt on 'ended'. */
   setStatus(id: string, status: RoomStatus, now: number): Promise<Room | null>;
   /** The room whose anchor publishes this stream ID. */
@@ -178,6 +190,58 @@ export interface RoomRepository {
    * call heartbeats) is left to its hang-up.
    */
   sweepCalls(now: number, silentBefore: number): Promise<string[]>;
+}
+
+/** What may change of a room before it goes live. */
+export interface RoomPlan {
+  title?: string;
+  plannedStartAt?: number | null;
+  coverUrl?: string | null;
+}
+
+/** Where one reminder (开播提醒) stands: waiting, claimed by an instance, or its one send's outcome. */
+export type ReminderState = 'pending' | 'sending' | 'sent' | 'refused' | 'failed';
+
+/** A viewer's subscription to be told when a room goes live. */
+export interface Reminder {
+  roomId: string;
+  userId: string;
+  state: ReminderState;
+  createdAt: number;
+  /** WeChat's errcode of the last attempt (43101 refused, ...); null when sent or not tried. */
+  errcode: number | null;
+  attempts: number;
+  doneAt: number | null;
+}
+
+/** A reminder one instance claimed for sending, with the subscriber's openid. */
+export interface ClaimedReminder {
+  userId: string;
+  openid: string | null;
+}
+
+/** Subscriptions to a room's start (one per user and room) and the outcome of their one send. */
+export interface ReminderRepository {
+  /** Stores the subscription once; false when the user already had one for this room (any state). */
+  subscribe(roomId: string, userId: string, now: number): Promise<boolean>;
+  /** Drops a pending subscription; false when there is none pending. */
+  cancel(roomId: string, userId: string): Promise<boolean>;
+  /** The user's reminder for this room, or null. */
+  get(roomId: string, userId: string): Promise<Reminder | null>;
+  /**
+   * Claims every pending reminder of the room for sending (pending -> sending in one conditional UPDATE), so of
+   * any number of instances each reminder is claimed by exactly one.
+   */
+  claimPending(roomId: string, now: number): Promise<ClaimedReminder[]>;
+  /** Records a claimed reminder's outcome (only from 'sending'). */
+  finish(
+    roomId: string,
+    userId: string,
+    outcome: { state: 'sent' | 'refused' | 'failed'; errcode: number | null; attempts: number },
+    now: number,
+  ): Promise<void>;
+  /** How many reminders of a room are in each state. */
+  counts(roomId: string): Promise<Partial<Record<ReminderState, number>>>;
 }
 
 export interface InviteRepository {
@@ -338,6 +402,7 @@ export interface Store {
   cohosts: CohostRepository;
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
+  reminders: ReminderRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -109,3 +109,21 @@ export function prepareConsoleSuite(found: FoundBrowser | null): FoundBrowser {
   });
   return found;
 }
+
+/** Waits until the element's text matches, then asserts it (so a failure shows the text it had). */
+export async function expectText(
+  page: Page,
+  selector: string,
+  pattern: RegExp,
+  timeout = 10_000,
+): Promise<void> {
+  const locator = page.locator(selector);
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.count()) > 0 ? await locator.innerText() : '';
+    if (pattern.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  expect(text).toMatch(pattern);
+}

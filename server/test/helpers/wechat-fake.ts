@@ -6,11 +6,20 @@ export interface MsgSecCheckCall {
   body: Record<string, unknown>;
 }
 
+/** One subscribeMessage.send request the fake received: the access token it carried and the JSON body. */
+export interface SubscribeSendCall {
+  accessToken: string | null;
+  body: Record<string, unknown>;
+}
+
 /**
  * A loopback fake of WeChat's server API. jscode2session: code "good-*" signs in openid "o-<rest>", "bad" is 40029,
  * "slow" hangs. stable_token: checks appid and secret (the credentials it was started with, when given).
  * msg_sec_check: checks the access token and the v2 body; text containing "RISKY" is risky (label 20001),
  * "REVIEW" is review (label 20002), "WXBUSY" answers errcode -1, anything else passes.
+ * message/subscribe/send: checks the access token, template_id (the `templateId` set on the fake), a page of this
+ * mini-program, touser and data ({key: {value}}); openid "o-refuse*" answers 43101, "o-busy*" errcode -1 (every time),
+ * "o-busyonce*" -1 the first time only, anything else is sent.
  */
 export interface FakeWechat {
   url: string;
@@ -18,6 +27,10 @@ export interface FakeWechat {
   /** stable_token requests answered. */
   tokenCalls: number;
   checks: MsgSecCheckCall[];
+  /** subscribe/send requests, in order of arrival. */
+  sends: SubscribeSendCall[];
+  /** The template ID send accepts (40037 for any other). */
+  templateId: string;
   close(): Promise<void>;
 }
 
@@ -29,6 +42,8 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
     requests,
     tokenCalls: 0,
     checks: [],
+    sends: [],
+    templateId: '',
     close: async () => undefined,
   };
   const json = (res: http.ServerResponse, body: unknown): void => {
@@ -95,6 +110,12 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
         });
         return;
       }
+      if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
+        const accessToken = url.searchParams.get('access_token');
+        fake.sends.push({ accessToken, body });
+        json(res, subscribeAnswer(fake, accessToken, body));
+        return;
+      }
       const code = url.searchParams.get('js_code') ?? '';
       if (url.pathname !== '/sns/jscode2session') {
         res.writeHead(404).end();
@@ -122,4 +143,28 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
       server.close(() => resolve());
     });
   return fake;
+}
+
+/** What the fake's subscribe/send answers to one request. */
+function subscribeAnswer(
+  fake: FakeWechat,
+  accessToken: string | null,
+  body: Record<string, unknown>,
+): { errcode: number; errmsg: string } {
+  if (accessToken === null || !/^ACCESS_TOKEN_\d+$/.test(accessToken))
+    return { errcode: 40001, errmsg: 'invalid credential' };
+  const touser = typeof body.touser === 'string' ? body.touser : '';
+  if (!touser.startsWith('o-')) return { errcode: 40003, errmsg: 'invalid openid' };
+  if (body.template_id !== fake.templateId) return { errcode: 40037, errmsg: 'invalid template_id' };
+  if (typeof body.page !== 'string' || !/^pages\/[a-z-]+\/index(\?.*)?$/.test(body.page))
+    return { errcode: 41030, errmsg: 'invalid page' };
+  const data = body.data as Record<string, { value?: unknown }> | undefined;
+  const values = data && typeof data === 'object' ? Object.entries(data) : [];
+  if (values.length === 0 || !values.every(([, v]) => typeof v?.value === 'string' && v.value !== ''))
+    return { errcode: 47003, errmsg: 'argument invalid! data.value invalid' };
+  if (touser.startsWith('o-refuse')) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
+  const earlier = fake.sends.filter((call) => call.body.touser === touser).length;
+  if (touser.startsWith('o-busyonce') ? earlier === 1 : touser.startsWith('o-busy'))
+    return { errcode: -1, errmsg: 'system error' };
+  return { errcode: 0, errmsg: 'ok' };
 }
