@@ -250,6 +250,10 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
   431: 'HEADERS_TOO_LARGE',
+  // Its row is the plain "unavailable, try again" (a proxy's 502/504 reads the same).
+  502: 'DATABASE_UNAVAILABLE',
+  503: 'DATABASE_UNAVAILABLE',
+  504: 'DATABASE_UNAVAILABLE',
 };
 
 /** True when `code` is one of the service's codes this app knows. */

@@ -102,15 +102,18 @@ describe('the service codes (server/src/lib/errors.ts ERROR_CODES)', () => {
     expect(extra).toEqual([]);
   });
 
-  it.each([...ERROR_CODES])('%s reads as Chinese with an action, and never as the service’s English', (code) => {
-    const english = `Something went wrong with ${code}; see the service log`;
-    const shown = describeServiceError(new ApiError(code, english, 400));
-    expect(shown.code).toBe(code);
-    expect(shown.message).toMatch(CHINESE);
-    expect(shown.message).not.toMatch(/Something|went wrong|service log/);
-    expect(shown.message).not.toContain(code);
-    expect(ACTIONS).toContain(shown.action);
-  });
+  it.each([...ERROR_CODES])(
+    '%s reads as Chinese with an action, and never as the service’s English',
+    (code) => {
+      const english = `Something went wrong with ${code}; see the service log`;
+      const shown = describeServiceError(new ApiError(code, english, 400));
+      expect(shown.code).toBe(code);
+      expect(shown.message).toMatch(CHINESE);
+      expect(shown.message).not.toMatch(/Something|went wrong|service log/);
+      expect(shown.message).not.toContain(code);
+      expect(ACTIONS).toContain(shown.action);
+    },
+  );
 
   it('an unknown code is read by its HTTP status, still in Chinese', () => {
     expect(describeServiceError(new ApiError('SOMETHING_NEW', 'New failure', 429))).toEqual({
@@ -119,15 +122,24 @@ describe('the service codes (server/src/lib/errors.ts ERROR_CODES)', () => {
       action: 'retry',
     });
     expect(describeServiceError(new ApiError('HTTP_502', '服务返回了错误（HTTP 502）', 502)).message).toBe(
-      SERVICE_ERROR_CATALOG.INTERNAL.message,
+      '服务暂时不可用，请稍后重试',
+    );
+    expect(describeServiceError(new ApiError('HTTP_500', '服务返回了错误（HTTP 500）', 500)).message).toBe(
+      '服务出错了，请稍后重试',
     );
   });
 
   it('a network failure keeps the api-client’s Chinese text; a refinement and a lead word the call site', () => {
     const network = new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试（request:fail）', 0);
-    expect(describeServiceError(network)).toEqual({ code: 'NETWORK', message: network.message, action: 'retry' });
+    expect(describeServiceError(network)).toEqual({
+      code: 'NETWORK',
+      message: network.message,
+      action: 'retry',
+    });
     const forbidden = new ApiError('FORBIDDEN', 'Only the anchor of this room may do this', 403);
-    expect(describeServiceError(forbidden, { refine: { FORBIDDEN: { message: '只有主播可以这样做' } } })).toEqual({
+    expect(
+      describeServiceError(forbidden, { refine: { FORBIDDEN: { message: '只有主播可以这样做' } } }),
+    ).toEqual({
       code: 'FORBIDDEN',
       message: '只有主播可以这样做',
       action: SERVICE_ERROR_CATALOG.FORBIDDEN.action,

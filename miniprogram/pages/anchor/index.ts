@@ -16,6 +16,7 @@ import {
   liveRoomBehavior,
   liveRoomOf,
   liveShareTitle,
+  lookupFailed,
   type Blocked,
 } from '../shared/live-room';
 import { WAITING_IMAGE } from '../../config';
@@ -89,12 +90,10 @@ function blockedFor(error: unknown): Blocked {
     if (error.status === 0)
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
-  return {
-    title: '进不了房间',
-    message: '房间信息加载失败，请稍后重试',
-    actionText: '重试',
-    action: 'retry',
-  };
+  return lookupFailed(error, '进不了房间', '房间信息加载失败，请稍后重试', {
+    actionText: '去房间列表',
+    action: 'rooms',
+  });
 }
 
 /** The path that opens this page again with the same entry (after signing in). */

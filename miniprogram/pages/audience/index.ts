@@ -15,6 +15,7 @@ import {
   liveRoomBehavior,
   liveRoomOf,
   liveShareTitle,
+  lookupFailed,
   type Blocked,
 } from '../shared/live-room';
 
@@ -55,12 +56,7 @@ function blockedFor(error: unknown): Blocked {
     if (error.status === 0)
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
-  return {
-    title: '加载失败',
-    message: '直播间信息加载失败，请稍后重试',
-    actionText: '重试',
-    action: 'retry',
-  };
+  return lookupFailed(error, '加载失败', '直播间信息加载失败，请稍后重试', TO_ROOMS);
 }
 
 function ended(): Blocked {

@@ -7,6 +7,7 @@
 import { liveSession } from '../stores/index';
 import type { SessionError } from '../../stores/session-types';
 import type { RoomEntry } from '../../utils/entry';
+import { describeServiceError } from '../../utils/error-catalog';
 import {
   PageView,
   bindFields,
@@ -33,6 +34,23 @@ export interface Blocked {
   message: string;
   actionText: string;
   action: BlockedAction;
+}
+
+/**
+ * The notice for a failed room lookup the page has no words of its own for: the error catalog's Chinese (never the
+ * service's English message); `away` is the page's way out when trying again cannot help.
+ */
+export function lookupFailed(
+  error: unknown,
+  title: string,
+  fallbackMessage: string,
+  away: Pick<Blocked, 'actionText' | 'action'>,
+): Blocked {
+  const shown = describeServiceError(error, {
+    fallback: { code: 'LOOKUP', message: fallbackMessage, action: 'retry' },
+  });
+  const next = shown.action === 'leave' ? away : { actionText: '重试', action: 'retry' as const };
+  return { title, message: shown.message, ...next };
 }
 
 /** Which screen a live page shows. */
