@@ -19,6 +19,7 @@ import {
   lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { inSinglePageMode } from '../shared/moments';
 import { WAITING_IMAGE } from '../../config';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -141,6 +142,11 @@ Component({
       const state = liveRoomOf(this);
       if (!state) return;
       const parsed = parseAnchorEntry(query ?? {});
+      // From Moments (the anchor shared this page there): the room's card only, as on the audience page.
+      if (inSinglePageMode()) {
+        fire(state.preview(parsed.ok ? parsed.entry : null, parsed.ok ? '' : parsed.error.message));
+        return;
+      }
       if (!parsed.ok) {
         state.block({
           title: '无法识别开播二维码',

@@ -18,6 +18,7 @@ import {
   lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { inSinglePageMode } from '../shared/moments';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -105,6 +106,11 @@ Component({
       const state = liveRoomOf(this);
       if (!state) return;
       const parsed = parseAudienceEntry(query ?? {});
+      // From Moments (single-page mode): the room's card only; no sign-in, no redirect, no engine.
+      if (inSinglePageMode()) {
+        fire(state.preview(parsed.ok ? parsed.entry : null, parsed.ok ? '' : parsed.error.message));
+        return;
+      }
       if (!parsed.ok) {
         state.block({ title: '房间号不正确', message: parsed.error.message, ...TO_ROOMS });
         return;
