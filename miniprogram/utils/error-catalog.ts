@@ -235,26 +235,22 @@ export interface ServiceFailure {
 /** Per-call-site texts for some codes (what FORBIDDEN means on this route ...); NETWORK is a failed network. */
 export type ServiceRefinements = Partial<Record<ErrorCode | 'NETWORK', Partial<CatalogEntry>>>;
 
-/** The code each HTTP status stands for when the answer's code is not one this app knows (a newer service, a proxy). */
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  408: 'REQUEST_TIMEOUT',
-  409: 'CONFLICT',
-  410: 'GONE',
-  413: 'PAYLOAD_TOO_LARGE',
-  414: 'URI_TOO_LONG',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  431: 'HEADERS_TOO_LARGE',
-  // Its row is the plain "unavailable, try again" (a proxy's 502/504 reads the same).
-  502: 'DATABASE_UNAVAILABLE',
-  503: 'DATABASE_UNAVAILABLE',
-  504: 'DATABASE_UNAVAILABLE',
-};
+/**
+ * The row an answer reads as when its code is not one this app knows (a newer service, a proxy's error page): the
+ * generic row of its HTTP status.
+ */
+function rowForStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  // The plain "unavailable, try again" row (a gateway's 502/504 reads the same).
+  if (status >= 502 && status <= 504) return 'DATABASE_UNAVAILABLE';
+  if (status >= 500) return 'INTERNAL';
+  return 'BAD_REQUEST';
+}
 
 /** True when `code` is one of the service's codes this app knows. */
 export const isServiceCode = (code: string): code is ErrorCode =>
@@ -301,7 +297,7 @@ export function describeServiceError(error: unknown, options: ServiceErrorOption
     const refined = options.refine?.NETWORK;
     return { code, message: refined?.message ?? lead + error.message, action: refined?.action ?? 'retry' };
   }
-  const known: ErrorCode = isServiceCode(code) ? code : (CODE_BY_STATUS[status] ?? 'INTERNAL');
+  const known: ErrorCode = isServiceCode(code) ? code : rowForStatus(status);
   const row = SERVICE_ERROR_CATALOG[known];
   const refined = options.refine?.[known];
   return {
