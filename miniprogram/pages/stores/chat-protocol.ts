@@ -70,7 +70,10 @@ export const CHAT_REFUSALS: Readonly<Record<string, string>> = {
 
 /** The Chinese reason for a refused chat line (a generic one for codes the catalog does not know). */
 export function chatRefusal(code: string): string {
-  return CHAT_REFUSALS[code] ?? (isServiceCode(code) ? SERVICE_ERROR_CATALOG[code].message : '消息没有发出去，请重试');
+  return (
+    CHAT_REFUSALS[code] ??
+    (isServiceCode(code) ? SERVICE_ERROR_CATALOG[code].message : '消息没有发出去，请重试')
+  );
 }
 
 /** How long the anchor mutes a viewer from a long-press (10 minutes). */

@@ -14,7 +14,11 @@ export const TOKEN_RETRY_MS = 2000;
 export const TOKEN_RENEW_FAILED = 'TOKEN_RENEW_FAILED';
 
 /** The reason when the request for a new token failed without the service's answer. */
-const RENEW_REQUEST_FAILED: SessionError = { code: TOKEN_RENEW_FAILED, message: '请求新的凭证失败', action: 'retry' };
+const RENEW_REQUEST_FAILED: SessionError = {
+  code: TOKEN_RENEW_FAILED,
+  message: '请求新的凭证失败',
+  action: 'retry',
+};
 
 /** Who is renewing. */
 export interface RenewalSubject {
