@@ -52,7 +52,7 @@ const wechatUnavailable = (error: unknown): boolean =>
 const SIGN_IN_TEXT: ServiceRefinements = {
   BAD_REQUEST: { message: '昵称或头像不符合要求，请修改后再试', action: 'none' },
   RATE_LIMITED: { message: '登录太频繁，请稍后再试', action: 'retry' },
-  FORBIDDEN: { message: '登录失败：微信拒绝了这次登录，请稍后再试', action: 'retry' },
+  FORBIDDEN: { message: '登录失败：这个账号暂时不能登录，请稍后再试', action: 'retry' },
 };
 
 /** Turns a sign-in failure into a message and an action (the service's English message is for the log only). */
