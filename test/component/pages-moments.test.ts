@@ -32,6 +32,9 @@ jest.mock('../../miniprogram/services/rtc-engine', () => {
   };
 });
 
+// The first page opened compiles its WXML: slow on a busy machine.
+jest.setTimeout(30_000);
+
 const mockedApi = api as jest.Mocked<typeof api>;
 const VIEWER = { id: 'u_viewer', nickname: '观众小李', avatarUrl: '' };
 const ROOM = roomFixture({ id: 'room_1', title: '周末音乐直播', status: 'live' });

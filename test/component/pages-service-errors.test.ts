@@ -16,6 +16,9 @@ jest.mock('../../miniprogram/services/rtc-engine', () =>
   require('../helpers/page-harness').mockRtcEngineModule(),
 );
 
+// The first page opened compiles its WXML: slow on a busy machine.
+jest.setTimeout(30_000);
+
 const mockedApi = api as jest.Mocked<typeof api>;
 const USER = { id: 'u_1', nickname: '小王', avatarUrl: '' };
 const ROOM = roomFixture({ id: 'room_1', status: 'live' });
