@@ -5,6 +5,7 @@
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import { ApiError, setSessionToken, type Api, type ApiSession, type ApiUser } from '../services/api-client';
 import type { Platform } from '../services/platform-types';
+import { describeServiceError, type ServiceRefinements } from '../utils/error-catalog';
 import type { SessionError } from './session-types';
 
 export type { ApiUser };
@@ -47,14 +48,18 @@ function avatarError(error: unknown): SessionError {
 const wechatUnavailable = (error: unknown): boolean =>
   error instanceof ApiError && (error.code === 'WECHAT_UNAVAILABLE' || error.status === 503);
 
-/** Turns a sign-in failure into a message and an action. */
+/** What the service's codes mean on the sign-in routes (the rest reads "登录失败：" and the catalog's row). */
+const SIGN_IN_TEXT: ServiceRefinements = {
+  BAD_REQUEST: { message: '昵称或头像不符合要求，请修改后再试', action: 'none' },
+  RATE_LIMITED: { message: '登录太频繁，请稍后再试', action: 'retry' },
+  FORBIDDEN: { message: '登录失败：这个账号暂时不能登录，请稍后再试', action: 'retry' },
+};
+
+/** Turns a sign-in failure into a message and an action (the service's English message is for the log only). */
 function signInError(error: unknown): SessionError {
   if (error instanceof ApiError) {
     if (error.status === 0) return { code: error.code, message: error.message, action: 'retry' };
-    if (error.status === 429) return { code: error.code, message: '登录太频繁，请稍后再试', action: 'retry' };
-    if (error.status === 400)
-      return { code: error.code, message: '昵称或头像不符合要求，请修改后再试', action: 'none' };
-    return { code: error.code, message: `登录失败：${error.message}`, action: 'retry' };
+    return describeServiceError(error, { refine: SIGN_IN_TEXT, lead: '登录失败：' });
   }
   return { code: 'SIGN_IN_FAILED', message: '微信登录失败，请稍后重试', action: 'retry' };
 }

@@ -331,3 +331,33 @@ describe('Alipay call page', () => {
     expect(fakeMy.contexts.every((c) => c.stopped)).toBe(true);
   });
 });
+
+describe('Alipay call page: the service’s English message is never on screen', () => {
+  // ApiError of each test's module registry (jest.resetModules), the class the shared code checks against
+  const apiError = (code: string, message: string, status: number) => {
+    const { ApiError } =
+      require('../../miniprogram/services/api-client') as typeof import('../../miniprogram/services/api-client');
+    return new ApiError(code, message, status);
+  };
+
+  it('a failed Alipay sign-in: "登录失败：" and the catalog’s row', async () => {
+    platform.storage.clear();
+    api.signInWithAlipay.mockRejectedValue(
+      apiError('ALIPAY_UNAVAILABLE', 'Alipay login service is unavailable, please try again', 503),
+    );
+    api.signInForDevelopment.mockRejectedValue(apiError('FORBIDDEN', 'Development sign-in is off', 403));
+    await open();
+    page.fire('#nickname', 'onInput', { value: '支付宝小张' });
+    await page.tap('#sign-in');
+    await settle();
+    expect(page.data.signInError).toBe('登录失败：支付宝服务暂时不可用，请稍后重试');
+    expect(engine.callsOf('loginRoom')).toEqual([]);
+  });
+
+  it('a call the service will not show: the notice in Chinese', async () => {
+    api.getRoom.mockRejectedValue(apiError('RATE_LIMITED', 'Too many requests; try again in 5 s', 429));
+    await open();
+    expect(page.data.blocked).toMatchObject({ title: '加载失败', message: '操作太频繁了，请稍后再试' });
+    expect(api.getRoomToken).not.toHaveBeenCalled();
+  });
+});

@@ -13,8 +13,15 @@ import * as path from 'node:path';
 const REPO = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(REPO, 'scripts/build-alipay.js');
 const VENDOR_SDK = path.resolve(REPO, '../shared/vendor/ZegoExpressAlipayMiniProgram-1.0.0.js');
-// Of server/ only the API schemas the apps' types come from (type-only: the bundles carry none of it).
-const ENTRIES = ['alipay', 'miniprogram', 'tsconfig.json', 'typings', 'server/src/lib/schemas.ts'];
+// Of server/ only the API schemas and error codes the apps' types come from (type-only: the bundles carry none of it).
+const ENTRIES = [
+  'alipay',
+  'miniprogram',
+  'tsconfig.json',
+  'typings',
+  'server/src/lib/schemas.ts',
+  'server/src/lib/errors.ts',
+];
 const haveSdk = fs.existsSync(VENDOR_SDK);
 
 if (!haveSdk) {

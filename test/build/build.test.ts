@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 const BUILD = path.join(REPO, 'scripts/build.js');
-/** What a fresh checkout of the mini-program needs to build: of server/ only the API schemas its types come from. */
+/** What a fresh checkout of the mini-program needs to build: of server/ only the API schemas and error codes its types come from. */
 const PROJECT_ENTRIES = [
   'miniprogram',
   'project.config.json',
@@ -18,6 +18,7 @@ const PROJECT_ENTRIES = [
   'typings',
   'package.json',
   'server/src/lib/schemas.ts',
+  'server/src/lib/errors.ts',
 ];
 
 interface Run {

@@ -113,7 +113,7 @@ describe('login page', () => {
 
   it('WeChat down on a WeChat-mode service: says WeChat is unavailable, not that the development route is closed', async () => {
     mockedApi.signInWithWechat.mockRejectedValueOnce(
-      new ApiError('WECHAT_UNAVAILABLE', '微信登录服务暂时不可用，请稍后重试', 503),
+      new ApiError('WECHAT_UNAVAILABLE', 'WeChat login service is unavailable, please try again', 503),
     );
     mockedApi.signInForDevelopment.mockRejectedValueOnce(
       new ApiError('FORBIDDEN', 'Development sign-in is disabled (AUTH_MODE=wechat)', 403),
@@ -122,7 +122,7 @@ describe('login page', () => {
     await p.input('#nickname', '小王');
     await p.input('#room-id', 'room_42');
     await p.tap('#enter');
-    expect(p.text('#sign-in-error')).toContain('微信登录服务暂时不可用');
+    expect(p.text('#sign-in-error')).toBe('登录失败：微信服务暂时不可用，请稍后重试');
     expect(wxFakes.navigateTo).not.toHaveBeenCalled();
   });
 

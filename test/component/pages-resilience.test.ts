@@ -321,10 +321,11 @@ describe('anchor page while live: token, kick-out', () => {
 
   it('renewal keeps failing: a visible message with retry; retry renews and the message goes', async () => {
     const p = await anchorLive();
-    mockedApi.getRoomToken.mockRejectedValue(new ApiError('UNAVAILABLE', '直播服务暂时不可用', 503));
+    mockedApi.getRoomToken.mockRejectedValue(new ApiError('UNAVAILABLE', 'Service Unavailable', 503));
     engine.emit('tokenWillExpire', { roomID: 'room_1' });
     await advance(TOKEN_RETRY_MS * 2 + 100);
-    expect(p.text('#error')).toContain('登录凭证续期失败（直播服务暂时不可用）');
+    expect(p.text('#error')).toContain('登录凭证续期失败（服务暂时不可用，请稍后重试）');
+    expect(p.text('#error')).not.toContain('Unavailable');
     expect(p.text('#error-action')).toBe('重试');
     // Still on air while the old token lasts.
     expect(p.text('#status')).toBe('直播中');

@@ -222,8 +222,17 @@ describe('likes and the anchor', () => {
     expect(await h.session.removeViewer('v-2')).toBe(true);
     expect(h.api.callsOf('removeViewer')).toEqual([[ROOM, 'v-2']]);
     expect(texts(h)).toEqual(['你好']);
-    h.api.fail('removeViewer', new ApiError('CANNOT_MODERATE_ANCHOR', '不能移出主播', 400), 1);
+    // The service's English message stays in its log: the flash is the error catalog's Chinese.
+    h.api.fail(
+      'removeViewer',
+      new ApiError('CANNOT_MODERATE_ANCHOR', "The room's anchor cannot be muted or removed", 400),
+      1,
+    );
     expect(await h.session.removeViewer('anchor-1')).toBe(false);
-    expect(h.session.notice).toContain('操作没有成功');
+    expect(h.session.notice).toBe('操作没有成功：不能禁言或移出主播');
+    await advance(3000);
+    h.api.fail('muteViewer', new ApiError('FORBIDDEN', 'Only the anchor of this room may moderate', 403), 1);
+    expect(await h.session.muteViewer('v-3')).toBe(false);
+    expect(h.session.notice).toBe('操作没有成功：只有主播可以管理评论');
   });
 });

@@ -1,9 +1,16 @@
-/** The error catalog: every code a user can meet reads as Chinese with an action; unknown codes still name the code. */
+/**
+ * The error catalog: every code a user can meet reads as Chinese with an action; unknown codes still name the code;
+ * every code of the service (its runtime list) has a row, and no row outlives its code.
+ */
+import { ERROR_CODES } from '../../server/src/lib/errors';
+import { ApiError } from '../../miniprogram/services/api-client';
 import {
   ACTION_TEXT,
   ERROR_CATALOG,
   KICKOUT_CODES,
+  SERVICE_ERROR_CATALOG,
   describeError,
+  describeServiceError,
   isKickout,
   TOKEN_CODES,
 } from '../../miniprogram/utils/error-catalog';
@@ -78,5 +85,73 @@ describe('describeError', () => {
       leave: '离开',
       none: '',
     });
+  });
+});
+
+describe('the service codes (server/src/lib/errors.ts ERROR_CODES)', () => {
+  // The service's own list at run time: a code added there and not here (or left here after it went) fails.
+  const catalogued = Object.keys(SERVICE_ERROR_CATALOG).sort();
+
+  it('the catalog has a row for every code the service can answer', () => {
+    const missing = ERROR_CODES.filter((code) => !catalogued.includes(code));
+    expect(missing).toEqual([]);
+  });
+
+  it('the catalog has no row for a code the service does not have', () => {
+    const extra = catalogued.filter((code) => !(ERROR_CODES as readonly string[]).includes(code));
+    expect(extra).toEqual([]);
+  });
+
+  it.each([...ERROR_CODES])(
+    '%s reads as Chinese with an action, and never as the service’s English',
+    (code) => {
+      const english = `Something went wrong with ${code}; see the service log`;
+      const shown = describeServiceError(new ApiError(code, english, 400));
+      expect(shown.code).toBe(code);
+      expect(shown.message).toMatch(CHINESE);
+      expect(shown.message).not.toMatch(/Something|went wrong|service log/);
+      expect(shown.message).not.toContain(code);
+      expect(ACTIONS).toContain(shown.action);
+    },
+  );
+
+  it('an unknown code is read by its HTTP status, still in Chinese', () => {
+    expect(describeServiceError(new ApiError('SOMETHING_NEW', 'New failure', 429))).toEqual({
+      code: 'SOMETHING_NEW',
+      message: SERVICE_ERROR_CATALOG.RATE_LIMITED.message,
+      action: 'retry',
+    });
+    expect(describeServiceError(new ApiError('HTTP_502', '服务返回了错误（HTTP 502）', 502)).message).toBe(
+      '服务暂时不可用，请稍后重试',
+    );
+    expect(describeServiceError(new ApiError('HTTP_500', '服务返回了错误（HTTP 500）', 500)).message).toBe(
+      '服务出错了，请稍后重试',
+    );
+  });
+
+  it('a network failure keeps the api-client’s Chinese text; a refinement and a lead word the call site', () => {
+    const network = new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试（request:fail）', 0);
+    expect(describeServiceError(network)).toEqual({
+      code: 'NETWORK',
+      message: network.message,
+      action: 'retry',
+    });
+    const forbidden = new ApiError('FORBIDDEN', 'Only the anchor of this room may do this', 403);
+    expect(
+      describeServiceError(forbidden, { refine: { FORBIDDEN: { message: '只有主播可以这样做' } } }),
+    ).toEqual({
+      code: 'FORBIDDEN',
+      message: '只有主播可以这样做',
+      action: SERVICE_ERROR_CATALOG.FORBIDDEN.action,
+    });
+    expect(describeServiceError(forbidden, { lead: '创建失败：' }).message).toBe(
+      `创建失败：${SERVICE_ERROR_CATALOG.FORBIDDEN.message}`,
+    );
+  });
+
+  it('what is not a service failure gets the call site’s fallback', () => {
+    const fallback = { code: 'X', message: '加载失败', action: 'retry' as const };
+    expect(describeServiceError(new Error('boom'), { fallback })).toBe(fallback);
+    expect(describeServiceError(undefined).message).toMatch(CHINESE);
   });
 });

@@ -149,23 +149,71 @@ describe('permissions', () => {
 });
 
 describe('joining', () => {
-  const cases: [string, ApiError, 'retry' | 'leave'][] = [
-    ['401', new ApiError('UNAUTHORIZED', '请先登录', 401), 'leave'],
-    ['403', new ApiError('FORBIDDEN', '你不是这个房间的主播', 403), 'leave'],
-    ['404', new ApiError('ROOM_NOT_FOUND', '房间不存在', 404), 'leave'],
-    ['409', new ApiError('ROOM_ENDED', '直播已结束', 409), 'leave'],
-    ['503', new ApiError('ZEGO_NOT_CONFIGURED', '直播服务还没有配置 ZEGO', 503), 'retry'],
-    ['NETWORK', new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试', 0), 'retry'],
+  // The service's English message is for its log: the screen shows the error catalog's Chinese.
+  const cases: [string, ApiError, string, 'retry' | 'leave'][] = [
+    [
+      '401',
+      new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization', 401),
+      '登录已失效，请重新登录',
+      'leave',
+    ],
+    [
+      '403',
+      new ApiError('FORBIDDEN', 'Only the anchor of this room may publish', 403),
+      '只有这个房间的主播可以开播',
+      'leave',
+    ],
+    [
+      '404',
+      new ApiError('ROOM_NOT_FOUND', 'Room r1 does not exist', 404),
+      '房间不存在，可能已被删除',
+      'leave',
+    ],
+    ['409', new ApiError('ROOM_ENDED', 'Room r1 has ended', 409), '直播已经结束了', 'leave'],
+    [
+      '403 removed',
+      new ApiError('REMOVED_FROM_ROOM', 'You were removed from this room', 403),
+      '你已被移出这个直播间，不能再进入',
+      'leave',
+    ],
+    [
+      '429',
+      new ApiError('RATE_LIMITED', 'Too many requests; try again in 3 s', 429),
+      '操作太频繁了，请稍后再试',
+      'retry',
+    ],
+    [
+      '503',
+      new ApiError('ZEGO_NOT_CONFIGURED', 'Live streaming is not configured: set ZEGO_APP_ID', 503),
+      '直播服务还没有配置好，暂时不能直播或观看，请联系管理员',
+      'leave',
+    ],
+    [
+      '500 unknown',
+      new ApiError('HTTP_500', '服务返回了错误（HTTP 500）', 500),
+      '服务出错了，请稍后重试',
+      'retry',
+    ],
+    [
+      'NETWORK',
+      new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试', 0),
+      '连接不上直播服务，请检查网络后重试',
+      'retry',
+    ],
   ];
-  it.each(cases)('a token refused with %s shows the service message', async (_label, error, action) => {
-    const h = createHarness();
-    h.api.fail('getRoomToken', error);
-    await h.session.start({ roomID: ROOM, role: 'audience' });
-    expect(h.session.phase).toBe('failed');
-    expect(h.session.error).toEqual({ code: error.code, message: error.message, action });
-    expect(h.engine.callsOf('loginRoom')).toEqual([]);
-    expect(h.platform.listenerCount()).toBe(0);
-  });
+  it.each(cases)(
+    'a token refused with %s shows the catalog message',
+    async (_label, error, message, action) => {
+      const h = createHarness();
+      h.api.fail('getRoomToken', error);
+      await h.session.start({ roomID: ROOM, role: 'audience' });
+      expect(h.session.phase).toBe('failed');
+      expect(h.session.error).toEqual({ code: error.code, message, action });
+      if (error.status !== 0) expect(h.session.error?.message).not.toContain(error.message);
+      expect(h.engine.callsOf('loginRoom')).toEqual([]);
+      expect(h.platform.listenerCount()).toBe(0);
+    },
+  );
 
   it('loginRoom rejected by the SDK: the catalog message, listeners removed, retry works', async () => {
     const h = createHarness();

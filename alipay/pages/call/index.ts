@@ -8,6 +8,7 @@
 import { ApiError } from '../../../miniprogram/services/api-client';
 import { callRefusal, formatDuration } from '../../../miniprogram/pages/stores/call';
 import { parseAudienceEntry, type EntryQuery } from '../../../miniprogram/utils/entry';
+import { describeServiceError } from '../../../miniprogram/utils/error-catalog';
 import { alipayApi, type RtcRoomParams } from '../../services/api';
 import { prepareRtcResource } from '../../services/rtc-resource';
 import { liveSession, roomDirectory, userStore } from '../../session';
@@ -81,7 +82,11 @@ function blockedFor(error: unknown): Blocked {
       return { title: '暂不能通话', message: '支付宝音视频通话还没有开通，请联系客服', ...BACK };
     if (error.status === 0) return { title: '网络不可用', message: error.message, ...RETRY };
   }
-  return { title: '加载失败', message: '通话信息加载失败，请稍后重试', ...RETRY };
+  // Anything else in the error catalog's Chinese (the service's English message is for the log only).
+  const shown = describeServiceError(error, {
+    fallback: { code: 'LOOKUP', message: '通话信息加载失败，请稍后重试', action: 'retry' },
+  });
+  return { title: '加载失败', message: shown.message, ...(shown.action === 'leave' ? BACK : RETRY) };
 }
 
 const callPage = {

@@ -4,9 +4,10 @@
  * (or back to the page that sent the user here, `redirect`).
  */
 import { roomDirectory, userStore } from '../../stores/index';
-import { ApiError, isUnauthorized } from '../../stores/rooms';
+import { isUnauthorized } from '../../stores/rooms';
 import { isLocalAvatar, type ApiUser } from '../../stores/user';
 import type { Role, SessionError } from '../../stores/session-types';
+import { describeServiceError } from '../../utils/error-catalog';
 import { validateRoomID } from '../../utils/validate';
 import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
@@ -238,5 +239,8 @@ function plannedStartOf(date: string, time: string): number | null | 'past' {
 /** Why creating a room or a call failed, for the line under the button (a 401 has signed the user out already). */
 function createFailure(error: unknown): string {
   if (isUnauthorized(error)) return '登录已失效，请重新登录';
-  return error instanceof ApiError ? `创建失败：${error.message}` : '创建失败，请稍后重试';
+  return describeServiceError(error, {
+    lead: '创建失败：',
+    fallback: { code: 'CREATE_FAILED', message: '创建失败，请稍后重试', action: 'retry' },
+  }).message;
 }

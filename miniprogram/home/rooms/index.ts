@@ -5,6 +5,7 @@
  */
 import { roomDirectory } from '../../stores/index';
 import type { ApiRoom } from '../../stores/rooms';
+import { describeServiceError } from '../../utils/error-catalog';
 import { plannedStartText } from '../../utils/planned-time';
 import { PageView, forwardPageLifetimes } from '../shared/view-port';
 
@@ -47,8 +48,11 @@ const itemFrom = (room: ApiRoom): RoomItem => ({
       : plannedStartText(room.plannedStartAt),
 });
 
+/** Why the list did not load, in Chinese from the error catalog (never the service's English message). */
 const messageOf = (error: unknown): string =>
-  error instanceof Error && error.message ? error.message : '加载失败，请稍后重试';
+  describeServiceError(error, {
+    fallback: { code: 'ROOM_LIST', message: '加载失败，请稍后重试', action: 'retry' },
+  }).message;
 
 Component({
   data: {

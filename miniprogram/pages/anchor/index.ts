@@ -16,8 +16,10 @@ import {
   liveRoomBehavior,
   liveRoomOf,
   liveShareTitle,
+  lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { inSinglePageMode } from '../shared/moments';
 import { WAITING_IMAGE } from '../../config';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -89,12 +91,10 @@ function blockedFor(error: unknown): Blocked {
     if (error.status === 0)
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
-  return {
-    title: '进不了房间',
-    message: '房间信息加载失败，请稍后重试',
-    actionText: '重试',
-    action: 'retry',
-  };
+  return lookupFailed(error, '进不了房间', '房间信息加载失败，请稍后重试', {
+    actionText: '去房间列表',
+    action: 'rooms',
+  });
 }
 
 /** The path that opens this page again with the same entry (after signing in). */
@@ -142,6 +142,11 @@ Component({
       const state = liveRoomOf(this);
       if (!state) return;
       const parsed = parseAnchorEntry(query ?? {});
+      // From Moments (the anchor shared this page there): the room's card only, as on the audience page.
+      if (inSinglePageMode()) {
+        fire(state.preview(parsed.ok ? parsed.entry : null, parsed.ok ? '' : parsed.error.message));
+        return;
+      }
       if (!parsed.ok) {
         state.block({
           title: '无法识别开播二维码',

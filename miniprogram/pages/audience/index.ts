@@ -16,8 +16,10 @@ import {
   liveRoomBehavior,
   liveRoomOf,
   liveShareTitle,
+  lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { inSinglePageMode } from '../shared/moments';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -59,12 +61,7 @@ function blockedFor(error: unknown): Blocked {
     if (error.status === 0)
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
-  return {
-    title: '加载失败',
-    message: '直播间信息加载失败，请稍后重试',
-    actionText: '重试',
-    action: 'retry',
-  };
+  return lookupFailed(error, '加载失败', '直播间信息加载失败，请稍后重试', TO_ROOMS);
 }
 
 function ended(): Blocked {
@@ -130,6 +127,11 @@ Component({
       const state = liveRoomOf(this);
       if (!state) return;
       const parsed = parseAudienceEntry(query ?? {});
+      // From Moments (single-page mode): the room's card only; no sign-in, no redirect, no engine.
+      if (inSinglePageMode()) {
+        fire(state.preview(parsed.ok ? parsed.entry : null, parsed.ok ? '' : parsed.error.message));
+        return;
+      }
       if (!parsed.ok) {
         state.block({ title: '房间号不正确', message: parsed.error.message, ...TO_ROOMS });
         return;

@@ -10,7 +10,14 @@ import { liveSession } from '../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
 import { parseAudienceEntry, type EntryQuery } from '../../utils/entry';
-import { fireAndForget, liveFields, liveRoomBehavior, liveRoomOf, type Blocked } from '../shared/live-room';
+import {
+  fireAndForget,
+  liveFields,
+  liveRoomBehavior,
+  liveRoomOf,
+  lookupFailed,
+  type Blocked,
+} from '../shared/live-room';
 
 /** Session fields this page renders. */
 const FIELDS = liveFields([
@@ -45,7 +52,7 @@ function blockedFor(error: unknown): Blocked {
     if (error.status === 0)
       return { title: '网络不可用', message: error.message, actionText: '重试', action: 'retry' };
   }
-  return { title: '加载失败', message: '通话信息加载失败，请稍后重试', actionText: '重试', action: 'retry' };
+  return lookupFailed(error, '加载失败', '通话信息加载失败，请稍后重试', TO_HOME);
 }
 
 /** Per-page timers (outside `data`: nothing here is rendered). */

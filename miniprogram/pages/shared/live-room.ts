@@ -7,6 +7,7 @@
 import { liveSession } from '../stores/index';
 import type { SessionError } from '../../stores/session-types';
 import type { RoomEntry } from '../../utils/entry';
+import { describeServiceError } from '../../utils/error-catalog';
 import {
   PageView,
   bindFields,
@@ -14,6 +15,7 @@ import {
   type BoundFields,
   type PageHost,
 } from '../../home/shared/view-port';
+import { failedCard, loadingCard, loadMomentsCard, type MomentsCard } from './moments';
 import { askToUpgradeWechat } from './wechat';
 
 type LiveSession = typeof liveSession;
@@ -35,8 +37,25 @@ export interface Blocked {
   action: BlockedAction;
 }
 
-/** Which screen a live page shows. */
-export type Screen = 'loading' | 'blocked' | 'room';
+/**
+ * The notice for a failed room lookup the page has no words of its own for: the error catalog's Chinese (never the
+ * service's English message); `away` is the page's way out when trying again cannot help.
+ */
+export function lookupFailed(
+  error: unknown,
+  title: string,
+  fallbackMessage: string,
+  away: Pick<Blocked, 'actionText' | 'action'>,
+): Blocked {
+  const shown = describeServiceError(error, {
+    fallback: { code: 'LOOKUP', message: fallbackMessage, action: 'retry' },
+  });
+  const next = shown.action === 'leave' ? away : { actionText: '重试', action: 'retry' as const };
+  return { title, message: shown.message, ...next };
+}
+
+/** Which screen a live page shows ('moments': the room's card in Moments' single-page mode). */
+export type Screen = 'loading' | 'blocked' | 'room' | 'moments';
 
 /** Runs a store action and ignores its result; a rejection is logged under `tag`, never left unhandled. */
 export type Fire = (result: unknown) => void;
@@ -61,6 +80,10 @@ export class LiveRoom {
   entry: RoomEntry | null = null;
   /** Set on onUnload (or detached): the page does nothing more. */
   unloaded = false;
+  /** Opened from Moments (single-page mode): only the room's card, no session, no sign-in, no navigation. */
+  previewing = false;
+  /** The room's title as the card read it (the share cards' title while previewing). */
+  previewTitle = '';
   /** The page's own clock (a countdown), stopped with the page. */
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -76,13 +99,13 @@ export class LiveRoom {
   show(): void {
     if (this.unloaded) return;
     this.view.show();
-    liveSession.pageShown();
+    if (!this.previewing) liveSession.pageShown();
   }
 
   /** Hidden: the store pauses the media, then the bindings go (no setData until show). */
   hide(): void {
     if (this.unloaded) return;
-    liveSession.pageHidden();
+    if (!this.previewing) liveSession.pageHidden();
     this.view.hide();
   }
 
@@ -98,7 +121,7 @@ export class LiveRoom {
     this.unloaded = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.entry) {
+    if (this.entry && !this.previewing) {
       this.fire(liveSession.leave());
       liveSession.detachView();
     }
@@ -112,6 +135,24 @@ export class LiveRoom {
       this.timer = null;
       if (!this.unloaded) fn();
     }, ms);
+  }
+
+  /**
+   * Moments' single-page mode: the room's card only (read without a session), and the way to the full mini-program.
+   * No sign-in, no session, no engine, no navigation. `entry` null: the link had no usable room (`why` says so).
+   */
+  async preview(entry: RoomEntry | null, why = ''): Promise<void> {
+    this.previewing = true;
+    this.entry = entry;
+    if (!entry) {
+      this.view.set({ screen: 'moments', moments: failedCard('无法打开这个直播间', why, false) });
+      return;
+    }
+    this.view.set({ screen: 'moments', moments: loadingCard() });
+    const { card, room } = await loadMomentsCard(entry.roomID);
+    if (this.unloaded) return;
+    if (room) this.previewTitle = room.title;
+    this.view.set({ moments: card });
   }
 
   /** Shows the loading or room screen (no notice). */
@@ -197,8 +238,9 @@ export const liveShareTitle =
  */
 export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions) {
   const roomID = (page: SharedPage): string => page.data.roomID || rooms.get(page)?.entry?.roomID || '';
+  const roomTitle = (page: SharedPage): string => page.data.roomTitle || rooms.get(page)?.previewTitle || '';
   const card = (page: SharedPage) => ({
-    title: share.title(page.data.roomTitle),
+    title: share.title(roomTitle(page)),
     path: `${share.page}?roomID=${encodeURIComponent(roomID(page))}`,
     imageUrl: SHARE_IMAGE,
   });
@@ -210,7 +252,7 @@ export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions
           /** Moments: this page of the same room. */
           onShareTimeline(this: SharedPage) {
             return {
-              title: share.title(this.data.roomTitle),
+              title: share.title(roomTitle(this)),
               query: `roomID=${encodeURIComponent(roomID(this))}`,
               imageUrl: SHARE_IMAGE,
             };
@@ -225,6 +267,8 @@ export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions
       // Page-only view state.
       screen: 'loading' as Screen,
       blocked: null as Blocked | null,
+      /** The room's card in Moments' single-page mode. */
+      moments: null as MomentsCard | null,
     },
     lifetimes: {
       created() {
@@ -266,6 +310,11 @@ export function liveRoomBehavior({ fields, fire, doing, share }: LiveRoomOptions
         if (action === 'retry') fire(page.enter());
         else if (action === 'login') page.goSignIn();
         else wx.reLaunch({ url: '/home/rooms/index' });
+      },
+      /** The Moments card's 重试: read the room again (still without a session). */
+      onMomentsRetry() {
+        const room = rooms.get(this);
+        if (room?.previewing) fire(room.preview(room.entry));
       },
       /** The error panel's button: what the store says the user can do. */
       onErrorAction() {

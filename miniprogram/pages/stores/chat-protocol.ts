@@ -5,6 +5,7 @@
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
+import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
 
 /** The service's sender identity in ZEGO rooms (server/src/lib/cohosts.ts SERVICE_USER_ID). */
 export const SERVICE_SENDER_ID = 'live-service';
@@ -60,26 +61,19 @@ export function decodeModerationCommand(fromUser: RtcUser, command: string): Mod
   return null;
 }
 
-/** Why the service refused a chat line, in Chinese (by the service's error code). */
+/** What some service codes mean for a chat line (the others read as the error catalog's row). */
 export const CHAT_REFUSALS: Readonly<Record<string, string>> = {
-  MESSAGE_EMPTY: '说点什么吧',
-  MESSAGE_TOO_LONG: '消息太长了',
-  MESSAGE_REJECTED: '消息含有不适合发布的内容，换个说法吧',
-  MESSAGE_HELD: '消息需要审核，暂时没有发出',
-  COMMENTS_OFF: '评论已关闭',
-  CHAT_MUTED: '你已被禁言，暂时不能发言',
   REMOVED_FROM_ROOM: '你已被移出这个直播间',
-  CHAT_UNAVAILABLE: '聊天暂不可用',
-  CHAT_NEEDS_WECHAT: '请用微信登录后再聊天',
-  CONTENT_CHECK_UNAVAILABLE: '消息检查暂时不可用，请稍后再发',
   RATE_LIMITED: '发得太快了，歇一下再发',
-  ROOM_NOT_LIVE: '直播还没开始或已经结束',
   NETWORK: '网络不可用',
 };
 
 /** The Chinese reason for a refused chat line (a generic one for codes the catalog does not know). */
 export function chatRefusal(code: string): string {
-  return CHAT_REFUSALS[code] ?? '消息没有发出去，请重试';
+  return (
+    CHAT_REFUSALS[code] ??
+    (isServiceCode(code) ? SERVICE_ERROR_CATALOG[code].message : '消息没有发出去，请重试')
+  );
 }
 
 /** How long the anchor mutes a viewer from a long-press (10 minutes). */

@@ -14,6 +14,7 @@ import type { RoomCommand } from './room-signals';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import type { ChatLine, QualityView } from '../../stores/session-types';
+import { describeServiceError, type ServiceErrorOptions } from '../../utils/error-catalog';
 
 /** Longest chat message. */
 export const CHAT_MAX_LENGTH = 100;
@@ -34,6 +35,17 @@ export interface ChatSubject {
 
 /** Most likes one request to the service carries. */
 const LIKES_PER_REQUEST = 100;
+
+/** How a failed moderation call reads: the catalog's row after "操作没有成功：", a few codes as moderation means them. */
+const MODERATION_FAILURE: ServiceErrorOptions = {
+  lead: '操作没有成功：',
+  refine: {
+    FORBIDDEN: { message: '操作没有成功：只有主播可以管理评论' },
+    NOT_FOUND: { message: '操作没有成功：找不到这位观众' },
+    NETWORK: { message: '操作没有成功：网络不可用' },
+  },
+  fallback: { code: 'MODERATION', message: '操作没有成功：网络不可用', action: 'none' },
+};
 
 /** The service's code of a failed call ('NETWORK' when it could not be reached). */
 const serviceCode = (error: unknown): string => (error instanceof ApiError ? error.code : 'NETWORK');
@@ -256,7 +268,7 @@ export class RoomChat {
       return true;
     } catch (error) {
       if (!this.ctx.isStale(epoch))
-        this.status.flash(`操作没有成功：${error instanceof ApiError ? error.message : '网络不可用'}`);
+        this.status.flash(describeServiceError(error, MODERATION_FAILURE).message);
       return false;
     }
   }

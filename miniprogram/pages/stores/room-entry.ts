@@ -7,7 +7,12 @@ import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import { ApiError, type ApiRoomToken, type TokenRole } from '../../services/api-client';
 import type { MediaScope } from '../../services/platform-types';
 import type { RtcEngine, RtcEvents } from '../../services/rtc-types';
-import { describeError, isKickout } from '../../utils/error-catalog';
+import {
+  describeError,
+  describeServiceError,
+  isKickout,
+  type ServiceRefinements,
+} from '../../utils/error-catalog';
 import { validateRoomID, validateStreamID } from '../../utils/validate';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
@@ -48,22 +53,20 @@ const DEVTOOLS_ERROR: SessionError = {
   action: 'leave',
 };
 
-/** Service codes a visit can meet while entering, as the user reads them. */
-const SERVICE_ERRORS: Record<string, Omit<SessionError, 'code'>> = {
-  CALL_FULL: { message: '通话已满，无法加入', action: 'leave' },
-  WRONG_ROLE: { message: '这个房间不能这样进入，请从分享卡片重新打开', action: 'leave' },
-  REMOVED_FROM_ROOM: { message: '你已被移出这个直播间，不能再进入', action: 'leave' },
+/** What some service codes mean while entering a room; every other code reads as the error catalog's row. */
+const ENTRY_TEXT: ServiceRefinements = {
+  FORBIDDEN: { message: '只有这个房间的主播可以开播', action: 'leave' },
+  NOT_FOUND: { message: '房间不存在，可能已被删除', action: 'leave' },
 };
 
-/** A service error as the screen shows it. */
+/** A service error as the screen shows it (the catalog's Chinese; the service's English message is never shown). */
 export function apiFailure(error: unknown): SessionError {
-  if (error instanceof ApiError && SERVICE_ERRORS[error.code])
-    return { code: error.code, ...SERVICE_ERRORS[error.code] };
-  if (error instanceof ApiError) {
-    const retryable = error.status === 0 || error.status === 429 || error.status >= 500;
-    return { code: error.code, message: error.message, action: retryable ? 'retry' : 'leave' };
-  }
-  return { code: 'SERVICE', message: '直播服务暂时不可用，请稍后重试', action: 'retry' };
+  const shown = describeServiceError(error, { refine: ENTRY_TEXT });
+  if (shown.action !== 'none') return shown;
+  // A visit that failed to enter always offers a way on: try again when that can help, else leave.
+  const status = error instanceof ApiError ? error.status : -1;
+  const retryable = status === 0 || status === 429 || status >= 500;
+  return { ...shown, action: retryable ? 'retry' : 'leave' };
 }
 
 /** A token asked for early is used only while it has at least this long left (else join asks again). */

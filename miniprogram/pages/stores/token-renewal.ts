@@ -3,7 +3,8 @@
  * retried a few times, then shown with a retry button. Owns its retry timer.
  */
 import { runInAction } from 'mobx-miniprogram';
-import { ApiError, type TokenRole } from '../../services/api-client';
+import type { TokenRole } from '../../services/api-client';
+import { describeServiceError, type SessionError } from '../../utils/error-catalog';
 import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 
@@ -11,6 +12,13 @@ import type { SessionStatus } from './session-status';
 export const TOKEN_RENEW_RETRIES = 2;
 export const TOKEN_RETRY_MS = 2000;
 export const TOKEN_RENEW_FAILED = 'TOKEN_RENEW_FAILED';
+
+/** The reason when the request for a new token failed without the service's answer. */
+const RENEW_REQUEST_FAILED: SessionError = {
+  code: TOKEN_RENEW_FAILED,
+  message: '请求新的凭证失败',
+  action: 'retry',
+};
 
 /** Who is renewing. */
 export interface RenewalSubject {
@@ -54,7 +62,7 @@ export class TokenRenewal {
         }
         reason = '直播服务拒绝了新的凭证';
       } catch (error) {
-        reason = error instanceof ApiError ? error.message : '请求新的凭证失败';
+        reason = describeServiceError(error, { fallback: RENEW_REQUEST_FAILED }).message;
       }
     }
     if (ctx.isStale(epoch)) return;
