@@ -139,9 +139,17 @@ describe('scene 1154 (Moments single-page mode)', () => {
     noNavigation();
   });
 
+  it('a planned room reads its start time, not just 未开播', async () => {
+    const start = new Date(2027, 0, 15, 20, 30).getTime();
+    mockedApi.getRoom.mockResolvedValue({ room: { ...ROOM, status: 'idle', plannedStartAt: start } });
+    page = await openPage('audience', { roomID: 'room_1' });
+    expect(page.text('#moments-status')).toMatch(/(1月15日|今天|明天) 20:30 开播/);
+    noNavigation();
+  });
+
   it('a room with a cover shows it', async () => {
     const cover = 'https://live.example.com/covers/room_1.jpg';
-    mockedApi.getRoom.mockResolvedValue({ room: { ...ROOM, coverUrl: cover } as typeof ROOM });
+    mockedApi.getRoom.mockResolvedValue({ room: { ...ROOM, coverUrl: cover } });
     page = await openPage('audience', { roomID: 'room_1' });
     expect(page.nodes('image').map((image) => image.src)).toContain(cover);
     expect(page.exists('#moments-placeholder')).toBe(false);

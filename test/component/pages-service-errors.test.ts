@@ -81,7 +81,7 @@ describe('the service’s English message is never on screen', () => {
   });
 
   it('the room list: the catalog’s row under 加载失败', async () => {
-    mockedApi.listRooms.mockRejectedValueOnce(
+    mockedApi.listLobby.mockRejectedValueOnce(
       new ApiError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly', 503),
     );
     const p = await open('rooms');

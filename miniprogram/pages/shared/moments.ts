@@ -8,6 +8,7 @@
 import { roomDirectory } from '../../stores/index';
 import type { ApiRoom } from '../../stores/rooms';
 import { describeServiceError } from '../../utils/error-catalog';
+import { plannedStartText } from '../../utils/planned-time';
 
 /** The scene of a page opened from Moments (WeChat's single-page mode). */
 export const SINGLE_PAGE_SCENE = 1154;
@@ -38,7 +39,7 @@ export interface MomentsCard {
   initial: string;
   /** idle | live | paused | ended (a class name), '' when the room could not be read. */
   status: string;
-  /** 直播中 / 未开播 / 主播暂时离开 / 已结束. */
+  /** 直播中 / 未开播 (or a planned room's 「12月3日 20:00 开播」) / 主播暂时离开 / 已结束. */
   statusText: string;
   /** What to do now: always the way to the full mini-program (WeChat's bottom bar). */
   hint: string;
@@ -62,10 +63,17 @@ const HINT: Readonly<Record<string, string>> = {
   ended: `直播已经结束，${GO_TO_APP}看看其他直播`,
 };
 
-/** The room's cover URL when the service sends one (an optional field of newer services). */
+/** The room's cover URL when it has one. */
 function coverOf(room: ApiRoom): string {
-  const cover = (room as ApiRoom & { coverUrl?: unknown }).coverUrl;
+  const cover = room.coverUrl;
   return typeof cover === 'string' && /^https?:\/\/\S+$/.test(cover) ? cover : '';
+}
+
+/** An idle room with a planned start reads 「12月3日 20:00 开播」; any other room, its status. */
+function statusTextOf(room: ApiRoom, now: number): string {
+  if (room.status === 'idle' && typeof room.plannedStartAt === 'number')
+    return plannedStartText(room.plannedStartAt, now);
+  return STATUS_TEXT[room.status] ?? '未开播';
 }
 
 /** The card shown while the room is read. */
@@ -84,7 +92,7 @@ export function loadingCard(): MomentsCard {
 }
 
 /** The card of a room the service answered. */
-export function momentsCard(room: ApiRoom): MomentsCard {
+export function momentsCard(room: ApiRoom, now: number = Date.now()): MomentsCard {
   const title = room.title || room.id;
   const anchorName = room.anchor?.nickname ?? '';
   return {
@@ -94,7 +102,7 @@ export function momentsCard(room: ApiRoom): MomentsCard {
     coverUrl: coverOf(room),
     initial: (anchorName || title).slice(0, 1),
     status: room.status,
-    statusText: STATUS_TEXT[room.status] ?? '未开播',
+    statusText: statusTextOf(room, now),
     hint: HINT[room.status] ?? `${GO_TO_APP}，开播后就能观看`,
     retry: false,
   };
