@@ -36,6 +36,8 @@ export interface RoomRow {
   peak_viewers: number;
   likes: number;
   messages: number;
+  live_ms: number;
+  live_since: number | null;
 }
 
 export interface InviteRow {
@@ -65,7 +67,17 @@ export const toRoom = (r: RoomRow): Room => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
+  liveMs: Number(r.live_ms),
+  liveSince: r.live_since,
 });
+
+/**
+ * The SET clause that ends a live stretch at the time bound to `now` (a placeholder): its length joins live_ms. Only
+ * a room that is live now has a stretch running; SET reads the row's old values in both engines. The statement also
+ * sets live_since (NULL, or the start of the next stretch).
+ */
+export const endLiveStretch = (now: string): string =>
+  `live_ms = live_ms + CASE WHEN status = 'live' AND live_since IS NOT NULL THEN ${now} - live_since ELSE 0 END`;
 
 export const toInvite = (r: InviteRow): Invite => ({
   code: r.code,
@@ -133,3 +145,6 @@ export const toModeration = (r: ModerationRow): ModerationRecord => ({
 /** Alipay users are stored under "alipay:..." in the openid column; only the rest are WeChat openids. */
 export const wechatOpenidOf = (openid: string | null | undefined): string | null =>
   typeof openid === 'string' && openid !== '' && !openid.startsWith('alipay:') ? openid : null;
+
+/** The start (epoch ms) of the minute `at` falls in: the key of a viewer series bucket. */
+export const minuteOf = (at: number): number => Math.floor(at / 60_000) * 60_000;
