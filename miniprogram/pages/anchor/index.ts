@@ -5,6 +5,7 @@
  */
 import { roomDirectory, userStore } from '../../stores/index';
 import { liveSession } from '../stores/index';
+import type { RoomSummaryView } from '../stores/room-summary';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
 import type { ApiCohostRequest } from '../../stores/rooms';
 import type { CohostTileView } from '../stores/live-session';
@@ -36,6 +37,7 @@ const FIELDS = liveFields([
   'publishQuality',
   'onlineCount',
   'likes',
+  'summary',
   'cohostTiles',
   'cohostRequests',
   'cohostBusy',
@@ -117,6 +119,8 @@ Component({
     publishQuality: null as QualityView | null,
     onlineCount: 0,
     likes: 0,
+    /** The end screen's figures (the service's, else this phone's). */
+    summary: null as RoomSummaryView | null,
     chat: [] as ChatLine[],
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],

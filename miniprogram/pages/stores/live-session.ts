@@ -11,6 +11,7 @@ import type { CohostTile } from './cohosting';
 import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
+import type { RoomSummaryView } from './room-summary';
 import { SessionCore, type LiveSessionDeps } from './session-core';
 import { ACTIVE_PHASES, type SessionPhase } from './session-table';
 import type {
@@ -123,6 +124,10 @@ export class LiveSession {
   }
   get likes(): number {
     return this.core.room.likes;
+  }
+  /** The end screen's figures (duration, peak viewers, likes, messages): the service's, else this phone's. */
+  get summary(): RoomSummaryView | null {
+    return this.core.summary.summary;
   }
   /** The service turned the viewers' comments off: "评论已关闭" instead of the input. */
   get commentsOff(): boolean {
