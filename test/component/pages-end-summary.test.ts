@@ -22,7 +22,11 @@ const ANCHOR = { id: 'u_anchor', nickname: '主播小王', avatarUrl: '' };
 const VIEWER = { id: 'u_viewer', nickname: '观众小李', avatarUrl: '' };
 const ROOM = roomFixture({ id: 'room_1', title: '周末音乐直播', status: 'live', anchor: ANCHOR });
 const STREAM = 'room_1_main';
-const ANCHOR_STREAM = { streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' };
+const ANCHOR_STREAM = {
+  streamID: STREAM,
+  user: { userID: ANCHOR.id, userName: ANCHOR.nickname },
+  extraInfo: '',
+};
 /** The service's figures: 1 h 2 min 5 s live, peak 86, 1.2万 likes, 345 messages. */
 const FIGURES = {
   roomId: 'room_1',
@@ -35,6 +39,9 @@ const FIGURES = {
   startedAt: 1,
   endedAt: 2,
 };
+
+// The first page load compiles the pages and stores (ts-jest): slow on a busy machine.
+jest.setTimeout(30_000);
 
 const engine = new FakeEngine(new CallLog());
 engineSlot.engine = engine;
@@ -80,7 +87,12 @@ async function anchorEnds(): Promise<PageHarness> {
   });
   page = await openPage('anchor', { roomID: 'room_1' });
   await page.tap('#go-live');
-  engine.emit('publisherStateUpdate', { streamID: STREAM, state: 'PUBLISHING', errorCode: 0, extendedData: '' });
+  engine.emit('publisherStateUpdate', {
+    streamID: STREAM,
+    state: 'PUBLISHING',
+    errorCode: 0,
+    extendedData: '',
+  });
   engine.emit('roomOnlineUserCountUpdate', { roomID: 'room_1', count: 37 });
   await simulate.sleep(1100);
   await page.tap('#end-live');

@@ -18,6 +18,7 @@ import { RoomChat } from './room-chat';
 import { RoomEntry, publishes } from './room-entry';
 import { RoomReport } from './room-report';
 import { RoomSummary } from './room-summary';
+import { ViewerList } from './viewer-list';
 import { RoomSignals } from './room-signals';
 import { SessionContext, type LiveSessionDeps as BaseDeps } from './session-context';
 import { SessionStatus } from './session-status';
@@ -63,6 +64,7 @@ const PARTS = [
   'room',
   'report',
   'summary',
+  'viewerList',
   'call',
   'signals',
   'cohost',
@@ -91,6 +93,7 @@ export class SessionCore {
   readonly room: RoomChat;
   readonly report: RoomReport;
   readonly summary: RoomSummary;
+  readonly viewerList: ViewerList;
   readonly call: CallState;
   readonly signals: RoomSignals;
   readonly cohost: Cohosting;
@@ -178,6 +181,7 @@ export class SessionCore {
       }),
     });
     this.summary = new RoomSummary(ctx);
+    this.viewerList = new ViewerList(ctx, roomID);
     this.call = new CallState(() => this.entry.userID);
     this.signals = new RoomSignals(roomID);
     this.cohost = new Cohosting(
@@ -381,6 +385,7 @@ export class SessionCore {
     this.entry.reset();
     this.room.reset();
     this.summary.reset();
+    this.viewerList.reset();
     this.call.reset();
     this.signals.reset();
     this.cohost.reset();
