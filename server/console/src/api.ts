@@ -1,6 +1,6 @@
 /** The console's only door to the service: typed calls, errors as values the page can show. */
 
-import type { RoomStatus } from '../../src/lib/schemas';
+import type { RoomStatsView, RoomStatus } from '../../src/lib/schemas';
 
 /** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
 export interface Room {
@@ -13,6 +13,9 @@ export interface Room {
   endedAt: number | string | null;
   stats: { viewers?: number; peakViewers: number; likes: number; messages: number };
 }
+
+/** GET /api/rooms/:id/stats as the operator sees it (the series only comes with the console token). */
+export type RoomStats = RoomStatsView;
 
 /** A live room's co-hosting (连麦) as GET /api/rooms/:id/cohosts shows it to the operator. */
 export interface Cohosts {
@@ -156,6 +159,11 @@ export class ConsoleApi {
   /** The anchor's QR image (operator-only, so it is fetched with the token, not put in an img src). */
   async anchorQrCode(id: string): Promise<Blob> {
     return (await this.request(`/api/rooms/${encodeURIComponent(id)}/anchor-qrcode`)).blob();
+  }
+
+  /** A room's figures as the service keeps them; with the console token, its per-minute viewer series too. */
+  roomStats(id: string): Promise<{ stats: RoomStats }> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/stats`);
   }
 
   /** The audience's links for a room. */
