@@ -2,7 +2,7 @@
 // from the service's per-minute series (a fake clock on the service makes the minutes).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   CONSOLE_TOKEN,
   devLogin,
@@ -11,7 +11,7 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
+import { findBrowser, HOW_TO_GET_A_BROWSER, launchHeadless } from './helpers/browser';
 
 const browserFound = findBrowser();
 const inCI = process.env.CI === 'true';
@@ -63,16 +63,7 @@ const MINUTE = 60_000;
       });
     }
 
-    browser = await chromium.launch({
-      executablePath: browserFound.executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchHeadless(browserFound);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(15_000);
   }, 90_000);

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import {
   CONSOLE_TOKEN,
@@ -12,7 +12,7 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
-import { findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
+import { findBrowser, HOW_TO_GET_A_BROWSER, launchHeadless } from './helpers/browser';
 
 const LINK_BASE_URL = 'https://live.example.com';
 const browserFound = findBrowser();
@@ -50,18 +50,7 @@ function readQr(png: Buffer): string | null {
     const db = tempDbFile();
     cleanup = db.cleanup;
     server = await startServer(testConfig(db.file, { LINK_BASE_URL }));
-    browser = await chromium.launch({
-      executablePath: browserFound.executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchHeadless(browserFound);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   }, 60_000);

@@ -206,6 +206,35 @@ function pageTarget(
   };
 }
 
+/** The load as the naive page receives it: its own engine's events, netstatus straight to its handler. */
+function naiveTarget(page: PageHarness, events: FakeEngine): LoadTarget {
+  return {
+    emit: (event, payload) => {
+      events.emit(event, payload);
+    },
+    netstatus: async (info) => {
+      page.call('onNetStatus', { detail: { info } });
+    },
+    advance: async (ms) => {
+      await jest.advanceTimersByTimeAsync(ms);
+    },
+  };
+}
+
+/** The audience page, playing the anchor's stream. */
+async function openAudienceWatching(): Promise<PageHarness> {
+  const page = await openPage('audience', { roomID: ROOM_ID });
+  engine.emit('roomStreamUpdate', {
+    roomID: ROOM_ID,
+    updateType: 'ADD',
+    streams: [{ streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' }],
+  });
+  await settle();
+  engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
+  await jest.advanceTimersByTimeAsync(2000);
+  return page;
+}
+
 beforeAll(() => {
   jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
 });
@@ -265,15 +294,7 @@ function expectWithinBudget(run: PageRun) {
 
 describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS} s hidden)`, () => {
   it('audience page: within the budget', async () => {
-    const page = await openPage('audience', { roomID: ROOM_ID });
-    engine.emit('roomStreamUpdate', {
-      roomID: ROOM_ID,
-      updateType: 'ADD',
-      streams: [{ streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' }],
-    });
-    await settle();
-    engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
-    await jest.advanceTimersByTimeAsync(2000);
+    const page = await openAudienceWatching();
     expect(liveSession.phase).toBe('watching');
     expect(page.nodes('live-player')).toHaveLength(1);
 
@@ -348,15 +369,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
   }, 60_000);
 
   it('audience page under a burst of 100 joins/s: within the budget, one 「来了」 line a second at most', async () => {
-    const page = await openPage('audience', { roomID: ROOM_ID });
-    engine.emit('roomStreamUpdate', {
-      roomID: ROOM_ID,
-      updateType: 'ADD',
-      streams: [{ streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' }],
-    });
-    await settle();
-    engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
-    await jest.advanceTimersByTimeAsync(2000);
+    const page = await openAudienceWatching();
     const target = pageTarget(page, 'live-player', engine);
     const run = await measure(page, target, 'play', { n: 400_000 }, [], JOIN_BURST);
     results['audience, 100 joins/s'].ours = run;
@@ -384,17 +397,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
       const naiveEngine = new FakeEngine(new CallLog());
       const page = new PageHarness(simulate.render(loadNaivePage(naiveEngine)));
       await page.open({});
-      const target: LoadTarget = {
-        emit: (event, payload) => {
-          naiveEngine.emit(event, payload);
-        },
-        netstatus: async (info) => {
-          page.call('onNetStatus', { detail: { info } });
-        },
-        advance: async (ms) => {
-          await jest.advanceTimersByTimeAsync(ms);
-        },
-      };
+      const target = naiveTarget(page, naiveEngine);
       const quality = name === 'audience' ? 'play' : 'publish';
       const run = await measure(page, target, quality, { n: 600_000 }, [], JOIN_BURST);
       results[`${name}, 100 joins/s`].naive = run;
@@ -412,17 +415,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
       const component = simulate.render(loadNaivePage(naiveEngine));
       const page = new PageHarness(component);
       await page.open({});
-      const target: LoadTarget = {
-        emit: (event, payload) => {
-          naiveEngine.emit(event, payload);
-        },
-        netstatus: async (info) => {
-          page.call('onNetStatus', { detail: { info } });
-        },
-        advance: async (ms) => {
-          await jest.advanceTimersByTimeAsync(ms);
-        },
-      };
+      const target = naiveTarget(page, naiveEngine);
       const run = await measure(page, target, name === 'audience' ? 'play' : 'publish', { n: 0 });
       results[name].naive = run;
       page.unload();

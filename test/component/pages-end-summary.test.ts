@@ -9,7 +9,14 @@ import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
-import { engineSlot, installWxFakes, openPage, roomFixture, type PageHarness } from '../helpers/page-harness';
+import {
+  engineSlot,
+  goLive,
+  installWxFakes,
+  openPage,
+  roomFixture,
+  type PageHarness,
+} from '../helpers/page-harness';
 import * as simulate from 'miniprogram-simulate';
 
 jest.mock('../../miniprogram/services/api', () => require('../helpers/page-harness').mockApiModule());
@@ -86,13 +93,7 @@ async function anchorEnds(): Promise<PageHarness> {
     streamID: STREAM,
   });
   page = await openPage('anchor', { roomID: 'room_1' });
-  await page.tap('#go-live');
-  engine.emit('publisherStateUpdate', {
-    streamID: STREAM,
-    state: 'PUBLISHING',
-    errorCode: 0,
-    extendedData: '',
-  });
+  await goLive(page, engine, STREAM);
   engine.emit('roomOnlineUserCountUpdate', { roomID: 'room_1', count: 37 });
   await simulate.sleep(1100);
   await page.tap('#end-live');

@@ -13,6 +13,7 @@ import { chatFromService } from '../helpers/service-chat';
 import { FakePlatform } from '../helpers/fake-platform';
 import {
   engineSlot,
+  goLive,
   installWxFakes,
   openPage,
   roomFixture,
@@ -94,13 +95,7 @@ async function anchorOnAir(present: { userID: string; userName: string }[] = [])
   page = await openPage('anchor', { roomID: 'room_1' });
   if (present.length > 0) joins(present);
   await advance(500);
-  await page.tap('#go-live');
-  engine.emit('publisherStateUpdate', {
-    streamID: STREAM,
-    state: 'PUBLISHING',
-    errorCode: 0,
-    extendedData: '',
-  });
+  await goLive(page, engine, STREAM);
   await advance(3000);
   return page;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 /** A browser the console tests can drive, and where it was found. */
 export interface FoundBrowser {
@@ -71,4 +71,20 @@ function defaultSearch(): BrowserSearch {
       }
     },
   };
+}
+
+/** Starts the found browser headless, as the console tests run it (no sandbox, no GPU, no background traffic). */
+export function launchHeadless(found: FoundBrowser): Promise<Browser> {
+  return chromium.launch({
+    executablePath: found.executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
 }
