@@ -12,6 +12,7 @@ import {
   type TestServer,
 } from './helpers/server';
 import { ENGINES } from './helpers/services';
+import { RecentViewers } from '../src/lib/stats';
 
 interface StatsBody {
   stats: {
@@ -260,3 +261,23 @@ for (const engine of ENGINES)
       expect(answer.body.viewers.map((v) => v.userId)).toEqual(made.slice(2).reverse());
     });
   });
+
+describe('the instance’s memory of recorded viewers', () => {
+  test('a viewer recorded within the quiet time is skipped; later, or forgotten, it is written again', () => {
+    const recent = new RecentViewers();
+    expect(recent.recordedSince('r1', 'u1', T0, T0 - MINUTE)).toBe(false);
+    expect(recent.recordedSince('r1', 'u1', T0 + 30_000, T0 + 30_000 - MINUTE)).toBe(true);
+    // another room is another record
+    expect(recent.recordedSince('r2', 'u1', T0 + 30_000, T0 + 30_000 - MINUTE)).toBe(false);
+    expect(recent.recordedSince('r1', 'u1', T0 + 2 * MINUTE, T0 + MINUTE)).toBe(false);
+    recent.forget('r1', 'u1');
+    expect(recent.recordedSince('r1', 'u1', T0 + 2 * MINUTE + 1, T0 + MINUTE + 1)).toBe(false);
+  });
+
+  test('bounded: past its size the oldest viewer is forgotten first', () => {
+    const recent = new RecentViewers(3);
+    for (const user of ['a', 'b', 'c', 'd']) recent.recordedSince('r', user, T0, T0 - MINUTE);
+    expect(recent.recordedSince('r', 'd', T0 + 1, T0 - MINUTE)).toBe(true);
+    expect(recent.recordedSince('r', 'a', T0 + 1, T0 - MINUTE)).toBe(false);
+  });
+});

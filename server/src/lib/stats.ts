@@ -14,6 +14,36 @@ export const VIEWER_LIST_LIMIT = 100;
 /** A viewer asking for a token again within this long (reconnects, renewals) is not written again. */
 export const VIEWER_QUIET_MS = 60_000;
 
+/** How many (room, viewer) pairs one instance remembers having recorded (the oldest are forgotten first). */
+export const RECENT_VIEWERS_MAX = 10_000;
+
+/**
+ * The viewers this instance recorded within VIEWER_QUIET_MS: a viewer's token renewals and reconnects then cost no
+ * database statement at all (the store's upsert would write nothing anyway). Another instance writes once for the
+ * same viewer at most every VIEWER_QUIET_MS too, so the list stays right with any number of instances.
+ */
+export class RecentViewers {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly max = RECENT_VIEWERS_MAX) {}
+
+  /** True when the viewer was recorded here after `quietSince` (skip the write); else remembers `now` and is false. */
+  recordedSince(roomId: string, userId: string, now: number, quietSince: number): boolean {
+    const key = `${roomId} ${userId}`;
+    const at = this.seen.get(key);
+    if (at !== undefined && at > quietSince) return true;
+    this.seen.delete(key);
+    this.seen.set(key, now);
+    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value as string);
+    return false;
+  }
+
+  /** Forgets a viewer (its write failed: the next token tries again). */
+  forget(roomId: string, userId: string): void {
+    this.seen.delete(`${roomId} ${userId}`);
+  }
+}
+
 /** Time live at `now`: the finished stretches plus the one running; paused and idle time never count. */
 export function liveDurationMs(room: Room, now: number): number {
   const running = room.status === 'live' && room.liveSince !== null ? Math.max(0, now - room.liveSince) : 0;

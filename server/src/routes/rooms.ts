@@ -7,7 +7,7 @@ import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
-import { SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
+import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
 import { minuteOf } from '../store/rows';
 import {
   CreatedRoomAnswer,
@@ -409,11 +409,18 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** Records a viewer for the anchor's list; best effort (a viewer is never refused a token for the list's sake). */
+  /**
+   * Records a viewer for the anchor's list; best effort (a viewer is never refused a token for the list's sake). A
+   * viewer this instance recorded within VIEWER_QUIET_MS costs nothing; else one upsert.
+   */
+  const recentViewers = new RecentViewers();
   async function recordViewer(request: FastifyRequest, roomId: string, userId: string, now: number) {
+    const quietSince = now - VIEWER_QUIET_MS;
+    if (recentViewers.recordedSince(roomId, userId, now, quietSince)) return;
     try {
-      await live.store.viewers.record(roomId, userId, now, now - VIEWER_QUIET_MS);
+      await live.store.viewers.record(roomId, userId, now, quietSince);
     } catch (error) {
+      recentViewers.forget(roomId, userId);
       request.log.warn({ err: error, roomId }, 'viewer not recorded');
     }
   }
