@@ -17,9 +17,12 @@ import type {
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
+  RoomStatsView,
   RoomStatus as RoomStatusSchema,
   RoomTokenView,
   RoomView,
+  RoomViewersAnswer,
+  RoomViewerView,
   SessionView,
   StatsBody,
   TokenBody,
@@ -79,6 +82,11 @@ export type ApiStats = StatsBody;
 
 /** The caller's start reminder (开播提醒) for a room: subscribed, and its one send's outcome. */
 export type ApiReminder = ReminderAnswer;
+/** A room's figures as the service keeps them (durationMs: time live, pauses left out; series for the anchor). */
+export type ApiRoomStats = RoomStatsView;
+
+/** A viewer on the anchor's list (the newest join first). */
+export type ApiRoomViewer = RoomViewerView;
 
 /** A failed call: the service's code and message, the HTTP status (0 when the network failed). */
 export class ApiError extends Error {
@@ -297,6 +305,10 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<{ userId: string; kicked: boolean }>('POST', `${roomPath(roomID)}/removals`, {
         userId: userID,
       }),
+    /** The room's figures as the service keeps them (the end screens read them once). */
+    getStats: (roomID: string) => request<{ stats: ApiRoomStats }>('GET', `${roomPath(roomID)}/stats`),
+    /** The anchor's viewer list: the newest joins first, at most `limit`. */
+    getViewers: (roomID: string) => request<RoomViewersAnswer>('GET', `${roomPath(roomID)}/viewers`),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

@@ -62,7 +62,8 @@ export interface ChatLine {
   id: string;
   nickname: string;
   text: string;
-  kind: 'chat' | 'system';
+  /** A viewer's line, the service's notice, or 「某某 来了」 (a join notice; userID: the newest joiner). */
+  kind: 'chat' | 'system' | 'join';
   /** Who wrote it (the anchor long-presses a line to mute or remove its writer); absent on system lines. */
   userID?: string;
   /** Our own line, shown at once, not yet accepted by the service ("发送中"). */

@@ -30,6 +30,7 @@ import roomRoutes from './routes/rooms';
 import zegoCallbackRoutes from './routes/zego-callback';
 import cohostRoutes from './routes/cohosts';
 import chatRoutes from './routes/chat';
+import statsRoutes from './routes/stats';
 import { AccessTokenCache } from './wechat/access-token';
 import { MsgSecCheckClient } from './wechat/msg-sec-check';
 import { ZegoServerApi } from './zego/server-api';
@@ -329,6 +330,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cohostRoutes, { prefix: '/api' });
   // Chat through the service (content check, limits) and its moderation: comments off, mute, remove, the log.
   await app.register(chatRoutes, { prefix: '/api' });
+  await app.register(statsRoutes, { prefix: '/api' });
   // POST /api/auth/alipay and GET /api/rooms/:id/rtc-room (the Alipay mini-program).
   await app.register(alipayRoutes, { prefix: '/api', timeoutMs: deps.alipayTimeoutMs });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });

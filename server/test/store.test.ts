@@ -90,6 +90,8 @@ function newRoom(overrides: Partial<Room> = {}): Room {
     stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
     plannedStartAt: null,
     coverUrl: null,
+    liveMs: 0,
+    liveSince: null,
     ...overrides,
   };
 }
@@ -174,7 +176,7 @@ for (const engine of engines) {
         status: 'live',
         startedAt: T0 + 10,
       });
-      expect((await store.stats.report(room.id, { viewers: 9 }))?.stats).toEqual({
+      expect((await store.stats.report(room.id, { viewers: 9 }, T0 + 31, 0))?.stats).toEqual({
         viewers: 9,
         peakViewers: 9,
         likes: 0,
@@ -184,7 +186,7 @@ for (const engine of engines) {
       await store.stats.countLikes(room.id, 5);
       await store.chat.countMessage(room.id);
       await store.chat.countMessage(room.id);
-      expect((await store.stats.report(room.id, { viewers: 3 }))?.stats).toEqual({
+      expect((await store.stats.report(room.id, { viewers: 3 }, T0 + 32, 0))?.stats).toEqual({
         viewers: 3,
         peakViewers: 9,
         likes: 5,
@@ -194,13 +196,16 @@ for (const engine of engines) {
         status: 'ended',
         endedAt: T0 + 40,
         stats: { viewers: 0, peakViewers: 9 },
+        // live 10..20 and 30..40: the pause between does not count
+        liveMs: 20,
+        liveSince: null,
       });
       expect(await store.rooms.setStatus(room.id, 'live', T0 + 50)).toMatchObject({
         status: 'ended',
         endedAt: T0 + 40,
       });
       expect(await store.rooms.setStatus('rNobody', 'live', T0)).toBeNull();
-      expect(await store.stats.report('rNobody', { viewers: 1 })).toBeNull();
+      expect(await store.stats.report('rNobody', { viewers: 1 }, T0, 0)).toBeNull();
     });
 
     test("rooms: a viewer's read is the room and whether that viewer (and only that one) was removed", async () => {
@@ -391,7 +396,14 @@ for (const engine of engines) {
         const [x, y] = await Promise.all([sweep(store, t), sweep(second, t)]);
         const endedOurs = [...x.ended, ...y.ended].filter((e) => e === room.id || e === held.id);
         expect(endedOurs.sort()).toEqual([room.id, held.id].sort());
-        expect(await store.rooms.get(room.id)).toMatchObject({ status: 'ended', endedAt: t });
+        // Live from T0 until the sweeper paused it, then from the heartbeat that resumed it until the end.
+        expect(await store.rooms.get(room.id)).toMatchObject({
+          status: 'ended',
+          endedAt: t,
+          liveMs: PAUSE + END,
+          liveSince: null,
+        });
+        expect(await store.rooms.get(held.id)).toMatchObject({ status: 'ended', liveMs: 0 });
         expect(await mine(t + 1)).toEqual({ paused: [], ended: [] });
         // Calls are not swept, and an ended room ignores heartbeats.
         expect((await store.rooms.get(call.id))?.status).toBe('live');
@@ -399,6 +411,52 @@ for (const engine of engines) {
       } finally {
         await second.close();
       }
+    });
+
+    test('stats: the series keeps the most of each minute, oldest first, trimmed and limited', async () => {
+      const room = newRoom();
+      await store.rooms.create(room);
+      const minute = 60_000;
+      const at = (m: number, s = 0): number => T0 + m * minute + s * 1000;
+      await store.stats.report(room.id, { viewers: 4 }, at(0, 10), 0);
+      await store.stats.report(room.id, { viewers: 7 }, at(0, 40), 0);
+      await store.stats.report(room.id, { viewers: 5 }, at(0, 50), 0);
+      await store.stats.report(room.id, { viewers: 2 }, at(1, 5), 0);
+      await store.stats.report(room.id, { viewers: 3 }, at(3, 0), 0);
+      expect(await store.stats.series(room.id, 10)).toEqual([
+        { at: at(0), viewers: 7 },
+        { at: at(1), viewers: 2 },
+        { at: at(3), viewers: 3 },
+      ]);
+      expect((await store.rooms.get(room.id))?.stats).toMatchObject({ viewers: 3, peakViewers: 7 });
+      // The newest minutes when limited; a report drops the minutes at or before its forgetBefore.
+      expect(await store.stats.series(room.id, 2)).toEqual([
+        { at: at(1), viewers: 2 },
+        { at: at(3), viewers: 3 },
+      ]);
+      await store.stats.report(room.id, { viewers: 1 }, at(4, 0), at(1));
+      expect((await store.stats.series(room.id, 10)).map((m) => m.at)).toEqual([at(3), at(4)]);
+      expect(await store.stats.series('rNobody', 10)).toEqual([]);
+    });
+
+    test('viewers: one row per viewer, the newest join first; a rejoin within the quiet time changes nothing', async () => {
+      const room = newRoom();
+      await store.rooms.create(room);
+      const [a, b, c] = [await user('viewer-a'), await user('viewer-b'), await user('viewer-c')];
+      await store.viewers.record(room.id, a, T0, T0 - 60_000);
+      await store.viewers.record(room.id, b, T0 + 1000, T0 + 1000 - 60_000);
+      await store.viewers.record(room.id, c, T0 + 2000, T0 + 2000 - 60_000);
+      // a is back within the minute: left as it was
+      await store.viewers.record(room.id, a, T0 + 30_000, T0 + 30_000 - 60_000);
+      const ids = async (limit = 10): Promise<string[]> =>
+        (await store.viewers.list(room.id, limit)).map((v) => v.user.id);
+      expect(await ids()).toEqual([c, b, a]);
+      // b is back after two minutes: now the newest
+      await store.viewers.record(room.id, b, T0 + 120_000, T0 + 60_000);
+      expect(await ids()).toEqual([b, c, a]);
+      expect(await ids(2)).toEqual([b, c]);
+      const [first] = await store.viewers.list(room.id, 1);
+      expect(first).toMatchObject({ joinedAt: T0 + 120_000, user: { id: b, nickname: 'viewer-b' } });
     });
 
     test('callback nonces: the first claim wins (also under 20 concurrent ones), old nonces are forgotten, release frees one', async () => {

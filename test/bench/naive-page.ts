@@ -1,6 +1,7 @@
 /**
  * The naive live page the bench compares against, written the way it is usually first written: every engine event
- * goes straight to setData (the whole chat list on each message, the count on each like or join, each quality and
+ * goes straight to setData (the whole chat list on each message, the count and a 「来了」 line on each join, the count
+ * on each like, each quality and
  * netstatus report), and nothing stops while the page is hidden. Rendered by miniprogram-simulate like the real pages.
  */
 import * as simulate from 'miniprogram-simulate';
@@ -58,7 +59,15 @@ export function loadNaivePage(engine: FakeEngine): string {
           },
           roomUserUpdate: ({ updateType, users }: RtcEvents['roomUserUpdate']) => {
             const delta = updateType === 'ADD' ? users.length : -users.length;
-            this.setData({ onlineCount: this.data.onlineCount + delta });
+            // 「某某 来了」 in the chat with the count, one setData per join
+            const joined =
+              updateType === 'ADD'
+                ? users.map((u) => ({ id: `join-${u.userID}`, nickname: '', text: `${u.userName} 来了` }))
+                : [];
+            this.setData({
+              onlineCount: this.data.onlineCount + delta,
+              ...(joined.length > 0 ? { chat: [...this.data.chat, ...joined].slice(-CHAT_WINDOW) } : {}),
+            });
           },
           playQualityUpdate: ({ stats }: RtcEvents['playQualityUpdate']) => {
             this.setData({ quality: { bitrateKbps: stats.videoBitrateKbps, fps: stats.videoFps } });

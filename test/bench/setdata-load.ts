@@ -15,6 +15,8 @@ export const LOAD = {
   qualityHz: 1,
   netstatusHz: 1,
 };
+/** A burst of joins (a room being shared around): LOAD with 100 joins a second instead of 20. */
+export const JOIN_BURST: Partial<typeof LOAD> = { joinsPerSecond: 100 };
 /** The budget a page must meet under LOAD. */
 export const BUDGET = { maxCallsPerSecond: 10, maxBytesPerSecond: 16 * 1024, maxMessageLatencyMs: 250 };
 /** The schedule's resolution: every event lands on a multiple of this many ms. */
@@ -51,13 +53,16 @@ export async function runLoad(
     seq: { n: number };
     /** Co-host streams playing on the page too: each reports its play quality at the same rate. */
     cohostStreams?: string[];
+    /** Rates that differ from LOAD (e.g. JOIN_BURST). */
+    load?: Partial<typeof LOAD>;
   },
 ): Promise<SentMessage[]> {
   const sent: SentMessage[] = [];
   const start = Date.now();
   const every = (perSecond: number) => 1000 / perSecond;
+  const load = { ...LOAD, ...options.load };
   for (let t = 0; t < options.seconds * 1000; t += STEP_MS) {
-    if (t % every(LOAD.chatPerSecond) === 0) {
+    if (t % every(load.chatPerSecond) === 0) {
       const index = (options.seq.n += 1);
       sent.push({ index, at: Date.now() - start });
       target.emit('IMRecvBroadcastMessage', {
@@ -68,7 +73,7 @@ export async function runLoad(
         ],
       });
     }
-    if (t % every(LOAD.likesPerSecond) === 0) {
+    if (t % every(load.likesPerSecond) === 0) {
       target.emit('IMRecvBarrageMessage', {
         roomID: options.roomID,
         messages: [
@@ -81,7 +86,7 @@ export async function runLoad(
         ],
       });
     }
-    if (t % every(LOAD.joinsPerSecond) === 0) {
+    if (t % every(load.joinsPerSecond) === 0) {
       const n = (options.seq.n += 1);
       target.emit('roomUserUpdate', {
         roomID: options.roomID,

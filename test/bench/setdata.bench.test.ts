@@ -28,6 +28,7 @@ import {
 import { loadNaivePage } from './naive-page';
 import {
   BUDGET,
+  JOIN_BURST,
   LOAD,
   type LatencyStats,
   type LoadTarget,
@@ -62,6 +63,17 @@ interface PageRun {
   hidden: { seconds: number; setDataCalls: number; bytes: number };
   /** setData in the second after the page is shown again (catching up). */
   afterShow: { setDataCalls: number; bytes: number };
+  /** Distinct 「来了」 lines that reached the screen while visible. */
+  joinNotices: number;
+}
+
+/** Distinct join-notice lines carried by these setData calls. */
+function joinNoticesIn(records: SetDataRecord[]): number {
+  const ids = new Set<string>();
+  for (const record of records)
+    for (const match of (JSON.stringify(record.data) ?? '').matchAll(/"id":"(join-[^"]+)"/g))
+      ids.add(match[1]);
+  return ids.size;
 }
 
 const results: Record<string, { ours?: PageRun; naive?: PageRun }> = {
@@ -69,6 +81,8 @@ const results: Record<string, { ours?: PageRun; naive?: PageRun }> = {
   anchor: {},
   'audience, 3 co-hosts': {},
   'anchor, 3 co-hosts': {},
+  'audience, 100 joins/s': {},
+  'anchor, 100 joins/s': {},
 };
 
 /** Three co-hosts the service lists, with their streams. */
@@ -115,6 +129,7 @@ async function measure(
   quality: 'play' | 'publish',
   seq: { n: number },
   cohostStreams: string[] = [],
+  load?: Partial<typeof LOAD>,
 ): Promise<PageRun> {
   const since = (records: SetDataRecord[], from: number) => records.slice(from);
   let mark = page.setDataCalls.length;
@@ -126,6 +141,7 @@ async function measure(
     quality,
     seq,
     cohostStreams,
+    load,
   });
   await target.advance(1000); // let the last messages land before measuring their latency
   const visibleRecords = since(page.setDataCalls, mark);
@@ -142,6 +158,7 @@ async function measure(
     quality,
     seq,
     cohostStreams,
+    load,
   });
   const hiddenRecords = since(page.setDataCalls, mark);
 
@@ -158,6 +175,7 @@ async function measure(
       bytes: hiddenRecords.reduce((a, r) => a + r.bytes, 0),
     },
     afterShow: { setDataCalls: shown.length, bytes: shown.reduce((a, r) => a + r.bytes, 0) },
+    joinNotices: joinNoticesIn(visibleRecords),
   };
 }
 
@@ -186,6 +204,35 @@ function pageTarget(
       await jest.advanceTimersByTimeAsync(ms);
     },
   };
+}
+
+/** The load as the naive page receives it: its own engine's events, netstatus straight to its handler. */
+function naiveTarget(page: PageHarness, events: FakeEngine): LoadTarget {
+  return {
+    emit: (event, payload) => {
+      events.emit(event, payload);
+    },
+    netstatus: async (info) => {
+      page.call('onNetStatus', { detail: { info } });
+    },
+    advance: async (ms) => {
+      await jest.advanceTimersByTimeAsync(ms);
+    },
+  };
+}
+
+/** The audience page, playing the anchor's stream. */
+async function openAudienceWatching(): Promise<PageHarness> {
+  const page = await openPage('audience', { roomID: ROOM_ID });
+  engine.emit('roomStreamUpdate', {
+    roomID: ROOM_ID,
+    updateType: 'ADD',
+    streams: [{ streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' }],
+  });
+  await settle();
+  engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
+  await jest.advanceTimersByTimeAsync(2000);
+  return page;
 }
 
 beforeAll(() => {
@@ -247,15 +294,7 @@ function expectWithinBudget(run: PageRun) {
 
 describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS} s hidden)`, () => {
   it('audience page: within the budget', async () => {
-    const page = await openPage('audience', { roomID: ROOM_ID });
-    engine.emit('roomStreamUpdate', {
-      roomID: ROOM_ID,
-      updateType: 'ADD',
-      streams: [{ streamID: STREAM, user: { userID: ANCHOR.id, userName: ANCHOR.nickname }, extraInfo: '' }],
-    });
-    await settle();
-    engine.emit('playerStateUpdate', { streamID: STREAM, state: 'PLAYING', errorCode: 0, extendedData: '' });
-    await jest.advanceTimersByTimeAsync(2000);
+    const page = await openAudienceWatching();
     expect(liveSession.phase).toBe('watching');
     expect(page.nodes('live-player')).toHaveLength(1);
 
@@ -329,6 +368,46 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
     expectWithinBudget(run);
   }, 60_000);
 
+  it('audience page under a burst of 100 joins/s: within the budget, one 「来了」 line a second at most', async () => {
+    const page = await openAudienceWatching();
+    const target = pageTarget(page, 'live-player', engine);
+    const run = await measure(page, target, 'play', { n: 400_000 }, [], JOIN_BURST);
+    results['audience, 100 joins/s'].ours = run;
+    page.unload();
+    expectWithinBudget(run);
+    // Every second of the burst was announced, in one line each (「某某 等 N 人来了」).
+    expect(run.joinNotices).toBeGreaterThanOrEqual(SECONDS - 1);
+    expect(run.joinNotices).toBeLessThanOrEqual(SECONDS + 1);
+  }, 60_000);
+
+  it('anchor page (live) under a burst of 100 joins/s: within the budget', async () => {
+    const page = await openAnchorOnAir();
+    await jest.advanceTimersByTimeAsync(2000);
+    const target = pageTarget(page, 'live-pusher', engine);
+    const run = await measure(page, target, 'publish', { n: 500_000 }, [], JOIN_BURST);
+    results['anchor, 100 joins/s'].ours = run;
+    page.unload();
+    expectWithinBudget(run);
+    expect(run.joinNotices).toBeGreaterThanOrEqual(SECONDS - 1);
+  }, 60_000);
+
+  it.each(['audience', 'anchor'] as const)(
+    'the naive page under a burst of 100 joins/s (one setData and one line per join), as the %s page',
+    async (name) => {
+      const naiveEngine = new FakeEngine(new CallLog());
+      const page = new PageHarness(simulate.render(loadNaivePage(naiveEngine)));
+      await page.open({});
+      const target = naiveTarget(page, naiveEngine);
+      const quality = name === 'audience' ? 'play' : 'publish';
+      const run = await measure(page, target, quality, { n: 600_000 }, [], JOIN_BURST);
+      results[`${name}, 100 joins/s`].naive = run;
+      page.unload();
+      expect(run.visible.maxCallsPerSecond).toBeGreaterThan(300);
+      expect(run.joinNotices).toBeGreaterThan(100 * (SECONDS - 1));
+    },
+    120_000,
+  );
+
   it.each(['audience', 'anchor'] as const)(
     'the naive page (setData on every event) for comparison, as the %s page',
     async (name) => {
@@ -336,17 +415,7 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
       const component = simulate.render(loadNaivePage(naiveEngine));
       const page = new PageHarness(component);
       await page.open({});
-      const target: LoadTarget = {
-        emit: (event, payload) => {
-          naiveEngine.emit(event, payload);
-        },
-        netstatus: async (info) => {
-          page.call('onNetStatus', { detail: { info } });
-        },
-        advance: async (ms) => {
-          await jest.advanceTimersByTimeAsync(ms);
-        },
-      };
+      const target = naiveTarget(page, naiveEngine);
       const run = await measure(page, target, name === 'audience' ? 'play' : 'publish', { n: 0 });
       results[name].naive = run;
       page.unload();

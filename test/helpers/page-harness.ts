@@ -14,7 +14,7 @@
  */
 import * as path from 'path';
 import * as simulate from 'miniprogram-simulate';
-import { CallLog } from './fake-engine';
+import { CallLog, type FakeEngine } from './fake-engine';
 import type { ApiRoom } from '../../miniprogram/services/api-client';
 
 /** The mini-program folder (simulate's rootPath, so /components/... resolve). */
@@ -413,6 +413,12 @@ export class PageHarness {
     ) => JComponent;
     return matches.map((node) => new ComponentClass(node));
   }
+}
+
+/** The anchor taps 开始直播 and the SDK reports the stream PUBLISHING. */
+export async function goLive(page: PageHarness, engine: FakeEngine, streamID: string): Promise<void> {
+  await page.tap('#go-live');
+  engine.emit('publisherStateUpdate', { streamID, state: 'PUBLISHING', errorCode: 0, extendedData: '' });
 }
 
 /** Loads, renders and opens a page with this query; the returned harness records its setData. */

@@ -12,7 +12,9 @@ import type {
   ApiCohostRequest,
   ApiCohosts,
   ApiRoom,
+  ApiRoomStats,
   ApiRoomToken,
+  ApiRoomViewer,
   ApiStats,
   TokenRole,
 } from '../../miniprogram/services/api-client';
@@ -290,6 +292,30 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
 
   reportStats(roomID: string, stats: ApiStats): Promise<{ room: ApiRoom }> {
     return this.run('reportStats', [roomID, stats], () => ({ room: this.room(roomID) }));
+  }
+
+  /** The room's figures as the service keeps them (tests set `figures`). */
+  figures: Omit<ApiRoomStats, 'roomId' | 'status'> = {
+    viewers: 0,
+    peakViewers: 0,
+    likes: 0,
+    messages: 0,
+    durationMs: 0,
+    startedAt: null,
+    endedAt: null,
+  };
+
+  getStats(roomID: string): Promise<{ stats: ApiRoomStats }> {
+    return this.run('getStats', [roomID], () => ({
+      stats: { ...this.figures, roomId: roomID, status: this.roomStatus },
+    }));
+  }
+
+  /** The anchor's viewer list as the service keeps it, the newest first. */
+  viewerList: ApiRoomViewer[] = [];
+
+  getViewers(roomID: string): Promise<{ viewers: ApiRoomViewer[]; limit: number }> {
+    return this.run('getViewers', [roomID], () => ({ viewers: this.viewerList, limit: 100 }));
   }
 }
 

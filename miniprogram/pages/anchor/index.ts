@@ -5,6 +5,8 @@
  */
 import { roomDirectory, userStore } from '../../stores/index';
 import { liveSession } from '../stores/index';
+import type { RoomSummaryView } from '../stores/room-summary';
+import type { ViewerListView } from '../stores/viewer-list';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
 import type { ApiCohostRequest } from '../../stores/rooms';
 import type { CohostTileView } from '../stores/live-session';
@@ -38,6 +40,8 @@ const FIELDS = liveFields([
   'publishQuality',
   'onlineCount',
   'likes',
+  'summary',
+  'viewerList',
   'cohostTiles',
   'cohostRequests',
   'cohostBusy',
@@ -117,6 +121,10 @@ Component({
     publishQuality: null as QualityView | null,
     onlineCount: 0,
     likes: 0,
+    /** The end screen's figures (the service's, else this phone's). */
+    summary: null as RoomSummaryView | null,
+    /** The viewer list panel (opened from the viewers badge). */
+    viewerList: { open: false, loading: false, viewers: [], limit: 0, error: '' } as ViewerListView,
     chat: [] as ChatLine[],
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],
@@ -260,7 +268,7 @@ Component({
     onToggleComments() {
       fire(liveSession.switchComments(!this.data.commentsOff));
     },
-    /** Long-press on a viewer's line: mute them for 10 minutes, or remove them from the room. */
+    /** Long-press on a viewer's line (or a tap in the viewer list): mute them for 10 minutes, or remove them. */
     onChatLongPress(e: WechatMiniprogram.TouchEvent) {
       const userID = String(e.currentTarget.dataset.userId ?? '');
       const nickname = String(e.currentTarget.dataset.nickname ?? '');
@@ -273,6 +281,13 @@ Component({
           else if (res.tapIndex === 1) fire(liveSession.removeViewer(userID));
         },
       });
+    },
+    // The viewer list: who came, the newest first (the service keeps it).
+    onOpenViewers() {
+      fire(liveSession.openViewerList());
+    },
+    onCloseViewers() {
+      liveSession.closeViewerList();
     },
     onRemoveCohost(e: WechatMiniprogram.TouchEvent) {
       const userID = String(e.currentTarget.dataset.userId ?? '');

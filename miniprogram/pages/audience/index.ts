@@ -6,6 +6,7 @@
 import { roomDirectory, userStore } from '../../stores/index';
 import { liveSession, upcomingDeps } from '../stores/index';
 import { UpcomingRoom, isUpcoming, type UpcomingView } from '../stores/upcoming';
+import type { RoomSummaryView } from '../stores/room-summary';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { CohostTileView } from '../stores/live-session';
 import type { ChatLine, PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
@@ -41,6 +42,7 @@ const FIELDS = liveFields([
   'playQuality',
   'onlineCount',
   'likes',
+  'summary',
   'chatBlockedText',
 ]);
 
@@ -86,6 +88,8 @@ Component({
     playQuality: null as QualityView | null,
     onlineCount: 0,
     likes: 0,
+    /** The end screen's figures (the service's, else this phone's). */
+    summary: null as RoomSummaryView | null,
     chat: [] as ChatLine[],
     /** "评论已关闭" / "你已被禁言" instead of the input ('' while the viewer may chat). */
     chatBlockedText: '',

@@ -11,6 +11,8 @@ import type { CohostTile } from './cohosting';
 import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
+import type { RoomSummaryView } from './room-summary';
+import type { ViewerListView } from './viewer-list';
 import { SessionCore, type LiveSessionDeps } from './session-core';
 import { ACTIVE_PHASES, type SessionPhase } from './session-table';
 import type {
@@ -123,6 +125,14 @@ export class LiveSession {
   }
   get likes(): number {
     return this.core.room.likes;
+  }
+  /** The anchor's viewer list panel (open, the viewers newest first, loading, error). */
+  get viewerList(): ViewerListView {
+    return this.core.viewerList.view;
+  }
+  /** The end screen's figures (duration, peak viewers, likes, messages): the service's, else this phone's. */
+  get summary(): RoomSummaryView | null {
+    return this.core.summary.summary;
   }
   /** The service turned the viewers' comments off: "评论已关闭" instead of the input. */
   get commentsOff(): boolean {
@@ -395,8 +405,20 @@ export class LiveSession {
   }
 
   /** The anchor removes a viewer from the room. */
-  removeViewer(userID: string): Promise<boolean> {
-    return this.core.room.removeViewer(userID);
+  async removeViewer(userID: string): Promise<boolean> {
+    const removed = await this.core.room.removeViewer(userID);
+    if (removed) this.core.viewerList.removed(userID);
+    return removed;
+  }
+
+  /** The anchor opens the viewer list (read from the service). */
+  openViewerList(): Promise<void> {
+    return this.core.viewerList.open();
+  }
+
+  /** The anchor closes the viewer list. */
+  closeViewerList(): void {
+    this.core.viewerList.close();
   }
 
   /** Hides the current error (for errors whose action is 'none'). */

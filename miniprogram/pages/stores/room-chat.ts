@@ -33,6 +33,9 @@ export interface ChatSubject {
   isAnchor(): boolean;
 }
 
+/** The users the SDK lists this soon after login were in the room already: no 「来了」 for them. */
+export const PRESENT_USERS_MS = 2000;
+
 /** Most likes one request to the service carries. */
 const LIKES_PER_REQUEST = 100;
 
@@ -67,6 +70,9 @@ export class RoomChat {
   /** This viewer is muted until then (epoch ms), or null. */
   mutedUntil: number | null = null;
   private localLineID = 0;
+  /** When this visit logged in: the users the SDK lists right after that were here already (no notice). */
+  private joinedAt = 0;
+  private presentListed = false;
   private feed: RoomFeed;
   private mutedTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -76,7 +82,10 @@ export class RoomChat {
     private readonly subject: ChatSubject,
   ) {
     this.feed = this.newFeed();
-    makeAutoObservable<RoomChat, 'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'mutedTimer'>(
+    makeAutoObservable<
+      RoomChat,
+      'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'mutedTimer' | 'joinedAt' | 'presentListed'
+    >(
       this,
       {
         ctx: false,
@@ -85,6 +94,8 @@ export class RoomChat {
         feed: false,
         localLineID: false,
         mutedTimer: false,
+        joinedAt: false,
+        presentListed: false,
         peakOnline: false,
         messages: false,
       },
@@ -98,6 +109,8 @@ export class RoomChat {
 
   /** Logged in: at least ourselves are here. */
   joined(): void {
+    this.joinedAt = Date.now();
+    this.presentListed = false;
     if (this.onlineCount === 0) this.onlineCount = 1;
     this.peakOnline = Math.max(this.peakOnline, this.onlineCount);
   }
@@ -297,6 +310,7 @@ export class RoomChat {
   /** One flush of the room feed, in one action (one render). */
   private apply(batch: FeedBatch): void {
     if (batch.chat) this.chat = [...this.chat, ...batch.chat].slice(-CHAT_WINDOW);
+    if (batch.joinNotice) this.addJoinNotice(batch.joinNotice);
     if (batch.likes) this.likes += batch.likes;
     if (batch.users) this.users = batch.users;
     if (batch.onlineCount !== undefined) {
@@ -309,6 +323,13 @@ export class RoomChat {
     if (batch.playQuality && !sameQuality(this.playQuality, batch.playQuality)) {
       this.playQuality = batch.playQuality;
     }
+  }
+
+  /** A join notice; it replaces the one before while nobody has said anything since (joins never crowd chat out). */
+  private addJoinNotice(line: ChatLine): void {
+    const last = this.chat[this.chat.length - 1];
+    const kept = last?.kind === 'join' ? this.chat.slice(0, -1) : this.chat;
+    this.chat = [...kept, line].slice(-CHAT_WINDOW);
   }
 
   /**
@@ -343,7 +364,17 @@ export class RoomChat {
   }
 
   onRoomUserUpdate(p: RtcEvents['roomUserUpdate']): void {
-    if (p.roomID === this.subject.roomID()) this.feed.updateUsers(p.updateType, p.users);
+    if (p.roomID !== this.subject.roomID()) return;
+    this.feed.updateUsers(p.updateType, p.users);
+    if (p.updateType !== 'ADD') return;
+    // Right after login the SDK lists who is here already: they did not just come.
+    if (!this.presentListed && Date.now() - this.joinedAt < PRESENT_USERS_MS) {
+      this.presentListed = true;
+      return;
+    }
+    this.presentListed = true;
+    const me = this.subject.userID();
+    this.feed.announceJoins(p.users.filter((user) => user.userID !== me));
   }
 
   onRoomOnlineUserCountUpdate(p: RtcEvents['roomOnlineUserCountUpdate']): void {

@@ -14,6 +14,15 @@ export const FLUSH_INTERVAL_MS = 200;
 export const SLOW_INTERVAL_MS = 1000;
 /** How many of the room's users the screen gets (the most recent joins); onlineCount counts them all. */
 export const USERS_WINDOW = 20;
+/** A join notice names one viewer (at most this many characters of the nickname). */
+export const JOIN_NAME_MAX = 10;
+
+/** 「某某 来了」, or for a burst 「某某 等 12 人来了」 (the newest joiner named). */
+export function joinNoticeText(newest: string, count: number): string {
+  const name = newest.length > JOIN_NAME_MAX ? `${newest.slice(0, JOIN_NAME_MAX)}…` : newest || '观众';
+  return count > 1 ? `${name} 等 ${count} 人来了` : `${name} 来了`;
+}
+
 /** Our own likes go out in one barrage message at most this often. */
 export const LIKE_SEND_INTERVAL_MS = 1000;
 
@@ -70,6 +79,8 @@ export interface FeedBatch {
   publishQuality?: QualityView;
   /** The latest play quality. */
   playQuality?: QualityView;
+  /** One line for the viewers who joined since the last one (the slow lane: at most one a second). */
+  joinNotice?: ChatLine;
 }
 
 /** Where the feed's output goes (the store). */
@@ -97,6 +108,9 @@ export class RoomFeed {
   private pendingOnline: number | null = null;
   private pendingPublishQuality: QualityView | null = null;
   private pendingPlayQuality: QualityView | null = null;
+  /** Viewers who joined since the last join notice, oldest first. */
+  private pendingJoins: RtcUser[] = [];
+  private joinNotices = 0;
   private readonly allUsers = new Map<string, RtcUser>();
   /** The service has given an online count: from then on it alone sets onlineCount. */
   private serverCount = false;
@@ -130,6 +144,13 @@ export class RoomFeed {
   /** Users joined or left. */
   updateUsers(type: 'ADD' | 'DELETE', users: RtcUser[]): void {
     this.pendingUsers.push({ type, users });
+    this.scheduleFlush();
+  }
+
+  /** Viewers who joined and are worth a notice (「某某 来了」): one line a second at most, however many came. */
+  announceJoins(users: RtcUser[]): void {
+    if (users.length === 0) return;
+    this.pendingJoins.push(...users);
     this.scheduleFlush();
   }
 
@@ -187,6 +208,7 @@ export class RoomFeed {
   private hasSlowPending(): boolean {
     return (
       this.pendingUsers.length > 0 ||
+      this.pendingJoins.length > 0 ||
       this.pendingOnline !== null ||
       this.pendingPublishQuality !== null ||
       this.pendingPlayQuality !== null
@@ -255,6 +277,17 @@ export class RoomFeed {
       this.serverCount = true;
       batch.onlineCount = this.pendingOnline;
       this.pendingOnline = null;
+    }
+    if (this.pendingJoins.length > 0) {
+      const newest = this.pendingJoins[this.pendingJoins.length - 1];
+      batch.joinNotice = {
+        id: `join-${(this.joinNotices += 1)}`,
+        nickname: newest.userName,
+        text: joinNoticeText(newest.userName, new Set(this.pendingJoins.map((u) => u.userID)).size),
+        kind: 'join',
+        userID: newest.userID,
+      };
+      this.pendingJoins = [];
     }
     if (this.pendingPublishQuality) batch.publishQuality = this.pendingPublishQuality;
     if (this.pendingPlayQuality) batch.playQuality = this.pendingPlayQuality;

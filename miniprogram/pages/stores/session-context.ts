@@ -32,6 +32,8 @@ export interface LiveSessionDeps {
     | 'setCommentsOff'
     | 'muteViewer'
     | 'removeViewer'
+    | 'getStats'
+    | 'getViewers'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

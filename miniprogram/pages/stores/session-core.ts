@@ -17,6 +17,8 @@ import { Recovery, type ReconnectPolicy } from './recovery';
 import { RoomChat } from './room-chat';
 import { RoomEntry, publishes } from './room-entry';
 import { RoomReport } from './room-report';
+import { RoomSummary } from './room-summary';
+import { ViewerList } from './viewer-list';
 import { RoomSignals } from './room-signals';
 import { SessionContext, type LiveSessionDeps as BaseDeps } from './session-context';
 import { SessionStatus } from './session-status';
@@ -61,6 +63,8 @@ const PARTS = [
   'renewal',
   'room',
   'report',
+  'summary',
+  'viewerList',
   'call',
   'signals',
   'cohost',
@@ -88,6 +92,8 @@ export class SessionCore {
   readonly renewal: TokenRenewal;
   readonly room: RoomChat;
   readonly report: RoomReport;
+  readonly summary: RoomSummary;
+  readonly viewerList: ViewerList;
   readonly call: CallState;
   readonly signals: RoomSignals;
   readonly cohost: Cohosting;
@@ -167,12 +173,15 @@ export class SessionCore {
     });
     this.report = new RoomReport(ctx, {
       roomID,
+      // Viewers online now (the SDK's count, as the badge shows it): the service keeps the peak and the series.
       figures: () => ({
-        viewers: this.room.peakOnline,
+        viewers: this.room.onlineCount,
         likes: this.room.likes,
         messages: this.room.messages,
       }),
     });
+    this.summary = new RoomSummary(ctx);
+    this.viewerList = new ViewerList(ctx, roomID);
     this.call = new CallState(() => this.entry.userID);
     this.signals = new RoomSignals(roomID);
     this.cohost = new Cohosting(
@@ -314,6 +323,7 @@ export class SessionCore {
     if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
     else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
     if (event === 'published' && from === 'preview') this.report.onAir();
+    if (to === 'live' || to === 'watching') this.summary.onAir();
     if (event === 'joined' && to === 'calling') this.report.inCall(() => this.callOver());
     if (event === 'recovered' || event === 'resumed') this.cohost.recovered();
   }
@@ -336,10 +346,18 @@ export class SessionCore {
 
   /** Ends the visit in a final phase: everything torn down, the reason kept on screen. */
   finish(event: 'ended' | 'kicked' | 'failed' | 'gaveUp', error: SessionError | null): void {
+    // What this phone saw, taken before the parts drop it: the end screen's figures until the service answers.
+    const roomID = this.entry.roomID;
+    const own = {
+      peakViewers: Math.max(this.room.peakOnline, this.room.onlineCount),
+      likes: this.room.likes,
+      messages: this.room.messages,
+    };
     this.teardown();
     if (!this.machine.send(event)) return;
     this.status.setError(error);
     this.status.setNotice('');
+    if (event === 'ended' && this.entry.role !== 'call') void this.summary.ended(roomID, own);
   }
 
   /** Asks every part to stop what it runs and drop what it owns; the machine keeps its phase. */
@@ -366,6 +384,8 @@ export class SessionCore {
     this.status.reset();
     this.entry.reset();
     this.room.reset();
+    this.summary.reset();
+    this.viewerList.reset();
     this.call.reset();
     this.signals.reset();
     this.cohost.reset();

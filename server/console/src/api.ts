@@ -1,6 +1,6 @@
 /** The console's only door to the service: typed calls, errors as values the page can show. */
 
-import type { RoomStatus } from '../../src/lib/schemas';
+import type { RoomStatsView, RoomStatus } from '../../src/lib/schemas';
 
 /** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
 export interface Room {
@@ -16,6 +16,9 @@ export interface Room {
   plannedStartAt?: number | null;
   coverUrl?: string | null;
 }
+
+/** GET /api/rooms/:id/stats as the operator sees it (the series only comes with the console token). */
+export type RoomStats = RoomStatsView;
 
 /** A live room's co-hosting (连麦) as GET /api/rooms/:id/cohosts shows it to the operator. */
 export interface Cohosts {
@@ -179,6 +182,11 @@ export class ConsoleApi {
     const body = new FormData();
     body.append('file', file, name);
     return this.json(`/api/rooms/${encodeURIComponent(id)}/cover`, { method: 'POST', body });
+  }
+
+  /** A room's figures as the service keeps them; with the console token, its per-minute viewer series too. */
+  roomStats(id: string): Promise<{ stats: RoomStats }> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/stats`);
   }
 
   /** The audience's links for a room. */

@@ -19,6 +19,7 @@ import {
   formatViewers,
   isoTime,
 } from './format';
+import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
 const TOKEN_KEY = 'liveConsole.token';
@@ -504,6 +505,8 @@ ui.statusFilter.addEventListener('change', () => {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh();
 });
+
+installViewerChart(() => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) showConsole(saved);

@@ -275,3 +275,43 @@ export const ReminderAnswer = Type.Object({
   state: Type.Union([ReminderState, Type.Null()]),
 });
 export type ReminderAnswer = Static<typeof ReminderAnswer>;
+// ---- branch stats: figures from the service and the viewer list ----
+
+/** One minute of a room's viewer series: the most viewers reported in the minute that starts at `at` (epoch ms). */
+export const ViewerMinuteView = Type.Object({ at: Type.Number(), viewers: Type.Integer() });
+export type ViewerMinuteView = Static<typeof ViewerMinuteView>;
+
+/**
+ * GET /api/rooms/:id/stats: a room's figures as the service keeps them. durationMs is the time live (from the first
+ * `live` to the end, paused time left out). `series` (oldest first) only for the room's anchor and the operator.
+ */
+export const RoomStatsView = Type.Object({
+  roomId: Type.String(),
+  status: RoomStatus,
+  viewers: Type.Integer(),
+  peakViewers: Type.Integer(),
+  likes: Type.Integer(),
+  messages: Type.Integer(),
+  durationMs: Type.Number(),
+  startedAt: Type.Union([Type.Number(), Type.Null()]),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  series: Type.Optional(Type.Array(ViewerMinuteView)),
+});
+export type RoomStatsView = Static<typeof RoomStatsView>;
+
+/** The answer of GET /api/rooms/:id/stats. */
+export const RoomStatsAnswer = Type.Object({ stats: RoomStatsView });
+export type RoomStatsAnswer = Static<typeof RoomStatsAnswer>;
+
+/** A viewer of a room as its anchor's list shows it (joinedAt: the latest join, epoch ms). */
+export const RoomViewerView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  joinedAt: Type.Number(),
+});
+export type RoomViewerView = Static<typeof RoomViewerView>;
+
+/** GET /api/rooms/:id/viewers: the newest joins first, at most `limit`. */
+export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
+export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;

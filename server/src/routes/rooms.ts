@@ -7,6 +7,8 @@ import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
 import { createInvite, loadLiveRoom, loadRoom, loadRoomForViewer } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
+import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
+import { minuteOf } from '../store/rows';
 import {
   CreatedRoomAnswer,
   CreateRoomBody,
@@ -90,6 +92,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
         plannedStartAt: plannedStartAt ?? null,
         coverUrl: null,
+        liveMs: 0,
+        liveSince: null,
       };
       await live.store.rooms.create(room, memberStream);
       const view = await roomView(live.store, room);
@@ -291,6 +295,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (room.ownerId !== user.id && removed) {
         throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
       }
+      // The anchor's viewer list: one upsert, which writes nothing for a viewer back within VIEWER_QUIET_MS.
+      if (role === 'audience' && room.ownerId !== user.id) await recordViewer(request, room.id, user.id, now);
       // A co-host publishes its own co-host stream only, and only while the service has it accepted.
       const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, user.id) : null;
       const anchor = role === 'anchor';
@@ -371,8 +377,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports the viewer count (the peak never goes
-   * down); also a heartbeat. Likes and messages are counted by the service itself (POST .../likes, .../messages):
+   * POST /api/rooms/:id/stats {viewers, likes, messages}: the anchor reports the viewers online now (the service
+   * keeps the peak, which never goes down, and the per-minute series); also a heartbeat. Likes and messages are counted by the service itself (POST .../likes, .../messages):
    * the anchor's figures for them are accepted for older apps and ignored.
    */
   app.post(
@@ -388,8 +394,14 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await ownedRoom(request, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
-      await live.store.stats.report(room.id, { viewers: request.body.viewers });
-      const updated = await live.store.rooms.heartbeat(room.id, live.now());
+      const now = live.now();
+      await live.store.stats.report(
+        room.id,
+        { viewers: request.body.viewers },
+        now,
+        minuteOf(now) - SERIES_MINUTES * 60_000,
+      );
+      const updated = await live.store.rooms.heartbeat(room.id, now);
       return { room: await roomView(live.store, updated ?? room) };
     },
   );
@@ -417,6 +429,22 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { room: await roomView(live.store, updated ?? room) };
     },
   );
+
+  /**
+   * Records a viewer for the anchor's list; best effort (a viewer is never refused a token for the list's sake). A
+   * viewer this instance recorded within VIEWER_QUIET_MS costs nothing; else one upsert.
+   */
+  const recentViewers = new RecentViewers();
+  async function recordViewer(request: FastifyRequest, roomId: string, userId: string, now: number) {
+    const quietSince = now - VIEWER_QUIET_MS;
+    if (recentViewers.recordedSince(roomId, userId, now, quietSince)) return;
+    try {
+      await live.store.viewers.record(roomId, userId, now, quietSince);
+    } catch (error) {
+      recentViewers.forget(roomId, userId);
+      request.log.warn({ err: error, roomId }, 'viewer not recorded');
+    }
+  }
 
   /** A call member's heartbeat (every 10 s while in the call): a call all of whose members went silent is ended. */
   async function callHeartbeat(room: Room, userId: string): Promise<{ room: RoomView }> {

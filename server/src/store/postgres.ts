@@ -34,6 +34,8 @@ import {
   toReminder,
   toRoom,
   toUser,
+  endLiveStretch,
+  minuteOf,
   wechatOpenidOf,
   type ChatLineRow,
   type CohostRow,
@@ -183,6 +185,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (room_id, user_id)
    );
    CREATE INDEX room_reminders_state ON room_reminders(room_id, state);`,
+  // 10 (branch stats): figures from the service: live time without the pauses (live_ms, plus the stretch since live_since), the
+  // per-minute viewer series, and the viewers given a token (the anchor's viewer list).
+  `ALTER TABLE rooms ADD COLUMN live_ms BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE rooms ADD COLUMN live_since BIGINT;
+   UPDATE rooms SET live_since = COALESCE(heartbeat_at, started_at, created_at) WHERE status = 'live';
+   CREATE TABLE room_viewer_minutes (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     minute BIGINT NOT NULL,
+     viewers INTEGER NOT NULL,
+     PRIMARY KEY (room_id, minute)
+   );
+   CREATE TABLE room_viewers (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     joined_at BIGINT NOT NULL,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX room_viewers_newest ON room_viewers(room_id, joined_at DESC);`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -539,7 +559,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       setStatus: async (id, status, now) => {
         // One conditional UPDATE: an ended room never moves; going live counts as a heartbeat.
         const row = await one<RoomRow>(
-          `UPDATE rooms SET status = $2,
+          `UPDATE rooms SET ${endLiveStretch('$3')}, status = $2,
+             live_since = CASE WHEN $2 = 'live' THEN $3::bigint ELSE NULL END,
              started_at = CASE WHEN $2 = 'live' AND started_at IS NULL THEN $3 ELSE started_at END,
              ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END,
              viewers = CASE WHEN $2 = 'ended' THEN 0 ELSE viewers END,
@@ -589,7 +610,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           );
           if (inserted.rowCount !== 1) return { ok: false, reason: 'call_full' };
           const updated = await one<RoomRow>(
-            `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, $2), heartbeat_at = $2
+            `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, $2), heartbeat_at = $2,
+               live_since = $2
              WHERE id = $1 AND status = 'idle' AND (SELECT COUNT(*) FROM room_members WHERE room_id = $1) >= $3
              RETURNING *`,
             [roomId, now, CALL_SEATS],
@@ -600,6 +622,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       heartbeat: async (id, now) => {
         const row = await one<RoomRow>(
           `UPDATE rooms SET heartbeat_at = $2,
+             live_since = CASE WHEN status = 'paused' AND auto_paused THEN $2 ELSE live_since END,
              status = CASE WHEN status = 'paused' AND auto_paused THEN 'live' ELSE status END,
              auto_paused = FALSE
            WHERE id = $1 AND status <> 'ended'
@@ -612,17 +635,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         // Under READ COMMITTED a concurrent sweeper's UPDATE re-checks the WHERE after the row lock, so a room
         // another instance just ended is not ended again.
         const ended = await query<{ id: string }>(
-          `UPDATE rooms SET status = 'ended', ended_at = $1, viewers = 0, auto_paused = FALSE
+          `UPDATE rooms SET ${endLiveStretch('$1')}, live_since = NULL,
+             status = 'ended', ended_at = $1, viewers = 0, auto_paused = FALSE
            WHERE kind = 'live' AND status IN ('live', 'paused')
              AND COALESCE(heartbeat_at, started_at, created_at) <= $2
            RETURNING id`,
           [now, endBefore],
         );
         const paused = await query<{ id: string }>(
-          `UPDATE rooms SET status = 'paused', auto_paused = TRUE
-           WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= $1
+          `UPDATE rooms SET ${endLiveStretch('$1')}, live_since = NULL,
+             status = 'paused', auto_paused = TRUE
+           WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= $2
            RETURNING id`,
-          [pauseBefore],
+          [now, pauseBefore],
         );
         return { paused: paused.rows.map((r) => r.id), ended: ended.rows.map((r) => r.id) };
       },
@@ -637,7 +662,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       sweepCalls: async (now, silentBefore) => {
         // As sweep(): a concurrent sweeper's UPDATE re-checks status <> 'ended' after the row lock.
         const { rows } = await query<{ id: string }>(
-          `UPDATE rooms SET status = 'ended', ended_at = $1, viewers = 0
+          `UPDATE rooms SET ${endLiveStretch('$1')}, live_since = NULL,
+             status = 'ended', ended_at = $1, viewers = 0
            WHERE kind = 'call' AND status <> 'ended'
              AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= $2
            RETURNING id`,
@@ -690,15 +716,52 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }),
     },
     stats: {
-      report: async (roomId, s) => {
+      report: async (roomId, s, now, forgetBefore) => {
+        // One round trip: the room's figures, this minute's bucket and the trim of the oldest ones.
         const row = await one<RoomRow>(
-          'UPDATE rooms SET viewers = $2, peak_viewers = GREATEST(peak_viewers, $2) WHERE id = $1 RETURNING *',
-          [roomId, s.viewers],
+          `WITH room AS (
+             UPDATE rooms SET viewers = $2, peak_viewers = GREATEST(peak_viewers, $2) WHERE id = $1 RETURNING *
+           ), bucket AS (
+             INSERT INTO room_viewer_minutes (room_id, minute, viewers) SELECT id, $3, $2 FROM room
+             ON CONFLICT (room_id, minute)
+               DO UPDATE SET viewers = GREATEST(room_viewer_minutes.viewers, EXCLUDED.viewers)
+           ), trim AS (
+             DELETE FROM room_viewer_minutes WHERE room_id = $1 AND minute <= $4
+           )
+           SELECT * FROM room`,
+          [roomId, s.viewers, minuteOf(now), forgetBefore],
         );
         return row ? toRoom(row) : null;
       },
       countLikes: async (roomId, likes) => {
         await query('UPDATE rooms SET likes = likes + $2 WHERE id = $1', [roomId, likes]);
+      },
+      series: async (roomId, limit) => {
+        const { rows } = await query<{ minute: number; viewers: number }>(
+          `SELECT minute, viewers FROM (SELECT minute, viewers FROM room_viewer_minutes WHERE room_id = $1
+             ORDER BY minute DESC LIMIT $2) AS newest ORDER BY minute`,
+          [roomId, limit],
+        );
+        return rows.map((r) => ({ at: r.minute, viewers: r.viewers }));
+      },
+    },
+    viewers: {
+      record: async (roomId, userId, now, quietSince) => {
+        // One statement: a viewer who joined within the quiet minute is left as it is (no row is written).
+        await query(
+          `INSERT INTO room_viewers (room_id, user_id, joined_at) VALUES ($1, $2, $3)
+           ON CONFLICT (room_id, user_id) DO UPDATE SET joined_at = EXCLUDED.joined_at
+           WHERE room_viewers.joined_at <= $4`,
+          [roomId, userId, now, quietSince],
+        );
+      },
+      list: async (roomId, limit) => {
+        const { rows } = await query<UserRow & { v_joined_at: number }>(
+          `SELECT users.*, v.joined_at AS v_joined_at FROM room_viewers v JOIN users ON users.id = v.user_id
+           WHERE v.room_id = $1 ORDER BY v.joined_at DESC, v.user_id LIMIT $2`,
+          [roomId, limit],
+        );
+        return rows.map((r) => ({ user: toUser(r), joinedAt: r.v_joined_at }));
       },
     },
     chat: {

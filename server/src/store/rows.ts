@@ -42,6 +42,8 @@ export interface RoomRow {
   /** Migration 8; undefined only in a test's older schema. */
   planned_start_at?: number | null;
   cover_url?: string | null;
+  live_ms: number;
+  live_since: number | null;
 }
 
 export interface InviteRow {
@@ -73,6 +75,8 @@ export const toRoom = (r: RoomRow): Room => ({
   stats: { viewers: r.viewers, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages },
   plannedStartAt: r.planned_start_at ?? null,
   coverUrl: r.cover_url ?? null,
+  liveMs: Number(r.live_ms),
+  liveSince: r.live_since,
 });
 
 /** A room_reminders row. */
@@ -100,6 +104,14 @@ export const toReminder = (r: ReminderRow): Reminder => ({
 export const LOBBY_WHERE = `kind = 'live' AND (status = 'live' OR (status = 'idle' AND planned_start_at IS NOT NULL))`;
 export const LOBBY_RANK = `CASE WHEN status = 'live' THEN 0 ELSE 1 END`;
 export const LOBBY_KEY = `CASE WHEN status = 'live' THEN -created_at ELSE planned_start_at END`;
+
+/**
+ * The SET clause that ends a live stretch at the time bound to `now` (a placeholder): its length joins live_ms. Only
+ * a room that is live now has a stretch running; SET reads the row's old values in both engines. The statement also
+ * sets live_since (NULL, or the start of the next stretch).
+ */
+export const endLiveStretch = (now: string): string =>
+  `live_ms = live_ms + CASE WHEN status = 'live' AND live_since IS NOT NULL THEN ${now} - live_since ELSE 0 END`;
 
 export const toInvite = (r: InviteRow): Invite => ({
   code: r.code,
@@ -185,3 +197,5 @@ export const toChatLine = (r: ChatLineRow): ChatLine => ({
   text: r.text,
   sentAt: Number(r.sent_at),
 });
+/** The start (epoch ms) of the minute `at` falls in: the key of a viewer series bucket. */
+export const minuteOf = (at: number): number => Math.floor(at / 60_000) * 60_000;

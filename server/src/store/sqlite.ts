@@ -39,6 +39,8 @@ import {
   toReminder,
   toRoom,
   toUser,
+  endLiveStretch,
+  minuteOf,
   wechatOpenidOf,
   type ChatLineRow,
   type CohostRow,
@@ -183,6 +185,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (room_id, user_id)
    );
    CREATE INDEX room_reminders_state ON room_reminders(room_id, state);`,
+  // 10 (branch stats): figures from the service: live time without the pauses (live_ms, plus the stretch since live_since), the
+  // per-minute viewer series, and the viewers given a token (the anchor's viewer list).
+  `ALTER TABLE rooms ADD COLUMN live_ms INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE rooms ADD COLUMN live_since INTEGER;
+   UPDATE rooms SET live_since = COALESCE(heartbeat_at, started_at, created_at) WHERE status = 'live';
+   CREATE TABLE room_viewer_minutes (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     minute INTEGER NOT NULL,
+     viewers INTEGER NOT NULL,
+     PRIMARY KEY (room_id, minute)
+   );
+   CREATE TABLE room_viewers (
+     room_id TEXT NOT NULL REFERENCES rooms(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     joined_at INTEGER NOT NULL,
+     PRIMARY KEY (room_id, user_id)
+   );
+   CREATE INDEX room_viewers_newest ON room_viewers(room_id, joined_at DESC);`,
 ];
 
 export { InvalidCursorError };
@@ -360,52 +380,66 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       ).run(roomId, userId, streamId, now, roomId, CALL_SEATS);
       if (inserted.changes !== 1) return { ok: false, reason: 'call_full' };
       prepare(
-        `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, ?)
+        `UPDATE rooms SET status = 'live', started_at = COALESCE(started_at, ?), live_since = ?
          WHERE id = ? AND status = 'idle' AND (SELECT COUNT(*) FROM room_members WHERE room_id = ?) >= ?`,
-      ).run(now, roomId, roomId, CALL_SEATS);
+      ).run(now, now, roomId, roomId, CALL_SEATS);
       return { ok: true, room: getRoom(roomId) as Room, streamId, joined: true };
     },
   );
 
-  const report = db.transaction((roomId: string, s: { viewers: number }): Room | null => {
-    const changed = prepare(
-      'UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?) WHERE id = ?',
-    ).run(s.viewers, s.viewers, roomId);
-    return changed.changes === 1 ? getRoom(roomId) : null;
-  });
+  const report = db.transaction(
+    (roomId: string, s: { viewers: number }, now: number, forgetBefore: number): Room | null => {
+      const changed = prepare(
+        'UPDATE rooms SET viewers = ?, peak_viewers = MAX(peak_viewers, ?) WHERE id = ?',
+      ).run(s.viewers, s.viewers, roomId);
+      if (changed.changes !== 1) return null;
+      prepare(
+        `INSERT INTO room_viewer_minutes (room_id, minute, viewers) VALUES (?, ?, ?)
+         ON CONFLICT (room_id, minute) DO UPDATE SET viewers = MAX(viewers, excluded.viewers)`,
+      ).run(roomId, minuteOf(now), s.viewers);
+      prepare('DELETE FROM room_viewer_minutes WHERE room_id = ? AND minute <= ?').run(roomId, forgetBefore);
+      return getRoom(roomId);
+    },
+  );
 
   const setStatus = db.transaction((id: string, status: RoomStatus, now: number): Room | null => {
     const room = getRoom(id);
     if (!room) return null;
     if (room.status === 'ended' || room.status === status) return room;
-    // Going live counts as a heartbeat; any explicit move clears the sweeper's pause.
+    // Going live counts as a heartbeat and starts a live stretch (leaving live ends it); any explicit move clears
+    // the sweeper's pause.
     prepare(
-      `UPDATE rooms SET status = ?,
-         started_at = CASE WHEN ? = 'live' AND started_at IS NULL THEN ? ELSE started_at END,
-         ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END,
-         viewers = CASE WHEN ? = 'ended' THEN 0 ELSE viewers END,
-         heartbeat_at = CASE WHEN ? = 'live' THEN ? ELSE heartbeat_at END,
+      `UPDATE rooms SET ${endLiveStretch('@now')}, status = @status,
+         live_since = CASE WHEN @status = 'live' THEN @now ELSE NULL END,
+         started_at = CASE WHEN @status = 'live' AND started_at IS NULL THEN @now ELSE started_at END,
+         ended_at = CASE WHEN @status = 'ended' THEN @now ELSE ended_at END,
+         viewers = CASE WHEN @status = 'ended' THEN 0 ELSE viewers END,
+         heartbeat_at = CASE WHEN @status = 'live' THEN @now ELSE heartbeat_at END,
          auto_paused = 0
-       WHERE id = ? AND status <> 'ended'`,
-    ).run(status, status, now, status, now, status, status, now, id);
+       WHERE id = @id AND status <> 'ended'`,
+    ).run({ status, now, id });
     return getRoom(id);
   });
 
+  // A room the sweeper paused goes live again: a new live stretch begins.
   const heartbeat = prepare(
-    `UPDATE rooms SET heartbeat_at = ?,
+    `UPDATE rooms SET heartbeat_at = @now,
+       live_since = CASE WHEN status = 'paused' AND auto_paused = 1 THEN @now ELSE live_since END,
        status = CASE WHEN status = 'paused' AND auto_paused = 1 THEN 'live' ELSE status END,
        auto_paused = 0
-     WHERE id = ? AND status <> 'ended'`,
+     WHERE id = @id AND status <> 'ended'`,
   );
   // Silence is measured from the last heartbeat, or from going live for a room that never sent one.
-  const sweepEnd = prepare<[number, number], { id: string }>(
-    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0, auto_paused = 0
-     WHERE kind = 'live' AND status IN ('live', 'paused') AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+  const sweepEnd = prepare<[{ now: number; before: number }], { id: string }>(
+    `UPDATE rooms SET ${endLiveStretch('@now')}, live_since = NULL,
+       status = 'ended', ended_at = @now, viewers = 0, auto_paused = 0
+     WHERE kind = 'live' AND status IN ('live', 'paused')
+       AND COALESCE(heartbeat_at, started_at, created_at) <= @before
      RETURNING id`,
   );
-  const sweepPause = prepare<[number], { id: string }>(
-    `UPDATE rooms SET status = 'paused', auto_paused = 1
-     WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= ?
+  const sweepPause = prepare<[{ now: number; before: number }], { id: string }>(
+    `UPDATE rooms SET ${endLiveStretch('@now')}, live_since = NULL, status = 'paused', auto_paused = 1
+     WHERE kind = 'live' AND status = 'live' AND COALESCE(heartbeat_at, started_at, created_at) <= @before
      RETURNING id`,
   );
 
@@ -491,10 +525,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     `UPDATE room_members SET heartbeat_at = ?
      WHERE room_id = ? AND user_id = ? AND EXISTS (SELECT 1 FROM rooms WHERE id = ? AND status <> 'ended')`,
   );
-  const sweepCalls = prepare<[number, number], { id: string }>(
-    `UPDATE rooms SET status = 'ended', ended_at = ?, viewers = 0
+  const sweepCalls = prepare<[{ now: number; before: number }], { id: string }>(
+    `UPDATE rooms SET ${endLiveStretch('@now')}, live_since = NULL,
+       status = 'ended', ended_at = @now, viewers = 0
      WHERE kind = 'call' AND status <> 'ended'
-       AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= ?
+       AND (SELECT MAX(heartbeat_at) FROM room_members WHERE room_id = rooms.id) <= @before
      RETURNING id`,
   );
 
@@ -516,6 +551,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const rooms = rows.slice(0, limit).map(toRoom);
     return { rooms, nextCursor: rows.length > limit ? encodeLobbyCursor(rooms[rooms.length - 1]) : null };
   };
+  // One statement: a viewer who joined within the quiet minute is left as it is (no write at all).
+  const recordViewer = prepare<[{ roomId: string; userId: string; now: number; quietSince: number }]>(
+    `INSERT INTO room_viewers (room_id, user_id, joined_at) VALUES (@roomId, @userId, @now)
+     ON CONFLICT (room_id, user_id) DO UPDATE SET joined_at = excluded.joined_at
+     WHERE room_viewers.joined_at <= @quietSince`,
+  );
 
   const store: Store = {
     users: {
@@ -617,17 +658,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       members: async (roomId) => members(roomId),
       joinCall: async (roomId, userId, streamId, now) => joinCallTx.immediate(roomId, userId, streamId, now),
       heartbeat: async (id, now) => {
-        heartbeat.run(now, id);
+        heartbeat.run({ now, id });
         return getRoom(id);
       },
       sweep: async (now, pauseBefore, endBefore) => {
-        const ended = sweepEnd.all(now, endBefore).map((r) => r.id);
-        const paused = sweepPause.all(pauseBefore).map((r) => r.id);
+        const ended = sweepEnd.all({ now, before: endBefore }).map((r) => r.id);
+        const paused = sweepPause.all({ now, before: pauseBefore }).map((r) => r.id);
         return { paused, ended };
       },
       memberHeartbeat: async (roomId, userId, now) =>
         memberBeat.run(now, roomId, userId, roomId).changes === 1,
-      sweepCalls: async (now, silentBefore) => sweepCalls.all(now, silentBefore).map((r) => r.id),
+      sweepCalls: async (now, silentBefore) => sweepCalls.all({ now, before: silentBefore }).map((r) => r.id),
     },
     invites: {
       create: async (invite) => {
@@ -648,10 +689,29 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       claim: async (roomId, code, userId, now) => claim(roomId, code, userId, now),
     },
     stats: {
-      report: async (roomId, stats) => report(roomId, stats),
+      report: async (roomId, stats, now, forgetBefore) => report(roomId, stats, now, forgetBefore),
       countLikes: async (roomId, likes) => {
         prepare('UPDATE rooms SET likes = likes + ? WHERE id = ?').run(likes, roomId);
       },
+      series: async (roomId, limit) =>
+        prepare<[string, number], { minute: number; viewers: number }>(
+          `SELECT minute, viewers FROM (SELECT minute, viewers FROM room_viewer_minutes WHERE room_id = ?
+             ORDER BY minute DESC LIMIT ?) ORDER BY minute`,
+        )
+          .all(roomId, limit)
+          .map((r) => ({ at: r.minute, viewers: r.viewers })),
+    },
+    viewers: {
+      record: async (roomId, userId, now, quietSince) => {
+        recordViewer.run({ roomId, userId, now, quietSince });
+      },
+      list: async (roomId, limit) =>
+        prepare<[string, number], UserRow & { v_joined_at: number }>(
+          `SELECT users.*, v.joined_at AS v_joined_at FROM room_viewers v JOIN users ON users.id = v.user_id
+           WHERE v.room_id = ? ORDER BY v.joined_at DESC, v.user_id LIMIT ?`,
+        )
+          .all(roomId, limit)
+          .map((r) => ({ user: toUser(r), joinedAt: r.v_joined_at })),
     },
     chat: {
       standing: async (roomId, userId, now) => {

@@ -41,6 +41,10 @@ export interface Room {
   plannedStartAt?: number | null;
   /** The room's cover image (an uploaded file's URL); absent = null. */
   coverUrl?: string | null;
+  /** Time spent live before the current stretch (ms); paused time never counts. */
+  liveMs: number;
+  /** When the current live stretch began, or null while not live. */
+  liveSince: number | null;
 }
 
 /** A one-time invite that makes its claimer the owner (anchor) of an unowned room. */
@@ -294,14 +298,39 @@ export interface CohostRepository {
   setMix(roomId: string, streamId: string | null, now: number): Promise<void>;
 }
 
+/** One minute of a room's viewer series: the most viewers reported in the minute starting at `at` (epoch ms). */
+export interface ViewerMinute {
+  at: number;
+  viewers: number;
+}
+
 export interface StatsRepository {
   /**
-   * Records the viewer figures the anchor reports (peakViewers never goes down). Likes and messages are the
-   * service's own counts (countLikes, ChatRepository.countMessage): what the anchor reports for them is ignored.
+   * Records the viewers online now as the anchor reports them (peakViewers never goes down) and keeps the most of
+   * the minute `now` falls in; minutes at or before `forgetBefore` are dropped (the series stays bounded). Likes and
+   * messages are the service's own counts (countLikes, ChatRepository.countMessage): the anchor's are ignored.
    */
-  report(roomId: string, stats: { viewers: number }): Promise<Room | null>;
+  report(roomId: string, stats: { viewers: number }, now: number, forgetBefore: number): Promise<Room | null>;
   /** Adds a viewer's batch of likes to the room's count. */
   countLikes(roomId: string, likes: number): Promise<void>;
+  /** The room's per-minute viewer series, oldest first, the newest `limit` minutes. */
+  series(roomId: string, limit: number): Promise<ViewerMinute[]>;
+}
+
+/** A viewer who was given an audience token for a room (the anchor's viewer list). */
+export interface RoomViewer {
+  user: User;
+  joinedAt: number;
+}
+
+export interface ViewerRepository {
+  /**
+   * Records that the user joined the room at `now` in one upsert; a record whose joinedAt is after `quietSince` is
+   * left alone (a viewer's reconnects and token renewals change nothing).
+   */
+  record(roomId: string, userId: string, now: number, quietSince: number): Promise<void>;
+  /** The room's viewers, the newest join first, at most `limit`. */
+  list(roomId: string, limit: number): Promise<RoomViewer[]>;
 }
 
 /** What a moderation record says was done (held: WeChat's check said "review", the message was not delivered). */
@@ -399,6 +428,7 @@ export interface Store {
   rooms: RoomRepository;
   invites: InviteRepository;
   stats: StatsRepository;
+  viewers: ViewerRepository;
   cohosts: CohostRepository;
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
