@@ -1,6 +1,12 @@
 /** The console's only door to the service: typed calls, errors as values the page can show. */
 
-import type { RoomStatsView, RoomStatus } from '../../src/lib/schemas';
+import type {
+  CohostsView,
+  ModerationView,
+  RecentChatView,
+  RoomStatsView,
+  RoomStatus,
+} from '../../src/lib/schemas';
 
 /** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
 export interface Room {
@@ -21,26 +27,10 @@ export interface Room {
 export type RoomStats = RoomStatsView;
 
 /** A live room's co-hosting (连麦) as GET /api/rooms/:id/cohosts shows it to the operator. */
-export interface Cohosts {
-  limit: number;
-  cohosts: { userId: string; nickname: string; since: number }[];
-  requests: { userId: string; nickname: string; expiresAt: number }[];
-  mixStreamId: string | null;
-}
+export type Cohosts = CohostsView;
 
 /** One moderation action as GET /api/moderation lists it (who, whom, when, what). */
-export interface ModerationAction {
-  id: number;
-  roomId: string;
-  action: 'comments_off' | 'comments_on' | 'mute' | 'unmute' | 'remove' | 'held';
-  actorKind: 'anchor' | 'operator' | 'content_check';
-  actorId: string | null;
-  targetId: string | null;
-  targetNickname: string | null;
-  until: number | null;
-  detail: string | null;
-  at: number;
-}
+export type ModerationAction = ModerationView;
 
 /** What POST /api/rooms answers to the operator. */
 export interface CreatedRoom {
@@ -231,12 +221,8 @@ export class ConsoleApi {
   }
 }
 
-/** GET /api/rooms/:id/chat/recent (console-mod). */
-export interface RecentChat {
-  commentsOff: boolean;
-  messages: { id: number; userId: string; nickname: string; text: string; sentAt: number }[];
-  mutes: { userId: string; nickname: string | null; until: number }[];
-}
+/** GET /api/rooms/:id/chat/recent: comments on or off, the newest lines, the mutes still running. */
+export type RecentChat = RecentChatView;
 
 /** The public audience QR image URL (any img can load it). */
 export function audienceQrCodeUrl(id: string): string {

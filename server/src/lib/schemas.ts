@@ -222,6 +222,27 @@ export function imageAnswer(description: string, contentTypes: readonly string[]
 /** The :id of a room route: a ZEGO room ID is at most 128 characters. */
 export const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
+/** One moderation action: who (actorKind, actorId), whom (targetId), when (at), what (action, until, detail). */
+export const ModerationView = Type.Object({
+  id: Type.Number(),
+  roomId: Type.String(),
+  action: Type.Union(
+    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
+      Type.Literal(a),
+    ),
+  ),
+  actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  targetNickname: Type.Union([Type.String(), Type.Null()]),
+  until: Type.Union([Type.Number(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  at: Type.Number(),
+});
+export type ModerationView = Static<typeof ModerationView>;
+/** GET /api/moderation and GET /api/rooms/:id/moderation: the newest actions first. */
+export const ModerationList = Type.Object({ actions: Type.Array(ModerationView) });
+
 // --- console-mod: what the anchor and the operator see of a room's chat, to pick a viewer to moderate ---
 
 /** A delivered chat line, with its sender. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireOperator, requireUser, type Caller } from '../lib/auth';
 import {
@@ -17,7 +17,15 @@ import { afterCohostEnded } from '../lib/cohosts';
 import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { hashToken } from '../lib/ids';
 import { loadLiveRoom } from '../lib/rooms';
-import { BODY, ChatMessageView, ChatView, RecentChatView, RoomParams } from '../lib/schemas';
+import {
+  BODY,
+  ChatMessageView,
+  ChatView,
+  ModerationList,
+  ModerationView,
+  RecentChatView,
+  RoomParams,
+} from '../lib/schemas';
 import { ErrorView } from '../lib/views';
 import type { ModerationAction, ModerationRecord, Room } from '../store/types';
 import { WeChatError } from '../wechat/access-token';
@@ -27,26 +35,6 @@ const UserParams = Type.Object({
   userId: Type.String({ minLength: 1, maxLength: 64 }),
 });
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
-
-/** One moderation action: who (actorKind, actorId), whom (targetId), when (at), what (action, until, detail). */
-const ModerationView = Type.Object({
-  id: Type.Number(),
-  roomId: Type.String(),
-  action: Type.Union(
-    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
-      Type.Literal(a),
-    ),
-  ),
-  actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
-  actorId: Type.Union([Type.String(), Type.Null()]),
-  targetId: Type.Union([Type.String(), Type.Null()]),
-  targetNickname: Type.Union([Type.String(), Type.Null()]),
-  until: Type.Union([Type.Number(), Type.Null()]),
-  detail: Type.Union([Type.String(), Type.Null()]),
-  at: Type.Number(),
-});
-type ModerationView = Static<typeof ModerationView>;
-const ModerationList = Type.Object({ actions: Type.Array(ModerationView) });
 
 /** Who manages a room's chat: its anchor or the operator. */
 type Manager = { kind: 'anchor'; userId: string } | { kind: 'operator' };
