@@ -4,9 +4,9 @@
  * moderation log names (the service keeps no other list of who is in a room); the anchor and removed viewers are
  * left out. Every action shows the service's answer and then refreshes the page (and so the moderation log).
  */
-import { ApiFailure, type ConsoleApi, type ModerationAction, type RecentChat, type Room } from './api';
+import { type ConsoleApi, type ModerationAction, type RecentChat, type Room } from './api';
 import { h, replaceChildren } from './dom';
-import { formatTime } from './format';
+import { describeFailure, formatTime } from './format';
 
 /** The mute lengths offered (the service takes 1 minute to 24 hours). */
 export const MUTE_CHOICES: readonly { seconds: number; label: string }[] = [
@@ -50,14 +50,6 @@ export function pickableViewers(
   return [...viewers.values()];
 }
 
-/** A failed call in words: the service's code and message, never more. */
-export function failureText(failure: unknown): string {
-  if (!(failure instanceof ApiFailure)) return '出错了 Something went wrong';
-  if (failure.kind === 'network') return '无法连接服务 (service unreachable)';
-  if (failure.status === 401) return '口令错误或已失效 (wrong or expired token)';
-  return failure.code ? `${failure.code}: ${failure.message}` : failure.message;
-}
-
 /** The chat moderation card: one block per live or paused room, kept in step by `update` on every refresh. */
 export class ChatModeration {
   private readonly blocks = new Map<string, { json: string; element: HTMLElement }>();
@@ -86,7 +78,7 @@ export class ChatModeration {
       live.map((room) =>
         client.recentChat(room.id).then(
           (chat) => ({ chat, error: null }),
-          (failure: unknown) => ({ chat: null, error: failureText(failure) }),
+          (failure: unknown) => ({ chat: null, error: describeFailure(failure, { withCode: true }) }),
         ),
       ),
     );
@@ -349,7 +341,10 @@ export class ChatModeration {
     try {
       this.outcomes.set(room.id, { ok: true, text: await action(client) });
     } catch (failure) {
-      this.outcomes.set(room.id, { ok: false, text: `${failedText}: ${failureText(failure)}` });
+      this.outcomes.set(room.id, {
+        ok: false,
+        text: `${failedText}: ${describeFailure(failure, { withCode: true })}`,
+      });
     }
     // Force a redraw of this room even if its chat did not change (the answer did; the buttons come back).
     this.blocks.delete(room.id);

@@ -1,5 +1,5 @@
 /** View-only formatting: status labels and times, in Chinese with English where it helps. */
-import type { ModerationAction, Room } from './api';
+import { ApiFailure, type ModerationAction, type Room } from './api';
 
 /** A moderation action in words. */
 export const MODERATION_LABELS: Record<ModerationAction['action'], string> = {
@@ -48,4 +48,17 @@ export function isoTime(value: number | string | null | undefined): string | nul
 /** "now / peak" viewers; just the peak when the service reports no current count. */
 export function formatViewers(stats: Room['stats']): string {
   return stats.viewers === undefined ? `— / ${stats.peakViewers}` : `${stats.viewers} / ${stats.peakViewers}`;
+}
+
+/**
+ * A failed call in words for the operator: the service's message (with its code where the operator acts on one
+ * room's chat), never a stack.
+ */
+export function describeFailure(failure: unknown, { withCode = false } = {}): string {
+  if (!(failure instanceof ApiFailure)) return '出错了 Something went wrong';
+  if (failure.kind === 'network') return '无法连接服务,请检查服务是否在运行 (service unreachable)';
+  if (failure.status === 401) return '口令错误或已失效 (wrong or expired token)';
+  if (withCode && failure.code) return `${failure.code}: ${failure.message}`;
+  if (failure.status === 403) return `没有权限 Forbidden: ${failure.message}`;
+  return failure.message;
 }

@@ -15,6 +15,7 @@ import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
   STATUS_LABELS,
+  describeFailure,
   formatTime,
   formatViewers,
   isoTime,
@@ -66,15 +67,6 @@ let lastRoomsJson = '';
 /** Object URLs of the anchor QR images on screen, released when the panel changes. */
 let objectUrls: string[] = [];
 
-/** A user-facing sentence for a failed call. */
-function describe(failure: unknown): string {
-  if (!(failure instanceof ApiFailure)) return '出错了 Something went wrong';
-  if (failure.kind === 'network') return '无法连接服务,请检查服务是否在运行 (service unreachable)';
-  if (failure.status === 401) return '口令错误或已失效 (wrong or expired token)';
-  if (failure.status === 403) return `没有权限 Forbidden: ${failure.message}`;
-  return failure.message;
-}
-
 function setServiceDown(down: boolean): void {
   ui.serviceDown.hidden = !down;
   ui.connection.textContent = down ? '● 连接中断 Offline' : '● 已连接 Online';
@@ -123,7 +115,7 @@ async function signIn(event: SubmitEvent): Promise<void> {
     sessionStorage.setItem(TOKEN_KEY, token);
     showConsole(token);
   } catch (failure) {
-    ui.signInError.textContent = describe(failure);
+    ui.signInError.textContent = describeFailure(failure);
     ui.tokenInput.select();
   } finally {
     ui.signInButton.disabled = false;
@@ -154,7 +146,7 @@ async function refresh(): Promise<void> {
     } else if (failure instanceof ApiFailure && failure.kind === 'network') {
       setServiceDown(true);
     } else {
-      ui.roomsError.textContent = `刷新失败 Refresh failed: ${describe(failure)}`;
+      ui.roomsError.textContent = `刷新失败 Refresh failed: ${describeFailure(failure)}`;
     }
   } finally {
     refreshing = false;
@@ -281,7 +273,7 @@ async function endCohost(room: Room, cohost: Cohosts['cohosts'][number]): Promis
     await client.endCohost(room.id, cohost.userId);
     await refresh();
   } catch (failure) {
-    ui.roomsError.textContent = `结束连麦失败 Could not end co-hosting: ${describe(failure)}`;
+    ui.roomsError.textContent = `结束连麦失败 Could not end co-hosting: ${describeFailure(failure)}`;
   }
 }
 
@@ -347,8 +339,9 @@ async function createRoom(event: SubmitEvent): Promise<void> {
     showQrPanel(created.room, created.invite);
     void refresh();
   } catch (failure) {
-    if (failure instanceof ApiFailure && failure.kind === 'unauthorized') showSignIn(describe(failure));
-    else ui.createError.textContent = `创建失败 Could not create: ${describe(failure)}`;
+    if (failure instanceof ApiFailure && failure.kind === 'unauthorized')
+      showSignIn(describeFailure(failure));
+    else ui.createError.textContent = `创建失败 Could not create: ${describeFailure(failure)}`;
   } finally {
     ui.createButton.disabled = false;
   }
@@ -364,7 +357,7 @@ async function endRoom(room: Room): Promise<void> {
     await client.endRoom(room.id);
     await refresh();
   } catch (failure) {
-    ui.roomsError.textContent = `结束失败 Could not end: ${describe(failure)}`;
+    ui.roomsError.textContent = `结束失败 Could not end: ${describeFailure(failure)}`;
   }
 }
 
@@ -430,7 +423,7 @@ function showQrPanel(room: Room, invite?: CreatedRoom['invite']): void {
         h(
           'p',
           { class: 'form-error', role: 'alert' },
-          `无法生成开播二维码 Anchor QR unavailable: ${describe(failure)}`,
+          `无法生成开播二维码 Anchor QR unavailable: ${describeFailure(failure)}`,
         ),
       );
     },
@@ -478,7 +471,7 @@ function showQrPanel(room: Room, invite?: CreatedRoom['invite']): void {
       replaceChildren(audienceFigure, ...children);
     },
     (failure: unknown) => {
-      replaceChildren(audienceFigure, h('p', { class: 'form-error' }, describe(failure)));
+      replaceChildren(audienceFigure, h('p', { class: 'form-error' }, describeFailure(failure)));
     },
   );
 }

@@ -2,9 +2,9 @@
  * Planned rooms in the console: a form for a room with a title, a start time and a cover (created with its anchor
  * invite, the cover uploaded right after), and the rooms list's 预告 cell (the planned time and the cover).
  */
-import { ApiFailure, type ConsoleApi, type Room } from './api';
+import type { ConsoleApi, Room } from './api';
 import { h, replaceChildren } from './dom';
-import { formatTime, isoTime } from './format';
+import { describeFailure, formatTime, isoTime } from './format';
 
 /** What the form needs from the console: the signed-in client, and a list refresh once a room is made. */
 export interface PlannedRoomsHost {
@@ -77,13 +77,13 @@ export function mountPlannedRooms(after: Element, host: PlannedRoomsHost): void 
         try {
           room = (await client.uploadCover(room.id, file, file.name)).room;
         } catch (failure) {
-          error.textContent = `房间已创建,封面上传失败 Room created, cover refused: ${messageOf(failure)}`;
+          error.textContent = `房间已创建,封面上传失败 Room created, cover refused: ${describeFailure(failure)}`;
         }
       }
       form.reset();
       host.created(room, created.invite);
     } catch (failure) {
-      error.textContent = `创建失败 Could not create: ${messageOf(failure)}`;
+      error.textContent = `创建失败 Could not create: ${describeFailure(failure)}`;
     } finally {
       button.disabled = false;
     }
@@ -103,6 +103,3 @@ export function plannedCell(room: Room): HTMLTableCellElement {
   );
   return cell;
 }
-
-const messageOf = (failure: unknown): string =>
-  failure instanceof ApiFailure ? failure.message : '出错了 Something went wrong';
