@@ -240,6 +240,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     }
     done();
   });
+  // A body the hook cannot know is empty in advance (chunked, or only whitespace) is {} too.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') done(null, {});
