@@ -1,9 +1,10 @@
 /**
- * npm run bench:service: load on the running service (a separate src/main.ts process on loopback), with
- * autocannon, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set) on PostgreSQL.
- * For GET /healthz, GET /api/rooms?status=live (a full 20-room page) and POST /api/rooms/:id/token (audience, many
- * sessions) it measures requests/s at saturation and p50/p99 at a fixed offered 1,000 req/s, and writes the table
- * into bench/BENCHMARKS.md between its markers (the rest of the file is left alone).
+ * npm run bench:service: load on the running service (a separate src/main.ts process on loopback), on SQLite and
+ * (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set) on PostgreSQL. For GET /healthz, GET /api/rooms?status=live
+ * (a full 20-room page) and POST /api/rooms/:id/token (audience, many sessions) it measures requests/s at
+ * saturation (autocannon) and p50/p99 at a fixed offered 1,000 req/s (paced evenly by bench/paced.ts), beside the
+ * machine's floor (Node's bare http server, measured the same way), and writes the table into bench/BENCHMARKS.md
+ * between its markers (the rest of the file is left alone).
  *
  * Fairer on a small machine: with taskset and at least 2 cores the service is pinned to core 0 and autocannon,
  * in a process of its own, to core 1 (else they share). Each route is warmed up before it is measured; the three
@@ -22,6 +23,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { paced } from './paced';
 
 // autocannon ships no types; this is the part of its API the bench uses.
 interface CannonRequest {
@@ -170,8 +172,48 @@ const ROUTES: Array<{ name: RouteName; label: string }> = [
   { name: 'token', label: 'POST /api/rooms/:id/token (audience)' },
 ];
 
-/** Runs inside the autocannon process: every request a new client address, token requests over many sessions. */
+const ROUTE_PATHS: Record<RouteName, (roomId: string) => string> = {
+  health: () => '/healthz',
+  list: () => '/api/rooms?status=live',
+  token: (roomId) => `/api/rooms/${roomId}/token`,
+};
+
+/** Runs inside the load process: every request a new client address, token requests over many sessions. */
 async function runCannon(job: CannonJob): Promise<CannonResult> {
+  if (job.overallRate) {
+    // The fixed offered rate: paced evenly, not autocannon's once-a-second burst (bench/paced.ts says why).
+    let seq = 0;
+    let session = 0;
+    const client = (): string => {
+      seq += 1;
+      return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
+    };
+    const token = job.route === 'token';
+    const result = await paced(
+      job.url,
+      {
+        method: token ? 'POST' : 'GET',
+        path: ROUTE_PATHS[job.route](job.roomId),
+        headers: (): Record<string, string> => {
+          if (!token) return { 'x-forwarded-for': client() };
+          session = (session + 1) % job.sessions.length;
+          return {
+            'content-type': 'application/json',
+            authorization: `Bearer ${job.sessions[session]}`,
+            'x-forwarded-for': client(),
+          };
+        },
+      },
+      { rate: job.overallRate, seconds: job.duration, connections: job.connections },
+    );
+    return {
+      requests: { average: result.rate, total: result.sent },
+      latency: { p50: result.p50, p99: result.p99 },
+      non2xx: result.failed,
+      errors: 0,
+      timeouts: 0,
+    };
+  }
   let seq = 0;
   let session = 0;
   const client = (): string => {
@@ -183,7 +225,7 @@ async function runCannon(job: CannonJob): Promise<CannonResult> {
       ? {
           method: 'POST',
           // As the app asks for a viewer's token: wx.request's JSON type, no body.
-          path: `/api/rooms/${job.roomId}/token`,
+          path: ROUTE_PATHS.token(job.roomId),
           setupRequest: (r) => {
             session = (session + 1) % job.sessions.length;
             const headers = {
@@ -196,7 +238,7 @@ async function runCannon(job: CannonJob): Promise<CannonResult> {
         }
       : {
           method: 'GET',
-          path: job.route === 'list' ? '/api/rooms?status=live' : '/healthz',
+          path: ROUTE_PATHS[job.route](job.roomId),
           setupRequest: (r) => ({ ...r, headers: { 'x-forwarded-for': client() } }),
         };
   const { url, connections, duration, overallRate } = job;
@@ -272,6 +314,39 @@ async function benchEngine(engine: string, env: Record<string, string>, dir: str
   }
 }
 
+/**
+ * The machine's floor: Node's own http server answering {"ok":true} to everything, with no framework, pinned and
+ * measured as the service is. What it shows at 1,000 req/s is what this machine adds to any route's latency.
+ */
+async function benchFloor(dir: string): Promise<Row> {
+  const port = await freePort();
+  const script =
+    "require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json'); " +
+    `s.end('{"ok":true}'); }).listen(${port}, '127.0.0.1');`;
+  const [command, args] = onCore(0, [process.execPath, '-e', script]);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i += 1) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) break;
+      } catch {
+        if (i > 50) throw new Error('the bare http server did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const row: Row = { engine: 'none', route: FLOOR_LABEL, samples: [] };
+    for (let run = 0; run < RUNS; run += 1) {
+      row.samples.push(await measure({ url, route: 'health', roomId: '', sessions: [] }, dir));
+    }
+    return row;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+const FLOOR_LABEL = "node:http alone, no framework (the machine's floor)";
+
 /** A fresh database on the PostgreSQL of `base`, and how to drop it. */
 async function freshDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `live_bench_${randomBytes(4).toString('hex')}`;
@@ -292,8 +367,9 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
   };
 }
 
-// autocannon measures latency in whole milliseconds.
+// autocannon measures latency in whole milliseconds; the paced generator to the microsecond (shown to 0.1 ms).
 const ms = (value: number): string => `${Math.round(value)} ms`;
+const ms1 = (value: number): string => `${value.toFixed(1)} ms`;
 const rps = (value: number): string => Math.round(value).toLocaleString('en-US');
 const bad = (r: CannonResult): number => r.non2xx + r.errors + r.timeouts;
 const median = (values: number[]): number => {
@@ -320,24 +396,27 @@ function table(rows: Row[], postgresNote: string | null, loads: { before: string
     '## Service (npm run bench:service)',
     '',
     `autocannon against one service process on loopback (${cores} cores, Node ${process.version}): ${placement}.`,
-    `Each route: ${WARMUP_SECONDS} s of warm-up (not counted), saturation (50 connections for ${SECONDS} s), then a fixed`,
-    `${RATE.toLocaleString('en-US')} req/s offered over 20 connections for ${SECONDS} s. The three routes take turns, ${RUNS} runs;`,
-    "each figure is the median of the runs, each ratio the median of the runs' own ratios. Load average (1/5/15 min)",
-    `before: ${loads.before}; after: ${loads.after}.`,
+    `Each route: ${WARMUP_SECONDS} s of warm-up (not counted), saturation (autocannon, 50 connections for ${SECONDS} s), then a`,
+    `fixed ${RATE.toLocaleString('en-US')} req/s paced evenly over up to 20 keep-alive connections for ${SECONDS} s (bench/paced.ts: one`,
+    "request due every millisecond, timed from its send to its answer's end, to 0.1 ms). The three routes take turns,",
+    `${RUNS} runs; each figure is the median of the runs, each ratio the median of the runs' own ratios. Load average`,
+    `(1/5/15 min) before: ${loads.before}; after: ${loads.after}.`,
+    "The first row is the machine's floor: Node's http server answering a constant, measured the same way; what it",
+    'shows at 1,000 req/s is what this machine (a VM whose cores stall for 5-10 ms every few seconds) adds to any route.',
     `The room list answers a full page of 20 live rooms (of ${ROOMS}); token requests rotate over ${SESSIONS} sessions in one`,
     'live room. The service trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1) and every request carries',
     'its own X-Forwarded-For, so each is a distinct client: the per-client rate limits count but never refuse.',
-    '"failed" counts non-2xx, errors and timeouts over every run. Latency resolution is 1 ms. Request logs (one line',
-    'per request, at info) go to /dev/null. Budgets: token p99 under 10 ms at 1,000 req/s on SQLite; token and room',
-    "list throughput at least half of /healthz's.",
+    '"failed" counts non-2xx, errors and timeouts over every run. Request logs (one line per request, at info) go to',
+    '/dev/null. Budgets: token p99 under 10 ms at 1,000 req/s on SQLite; token and room list throughput at least half',
+    "of /healthz's.",
     '',
     '| engine | route | req/s at saturation | p99 at saturation | p50 at 1,000 req/s | p99 at 1,000 req/s | failed |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
         `| ${r.engine} | ${r.route} | ${rps(figure(r, (s) => s.saturation.requests.average))} | ` +
-        `${ms(figure(r, (s) => s.saturation.latency.p99))} | ${ms(figure(r, (s) => s.fixed.latency.p50))} | ` +
-        `${ms(figure(r, (s) => s.fixed.latency.p99))} | ` +
+        `${ms(figure(r, (s) => s.saturation.latency.p99))} | ${ms1(figure(r, (s) => s.fixed.latency.p50))} | ` +
+        `${ms1(figure(r, (s) => s.fixed.latency.p99))} | ` +
         `${r.samples.reduce((sum, s) => sum + bad(s.saturation) + bad(s.fixed), 0)} |`,
     ),
     '',
@@ -357,9 +436,9 @@ function table(rows: Row[], postgresNote: string | null, loads: { before: string
     const half = (value: number): string =>
       `${(value * 100).toFixed(0)}% of /healthz's (${value >= 0.5 ? 'at least' : 'under'} half)`;
     lines.push(
-      `${engine}: token p99 at 1,000 req/s ${ms(p99)} (${p99 < 10 ? 'within' : 'over'} 10 ms); token throughput ` +
+      `${engine}: token p99 at 1,000 req/s ${ms1(p99)} (${p99 < 10 ? 'within' : 'over'} 10 ms); token throughput ` +
         `${half(ratio(token))}; room list throughput ${half(ratio(list))}. ` +
-        `Runs' token p99 at 1,000 req/s: ${token.samples.map((s) => ms(s.fixed.latency.p99)).join(', ')}.`,
+        `Runs' token p99 at 1,000 req/s: ${token.samples.map((s) => ms1(s.fixed.latency.p99)).join(', ')}.`,
     );
   }
   if (postgresNote) lines.push(postgresNote);
@@ -372,6 +451,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'live-bench-'));
   const before = load();
   try {
+    rows.push(await benchFloor(dir));
     rows.push(...(await benchEngine('SQLite', { DATABASE: path.join(dir, 'live.db') }, dir)));
     const base = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || '';
     let note: string | null = null;

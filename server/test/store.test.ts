@@ -208,17 +208,51 @@ for (const engine of engines) {
       expect(await store.stats.report('rNobody', { viewers: 1 }, T0, 0)).toBeNull();
     });
 
-    test("rooms: a viewer's read is the room and whether that viewer (and only that one) was removed", async () => {
+    test("rooms: a token request's read is the session's user, the room's token fields and that user's removal", async () => {
       const owner = await user('fv-owner');
       const viewer = await user('fv-viewer');
       const other = await user('fv-other');
       const room = newRoom({ ownerId: owner });
       await store.rooms.create(room);
-      expect(await store.rooms.getForViewer(room.id, viewer)).toEqual({ room, removed: false });
+      await store.sessions.create('fv-viewer-hash', viewer, T0, T0 + 1000);
+      await store.sessions.create('fv-other-hash', other, T0, T0 + 1000);
+      const tokenRoom = {
+        id: room.id,
+        kind: room.kind,
+        status: room.status,
+        ownerId: owner,
+        streamId: room.streamId,
+      };
+      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 1)).toEqual({
+        userId: viewer,
+        room: tokenRoom,
+        removed: false,
+      });
       await store.chat.remove(room.id, viewer, T0 + 5);
-      expect(await store.rooms.getForViewer(room.id, viewer)).toEqual({ room, removed: true });
-      expect(await store.rooms.getForViewer(room.id, other)).toEqual({ room, removed: false });
-      expect(await store.rooms.getForViewer('nosuchroom', viewer)).toBeNull();
+      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 6)).toEqual({
+        userId: viewer,
+        room: tokenRoom,
+        removed: true,
+      });
+      // Only that viewer: another one in the same room is not removed.
+      expect(await store.rooms.getForSession('fv-other-hash', room.id, T0 + 6)).toMatchObject({
+        userId: other,
+        removed: false,
+      });
+      // No such room: the session is still the caller's.
+      expect(await store.rooms.getForSession('fv-viewer-hash', 'nosuchroom', T0 + 6)).toEqual({
+        userId: viewer,
+        room: null,
+        removed: false,
+      });
+      // A room's new status is read, not remembered.
+      await store.rooms.setStatus(room.id, 'live', T0 + 7);
+      expect((await store.rooms.getForSession('fv-other-hash', room.id, T0 + 8))?.room?.status).toBe('live');
+      // No live session: unknown, expired or revoked.
+      expect(await store.rooms.getForSession('no-such-hash', room.id, T0 + 8)).toBeNull();
+      expect(await store.rooms.getForSession('fv-other-hash', room.id, T0 + 1000)).toBeNull();
+      await store.sessions.revoke('fv-viewer-hash', T0 + 9);
+      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 10)).toBeNull();
     });
 
     test('rooms: list is newest first, live rooms only, by status, with cursor paging', async () => {

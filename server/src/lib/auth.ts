@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../store/types';
-import { forbidden, unauthorized } from './errors';
+import { forbidden, unauthorized, type ApiError } from './errors';
 import { hashToken } from './ids';
 import './context';
 
@@ -33,6 +33,11 @@ function isConsoleToken(bearerHash: string, consoleToken: string): boolean {
   return timingSafeEqual(Buffer.from(bearerHash, 'hex'), consoleDigest.digest);
 }
 
+/** 401 for a bearer that names no live session (unknown, expired or signed out). */
+export const sessionExpired = (): ApiError => unauthorized('Session expired or signed out; sign in again');
+const signInFirst = (): ApiError => unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
+const notAUser = (): ApiError => forbidden('This needs a user session, not the console token');
+
 /** Identifies the caller from `Authorization: Bearer ...`; a bearer that matches nothing is a 401. */
 export async function identify(app: FastifyInstance, request: FastifyRequest): Promise<Caller> {
   const token = bearer(request);
@@ -42,8 +47,22 @@ export async function identify(app: FastifyInstance, request: FastifyRequest): P
   const tokenHash = hashToken(token);
   if (consoleToken !== null && isConsoleToken(tokenHash, consoleToken)) return { kind: 'operator' };
   const user = await app.live.store.sessions.findUser(tokenHash, app.live.now());
-  if (!user) throw unauthorized('Session expired or signed out; sign in again');
+  if (!user) throw sessionExpired();
   return { kind: 'user', user, tokenHash };
+}
+
+/**
+ * The hash under which a user's session is stored, read from the bearer without a database read: for a route that
+ * reads the session together with what it needs (the token route). 401 without a bearer, 403 for the console
+ * token; the caller answers sessionExpired() when its read finds no live session.
+ */
+export function requireSessionHash(app: FastifyInstance, request: FastifyRequest): string {
+  const token = bearer(request);
+  if (token === null) throw signInFirst();
+  const tokenHash = hashToken(token);
+  const { consoleToken } = app.live.config;
+  if (consoleToken !== null && isConsoleToken(tokenHash, consoleToken)) throw notAUser();
+  return tokenHash;
 }
 
 /** Whether the request carries the console token; no database read, and a malformed header is simply not it. */
@@ -60,8 +79,8 @@ export async function requireUser(
 ): Promise<{ user: User; tokenHash: string }> {
   const caller = await identify(app, request);
   if (caller.kind === 'user') return caller;
-  if (caller.kind === 'operator') throw forbidden('This needs a user session, not the console token');
-  throw unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
+  if (caller.kind === 'operator') throw notAUser();
+  throw signInFirst();
 }
 
 /** Passes only for `Authorization: Bearer $CONSOLE_TOKEN`; 401 without a credential, 403 for a user. */

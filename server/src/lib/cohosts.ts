@@ -226,7 +226,11 @@ export async function endSilentCohosts(
 }
 
 /** The co-host stream a user may publish in this room, or 403 NOT_COHOST unless the service has it accepted. */
-export async function cohostStreamId(live: LiveContext, room: Room, userId: string): Promise<string> {
+export async function cohostStreamId(
+  live: LiveContext,
+  room: Pick<Room, 'id'>,
+  userId: string,
+): Promise<string> {
   const record = await live.store.cohosts.get(room.id, userId);
   if (record?.state !== 'cohost') {
     throw new ApiError(

@@ -1,4 +1,5 @@
-import type { Invite, Room } from '../store/types';
+import type { Invite, Room, TokenFacts, TokenRoom } from '../store/types';
+import { sessionExpired } from './auth';
 import type { LiveContext } from './context';
 import { ApiError, notFound } from './errors';
 import { isValidRoomId, newInviteCode } from './ids';
@@ -13,15 +14,22 @@ export async function loadRoom(live: LiveContext, roomId: string): Promise<Room>
   return room;
 }
 
-/** The room (404 if none) and whether this user was removed from it, in one read: the token route's. */
-export async function loadRoomForViewer(
+/**
+ * The token route's one read: whose session this is, the room (404 naming it if none) and whether that user was
+ * removed from it; 401 when the session is not live.
+ */
+export async function loadTokenFacts(
   live: LiveContext,
+  tokenHash: string,
   roomId: string,
-  userId: string,
-): Promise<{ room: Room; removed: boolean }> {
-  const found = isValidRoomId(roomId) ? await live.store.rooms.getForViewer(roomId, userId) : null;
-  if (!found) throw notFound(`Room ${roomId} does not exist`);
-  return found;
+  now: number,
+): Promise<TokenFacts & { room: TokenRoom }> {
+  // A malformed ID names no room; the session is still checked first.
+  const facts = await live.store.rooms.getForSession(tokenHash, isValidRoomId(roomId) ? roomId : '', now);
+  if (facts === null) throw sessionExpired();
+  const { room } = facts;
+  if (room === null) throw notFound(`Room ${roomId} does not exist`);
+  return { ...facts, room };
 }
 
 /** 400 WRONG_KIND: a live-room action (go live, pause, stats, invite, claim, QR codes) asked of a call room. */

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { carriesConsoleToken, identify, requireOperator, requireUser } from '../lib/auth';
+import { carriesConsoleToken, identify, requireOperator, requireSessionHash, requireUser } from '../lib/auth';
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
-import { createInvite, loadLiveRoom, loadRoom, loadRoomForViewer } from '../lib/rooms';
+import { createInvite, loadLiveRoom, loadRoom, loadTokenFacts } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
 import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
 import { minuteOf } from '../store/rows';
@@ -237,7 +237,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { user } = await requireUser(app, request);
+      const tokenHash = requireSessionHash(app, request);
       const { zego } = live.config;
       if (zego === null) {
         throw new ApiError(
@@ -246,7 +246,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Live streaming is not configured: set ZEGO_APP_ID and ZEGO_SERVER_SECRET on the server',
         );
       }
-      const { room, removed } = await loadRoomForViewer(live, request.params.id, user.id);
+      const now = live.now();
+      // The session, the room and the removal in one read: this route is what thousands of viewers ask at once.
+      const { userId, room, removed } = await loadTokenFacts(live, tokenHash, request.params.id, now);
       // No body (or no role) asks for what most requests are: a viewer's token.
       const role = request.body.role ?? 'audience';
       if ((role === 'call') !== (room.kind === 'call')) {
@@ -259,12 +261,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       if (room.status === 'ended') throw roomEnded(room);
-      const now = live.now();
       if (role === 'call') {
         const joined = await live.store.rooms.joinCall(
           room.id,
-          user.id,
-          streamIdForMember(room.id, user.id),
+          userId,
+          streamIdForMember(room.id, userId),
           now,
         );
         if (!joined.ok) {
@@ -275,7 +276,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const { token, expire } = generateToken04({
           appID: zego.appID,
-          userID: user.id,
+          userID: userId,
           secret: zego.serverSecret,
           effectiveTimeInSeconds: live.config.tokenTTL,
           // Publish is bound to the member's own stream only: it can never publish as the other member.
@@ -286,21 +287,21 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
           token,
           expiresAt: expire * 1000,
           appID: zego.appID,
-          userID: user.id,
+          userID: userId,
           roomID: room.id,
           streamID: joined.streamId,
         };
       }
       // A viewer the anchor or operator removed gets no token for this room again (the anchor cannot be removed).
-      if (room.ownerId !== user.id && removed) {
+      if (room.ownerId !== userId && removed) {
         throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
       }
       // The anchor's viewer list: one upsert, which writes nothing for a viewer back within VIEWER_QUIET_MS.
-      if (role === 'audience' && room.ownerId !== user.id) await recordViewer(request, room.id, user.id, now);
+      if (role === 'audience' && room.ownerId !== userId) await recordViewer(request, room.id, userId, now);
       // A co-host publishes its own co-host stream only, and only while the service has it accepted.
-      const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, user.id) : null;
+      const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, userId) : null;
       const anchor = role === 'anchor';
-      if (anchor && room.ownerId !== user.id) {
+      if (anchor && room.ownerId !== userId) {
         throw forbidden(
           room.ownerId === null
             ? 'This room has no anchor yet: claim it with its invite first'
@@ -309,7 +310,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const { token, expire } = generateToken04({
         appID: zego.appID,
-        userID: user.id,
+        userID: userId,
         secret: zego.serverSecret,
         effectiveTimeInSeconds: live.config.tokenTTL,
         payload:
@@ -318,7 +319,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
             : roomPayload(room.id, anchor, anchor ? [room.streamId] : null),
         now: Math.floor(now / 1000),
       });
-      const answer = { token, expiresAt: expire * 1000, appID: zego.appID, userID: user.id, roomID: room.id };
+      const answer = { token, expiresAt: expire * 1000, appID: zego.appID, userID: userId, roomID: room.id };
       if (cohostStream !== null) return { ...answer, streamID: cohostStream };
       return anchor ? { ...answer, streamID: room.streamId } : answer;
     },
@@ -465,7 +466,7 @@ export function checkPlannedStart(plannedStartAt: number, now: number): void {
 }
 
 /** 409 for anything but reading an ended room. */
-function roomEnded(room: Room): ApiError {
+function roomEnded(room: Pick<Room, 'id'>): ApiError {
   return new ApiError(409, 'ROOM_ENDED', `Room ${room.id} has ended`);
 }
 

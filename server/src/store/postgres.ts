@@ -33,6 +33,7 @@ import {
   toModeration,
   toReminder,
   toRoom,
+  toTokenFacts,
   toUser,
   endLiveStretch,
   minuteOf,
@@ -43,6 +44,7 @@ import {
   type InviteRow,
   type ReminderRow,
   type RoomRow,
+  type TokenFactsRow,
   type UserRow,
 } from './rows';
 
@@ -493,13 +495,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           }
         }),
       get: async (id) => getRoom(id),
-      getForViewer: async (id, userId) => {
-        const row = await one<RoomRow & { removed_at: string | number | null }>(
-          `SELECT rooms.*, (SELECT removed_at FROM chat_bans WHERE room_id = rooms.id AND user_id = $2) AS removed_at
-             FROM rooms WHERE id = $1`,
-          [id, userId],
+      getForSession: async (tokenHash, roomId, now) => {
+        // Only the columns a token depends on, in one round trip.
+        const row = await one<TokenFactsRow>(
+          `SELECT s.user_id, r.id, r.kind, r.status, r.owner_id, r.stream_id,
+                  (SELECT removed_at FROM chat_bans WHERE room_id = r.id AND user_id = s.user_id) AS removed_at
+             FROM sessions s LEFT JOIN rooms r ON r.id = $2
+            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $3`,
+          [tokenHash, roomId, now],
         );
-        return row ? { room: toRoom(row), removed: row.removed_at !== null } : null;
+        return row ? toTokenFacts(row) : null;
       },
       list: async ({ status, cursor, limit, lobby }): Promise<RoomPage> => {
         if (lobby) {

@@ -15,6 +15,7 @@ import type {
   Room,
   RoomKind,
   RoomStatus,
+  TokenFacts,
   User,
 } from './types';
 
@@ -77,6 +78,33 @@ export const toRoom = (r: RoomRow): Room => ({
   coverUrl: r.cover_url ?? null,
   liveMs: Number(r.live_ms),
   liveSince: r.live_since,
+});
+
+/** The token route's one read: the session's user, the room's token columns (null: no such room), the removal. */
+export interface TokenFactsRow {
+  user_id: string;
+  id: string | null;
+  kind: RoomKind | null;
+  status: RoomStatus | null;
+  owner_id: string | null;
+  stream_id: string | null;
+  /** A BIGINT may come back as a string from PostgreSQL; only null or not matters. */
+  removed_at: number | string | null;
+}
+
+export const toTokenFacts = (r: TokenFactsRow): TokenFacts => ({
+  userId: r.user_id,
+  room:
+    r.id === null
+      ? null
+      : {
+          id: r.id,
+          kind: r.kind as RoomKind,
+          status: r.status as RoomStatus,
+          ownerId: r.owner_id,
+          streamId: r.stream_id as string,
+        },
+  removed: r.removed_at !== null,
 });
 
 /** A room_reminders row. */

@@ -47,6 +47,16 @@ export interface Room {
   liveSince: number | null;
 }
 
+/** The fields of a room a token is decided on. */
+export type TokenRoom = Pick<Room, 'id' | 'kind' | 'status' | 'ownerId' | 'streamId'>;
+
+/** A token request's facts: whose session it is, the room (null: none such) and whether that user was removed. */
+export interface TokenFacts {
+  userId: string;
+  room: TokenRoom | null;
+  removed: boolean;
+}
+
 /** A one-time invite that makes its claimer the owner (anchor) of an unowned room. */
 export interface Invite {
   code: string;
@@ -154,10 +164,11 @@ export interface RoomRepository {
   create(room: Room, firstStreamId?: string): Promise<void>;
   get(id: string): Promise<Room | null>;
   /**
-   * The room as one viewer asks for it (a token): the room and whether the anchor or operator removed this user,
-   * in one read (the token route's hot path).
+   * What a token request is decided on, in one read (the token route's hot path; one round trip on PostgreSQL):
+   * the user of a live session, the room (null if there is none) and whether the anchor or operator removed that
+   * user from it. Null when the session is not live (unknown, expired or revoked).
    */
-  getForViewer(id: string, userId: string): Promise<{ room: Room; removed: boolean } | null>;
+  getForSession(tokenHash: string, roomId: string, now: number): Promise<TokenFacts | null>;
   /**
    * Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. With lobby: the
    * rooms live now (newest first), then the upcoming ones (idle with a planned start) by start time; nothing else.
