@@ -18,6 +18,7 @@ import {
   validationMessage,
 } from './lib/http-contract';
 import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
+import { trustProxy } from './lib/trust-proxy';
 import alipayRoutes from './routes/alipay';
 import authRoutes from './routes/auth';
 import avatarRoutes from './routes/avatar';
@@ -118,16 +119,13 @@ const REDACT = [
 /** Builds the live service (not listening); the caller listens and closes it. Closing also closes the store. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const random = deps.random ?? defaultRandom;
-  const { trustProxy } = config;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     // While closing, our onRequest hook answers 503 in the API's error shape (Fastify's own 503 body is not).
     return503OnClosing: false,
     // One short line per request (method, path, status, ms); never headers, bodies or query strings.
     logController: new RequestLog(),
-    // A hop count trusts that many proxies in front of us (Fastify's typings only take the function form).
-    trustProxy:
-      typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+    trustProxy: config.trustProxy === false ? false : trustProxy(config.trustProxy),
     logger:
       deps.logStream === false
         ? false
@@ -313,6 +311,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...(redis !== null
       ? { redis, nameSpace: deps.redisKeyPrefix ?? config.redisKeyPrefix, skipOnError: true }
       : {}),
+    // A refusal says when to retry (Retry-After and the limits); an answer within the limit carries no extra headers.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });

@@ -179,15 +179,21 @@ describe('sign-in', () => {
     });
     try {
       const statuses: number[] = [];
+      const limitHeaders: string[][] = [];
       for (let i = 0; i < 5; i += 1) {
-        statuses.push(
-          (await limited.request('POST', '/api/auth/dev', { body: { nickname: `n${i}` } })).status,
-        );
+        const signIn = await limited.request('POST', '/api/auth/dev', { body: { nickname: `n${i}` } });
+        statuses.push(signIn.status);
+        limitHeaders.push([...signIn.headers.keys()].filter((name) => /ratelimit|retry-after/i.test(name)));
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // An answer within the limit carries no rate-limit headers; only a refusal does.
+      expect(limitHeaders.slice(0, 3)).toEqual([[], [], []]);
       const answer = await limited.request<ErrorBody>('POST', '/api/auth/dev', { body: { nickname: 'z' } });
       expect(answer.body.error.code).toBe('RATE_LIMITED');
-      expect(answer.headers.get('retry-after')).toBeTruthy();
+      // A refusal says when to try again and what the limit is.
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answer.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(answer.headers.get('x-ratelimit-remaining')).toBe('0');
     } finally {
       await limited.close();
       db3.cleanup();

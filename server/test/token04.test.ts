@@ -40,6 +40,25 @@ describe('ZEGO Token04 (AES-256-GCM)', () => {
     expect(token).toBe('04' + expected.toString('base64'));
   });
 
+  test('the room payload is the JSON of its fields, byte for byte, whatever the IDs hold', () => {
+    for (const [room, publish, streams] of [
+      ['r_room1', false, null],
+      ['r_room1', true, ['r_room1_main']],
+      ['r1', true, ['r1_cohost_u2', 'r1_main']],
+      ['quote"back\\slash', true, ['line\nbreak', '雪']],
+      ['r1', false, []],
+    ] as Array<[string, boolean, string[] | null]>) {
+      expect(roomPayload(room, publish, streams)).toBe(
+        JSON.stringify({ room_id: room, privilege: { 1: 1, 2: publish ? 1 : 0 }, stream_id_list: streams }),
+      );
+      expect(JSON.parse(roomPayload(room, publish, streams))).toEqual({
+        room_id: room,
+        privilege: { '1': 1, '2': publish ? 1 : 0 },
+        stream_id_list: streams,
+      });
+    }
+  });
+
   test('decrypts with the secret and fails with another secret', () => {
     const { token } = generateToken04({
       appID: 42,

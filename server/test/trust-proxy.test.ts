@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
+import { trustProxy } from '../src/lib/trust-proxy';
 import { startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
 
 /** The ConfigError loadConfig throws for this TRUST_PROXY, or null when accepted. */
@@ -32,6 +33,21 @@ describe('TRUST_PROXY', () => {
     for (const bad of ['TRUE', 'yes', '11', '10.0.0.0/33', '300.1.1.1', '10.0.0.1/8/2', '*', '0.0.0.0/0x']) {
       expect(refusal(bad)?.variable).toBe('TRUST_PROXY');
     }
+  });
+
+  test('the trust function: a hop count, listed addresses (also IPv4-mapped), subnets; nobody else', () => {
+    const hops = trustProxy(2);
+    expect([0, 1, 2].map((hop) => hops('203.0.113.9', hop))).toEqual([true, true, false]);
+    const listed = trustProxy(['127.0.0.1', '10.0.0.0/8', '::1']);
+    // A listed address matches as written and as Node may report it on a dual-stack socket.
+    expect(listed('127.0.0.1', 0)).toBe(true);
+    expect(listed('::ffff:127.0.0.1', 0)).toBe(true);
+    expect(listed('::1', 0)).toBe(true);
+    expect(listed('10.20.30.40', 1)).toBe(true);
+    expect(listed('127.0.0.2', 0)).toBe(false);
+    expect(listed('11.0.0.1', 0)).toBe(false);
+    expect(listed('203.0.113.9', 0)).toBe(false);
+    expect(listed('not an address', 0)).toBe(false);
   });
 
   describe('rate limits count the client the trusted proxy names, and only a trusted proxy may name one', () => {

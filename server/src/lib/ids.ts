@@ -1,4 +1,4 @@
-import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { hash, randomBytes as nodeRandomBytes } from 'node:crypto';
 
 /** A source of random bytes; tests inject a deterministic one. */
 export type RandomSource = (size: number) => Buffer;
@@ -38,7 +38,7 @@ export const newInviteCode = (random: RandomSource): string => randomId(random, 
 /** An opaque session token (256 bits, base64url). */
 export const newSessionToken = (random: RandomSource): string => random(32).toString('base64url');
 /** Session tokens are stored only as their SHA-256. */
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 /** ZEGO's rules: roomID <= 128 bytes of [A-Za-z0-9_]. */
 export const isValidRoomId = (id: string): boolean => /^[A-Za-z0-9_]{1,128}$/.test(id);

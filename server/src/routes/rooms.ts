@@ -221,6 +221,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
+  // The viewers this instance recorded lately (the token route's viewer list writes).
+  const recentViewers = new RecentViewers();
+
   /**
    * POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; also renews. Without a body (or a role)
    * it is a viewer's ("audience") token. In a live room only the
@@ -296,8 +299,14 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (room.ownerId !== userId && removed) {
         throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
       }
-      // The anchor's viewer list: one upsert, which writes nothing for a viewer back within VIEWER_QUIET_MS.
-      if (role === 'audience' && room.ownerId !== userId) await recordViewer(request, room.id, userId, now);
+      // The anchor's viewer list: one upsert, none for a viewer this instance recorded within VIEWER_QUIET_MS.
+      if (
+        role === 'audience' &&
+        room.ownerId !== userId &&
+        !recentViewers.recordedSince(room.id, userId, now, now - VIEWER_QUIET_MS)
+      ) {
+        await recordViewer(request, room.id, userId, now);
+      }
       // A co-host publishes its own co-host stream only, and only while the service has it accepted.
       const cohostStream = role === 'cohost' ? await cohostStreamId(live, room, userId) : null;
       const anchor = role === 'anchor';
@@ -432,15 +441,13 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * Records a viewer for the anchor's list; best effort (a viewer is never refused a token for the list's sake). A
-   * viewer this instance recorded within VIEWER_QUIET_MS costs nothing; else one upsert.
+   * Records a viewer for the anchor's list (one upsert); best effort: a viewer is never refused a token for the
+   * list's sake. The route first asks recentViewers, so a viewer this instance recorded within VIEWER_QUIET_MS
+   * costs neither a statement nor an await.
    */
-  const recentViewers = new RecentViewers();
   async function recordViewer(request: FastifyRequest, roomId: string, userId: string, now: number) {
-    const quietSince = now - VIEWER_QUIET_MS;
-    if (recentViewers.recordedSince(roomId, userId, now, quietSince)) return;
     try {
-      await live.store.viewers.record(roomId, userId, now, quietSince);
+      await live.store.viewers.record(roomId, userId, now, now - VIEWER_QUIET_MS);
     } catch (error) {
       recentViewers.forget(roomId, userId);
       request.log.warn({ err: error, roomId }, 'viewer not recorded');
