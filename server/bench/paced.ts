@@ -75,14 +75,15 @@ export async function paced(
       call.on('error', () => finish(sentAt, false));
       call.end();
     };
-    // Every request that is due is sent; then the loop yields (I/O runs) and looks again.
+    // Every request that is due is sent; then the generator sleeps until the next one is due (a timer, at least
+    // 1 ms: never a busy loop, which would take a core from whatever shares it, PostgreSQL included).
     const tick = (): void => {
       const now = elapsed();
       while (sent < total && sent * interval <= now) {
         send();
         sent += 1;
       }
-      if (sent < total) setImmediate(tick);
+      if (sent < total) setTimeout(tick, Math.max(1, (sent * interval - now) / 1e6));
     };
     tick();
   });

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { paced } from '../bench/paced';
+import { paced, type PacedResult } from '../bench/paced';
 
 /** A loopback server whose answer to the n-th request (from 1) waits delayMs(n) milliseconds. */
 async function serve(
@@ -25,61 +25,51 @@ async function serve(
   };
 }
 
+/** Runs paced GET / against a server answering after delayMs(n), then closes the server. */
+async function pacedAgainst(
+  delayMs: (n: number) => number,
+  options: { rate: number; seconds: number; connections: number },
+): Promise<{ result: PacedResult; seen: number; took: number }> {
+  const server = await serve(delayMs);
+  try {
+    const started = Date.now();
+    const result = await paced(server.url, { method: 'GET', path: '/', headers: () => ({}) }, options);
+    return { result, seen: server.seen(), took: Date.now() - started };
+  } finally {
+    await server.close();
+  }
+}
+
 describe("the bench's paced load (bench/paced.ts)", () => {
   test('offers the rate evenly: every request sent once, at the rate asked, not all at once', async () => {
-    const server = await serve(() => 0);
-    try {
-      const started = Date.now();
-      const result = await paced(
-        server.url,
-        { method: 'GET', path: '/', headers: () => ({}) },
-        { rate: 200, seconds: 1, connections: 5 },
-      );
-      const took = Date.now() - started;
-      expect(result.sent).toBe(200);
-      expect(server.seen()).toBe(200);
-      expect(result.failed).toBe(0);
-      // Paced: 200 requests at 200/s take about a second (a burst would take a few milliseconds).
-      expect(took).toBeGreaterThanOrEqual(950);
-      expect(result.rate).toBeGreaterThan(150);
-      expect(result.rate).toBeLessThanOrEqual(210);
-    } finally {
-      await server.close();
-    }
+    const { result, seen, took } = await pacedAgainst(() => 0, { rate: 200, seconds: 1, connections: 5 });
+    expect(result.sent).toBe(200);
+    expect(seen).toBe(200);
+    expect(result.failed).toBe(0);
+    // Paced: 200 requests at 200/s take about a second (a burst would take a few milliseconds).
+    expect(took).toBeGreaterThanOrEqual(950);
+    expect(result.rate).toBeGreaterThan(150);
+    expect(result.rate).toBeLessThanOrEqual(210);
   });
 
   test('a slow answer shows in p99 and max, not in p50', async () => {
     // Every 20th answer waits 40 ms: 5% of requests, so p99 sees it and the median does not.
-    const server = await serve((n) => (n % 20 === 0 ? 40 : 0));
-    try {
-      const result = await paced(
-        server.url,
-        { method: 'GET', path: '/', headers: () => ({}) },
-        { rate: 200, seconds: 1, connections: 20 },
-      );
-      expect(result.p50).toBeLessThan(20);
-      expect(result.p99).toBeGreaterThanOrEqual(40);
-      expect(result.max).toBeGreaterThanOrEqual(40);
-    } finally {
-      await server.close();
-    }
+    const { result } = await pacedAgainst((n) => (n % 20 === 0 ? 40 : 0), {
+      rate: 200,
+      seconds: 1,
+      connections: 20,
+    });
+    expect(result.p50).toBeLessThan(20);
+    expect(result.p99).toBeGreaterThanOrEqual(40);
+    expect(result.max).toBeGreaterThanOrEqual(40);
   });
 
   test('a server that falls behind is measured as behind: waiting for a free connection counts', async () => {
     // One connection, every answer 20 ms, 100 requests offered a second: the queue grows, and so does latency.
-    const server = await serve(() => 20);
-    try {
-      const result = await paced(
-        server.url,
-        { method: 'GET', path: '/', headers: () => ({}) },
-        { rate: 100, seconds: 0.5, connections: 1 },
-      );
-      expect(result.sent).toBe(50);
-      expect(result.rate).toBeLessThan(60);
-      expect(result.p99).toBeGreaterThan(300);
-    } finally {
-      await server.close();
-    }
+    const { result } = await pacedAgainst(() => 20, { rate: 100, seconds: 0.5, connections: 1 });
+    expect(result.sent).toBe(50);
+    expect(result.rate).toBeLessThan(60);
+    expect(result.p99).toBeGreaterThan(300);
   });
 
   test('non-2xx answers are counted as failed, with the headers each request was given', async () => {
