@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { paced } from './paced';
+import { cpuMicros } from './proc-cpu';
 
 // autocannon ships no types; this is the part of its API the bench uses.
 interface CannonRequest {
@@ -269,6 +270,8 @@ async function cannon(job: Omit<CannonJob, 'block'>, dir: string): Promise<Canno
 interface Sample {
   saturation: CannonResult;
   fixed: CannonResult;
+  /** The measured process's own CPU time per request at saturation (microseconds); null off Linux. */
+  cpuPerRequest: number | null;
 }
 interface Row {
   engine: string;
@@ -280,11 +283,18 @@ interface Row {
 async function measure(
   base: Omit<CannonJob, 'block' | 'connections' | 'duration'>,
   dir: string,
+  pid: number | undefined,
 ): Promise<Sample> {
   await cannon({ ...base, connections: 50, duration: WARMUP_SECONDS }, dir);
+  const before = cpuMicros(pid);
   const saturation = await cannon({ ...base, connections: 50, duration: SECONDS }, dir);
+  const after = cpuMicros(pid);
   const fixed = await cannon({ ...base, connections: 20, duration: SECONDS, overallRate: RATE }, dir);
-  return { saturation, fixed };
+  const cpuPerRequest =
+    before === null || after === null || saturation.requests.total === 0
+      ? null
+      : (after - before) / saturation.requests.total;
+  return { saturation, fixed, cpuPerRequest };
 }
 
 async function benchEngine(engine: string, env: Record<string, string>, dir: string): Promise<Row[]> {
@@ -304,7 +314,7 @@ async function benchEngine(engine: string, env: Record<string, string>, dir: str
     // The routes take turns, run after run, so a busy moment of the machine touches all of them alike.
     for (let run = 0; run < RUNS; run += 1) {
       for (const [i, route] of ROUTES.entries()) {
-        rows[i].samples.push(await measure({ url, route: route.name, roomId, sessions }, dir));
+        rows[i].samples.push(await measure({ url, route: route.name, roomId, sessions }, dir, child.pid));
       }
     }
     return rows;
@@ -337,7 +347,7 @@ async function benchFloor(dir: string): Promise<Row> {
     }
     const row: Row = { engine: 'none', route: FLOOR_LABEL, samples: [] };
     for (let run = 0; run < RUNS; run += 1) {
-      row.samples.push(await measure({ url, route: 'health', roomId: '', sessions: [] }, dir));
+      row.samples.push(await measure({ url, route: 'health', roomId: '', sessions: [] }, dir, child.pid));
     }
     return row;
   } finally {
@@ -383,6 +393,25 @@ const load = (): string =>
     .map((value) => value.toFixed(1))
     .join(' / ');
 
+/** The median CPU time per request at saturation, or a dash where /proc is not there to read. */
+const cpu = (row: Row): string =>
+  row.samples.every((s) => s.cpuPerRequest !== null)
+    ? `${Math.round(median(row.samples.map((s) => s.cpuPerRequest as number)))} us`
+    : '-';
+
+/** " CPU per request: token N x /healthz's, room list M x." (the median of the runs' own ratios), or nothing. */
+function cpuRatios(health: Row, token: Row, list: Row): string {
+  const times = (row: Row): string => {
+    const ratios = row.samples.map((s, i) => {
+      const base = health.samples[i].cpuPerRequest;
+      return s.cpuPerRequest === null || base === null || base === 0 ? null : s.cpuPerRequest / base;
+    });
+    return ratios.every((r) => r !== null) ? `${median(ratios as number[]).toFixed(2)}x` : '?';
+  };
+  if (health.samples.some((s) => s.cpuPerRequest === null)) return '';
+  return ` CPU per request: token ${times(token)} /healthz's, room list ${times(list)}.`;
+}
+
 /** Each figure's median over the runs. */
 const figure = (row: Row, pick: (s: Sample) => number): number => median(row.samples.map(pick));
 
@@ -407,14 +436,15 @@ function table(rows: Row[], postgresNote: string | null, loads: { before: string
     'live room. The service trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1) and every request carries',
     'its own X-Forwarded-For, so each is a distinct client: the per-client rate limits count but never refuse.',
     '"failed" counts non-2xx, errors and timeouts over every run. Request logs (one line per request, at info) go to',
-    '/dev/null. Budgets: token p99 under 10 ms at 1,000 req/s on SQLite; token and room list throughput at least half',
-    "of /healthz's.",
+    '/dev/null. "CPU per request" is the measured process\'s own user + system time over the saturation run (from',
+    "/proc), divided by the requests answered: PostgreSQL's own processes are not in it. Budgets: token p99 under",
+    "10 ms at 1,000 req/s on SQLite; token and room list throughput at least half of /healthz's.",
     '',
-    '| engine | route | req/s at saturation | p99 at saturation | p50 at 1,000 req/s | p99 at 1,000 req/s | failed |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| engine | route | req/s at saturation | CPU per request | p99 at saturation | p50 at 1,000 req/s | p99 at 1,000 req/s | failed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.route} | ${rps(figure(r, (s) => s.saturation.requests.average))} | ` +
+        `| ${r.engine} | ${r.route} | ${rps(figure(r, (s) => s.saturation.requests.average))} | ${cpu(r)} | ` +
         `${ms(figure(r, (s) => s.saturation.latency.p99))} | ${ms1(figure(r, (s) => s.fixed.latency.p50))} | ` +
         `${ms1(figure(r, (s) => s.fixed.latency.p99))} | ` +
         `${r.samples.reduce((sum, s) => sum + bad(s.saturation) + bad(s.fixed), 0)} |`,
@@ -437,7 +467,7 @@ function table(rows: Row[], postgresNote: string | null, loads: { before: string
       `${(value * 100).toFixed(0)}% of /healthz's (${value >= 0.5 ? 'at least' : 'under'} half)`;
     lines.push(
       `${engine}: token p99 at 1,000 req/s ${ms1(p99)} (${p99 < 10 ? 'within' : 'over'} 10 ms); token throughput ` +
-        `${half(ratio(token))}; room list throughput ${half(ratio(list))}. ` +
+        `${half(ratio(token))}; room list throughput ${half(ratio(list))}.${cpuRatios(health, token, list)} ` +
         `Runs' token p99 at 1,000 req/s: ${token.samples.map((s) => ms1(s.fixed.latency.p99)).join(', ')}.`,
     );
   }
