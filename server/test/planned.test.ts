@@ -14,6 +14,7 @@ import {
   WECHAT_SECRET,
   type TestServer,
 } from './helpers/server';
+import { RECLAIM_AFTER_MS } from '../src/lib/reminders';
 import { ENGINES, SHARED_ENGINES } from './helpers/services';
 import { startFakeWechat, type FakeWechat } from './helpers/wechat-fake';
 
@@ -339,6 +340,38 @@ for (const engine of ENGINES)
         409,
         'ROOM_NOT_UPCOMING',
       ]);
+    });
+
+    test('a reminder whose instance died mid-send is sent by the sweep once it is stale, and only once', async () => {
+      const anchor = await devLogin(server, `crash-${(counter += 1)}`);
+      const room = await plannedRoom(anchor.token);
+      const fan = await wechatUser('fan');
+      await server.request('POST', `/api/rooms/${room.id}/reminders`, { token: fan.token });
+      // Another instance claimed it and died before sending: it stays 'sending'.
+      const { store } = server.app.live;
+      expect(await store.reminders.claimPending(room.id, now, now - 1)).toHaveLength(1);
+      await store.rooms.setStatus(room.id, 'live', now);
+      // The anchor stays live (a heartbeat just before each sweep); then the sweep looks for stale sends.
+      const sweepAndWait = async (): Promise<void> => {
+        expect(
+          (await server.request('POST', `/api/rooms/${room.id}/heartbeat`, { token: anchor.token })).status,
+        ).toBe(200);
+        await server.app.live.sweeper.sweep();
+        await server.app.live.reminders.idle();
+      };
+      now += RECLAIM_AFTER_MS - 1000;
+      await sweepAndWait();
+      expect(wechat.sends).toEqual([]);
+      now += 2000;
+      await sweepAndWait();
+      expect(wechat.sends.map((c) => c.body.touser)).toEqual([fan.openid]);
+      const mine = await server.request<{ state: string }>('GET', `/api/rooms/${room.id}/reminders/me`, {
+        token: fan.token,
+      });
+      expect(mine.body.state).toBe('sent');
+      now += RECLAIM_AFTER_MS * 2;
+      await sweepAndWait();
+      expect(wechat.sends).toHaveLength(1);
     });
 
     test('going live answers at once; the reminders follow in the background, a few at a time', async () => {

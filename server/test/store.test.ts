@@ -255,6 +255,35 @@ for (const engine of engines) {
       expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 10)).toBeNull();
     });
 
+    test('reminders: claimed once; one left sending by a dead instance is claimed again only once it is stale', async () => {
+      const owner = await user('rm-owner');
+      const fan = await user('rm-fan');
+      const other = await user('rm-other');
+      const room = newRoom({ ownerId: owner });
+      await store.rooms.create(room);
+      await store.reminders.subscribe(room.id, fan, T0);
+      await store.reminders.subscribe(room.id, other, T0);
+      const claimed = await store.reminders.claimPending(room.id, T0 + 10, T0 + 10 - 600);
+      expect(claimed.map((r) => r.userId).sort()).toEqual([fan, other].sort());
+      // Nothing pending, and the claims are recent: a second instance claims nothing.
+      expect(await store.reminders.claimPending(room.id, T0 + 20, T0 + 20 - 600)).toEqual([]);
+      await store.reminders.finish(room.id, other, { state: 'sent', errcode: null, attempts: 1 }, T0 + 30);
+      // The fan's claim is never finished (its instance died). Not stale yet, then stale, and only while live.
+      expect(await store.reminders.roomsWithStaleSends(T0 + 10)).toEqual([]);
+      expect(await store.reminders.roomsWithStaleSends(T0 + 11)).toEqual([]);
+      await store.rooms.setStatus(room.id, 'live', T0 + 40);
+      expect(await store.reminders.roomsWithStaleSends(T0 + 11)).toEqual([room.id]);
+      // Twenty instances at once: exactly one claims it again; the finished one is never claimed again.
+      const again = await Promise.all(
+        Array.from({ length: 20 }, () => store.reminders.claimPending(room.id, T0 + 700, T0 + 100)),
+      );
+      expect(again.flat().map((r) => r.userId)).toEqual([fan]);
+      expect(await store.reminders.roomsWithStaleSends(T0 + 100)).toEqual([]);
+      expect((await store.reminders.get(room.id, other))?.state).toBe('sent');
+      await store.rooms.setStatus(room.id, 'ended', T0 + 800);
+      expect(await store.reminders.roomsWithStaleSends(T0 + 10_000)).toEqual([]);
+    });
+
     test('rooms: list is newest first, live rooms only, by status, with cursor paging', async () => {
       const database2 = await engine.database();
       const fresh = await database2.open();

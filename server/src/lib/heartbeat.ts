@@ -33,6 +33,7 @@ export class HeartbeatSweeper {
     if (result.paused.length > 0) this.log.info({ rooms: result.paused }, 'no heartbeat: rooms paused');
     if (result.ended.length > 0) this.log.info({ rooms: result.ended }, 'no heartbeat: rooms ended');
     await this.sweepCohosts(now, result.ended);
+    await this.resendStaleReminders();
     const calls = await this.sweepCalls(now);
     return { ...result, ended: [...result.ended, ...calls] };
   }
@@ -45,6 +46,17 @@ export class HeartbeatSweeper {
     const ended = await this.live.store.rooms.sweepCalls(now, now - this.live.config.heartbeat.pauseMs);
     if (ended.length > 0) this.log.info({ rooms: ended }, 'no heartbeat from any member: calls ended');
     return ended;
+  }
+
+  /** Start reminders an instance claimed and died before sending (a failure waits a pass). */
+  private async resendStaleReminders(): Promise<void> {
+    try {
+      const rooms = await this.live.reminders.resendStale();
+      if (rooms.length > 0)
+        this.log.info({ rooms }, 'start reminders left by another instance: sending again');
+    } catch (error) {
+      this.log.warn({ err: error }, 'stale reminder sweep failed');
+    }
   }
 
   /** Co-hosting: silent co-hosts end, and the rooms this pass ended end their co-hosting (a failure waits a pass). */

@@ -18,6 +18,14 @@ import {
 } from '../wechat/subscribe-message';
 import type { LiveContext } from './context';
 
+/**
+ * A reminder still 'sending' this long after its claim was left by an instance that died mid-send; it is claimed
+ * again. A send takes seconds at most (two attempts of wechatTimeoutMs and the retry delay). Should the dead
+ * instance's send have reached WeChat after all, the second one uses no subscription (WeChat refuses it, 43101):
+ * nobody gets two messages.
+ */
+export const RECLAIM_AFTER_MS = 10 * 60_000;
+
 /** How many messages are in flight at once per room going live. */
 export const SEND_CONCURRENCY = 4;
 /** Attempts per reminder: the first, and one retry of a transient failure. */
@@ -68,13 +76,22 @@ export class ReminderSender {
     void job.finally(() => this.running.delete(job));
   }
 
+  /** Sends again what died with another instance: each live room with a reminder claimed long ago and unsent. */
+  async resendStale(): Promise<string[]> {
+    if (this.client === null) return [];
+    const rooms = await this.live.store.reminders.roomsWithStaleSends(this.live.now() - RECLAIM_AFTER_MS);
+    for (const roomId of rooms) this.dispatch(roomId);
+    return rooms;
+  }
+
   /** Resolves when every dispatch started so far has finished (shutdown, tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   private async sendAll(room: Room): Promise<void> {
-    const claimed = await this.live.store.reminders.claimPending(room.id, this.live.now());
+    const now = this.live.now();
+    const claimed = await this.live.store.reminders.claimPending(room.id, now, now - RECLAIM_AFTER_MS);
     if (claimed.length === 0) return;
     const anchor = room.ownerId === null ? null : await this.live.store.users.get(room.ownerId);
     const data = this.dataFor(room, anchor?.nickname ?? '主播');

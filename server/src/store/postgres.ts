@@ -205,6 +205,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (room_id, user_id)
    );
    CREATE INDEX room_viewers_newest ON room_viewers(room_id, joined_at DESC);`,
+  // 11: a reminder claimed by an instance that died before sending it is found again (still 'sending', long ago).
+  `CREATE INDEX room_reminders_sending ON room_reminders(claimed_at) WHERE state = 'sending';`,
 ];
 
 /** Arbitrary key of the advisory lock that serialises migrations across instances. */
@@ -1021,15 +1023,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         );
         return row ? toReminder(row) : null;
       },
-      claimPending: async (roomId, now) =>
+      claimPending: async (roomId, now, staleBefore) =>
         (
           await query<{ user_id: string; openid: string | null }>(
             `UPDATE room_reminders r SET state = 'sending', claimed_at = $1
-             FROM users u WHERE r.room_id = $2 AND r.state = 'pending' AND u.id = r.user_id
+             FROM users u
+             WHERE r.room_id = $2 AND u.id = r.user_id
+               AND (r.state = 'pending' OR (r.state = 'sending' AND r.claimed_at < $3))
              RETURNING r.user_id, u.openid`,
-            [now, roomId],
+            [now, roomId, staleBefore],
           )
         ).rows.map((r) => ({ userId: r.user_id, openid: wechatOpenidOf(r.openid) })),
+      roomsWithStaleSends: async (staleBefore) =>
+        (
+          await query<{ room_id: string }>(
+            `SELECT DISTINCT r.room_id FROM room_reminders r JOIN rooms ON rooms.id = r.room_id
+              WHERE r.state = 'sending' AND r.claimed_at < $1 AND rooms.status = 'live'`,
+            [staleBefore],
+          )
+        ).rows.map((r) => r.room_id),
       finish: async (roomId, userId, outcome, now) => {
         await query(
           `UPDATE room_reminders SET state = $1, errcode = $2, attempts = $3, done_at = $4

@@ -205,6 +205,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (room_id, user_id)
    );
    CREATE INDEX room_viewers_newest ON room_viewers(room_id, joined_at DESC);`,
+  // 11: a reminder claimed by an instance that died before sending it is found again (still 'sending', long ago).
+  `CREATE INDEX room_reminders_sending ON room_reminders(claimed_at) WHERE state = 'sending';`,
 ];
 
 export { InvalidCursorError };
@@ -883,14 +885,21 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         ).get(roomId, userId);
         return row ? toReminder(row) : null;
       },
-      claimPending: async (roomId, now) =>
-        prepare<[number, string], { user_id: string; openid: string | null }>(
+      claimPending: async (roomId, now, staleBefore) =>
+        prepare<[number, string, number], { user_id: string; openid: string | null }>(
           `UPDATE room_reminders SET state = 'sending', claimed_at = ?
-           WHERE room_id = ? AND state = 'pending'
+           WHERE room_id = ? AND (state = 'pending' OR (state = 'sending' AND claimed_at < ?))
            RETURNING user_id, (SELECT openid FROM users WHERE users.id = room_reminders.user_id) AS openid`,
         )
-          .all(now, roomId)
+          .all(now, roomId, staleBefore)
           .map((r) => ({ userId: r.user_id, openid: wechatOpenidOf(r.openid) })),
+      roomsWithStaleSends: async (staleBefore) =>
+        prepare<[number], { room_id: string }>(
+          `SELECT DISTINCT r.room_id FROM room_reminders r JOIN rooms ON rooms.id = r.room_id
+            WHERE r.state = 'sending' AND r.claimed_at < ? AND rooms.status = 'live'`,
+        )
+          .all(staleBefore)
+          .map((r) => r.room_id),
       finish: async (roomId, userId, outcome, now) => {
         prepare(
           `UPDATE room_reminders SET state = ?, errcode = ?, attempts = ?, done_at = ?

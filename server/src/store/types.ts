@@ -245,9 +245,12 @@ export interface ReminderRepository {
   get(roomId: string, userId: string): Promise<Reminder | null>;
   /**
    * Claims every pending reminder of the room for sending (pending -> sending in one conditional UPDATE), so of
-   * any number of instances each reminder is claimed by exactly one.
+   * any number of instances each reminder is claimed by exactly one. A reminder still 'sending' from a claim
+   * before staleBefore (its instance died mid-send) is claimed again the same way.
    */
-  claimPending(roomId: string, now: number): Promise<ClaimedReminder[]>;
+  claimPending(roomId: string, now: number, staleBefore: number): Promise<ClaimedReminder[]>;
+  /** The live rooms with a reminder claimed before staleBefore and never finished. */
+  roomsWithStaleSends(staleBefore: number): Promise<string[]>;
   /** Records a claimed reminder's outcome (only from 'sending'). */
   finish(
     roomId: string,
