@@ -97,17 +97,23 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  await untilHealthy(url, child, 'service');
+  return { url, child };
+}
+
+/** Resolves once GET /healthz answers 200 (10 s at most); else kills the child and throws. */
+async function untilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+      if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('service did not start');
+  throw new Error(`${what} did not start`);
 }
 
 let clientSeq = 0;
@@ -179,32 +185,38 @@ const ROUTE_PATHS: Record<RouteName, (roomId: string) => string> = {
   token: (roomId) => `/api/rooms/${roomId}/token`,
 };
 
+/**
+ * The headers of each next request of a job: a new client address every time; for the token route, the sessions in
+ * turn and wx.request's JSON type (a viewer's token request has no body, as the app sends it).
+ */
+function headersFor(job: CannonJob): () => Record<string, string> {
+  let seq = 0;
+  let session = 0;
+  const client = (): string => {
+    seq += 1;
+    return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
+  };
+  if (job.route !== 'token') return () => ({ 'x-forwarded-for': client() });
+  return () => {
+    session = (session + 1) % job.sessions.length;
+    return {
+      'content-type': 'application/json',
+      authorization: `Bearer ${job.sessions[session]}`,
+      'x-forwarded-for': client(),
+    };
+  };
+}
+
 /** Runs inside the load process: every request a new client address, token requests over many sessions. */
 async function runCannon(job: CannonJob): Promise<CannonResult> {
+  const method = job.route === 'token' ? 'POST' : 'GET';
+  const path = ROUTE_PATHS[job.route](job.roomId);
+  const headers = headersFor(job);
   if (job.overallRate) {
     // The fixed offered rate: paced evenly, not autocannon's once-a-second burst (bench/paced.ts says why).
-    let seq = 0;
-    let session = 0;
-    const client = (): string => {
-      seq += 1;
-      return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
-    };
-    const token = job.route === 'token';
     const result = await paced(
       job.url,
-      {
-        method: token ? 'POST' : 'GET',
-        path: ROUTE_PATHS[job.route](job.roomId),
-        headers: (): Record<string, string> => {
-          if (!token) return { 'x-forwarded-for': client() };
-          session = (session + 1) % job.sessions.length;
-          return {
-            'content-type': 'application/json',
-            authorization: `Bearer ${job.sessions[session]}`,
-            'x-forwarded-for': client(),
-          };
-        },
-      },
+      { method, path, headers },
       { rate: job.overallRate, seconds: job.duration, connections: job.connections },
     );
     return {
@@ -215,33 +227,7 @@ async function runCannon(job: CannonJob): Promise<CannonResult> {
       timeouts: 0,
     };
   }
-  let seq = 0;
-  let session = 0;
-  const client = (): string => {
-    seq += 1;
-    return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
-  };
-  const request: CannonRequest =
-    job.route === 'token'
-      ? {
-          method: 'POST',
-          // As the app asks for a viewer's token: wx.request's JSON type, no body.
-          path: ROUTE_PATHS.token(job.roomId),
-          setupRequest: (r) => {
-            session = (session + 1) % job.sessions.length;
-            const headers = {
-              'content-type': 'application/json',
-              authorization: `Bearer ${job.sessions[session]}`,
-              'x-forwarded-for': client(),
-            };
-            return { ...r, headers };
-          },
-        }
-      : {
-          method: 'GET',
-          path: ROUTE_PATHS[job.route](job.roomId),
-          setupRequest: (r) => ({ ...r, headers: { 'x-forwarded-for': client() } }),
-        };
+  const request: CannonRequest = { method, path, setupRequest: (r) => ({ ...r, headers: headers() }) };
   const { url, connections, duration, overallRate } = job;
   return autocannon({
     url,
@@ -337,14 +323,7 @@ async function benchFloor(dir: string): Promise<Row> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; ; i += 1) {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) break;
-      } catch {
-        if (i > 50) throw new Error('the bare http server did not start');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await untilHealthy(url, child, 'the bare http server');
     const row: Row = { engine: 'none', route: FLOOR_LABEL, samples: [] };
     for (let run = 0; run < RUNS; run += 1) {
       row.samples.push(await measure({ url, route: 'health', roomId: '', sessions: [] }, dir, child.pid));
