@@ -217,7 +217,8 @@ async function runCannon(job: CannonJob): Promise<CannonResult> {
     const result = await paced(
       job.url,
       { method, path, headers },
-      { rate: job.overallRate, seconds: job.duration, connections: job.connections },
+      // A second of the same load first, not counted: the fresh load process compiles its code then.
+      { rate: job.overallRate, seconds: job.duration, connections: job.connections, warmupSeconds: 1 },
     );
     return {
       requests: { average: result.rate, total: result.sent },
@@ -405,12 +406,12 @@ function table(rows: Row[], postgresNote: string | null, loads: { before: string
     '',
     `autocannon against one service process on loopback (${cores} cores, Node ${process.version}): ${placement}.`,
     `Each route: ${WARMUP_SECONDS} s of warm-up (not counted), saturation (autocannon, 50 connections for ${SECONDS} s), then a`,
-    `fixed ${RATE.toLocaleString('en-US')} req/s paced evenly over up to 20 keep-alive connections for ${SECONDS} s (bench/paced.ts: one`,
-    "request due every millisecond, timed from its send to its answer's end, to 0.1 ms). The three routes take turns,",
-    `${RUNS} runs; each figure is the median of the runs, each ratio the median of the runs' own ratios. Load average`,
-    `(1/5/15 min) before: ${loads.before}; after: ${loads.after}.`,
+    `fixed ${RATE.toLocaleString('en-US')} req/s paced evenly over up to 20 keep-alive connections for ${SECONDS} s (bench/paced.ts, raw`,
+    "sockets: one request due every millisecond, timed from its send to its answer's end, after 1 s of the same load",
+    `not counted). The three routes take turns, ${RUNS} runs; each figure is the median of the runs, each ratio the`,
+    `median of the runs' own ratios. Load average (1/5/15 min) before: ${loads.before}; after: ${loads.after}.`,
     "The first row is the machine's floor: Node's http server answering a constant, measured the same way; what it",
-    'shows at 1,000 req/s is what this machine (a VM whose cores stall for 5-10 ms every few seconds) adds to any route.',
+    'shows at 1,000 req/s is what this machine and the load generator add to any route.',
     `The room list answers a full page of 20 live rooms (of ${ROOMS}); token requests rotate over ${SESSIONS} sessions in one`,
     'live room. The service trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1) and every request carries',
     'its own X-Forwarded-For, so each is a distinct client: the per-client rate limits count but never refuse.',
