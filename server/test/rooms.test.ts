@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { decodeToken04 } from './helpers/token04';
 import {
   CONSOLE_TOKEN,
@@ -49,6 +50,8 @@ for (const engine of ENGINES)
     // Made in beforeAll, so a skipped suite leaves no temp folder behind.
     let db: ReturnType<typeof tempDbFile> = { file: '', cleanup: () => undefined };
     let cleanup: () => Promise<void> = async () => undefined;
+    // The size of each batch of token reads the store was asked for.
+    const tokenBatches: number[] = [];
 
     beforeAll(async () => {
       db = tempDbFile();
@@ -58,6 +61,12 @@ for (const engine of ENGINES)
         now: () => now,
         store: opened.store,
       });
+      const { rooms } = server.app.live.store;
+      const read = rooms.getForSessions.bind(rooms);
+      rooms.getForSessions = (asks) => {
+        tokenBatches.push(asks.length);
+        return read(asks);
+      };
     });
     afterAll(async () => {
       await server?.close();
@@ -385,6 +394,81 @@ for (const engine of ENGINES)
         });
         expect(unclaimed.status).toBe(403);
         expect(unclaimed.body.error.message).toMatch(/claim/);
+      });
+
+      test('token requests that arrive together are read together, and each caller gets its own answer', async () => {
+        const owner = await devLogin(server, 'burst-owner');
+        const room = await createAsUser(owner.token);
+        const viewers = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => devLogin(server, `burst-viewer-${i}`)),
+        );
+        // One viewer was removed from the room, one signed out.
+        const removed = viewers[3];
+        await server.request('POST', `/api/rooms/${room.id}/token`, { token: removed.token });
+        const removal = await server.request('POST', `/api/rooms/${room.id}/removals`, {
+          token: owner.token,
+          body: { userId: removed.userId },
+        });
+        expect(removal.status).toBe(200);
+        const signedOut = viewers[5];
+        expect((await server.request('POST', '/api/auth/logout', { token: signedOut.token })).status).toBe(
+          200,
+        );
+        const asks = [
+          ...viewers.map((viewer) => ({ token: viewer.token, roomId: room.id })),
+          { token: 'not-a-session', roomId: room.id },
+          { token: viewers[0].token, roomId: 'rMissing0000' },
+          { token: owner.token, roomId: room.id },
+        ];
+        // Keep-alive connections, one per request and all open, then every request written in one go: as a surge
+        // of viewers reaches the service.
+        const agent = new http.Agent({ keepAlive: true, maxSockets: asks.length });
+        const { port } = new URL(server.url);
+        const send = (ask: { token: string; roomId: string }, path = `/api/rooms/${ask.roomId}/token`) =>
+          new Promise<{ status: number; body: TokenBody & ErrorBody }>((resolve, reject) => {
+            const call = http.request(
+              {
+                host: '127.0.0.1',
+                port,
+                method: path === '/healthz' ? 'GET' : 'POST',
+                path,
+                agent,
+                headers: { authorization: `Bearer ${ask.token}` },
+              },
+              (response) => {
+                let text = '';
+                response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+                response.on('end', () =>
+                  resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+                );
+              },
+            );
+            call.on('error', reject);
+            call.end();
+          });
+        try {
+          await Promise.all(asks.map((ask) => send(ask, '/healthz')));
+          tokenBatches.length = 0;
+          const answers = await Promise.all(asks.map((ask) => send(ask)));
+          // All of them in one read (one round trip on PostgreSQL), not one read each.
+          expect(tokenBatches).toEqual([asks.length]);
+          for (const [i, answer] of answers.entries()) {
+            const viewer = viewers[i];
+            if (viewer === removed)
+              expect([answer.status, answer.body.error.code]).toEqual([403, 'REMOVED_FROM_ROOM']);
+            else if (viewer === signedOut || asks[i].token === 'not-a-session')
+              expect(answer.status).toBe(401);
+            else if (asks[i].roomId === 'rMissing0000') expect(answer.status).toBe(404);
+            else {
+              const caller = viewer ?? owner;
+              expect(answer.status).toBe(200);
+              expect(answer.body.userID).toBe(caller.userId);
+              expect(decodeToken04(answer.body.token, ZEGO_SECRET).user_id).toBe(caller.userId);
+            }
+          }
+        } finally {
+          agent.destroy();
+        }
       });
 
       test('token errors: 401 without session, 400 naming role, 404 unknown room, 409 ended room', async () => {

@@ -223,36 +223,80 @@ for (const engine of engines) {
         ownerId: owner,
         streamId: room.streamId,
       };
-      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 1)).toEqual({
+      const facts = async (tokenHash: string, roomId: string, now: number) =>
+        (await store.rooms.getForSessions([{ tokenHash, roomId, now }]))[0];
+      expect(await facts('fv-viewer-hash', room.id, T0 + 1)).toEqual({
         userId: viewer,
         room: tokenRoom,
         removed: false,
       });
       await store.chat.remove(room.id, viewer, T0 + 5);
-      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 6)).toEqual({
+      expect(await facts('fv-viewer-hash', room.id, T0 + 6)).toEqual({
         userId: viewer,
         room: tokenRoom,
         removed: true,
       });
       // Only that viewer: another one in the same room is not removed.
-      expect(await store.rooms.getForSession('fv-other-hash', room.id, T0 + 6)).toMatchObject({
+      expect(await facts('fv-other-hash', room.id, T0 + 6)).toMatchObject({
         userId: other,
         removed: false,
       });
       // No such room: the session is still the caller's.
-      expect(await store.rooms.getForSession('fv-viewer-hash', 'nosuchroom', T0 + 6)).toEqual({
+      expect(await facts('fv-viewer-hash', 'nosuchroom', T0 + 6)).toEqual({
         userId: viewer,
         room: null,
         removed: false,
       });
       // A room's new status is read, not remembered.
       await store.rooms.setStatus(room.id, 'live', T0 + 7);
-      expect((await store.rooms.getForSession('fv-other-hash', room.id, T0 + 8))?.room?.status).toBe('live');
+      expect((await facts('fv-other-hash', room.id, T0 + 8))?.room?.status).toBe('live');
       // No live session: unknown, expired or revoked.
-      expect(await store.rooms.getForSession('no-such-hash', room.id, T0 + 8)).toBeNull();
-      expect(await store.rooms.getForSession('fv-other-hash', room.id, T0 + 1000)).toBeNull();
+      expect(await facts('no-such-hash', room.id, T0 + 8)).toBeNull();
+      expect(await facts('fv-other-hash', room.id, T0 + 1000)).toBeNull();
       await store.sessions.revoke('fv-viewer-hash', T0 + 9);
-      expect(await store.rooms.getForSession('fv-viewer-hash', room.id, T0 + 10)).toBeNull();
+      expect(await facts('fv-viewer-hash', room.id, T0 + 10)).toBeNull();
+    });
+
+    test("rooms: many token requests' reads in one call, each answered in its own place", async () => {
+      const owner = await user('fb-owner');
+      const viewers = await Promise.all([user('fb-a'), user('fb-b'), user('fb-c')]);
+      const live = newRoom({ ownerId: owner });
+      const call = newRoom({ ownerId: owner, kind: 'call' });
+      await store.rooms.create(live);
+      await store.rooms.create(call, `${call.id}_m1`);
+      for (const [i, viewer] of viewers.entries()) {
+        await store.sessions.create(`fb-hash-${i}`, viewer, T0, T0 + 1000);
+      }
+      await store.sessions.revoke('fb-hash-2', T0 + 1);
+      await store.chat.remove(live.id, viewers[1], T0 + 2);
+      const view = (room: Room) => ({
+        id: room.id,
+        kind: room.kind,
+        status: room.status,
+        ownerId: owner,
+        streamId: room.streamId,
+      });
+      const answers = await store.rooms.getForSessions([
+        { tokenHash: 'fb-hash-0', roomId: live.id, now: T0 + 3 },
+        { tokenHash: 'fb-hash-2', roomId: live.id, now: T0 + 3 }, // revoked
+        { tokenHash: 'fb-hash-1', roomId: live.id, now: T0 + 3 }, // removed from this room
+        { tokenHash: 'fb-hash-1', roomId: call.id, now: T0 + 3 }, // but not from that one
+        { tokenHash: 'fb-unknown', roomId: live.id, now: T0 + 3 },
+        { tokenHash: 'fb-hash-0', roomId: 'nosuchroom', now: T0 + 3 },
+        { tokenHash: 'fb-hash-0', roomId: live.id, now: T0 + 1000 }, // expired at its own time
+        { tokenHash: 'fb-hash-0', roomId: live.id, now: T0 + 3 }, // the same ask twice
+      ]);
+      expect(answers).toEqual([
+        { userId: viewers[0], room: view(live), removed: false },
+        null,
+        { userId: viewers[1], room: view(live), removed: true },
+        { userId: viewers[1], room: view(call), removed: false },
+        null,
+        { userId: viewers[0], room: null, removed: false },
+        null,
+        { userId: viewers[0], room: view(live), removed: false },
+      ]);
+      expect(await store.rooms.getForSessions([])).toEqual([]);
     });
 
     test('reminders: claimed once; one left sending by a dead instance is claimed again only once it is stale', async () => {

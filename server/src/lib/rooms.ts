@@ -1,4 +1,5 @@
-import type { Invite, Room, TokenFacts, TokenRoom } from '../store/types';
+import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../store/types';
+import { Batch } from './batch';
 import { sessionExpired } from './auth';
 import type { LiveContext } from './context';
 import { ApiError, notFound } from './errors';
@@ -14,18 +15,26 @@ export async function loadRoom(live: LiveContext, roomId: string): Promise<Room>
   return room;
 }
 
+/** The token route's reads, gathered: the token requests that arrive together are read together. */
+export type TokenReads = Batch<TokenAsk, TokenFacts | null>;
+
+/** The token route's batch of reads, on this store. */
+export function tokenReads(store: Store): TokenReads {
+  return new Batch((asks) => store.rooms.getForSessions(asks));
+}
+
 /**
  * The token route's one read: whose session this is, the room (404 naming it if none) and whether that user was
  * removed from it; 401 when the session is not live.
  */
 export async function loadTokenFacts(
-  live: LiveContext,
+  reads: TokenReads,
   tokenHash: string,
   roomId: string,
   now: number,
 ): Promise<TokenFacts & { room: TokenRoom }> {
   // A malformed ID names no room; the session is still checked first.
-  const facts = await live.store.rooms.getForSession(tokenHash, isValidRoomId(roomId) ? roomId : '', now);
+  const facts = await reads.ask({ tokenHash, roomId: isValidRoomId(roomId) ? roomId : '', now });
   if (facts === null) throw sessionExpired();
   const { room } = facts;
   if (room === null) throw notFound(`Room ${roomId} does not exist`);

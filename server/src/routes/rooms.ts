@@ -5,7 +5,7 @@ import { carriesConsoleToken, identify, requireOperator, requireSessionHash, req
 import { ApiError, badRequest, forbidden } from '../lib/errors';
 import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
 import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
-import { createInvite, loadLiveRoom, loadRoom, loadTokenFacts } from '../lib/rooms';
+import { createInvite, loadLiveRoom, loadRoom, loadTokenFacts, tokenReads } from '../lib/rooms';
 import { RoomListCache } from '../lib/room-list-cache';
 import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
 import { minuteOf } from '../store/rows';
@@ -223,6 +223,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // The viewers this instance recorded lately (the token route's viewer list writes).
   const recentViewers = new RecentViewers();
+  // The token requests that arrive together are read together.
+  const reads = tokenReads(live.store);
 
   /**
    * POST /api/rooms/:id/token {role}: a ZEGO Token04 bound to this room; also renews. Without a body (or a role)
@@ -250,8 +252,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const now = live.now();
-      // The session, the room and the removal in one read: this route is what thousands of viewers ask at once.
-      const { userId, room, removed } = await loadTokenFacts(live, tokenHash, request.params.id, now);
+      // The session, the room and the removal in one read, with the other token requests of this moment: this
+      // route is what thousands of viewers ask at once.
+      const { userId, room, removed } = await loadTokenFacts(reads, tokenHash, request.params.id, now);
       // No body (or no role) asks for what most requests are: a viewer's token.
       const role = request.body.role ?? 'audience';
       if ((role === 'call') !== (room.kind === 'call')) {

@@ -20,6 +20,7 @@ import type {
   Room,
   RoomPage,
   Store,
+  TokenFacts,
 } from './types';
 import {
   COHOST_COLUMNS,
@@ -497,16 +498,21 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           }
         }),
       get: async (id) => getRoom(id),
-      getForSession: async (tokenHash, roomId, now) => {
-        // Only the columns a token depends on, in one round trip.
-        const row = await one<TokenFactsRow>(
-          `SELECT s.user_id, r.id, r.kind, r.status, r.owner_id, r.stream_id,
+      getForSessions: async (asks) => {
+        if (asks.length === 0) return [];
+        // Every ask in one round trip: the asks as rows (numbered), each joined to its live session and its room.
+        const { rows } = await query<TokenFactsRow & { ask: string }>(
+          `SELECT a.ask, s.user_id, r.id, r.kind, r.status, r.owner_id, r.stream_id,
                   (SELECT removed_at FROM chat_bans WHERE room_id = r.id AND user_id = s.user_id) AS removed_at
-             FROM sessions s LEFT JOIN rooms r ON r.id = $2
-            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $3`,
-          [tokenHash, roomId, now],
+             FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS a(token_hash, room_id, now, ask)
+             JOIN sessions s ON s.token_hash = a.token_hash AND s.revoked_at IS NULL AND s.expires_at > a.now
+             LEFT JOIN rooms r ON r.id = a.room_id`,
+          [asks.map((a) => a.tokenHash), asks.map((a) => a.roomId), asks.map((a) => a.now)],
         );
-        return row ? toTokenFacts(row) : null;
+        const answers: Array<TokenFacts | null> = asks.map(() => null);
+        // ORDINALITY counts from 1; a BIGINT comes back as a string.
+        for (const row of rows) answers[Number(row.ask) - 1] = toTokenFacts(row);
+        return answers;
       },
       list: async ({ status, cursor, limit, lobby }): Promise<RoomPage> => {
         if (lobby) {

@@ -50,6 +50,13 @@ export interface Room {
 /** The fields of a room a token is decided on. */
 export type TokenRoom = Pick<Room, 'id' | 'kind' | 'status' | 'ownerId' | 'streamId'>;
 
+/** A token request's read: the caller's session (the hash of its bearer), the room it asks for, and when. */
+export interface TokenAsk {
+  tokenHash: string;
+  roomId: string;
+  now: number;
+}
+
 /** A token request's facts: whose session it is, the room (null: none such) and whether that user was removed. */
 export interface TokenFacts {
   userId: string;
@@ -164,11 +171,12 @@ export interface RoomRepository {
   create(room: Room, firstStreamId?: string): Promise<void>;
   get(id: string): Promise<Room | null>;
   /**
-   * What a token request is decided on, in one read (the token route's hot path; one round trip on PostgreSQL):
-   * the user of a live session, the room (null if there is none) and whether the anchor or operator removed that
-   * user from it. Null when the session is not live (unknown, expired or revoked).
+   * What token requests are decided on, any number in one read (the token route's hot path: the requests that
+   * arrive together are read together, one round trip on PostgreSQL). For each ask, in order: the user of a live
+   * session, the room (null if there is none) and whether the anchor or operator removed that user from it; null
+   * when the session is not live (unknown, expired or revoked) at the ask's time.
    */
-  getForSession(tokenHash: string, roomId: string, now: number): Promise<TokenFacts | null>;
+  getForSessions(asks: readonly TokenAsk[]): Promise<Array<TokenFacts | null>>;
   /**
    * Live rooms (never call rooms) newest first, optionally of one status; the cursor is opaque. With lobby: the
    * rooms live now (newest first), then the upcoming ones (idle with a planned start) by start time; nothing else.
