@@ -75,6 +75,15 @@ const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
 let seq = 0;
 const id = (prefix: string): string => `${prefix}${T0.toString(36)}${(seq += 1).toString().padStart(4, '0')}`;
 
+/** The fields of a room a token read returns. */
+const tokenView = ({ id, kind, status, ownerId, streamId }: Room) => ({
+  id,
+  kind,
+  status,
+  ownerId,
+  streamId,
+});
+
 function newRoom(overrides: Partial<Room> = {}): Room {
   const roomId = overrides.id ?? id('r');
   return {
@@ -216,13 +225,7 @@ for (const engine of engines) {
       await store.rooms.create(room);
       await store.sessions.create('fv-viewer-hash', viewer, T0, T0 + 1000);
       await store.sessions.create('fv-other-hash', other, T0, T0 + 1000);
-      const tokenRoom = {
-        id: room.id,
-        kind: room.kind,
-        status: room.status,
-        ownerId: owner,
-        streamId: room.streamId,
-      };
+      const tokenRoom = tokenView(room);
       const facts = async (tokenHash: string, roomId: string, now: number) =>
         (await store.rooms.getForSessions([{ tokenHash, roomId, now }]))[0];
       expect(await facts('fv-viewer-hash', room.id, T0 + 1)).toEqual({
@@ -269,13 +272,6 @@ for (const engine of engines) {
       }
       await store.sessions.revoke('fb-hash-2', T0 + 1);
       await store.chat.remove(live.id, viewers[1], T0 + 2);
-      const view = (room: Room) => ({
-        id: room.id,
-        kind: room.kind,
-        status: room.status,
-        ownerId: owner,
-        streamId: room.streamId,
-      });
       const answers = await store.rooms.getForSessions([
         { tokenHash: 'fb-hash-0', roomId: live.id, now: T0 + 3 },
         { tokenHash: 'fb-hash-2', roomId: live.id, now: T0 + 3 }, // revoked
@@ -287,14 +283,14 @@ for (const engine of engines) {
         { tokenHash: 'fb-hash-0', roomId: live.id, now: T0 + 3 }, // the same ask twice
       ]);
       expect(answers).toEqual([
-        { userId: viewers[0], room: view(live), removed: false },
+        { userId: viewers[0], room: tokenView(live), removed: false },
         null,
-        { userId: viewers[1], room: view(live), removed: true },
-        { userId: viewers[1], room: view(call), removed: false },
+        { userId: viewers[1], room: tokenView(live), removed: true },
+        { userId: viewers[1], room: tokenView(call), removed: false },
         null,
         { userId: viewers[0], room: null, removed: false },
         null,
-        { userId: viewers[0], room: view(live), removed: false },
+        { userId: viewers[0], room: tokenView(live), removed: false },
       ]);
       expect(await store.rooms.getForSessions([])).toEqual([]);
     });
