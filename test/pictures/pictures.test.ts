@@ -69,7 +69,9 @@ describeWithBrowser('every page as a person sees it', () => {
     rig.reset();
     await browser?.close();
     if (SAVING) {
-      const inputs = Object.fromEntries([...rendered].sort(([a], [b]) => a.localeCompare(b)));
+      // Merged: a run of some states (-t) keeps the others' entries.
+      const merged = { ...readDocsInputs(), ...Object.fromEntries(rendered) };
+      const inputs = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
       fs.writeFileSync(DOCS_INPUTS, `${JSON.stringify(inputs, null, 2)}\n`);
     }
   });

@@ -100,6 +100,7 @@ export class Rig {
     a.heartbeat.mockResolvedValue({ room: ROOM } as never);
     a.getCohosts.mockResolvedValue({ limit: 3, cohosts: [], requests: [], mine: 'none', mixStreamId: null });
     a.getStats.mockRejectedValue(new Error('no figures in this state'));
+    a.signInWithWechat.mockResolvedValue({ sessionToken: 'session_new', user: PEOPLE.viewer });
   }
 
   /** Signs this user in (a stored session) with a token for the room, publishing `streamID` when given. */

@@ -51,6 +51,20 @@ export const HOME_STATES: PictureState[] = [
     },
   },
   {
+    name: 'login-avatar-upload-failed',
+    page: 'login',
+    arrange: async (rig) => {
+      rig.api.uploadAvatar.mockRejectedValue(OFFLINE);
+      const p = await rig.open('login');
+      await p.fire('#avatar', 'chooseavatar', { avatarUrl: 'http://tmp/avatar.png' });
+      await p.input('#nickname', '观众小李');
+      await p.input('#room-id', 'room_42');
+      await p.tap('#enter');
+      rig.lastToast();
+      return p;
+    },
+  },
+  {
     name: 'login-signed-in',
     page: 'login',
     arrange: async (rig: Rig) => {
