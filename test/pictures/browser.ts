@@ -3,6 +3,7 @@
  * 375 x 812 (device scale 2), scrolls each scroll-view to its scroll-into-view target as WeChat does, runs the
  * layout checks, and takes the PNG when asked.
  */
+import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,11 +12,24 @@ import { SCREEN } from './wxss';
 /** Where the browser is (CHROMIUM_PATH, else Debian's chromium). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const INSTALL = 'apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji';
+
+/** The fonts a picture needs (Chinese and emoji; without them Chromium draws boxes), by fontconfig's list. */
+function fontsMissing(): string[] {
+  let installed = '';
+  try {
+    installed = execFileSync('fc-list', { encoding: 'utf8' });
+  } catch {
+    // no fontconfig: no fonts either
+  }
+  return ['Noto Sans CJK', 'Noto Color Emoji'].filter((font) => !installed.includes(font));
+}
+
 /** Why the pictures cannot run here, or null when they can. */
 export function browserMissing(): string | null {
-  return existsSync(CHROMIUM_PATH)
-    ? null
-    : `no browser at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji, or set CHROMIUM_PATH)`;
+  if (!existsSync(CHROMIUM_PATH)) return `no browser at ${CHROMIUM_PATH} (${INSTALL}, or set CHROMIUM_PATH)`;
+  const fonts = fontsMissing();
+  return fonts.length ? `no ${fonts.join(' or ')} font (${INSTALL})` : null;
 }
 
 /** Words a user may read in English: units and the brand. */

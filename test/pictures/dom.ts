@@ -53,8 +53,11 @@ const TAP_EVENTS = ['tap', 'chooseavatar'];
 /** The attributes of one element as HTML (class scoped, booleans as presence, tap handlers marked). */
 function attributes(node: JsonNode, scope: StyleScope | null): string {
   const out: string[] = [];
+  const nativeVideo = node.tagName === 'wx-live-pusher' || node.tagName === 'wx-live-player';
   for (const { name, value } of node.attrs) {
     if (value === false || value === null || value === undefined || value === '') continue;
+    // A stream's URL is invisible and counts up per visit: left out, so a picture's HTML does not depend on order.
+    if (nativeVideo && (name === 'src' || name === 'url')) continue;
     if (typeof value === 'object') continue;
     if (name === 'class') {
       const classes = String(value).split(/\s+/).filter(Boolean);
