@@ -593,7 +593,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 /** Removes the empty hash-named folders miniprogram-ci leaves behind (only empty ones, only hash names). */
 function removeHashDirs(dir) {
-  let entries = [];
+  let entries;
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
