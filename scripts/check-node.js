@@ -72,8 +72,15 @@ function nodeVersionProblems(root, running, requireRunningLine) {
   if (requireRunningLine && line && runningVersion && runningVersion[0] !== line[0])
     problems.push(`the running Node ${running} is not .nvmrc's line ${line[0]}`);
   const ciRun = fs.readFileSync(path.join(root, '.ci/run'), 'utf8');
-  if (!/<\s*\.nvmrc/.test(ciRun) || !/node@\$NODE_MAJOR/.test(ciRun))
-    problems.push('.ci/run must install node@<the line in .nvmrc> (read from .nvmrc, not written out again)');
+  if (
+    !/NODE_MAJOR="\$\(tr -d '\[:space:\]' < \.nvmrc\)"/.test(ciRun) ||
+    !/node_bin "\$NODE_MAJOR"/.test(ciRun)
+  )
+    problems.push('.ci/run must install the line in .nvmrc (read from .nvmrc, not written out again)');
+  // The second line CI tests must be a supported one too.
+  const also = /^NODE_ALSO=(\d+)$/m.exec(ciRun);
+  if (also && typeof engines === 'string' && acceptsLine(Number(also[1]), engines) === false)
+    problems.push(`.ci/run's second line, Node ${also[1]}, is outside engines.node "${engines}"`);
   return problems;
 }
 

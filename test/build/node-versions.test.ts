@@ -63,7 +63,14 @@ describe('Node versions', () => {
       '.ci/run': (text) => text.replace(/NODE_MAJOR="\$\(tr[^\n]*/, `NODE_MAJOR=${nvmrcLine()}`),
     });
     expect(check.nodeVersionProblems(dir, `v${nvmrcLine()}.0.0`, true)).toEqual([
-      expect.stringMatching(/\.ci\/run must install node@<the line in \.nvmrc>/),
+      expect.stringMatching(/\.ci\/run must install the line in \.nvmrc/),
+    ]);
+  });
+
+  it('reports a second CI line that engines.node does not accept', () => {
+    const dir = project({ '.ci/run': (text) => text.replace(/^NODE_ALSO=\d+$/m, 'NODE_ALSO=20') });
+    expect(check.nodeVersionProblems(dir, `v${nvmrcLine()}.0.0`, true)).toEqual([
+      expect.stringMatching(/second line, Node 20, is outside engines\.node/),
     ]);
   });
 
