@@ -6,10 +6,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../store/types';
 import type { LiveContext } from './context';
-import { failure, SERVICE_USER_ID } from './cohosts';
+import {
+  chatLine,
+  chatState,
+  moderationCommand,
+  SERVICE_USER_ID,
+  type ModerationCommand,
+} from '@zego-live/contract';
+import { failure } from './cohosts';
 
-/** Longest chat message in UTF-16 units (the app's CHAT_MAX_LENGTH is the same figure). */
-export const CHAT_MAX_LENGTH = 100;
 /** The name ZEGO shows as the sender of the service's messages. */
 export const CHAT_SENDER_NAME = '直播间';
 /** Shortest and longest mute an anchor or operator may give (1 minute to 24 hours). */
@@ -17,27 +22,6 @@ export const MUTE_MIN_SECONDS = 60;
 export const MUTE_MAX_SECONDS = 24 * 3600;
 /** How many of a room's newest delivered lines the service keeps for the anchor and the operator to moderate from. */
 export const CHAT_LINES_KEPT = 100;
-
-/** The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...}`. */
-export interface ChatContent {
-  t: 'chat';
-  u: string;
-  n: string;
-  text: string;
-}
-
-/** The JSON content of a system message about the room's chat (category 1): comments off or on. */
-export interface ChatStateContent {
-  t: 'chat-state';
-  commentsOff: boolean;
-}
-
-/** The JSON content of a custom command to one viewer: muted (until) or unmuted. */
-export interface ModerationCommand {
-  t: 'moderation';
-  e: 'muted' | 'unmuted';
-  until: number | null;
-}
 
 /** The fields of a failed server API call worth a log line (never the URL or the secret). */
 export const zegoFailure = failure;
@@ -51,13 +35,12 @@ export async function deliverChat(
 ): Promise<{ messageId: number | null }> {
   const api = live.zegoServerApi;
   if (api === null) throw new Error('deliverChat needs ZEGO server API');
-  const content: ChatContent = { t: 'chat', u: sender.id, n: sender.nickname, text };
   return api.sendBroadcastMessage({
     roomId: room.id,
     userId: SERVICE_USER_ID,
     userName: CHAT_SENDER_NAME,
     category: 2,
-    content: JSON.stringify(content),
+    content: chatLine(sender, text),
   });
 }
 
@@ -70,14 +53,13 @@ export async function announceChatState(
 ): Promise<boolean> {
   const api = live.zegoServerApi;
   if (api === null) return false;
-  const content: ChatStateContent = { t: 'chat-state', commentsOff };
   try {
     await api.sendBroadcastMessage({
       roomId: room.id,
       userId: SERVICE_USER_ID,
       userName: CHAT_SENDER_NAME,
       category: 1,
-      content: JSON.stringify(content),
+      content: chatState(commentsOff),
     });
     return true;
   } catch (error) {
@@ -101,7 +83,7 @@ export async function tellViewer(
       roomId: room.id,
       fromUserId: SERVICE_USER_ID,
       toUserIds: [userId],
-      content: JSON.stringify({ t: 'moderation', ...command } satisfies ModerationCommand),
+      content: moderationCommand(command),
     });
     return failUsers.length === 0;
   } catch (error) {

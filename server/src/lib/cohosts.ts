@@ -9,13 +9,11 @@ import type { CohostKey, Room } from '../store/types';
 import { ApiError, forbidden } from './errors';
 import { ZegoServerApiError, type MixInput } from '../zego/server-api';
 import type { LiveContext } from './context';
+import { cohostCommand, SERVICE_USER_ID, type CohostSignal } from '@zego-live/contract';
 import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from './ids';
 
-/** The sender of the service's custom commands and the owner of its mix tasks (no real user has this ID). */
-export const SERVICE_USER_ID = 'live-service';
-
 /** What a co-hosting custom command announces (the `e` of its JSON content). */
-export type CohostEvent = 'requested' | 'cancelled' | 'accepted' | 'declined' | 'ended';
+export type CohostEvent = CohostSignal;
 
 /** The mix output canvas (portrait, like the anchor's camera). */
 export const MIX_WIDTH = 720;
@@ -60,7 +58,7 @@ export async function signalCohost(
       roomId: room.id,
       fromUserId: SERVICE_USER_ID,
       toUserIds,
-      content: JSON.stringify({ t: 'cohost', e: event, u: userId }),
+      content: cohostCommand(event, userId),
     });
     if (failUsers.length === 0) return true;
     log.info({ room: room.id, event, failUsers }, 'co-host command not delivered to every target');

@@ -6,7 +6,7 @@
  * unreachable) is retried once after RETRY_DELAY_MS, nothing more.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { audiencePath } from '../qr/launch';
+import { audiencePath } from '@zego-live/contract';
 import type { Room } from '../store/types';
 import { WeChatError } from '../wechat/access-token';
 import {

@@ -6,7 +6,7 @@ import { requireUser } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { loadRoom } from '../lib/rooms';
 import { ErrorView } from '../lib/views';
-import { BODY, RoomParams, RtcRoomView, SessionView } from '../lib/schemas';
+import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract';
 import { AvatarUrl, Nickname, openSession } from './auth';
 
 /** Options of the Alipay routes (tests shorten the gateway timeout). */

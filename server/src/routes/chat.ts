@@ -5,7 +5,6 @@ import { identify, requireOperator, requireUser, type Caller } from '../lib/auth
 import {
   announceChatState,
   CHAT_LINES_KEPT,
-  CHAT_MAX_LENGTH,
   deliverChat,
   kickViewer,
   MUTE_MAX_SECONDS,
@@ -13,6 +12,7 @@ import {
   tellViewer,
   zegoFailure,
 } from '../lib/chat';
+import { CHAT_MAX_LENGTH } from '@zego-live/contract';
 import { afterCohostEnded } from '../lib/cohosts';
 import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { hashToken } from '../lib/ids';
@@ -25,7 +25,7 @@ import {
   ModerationView,
   RecentChatView,
   RoomParams,
-} from '../lib/schemas';
+} from '@zego-live/contract';
 import { ErrorView } from '../lib/views';
 import type { ModerationAction, ModerationRecord, Room } from '../store/types';
 import { WeChatError } from '../wechat/access-token';

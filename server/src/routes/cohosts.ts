@@ -5,7 +5,7 @@ import { identify, requireUser, type Caller } from '../lib/auth';
 import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from '../lib/cohosts';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom } from '../lib/rooms';
-import { CohostChangeView, RoomParams } from '../lib/schemas';
+import { CohostChangeView, RoomParams } from '@zego-live/contract';
 import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
 import type { Room } from '../store/types';
 
