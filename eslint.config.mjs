@@ -160,6 +160,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
   {
+    // The apps take the contract's schemas as types only: TypeBox must not ship in an app (the builds check it too).
+    files: ['miniprogram/**/*.ts', 'alipay/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@zego-live/contract/schemas',
+              allowTypeImports: true,
+              message:
+                'the schemas are for types only (`import type`); run-time values come from @zego-live/contract',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // No import cycles inside the mini-program (type-only imports are erased and do not count).
     files: ['miniprogram/**/*.ts'],
     plugins: { 'import-x': importX },

@@ -170,4 +170,27 @@ describe('layers (eslint.config.mjs)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("refuses an app's run-time import of the contract's schemas, and passes the same as a type", () => {
+    const [value, typeOnly, alipay] = lint([
+      {
+        filePath: 'miniprogram/services/x.ts',
+        code: "import { RoomView } from '@zego-live/contract/schemas';\nexport const room = RoomView;\n",
+      },
+      {
+        filePath: 'miniprogram/services/y.ts',
+        code: "import type { RoomView } from '@zego-live/contract/schemas';\nexport type Room = RoomView;\n",
+      },
+      {
+        filePath: 'alipay/services/x.ts',
+        code: "import { RoomView } from '@zego-live/contract/schemas';\nexport const room = RoomView;\n",
+      },
+    ]);
+    for (const result of [value, alipay]) {
+      expect(result.messages.map((m) => [m.ruleId, m.message])).toEqual([
+        ['@typescript-eslint/no-restricted-imports', expect.stringMatching(/schemas are for types only/)],
+      ]);
+    }
+    expect(typeOnly.messages).toEqual([]);
+  });
 });

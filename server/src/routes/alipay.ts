@@ -6,7 +6,7 @@ import { requireUser } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { loadRoom } from '../lib/rooms';
 import { ErrorView } from '../lib/views';
-import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract';
+import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract/schemas';
 import { AvatarUrl, Nickname, openSession } from './auth';
 
 /** Options of the Alipay routes (tests shorten the gateway timeout). */

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireUser, SESSION_TTL_MS } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { hashToken, newSessionToken } from '../lib/ids';
-import { BODY, SessionView, UserAnswer } from '@zego-live/contract';
+import { BODY, SessionView, UserAnswer } from '@zego-live/contract/schemas';
 import { ErrorView, type UserView, userView } from '../lib/views';
 import type { User } from '../store/types';
 import { code2Session } from '../wechat/code2session';

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { requireUser } from '../lib/auth';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 import { randomId } from '../lib/ids';
-import { imageAnswer, UserAnswer } from '@zego-live/contract';
+import { imageAnswer, UserAnswer } from '@zego-live/contract/schemas';
 import { ErrorView, userView } from '../lib/views';
 import type { User } from '../store/types';
 

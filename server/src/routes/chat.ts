@@ -25,7 +25,7 @@ import {
   ModerationView,
   RecentChatView,
   RoomParams,
-} from '@zego-live/contract';
+} from '@zego-live/contract/schemas';
 import { ErrorView } from '../lib/views';
 import type { ModerationAction, ModerationRecord, Room } from '../store/types';
 import { WeChatError } from '../wechat/access-token';

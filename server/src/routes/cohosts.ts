@@ -5,7 +5,7 @@ import { identify, requireUser, type Caller } from '../lib/auth';
 import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from '../lib/cohosts';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom } from '../lib/rooms';
-import { CohostChangeView, RoomParams } from '@zego-live/contract';
+import { CohostChangeView, RoomParams } from '@zego-live/contract/schemas';
 import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
 import type { Room } from '../store/types';
 

@@ -23,7 +23,7 @@ import {
   RoomAnswer,
   RoomParams,
   type ReminderAnswer as ReminderAnswerType,
-} from '@zego-live/contract';
+} from '@zego-live/contract/schemas';
 import { ErrorView, roomView } from '../lib/views';
 import type { Room, RoomPlan } from '../store/types';
 import { readImageUpload, imageContentType, storedFileUrl, type AvatarKind } from './avatar';

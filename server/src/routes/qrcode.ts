@@ -13,7 +13,7 @@ import { requireOperator } from '../lib/auth';
 import type { LiveContext } from '../lib/context';
 import { ApiError, notFound } from '../lib/errors';
 import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../lib/rooms';
-import { imageAnswer, RoomParams } from '@zego-live/contract';
+import { imageAnswer, RoomParams } from '@zego-live/contract/schemas';
 import { ErrorView } from '../lib/views';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '@zego-live/contract';
 import type { Invite, Room } from '../store/types';

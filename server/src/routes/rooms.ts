@@ -20,7 +20,7 @@ import {
   StatsBody,
   TokenBody,
   RoomParams,
-} from '@zego-live/contract';
+} from '@zego-live/contract/schemas';
 import { ErrorView, InviteView, inviteView, type RoomView, roomView, roomViews } from '../lib/views';
 import { InvalidCursorError } from '../store/common';
 import type { Room } from '../store/types';

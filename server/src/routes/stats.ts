@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { identify } from '../lib/auth';
 import { forbidden, unauthorized } from '../lib/errors';
 import { loadLiveRoom, loadRoom } from '../lib/rooms';
-import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '@zego-live/contract';
+import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '@zego-live/contract/schemas';
 import { roomStatsView, roomViewerView, SERIES_MINUTES, VIEWER_LIST_LIMIT } from '../lib/stats';
 import { ErrorView } from '../lib/views';
 import type { Room } from '../store/types';
