@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { SERVER_ROOT, type Config } from './config';
-import type { LiveContext, RateLimits } from './lib/context';
+import type { LiveContext, RateLimits } from './plugins/app/live';
 import { ApiError } from './lib/errors';
 import {
   clientErrorHandler,
@@ -16,29 +16,29 @@ import {
   schemaController,
   sendError,
   validationMessage,
-} from './lib/http-contract';
+} from './http/http-contract';
 import { defaultRandom, newUserId, type RandomSource } from './lib/ids';
-import { trustProxy } from './lib/trust-proxy';
-import alipayRoutes from './routes/alipay';
-import authRoutes from './routes/auth';
-import avatarRoutes from './routes/avatar';
-import configRoutes from './routes/config';
-import { registerDocs } from './routes/docs';
-import healthRoutes from './routes/health';
-import qrcodeRoutes from './routes/qrcode';
-import plannedRoutes from './routes/planned';
-import roomRoutes from './routes/rooms';
-import zegoCallbackRoutes from './routes/zego-callback';
-import cohostRoutes from './routes/cohosts';
-import chatRoutes from './routes/chat';
-import statsRoutes from './routes/stats';
+import { trustProxy } from './http/trust-proxy';
+import alipayRoutes from './features/alipay/routes';
+import authRoutes from './features/auth/routes';
+import avatarRoutes from './features/avatar/routes';
+import configRoutes from './features/config/routes';
+import { registerDocs } from './features/docs/routes';
+import healthRoutes from './features/health/routes';
+import qrcodeRoutes from './features/qrcode/routes';
+import plannedRoutes from './features/planned/routes';
+import roomRoutes from './features/rooms/routes';
+import zegoCallbackRoutes from './features/zego-callback/routes';
+import cohostRoutes from './features/cohosts/routes';
+import chatRoutes from './features/chat/routes';
+import statsRoutes from './features/stats/routes';
 import { AccessTokenCache } from './wechat/access-token';
 import { MsgSecCheckClient } from './wechat/msg-sec-check';
 import { ZegoServerApi } from './zego/server-api';
-import { HeartbeatSweeper } from './lib/heartbeat';
-import { ReminderSender } from './lib/reminders';
-import { RequestLog } from './lib/request-log';
-import { closeRedis, connectRedis, redisReady } from './redis';
+import { HeartbeatSweeper } from './plugins/app/sweeper';
+import { ReminderSender } from './plugins/app/reminders';
+import { RequestLog } from './http/request-log';
+import { closeRedis, connectRedis, redisReady } from './plugins/external/redis';
 import { DatabaseUnavailableError } from './store/common';
 import { openStore } from './store/index';
 import type { Store } from './store/types';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { AVATAR_MAX_BYTES, avatarDir, sniffImage } from '../src/routes/avatar';
+import { AVATAR_MAX_BYTES, avatarDir, sniffImage } from '../src/features/avatar/routes';
 import {
   CONSOLE_TOKEN,
   devLogin,

@@ -4,7 +4,7 @@
  * signatures) receives: custom commands, ForbidRTCStream/ResumeRTCStream, StartMix layouts and StopMix.
  */
 import { decodeToken04 } from './helpers/token04';
-import { zegoCallbackSignature } from '../src/routes/zego-callback';
+import { zegoCallbackSignature } from '../src/features/zego-callback/routes';
 import {
   CALLBACK_SECRET,
   CONSOLE_TOKEN,
@@ -26,7 +26,7 @@ import {
   type FakeZegoServerApi,
   type ZegoCall,
 } from './helpers/zego-server-api-fake';
-import { MIX_HEIGHT, MIX_WIDTH, mixLayout } from '../src/lib/cohosts';
+import { MIX_HEIGHT, MIX_WIDTH, mixLayout } from '../src/features/cohosts/service';
 
 interface CohostsBody {
   limit: number;

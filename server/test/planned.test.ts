@@ -14,7 +14,7 @@ import {
   WECHAT_SECRET,
   type TestServer,
 } from './helpers/server';
-import { RECLAIM_AFTER_MS } from '../src/lib/reminders';
+import { RECLAIM_AFTER_MS } from '../src/plugins/app/reminders';
 import { ENGINES, SHARED_ENGINES } from './helpers/services';
 import { startFakeWechat, type FakeWechat } from './helpers/wechat-fake';
 

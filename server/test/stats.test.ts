@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from './helpers/server';
 import { ENGINES } from './helpers/services';
-import { RecentViewers } from '../src/lib/stats';
+import { RecentViewers } from '../src/features/stats/service';
 
 interface StatsBody {
   stats: {

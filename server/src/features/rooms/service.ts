@@ -1,9 +1,9 @@
-import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../store/types';
-import { Batch } from './batch';
-import { sessionExpired } from './auth';
-import type { LiveContext } from './context';
-import { ApiError, notFound } from './errors';
-import { isValidRoomId, newInviteCode } from './ids';
+import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
+import { Batch } from '../../lib/batch';
+import { sessionExpired } from '../../http/auth';
+import type { LiveContext } from '../../plugins/app/live';
+import { ApiError, notFound } from '../../lib/errors';
+import { isValidRoomId, newInviteCode } from '../../lib/ids';
 
 /** How long an operator's invite stays claimable (24 hours). */
 export const INVITE_TTL_MS = 24 * 3600 * 1000;

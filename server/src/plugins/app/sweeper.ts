@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { SweepResult } from '../store/types';
-import { endCohosting, endSilentCohosts } from './cohosts';
-import type { LiveContext } from './context';
+import type { SweepResult } from '../../store/types';
+import { endCohosting, endSilentCohosts } from '../../features/cohosts/service';
+import type { LiveContext } from './live';
 
 /**
  * Keeps room status honest: a live room whose anchor has been silent (no heartbeat, no stats) for

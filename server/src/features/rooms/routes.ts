@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { carriesConsoleToken, identify, requireOperator, requireSessionHash, requireUser } from '../lib/auth';
-import { ApiError, badRequest, forbidden } from '../lib/errors';
-import { cohostHeartbeat, cohostStreamId, endCohosting } from '../lib/cohosts';
-import { newRoomId, streamIdForMember, streamIdForRoom } from '../lib/ids';
-import { createInvite, loadLiveRoom, loadRoom, loadTokenFacts, tokenReads } from '../lib/rooms';
-import { RoomListCache } from '../lib/room-list-cache';
-import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../lib/stats';
-import { minuteOf } from '../store/rows';
+import { carriesConsoleToken, identify, requireOperator, requireSessionHash, requireUser } from '../../http/auth';
+import { ApiError, badRequest, forbidden } from '../../lib/errors';
+import { cohostHeartbeat, cohostStreamId, endCohosting } from '../cohosts/service';
+import { newRoomId, streamIdForMember, streamIdForRoom } from '../../lib/ids';
+import { createInvite, loadLiveRoom, loadRoom, loadTokenFacts, tokenReads } from './service';
+import { RoomListCache } from './list-cache';
+import { RecentViewers, SERIES_MINUTES, VIEWER_QUIET_MS } from '../stats/service';
+import { minuteOf } from '../../store/rows';
 import {
   CreatedRoomAnswer,
   CreateRoomBody,
@@ -20,11 +20,11 @@ import {
   StatsBody,
   TokenBody,
   RoomParams,
-} from '../lib/schemas';
-import { ErrorView, InviteView, inviteView, type RoomView, roomView, roomViews } from '../lib/views';
-import { InvalidCursorError } from '../store/common';
-import type { Room } from '../store/types';
-import { generateToken04, roomPayload } from '../zego/token04';
+} from '../../lib/schemas';
+import { ErrorView, InviteView, inviteView, type RoomView, roomView, roomViews } from '../../lib/views';
+import { InvalidCursorError } from '../../store/common';
+import type { Room } from '../../store/types';
+import { generateToken04, roomPayload } from '../../zego/token04';
 
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 

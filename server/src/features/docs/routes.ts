@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { BODY_RULES } from '../lib/http-contract';
+import { BODY_RULES } from '../../http/http-contract';
 
 /** Where the OpenAPI document is served (JSON; /docs/yaml has the same in YAML). */
 export const OPENAPI_PATH = '/docs/json';

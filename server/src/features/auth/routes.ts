@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireUser, SESSION_TTL_MS } from '../lib/auth';
-import { ApiError } from '../lib/errors';
-import { hashToken, newSessionToken } from '../lib/ids';
-import { BODY, SessionView, UserAnswer } from '../lib/schemas';
-import { ErrorView, type UserView, userView } from '../lib/views';
-import type { User } from '../store/types';
-import { code2Session } from '../wechat/code2session';
+import { requireUser, SESSION_TTL_MS } from '../../http/auth';
+import { ApiError } from '../../lib/errors';
+import { hashToken, newSessionToken } from '../../lib/ids';
+import { BODY, SessionView, UserAnswer } from '../../lib/schemas';
+import { ErrorView, type UserView, userView } from '../../lib/views';
+import type { User } from '../../store/types';
+import { code2Session } from '../../wechat/code2session';
 
 export const Nickname = Type.String({ minLength: 1, maxLength: 32 });
 export const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });

@@ -2,10 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ApiError, unauthorized } from '../lib/errors';
-import type { Room } from '../store/types';
-import type { LiveContext } from '../lib/context';
-import { endCohosting } from '../lib/cohosts';
+import { ApiError, unauthorized } from '../../lib/errors';
+import type { Room } from '../../store/types';
+import type { LiveContext } from '../../plugins/app/live';
+import { endCohosting } from '../cohosts/service';
 
 const Scalar = Type.Union([Type.String({ maxLength: 256 }), Type.Number()]);
 

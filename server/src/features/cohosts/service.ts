@@ -5,11 +5,11 @@
  * failure is logged (with ZEGO's code) and never fails the user's request.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { CohostKey, Room } from '../store/types';
-import { ApiError, forbidden } from './errors';
-import { ZegoServerApiError, type MixInput } from '../zego/server-api';
-import type { LiveContext } from './context';
-import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from './ids';
+import type { CohostKey, Room } from '../../store/types';
+import { ApiError, forbidden } from '../../lib/errors';
+import { ZegoServerApiError, type MixInput } from '../../zego/server-api';
+import type { LiveContext } from '../../plugins/app/live';
+import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from '../../lib/ids';
 
 /** The sender of the service's custom commands and the owner of its mix tasks (no real user has this ID). */
 export const SERVICE_USER_ID = 'live-service';

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireUser, type Caller } from '../lib/auth';
-import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from '../lib/cohosts';
-import { ApiError, forbidden, unauthorized } from '../lib/errors';
-import { loadLiveRoom } from '../lib/rooms';
-import { CohostChangeView, RoomParams } from '../lib/schemas';
-import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../lib/views';
-import type { Room } from '../store/types';
+import { identify, requireUser, type Caller } from '../../http/auth';
+import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from './service';
+import { ApiError, forbidden, unauthorized } from '../../lib/errors';
+import { loadLiveRoom } from '../rooms/service';
+import { CohostChangeView, RoomParams } from '../../lib/schemas';
+import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../../lib/views';
+import type { Room } from '../../store/types';
 
 const UserParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128 }),

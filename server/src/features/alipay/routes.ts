@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AlipayAuth, type AlipayIdentity } from '../alipay/oauth';
-import { ALIPAY_VARIABLES } from '../config';
-import { requireUser } from '../lib/auth';
-import { ApiError } from '../lib/errors';
-import { loadRoom } from '../lib/rooms';
-import { ErrorView } from '../lib/views';
-import { BODY, RoomParams, RtcRoomView, SessionView } from '../lib/schemas';
-import { AvatarUrl, Nickname, openSession } from './auth';
+import { AlipayAuth, type AlipayIdentity } from '../../alipay/oauth';
+import { ALIPAY_VARIABLES } from '../../config';
+import { requireUser } from '../../http/auth';
+import { ApiError } from '../../lib/errors';
+import { loadRoom } from '../rooms/service';
+import { ErrorView } from '../../lib/views';
+import { BODY, RoomParams, RtcRoomView, SessionView } from '../../lib/schemas';
+import { AvatarUrl, Nickname, openSession } from '../auth/routes';
 
 /** Options of the Alipay routes (tests shorten the gateway timeout). */
 export interface AlipayRouteOptions {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ApiError } from '../lib/errors';
-import { ErrorView } from '../lib/views';
-import { pingRedis } from '../redis';
+import { ApiError } from '../../lib/errors';
+import { ErrorView } from '../../lib/views';
+import { pingRedis } from '../../plugins/external/redis';
 
 /** How long /readyz waits for each dependency. */
 const PROBE_TIMEOUT_MS = 1000;

@@ -1,11 +1,11 @@
 import type Redis from 'ioredis';
-import type { Config } from '../config';
-import type { Store } from '../store/types';
-import type { HeartbeatSweeper } from './heartbeat';
-import type { RandomSource } from './ids';
-import type { ZegoServerApi } from '../zego/server-api';
-import type { AccessTokenCache } from '../wechat/access-token';
-import type { MsgSecCheckClient } from '../wechat/msg-sec-check';
+import type { Config } from '../../config';
+import type { Store } from '../../store/types';
+import type { HeartbeatSweeper } from './sweeper';
+import type { RandomSource } from '../../lib/ids';
+import type { ZegoServerApi } from '../../zego/server-api';
+import type { AccessTokenCache } from '../../wechat/access-token';
+import type { MsgSecCheckClient } from '../../wechat/msg-sec-check';
 import type { ReminderSender } from './reminders';
 
 /** Route limits (requests per window per client address). */

@@ -9,16 +9,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import QRCode from 'qrcode';
-import { requireOperator } from '../lib/auth';
-import type { LiveContext } from '../lib/context';
-import { ApiError, notFound } from '../lib/errors';
-import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../lib/rooms';
-import { imageAnswer, RoomParams } from '../lib/schemas';
-import { ErrorView } from '../lib/views';
-import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../qr/launch';
-import type { Invite, Room } from '../store/types';
-import { WeChatError } from '../wechat/access-token';
-import { WxaCodeClient } from '../wechat/wxacode';
+import { requireOperator } from '../../http/auth';
+import type { LiveContext } from '../../plugins/app/live';
+import { ApiError, notFound } from '../../lib/errors';
+import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../rooms/service';
+import { imageAnswer, RoomParams } from '../../lib/schemas';
+import { ErrorView } from '../../lib/views';
+import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../../qr/launch';
+import type { Invite, Room } from '../../store/types';
+import { WeChatError } from '../../wechat/access-token';
+import { WxaCodeClient } from '../../wechat/wxacode';
 
 /** The page the anchor QR opens. */
 export const ANCHOR_PAGE = 'pages/anchor/index';

@@ -6,17 +6,17 @@
  * unreachable) is retried once after RETRY_DELAY_MS, nothing more.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { audiencePath } from '../qr/launch';
-import type { Room } from '../store/types';
-import { WeChatError } from '../wechat/access-token';
+import { audiencePath } from '../../qr/launch';
+import type { Room } from '../../store/types';
+import { WeChatError } from '../../wechat/access-token';
 import {
   REFUSED_ERRCODE,
   SubscribeMessageClient,
   chinaTime,
   fitKeyword,
   miniprogramStateOf,
-} from '../wechat/subscribe-message';
-import type { LiveContext } from './context';
+} from '../../wechat/subscribe-message';
+import type { LiveContext } from './live';
 
 /**
  * A reminder still 'sending' this long after its claim was left by an instance that died mid-send; it is claimed

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireOperator, requireUser, type Caller } from '../lib/auth';
+import { identify, requireOperator, requireUser, type Caller } from '../../http/auth';
 import {
   announceChatState,
   CHAT_LINES_KEPT,
@@ -12,11 +12,11 @@ import {
   MUTE_MIN_SECONDS,
   tellViewer,
   zegoFailure,
-} from '../lib/chat';
-import { afterCohostEnded } from '../lib/cohosts';
-import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
-import { hashToken } from '../lib/ids';
-import { loadLiveRoom } from '../lib/rooms';
+} from './service';
+import { afterCohostEnded } from '../cohosts/service';
+import { ApiError, forbidden, notFound, unauthorized } from '../../lib/errors';
+import { hashToken } from '../../lib/ids';
+import { loadLiveRoom } from '../rooms/service';
 import {
   BODY,
   ChatMessageView,
@@ -25,10 +25,10 @@ import {
   ModerationView,
   RecentChatView,
   RoomParams,
-} from '../lib/schemas';
-import { ErrorView } from '../lib/views';
-import type { ModerationAction, ModerationRecord, Room } from '../store/types';
-import { WeChatError } from '../wechat/access-token';
+} from '../../lib/schemas';
+import { ErrorView } from '../../lib/views';
+import type { ModerationAction, ModerationRecord, Room } from '../../store/types';
+import { WeChatError } from '../../wechat/access-token';
 
 const UserParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128 }),

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../store/types';
-import { forbidden, unauthorized, type ApiError } from './errors';
-import { hashToken } from './ids';
-import './context';
+import { forbidden, unauthorized, type ApiError } from '../lib/errors';
+import { hashToken } from '../lib/ids';
+import '../plugins/app/live';
 
 /** Who is calling: a signed-in user, the operator (CONSOLE_TOKEN), or nobody. */
 export type Caller =

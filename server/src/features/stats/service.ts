@@ -2,8 +2,8 @@
  * A room's figures as the service keeps them: viewers now and at peak (the anchor reports the online count), the
  * per-minute viewer series, likes and messages (counted by the chat routes), and the time live without pauses.
  */
-import type { Room, RoomViewer, ViewerMinute } from '../store/types';
-import type { RoomStatsView, RoomViewerView } from './schemas';
+import type { Room, RoomViewer, ViewerMinute } from '../../store/types';
+import type { RoomStatsView, RoomViewerView } from '../../lib/schemas';
 
 /** The viewer series keeps this many minutes (12 hours); older minutes are dropped as new ones come. */
 export const SERIES_MINUTES = 720;

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify } from '../lib/auth';
-import { forbidden, unauthorized } from '../lib/errors';
-import { loadLiveRoom, loadRoom } from '../lib/rooms';
-import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '../lib/schemas';
-import { roomStatsView, roomViewerView, SERIES_MINUTES, VIEWER_LIST_LIMIT } from '../lib/stats';
-import { ErrorView } from '../lib/views';
-import type { Room } from '../store/types';
+import { identify } from '../../http/auth';
+import { forbidden, unauthorized } from '../../lib/errors';
+import { loadLiveRoom, loadRoom } from '../rooms/service';
+import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '../../lib/schemas';
+import { roomStatsView, roomViewerView, SERIES_MINUTES, VIEWER_LIST_LIMIT } from './service';
+import { ErrorView } from '../../lib/views';
+import type { Room } from '../../store/types';
 
 const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 

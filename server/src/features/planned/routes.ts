@@ -12,10 +12,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireUser } from '../lib/auth';
-import { ApiError, badRequest, forbidden, notFound } from '../lib/errors';
-import { randomId } from '../lib/ids';
-import { loadLiveRoom } from '../lib/rooms';
+import { identify, requireUser } from '../../http/auth';
+import { ApiError, badRequest, forbidden, notFound } from '../../lib/errors';
+import { randomId } from '../../lib/ids';
+import { loadLiveRoom } from '../rooms/service';
 import {
   imageAnswer,
   PlanRoomBody,
@@ -23,11 +23,11 @@ import {
   RoomAnswer,
   RoomParams,
   type ReminderAnswer as ReminderAnswerType,
-} from '../lib/schemas';
-import { ErrorView, roomView } from '../lib/views';
-import type { Room, RoomPlan } from '../store/types';
-import { readImageUpload, imageContentType, storedFileUrl, type AvatarKind } from './avatar';
-import { checkPlannedStart } from './rooms';
+} from '../../lib/schemas';
+import { ErrorView, roomView } from '../../lib/views';
+import type { Room, RoomPlan } from '../../store/types';
+import { readImageUpload, imageContentType, storedFileUrl, type AvatarKind } from '../avatar/routes';
+import { checkPlannedStart } from '../rooms/routes';
 
 /** Largest accepted cover (bytes): wx.chooseMedia's compressed photo of a phone screen stays below this. */
 export const COVER_MAX_BYTES = 1024 * 1024;

@@ -4,12 +4,12 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { requireUser } from '../lib/auth';
-import { ApiError, badRequest, notFound } from '../lib/errors';
-import { randomId } from '../lib/ids';
-import { imageAnswer, UserAnswer } from '../lib/schemas';
-import { ErrorView, userView } from '../lib/views';
-import type { User } from '../store/types';
+import { requireUser } from '../../http/auth';
+import { ApiError, badRequest, notFound } from '../../lib/errors';
+import { randomId } from '../../lib/ids';
+import { imageAnswer, UserAnswer } from '../../lib/schemas';
+import { ErrorView, userView } from '../../lib/views';
+import type { User } from '../../store/types';
 
 /** Largest accepted avatar (bytes): WeChat's chooseAvatar crops to a small square, far below this. */
 export const AVATAR_MAX_BYTES = 512 * 1024;

@@ -4,9 +4,9 @@
  * real user has: the apps show only lines from it, so a line a modified app sends straight to ZEGO is never shown.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Room } from '../store/types';
-import type { LiveContext } from './context';
-import { failure, SERVICE_USER_ID } from './cohosts';
+import type { Room } from '../../store/types';
+import type { LiveContext } from '../../plugins/app/live';
+import { failure, SERVICE_USER_ID } from '../cohosts/service';
 
 /** Longest chat message in UTF-16 units (the app's CHAT_MAX_LENGTH is the same figure). */
 export const CHAT_MAX_LENGTH = 100;
