@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../store/types';
 import { forbidden, unauthorized, type ApiError } from '../lib/errors';
 import { hashToken } from '../lib/ids';
-import '../plugins/app/live';
+// app.live is declared by plugins/app/live.ts: its types only (http/ never loads a plugin's code).
+import type {} from '../plugins/app/live';
 
 /** Who is calling: a signed-in user, the operator (CONSOLE_TOKEN), or nobody. */
 export type Caller =

@@ -1,27 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { requireUser, SESSION_TTL_MS } from '../../http/auth';
+import { requireUser } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
-import { hashToken, newSessionToken } from '../../lib/ids';
 import { BODY, SessionView, UserAnswer } from '../../lib/schemas';
-import { ErrorView, type UserView, userView } from '../../lib/views';
-import type { User } from '../../store/types';
-import { code2Session } from '../../wechat/code2session';
-
-export const Nickname = Type.String({ minLength: 1, maxLength: 32 });
-export const AvatarUrl = Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$' });
-
-/** Opens a session for a user and returns the API's sign-in answer. */
-export async function openSession(
-  app: FastifyInstance,
-  user: User,
-): Promise<{ sessionToken: string; user: UserView }> {
-  const sessionToken = newSessionToken(app.live.random);
-  const now = app.live.now();
-  await app.live.store.sessions.create(hashToken(sessionToken), user.id, now, now + SESSION_TTL_MS);
-  return { sessionToken, user: userView(user) };
-}
+import { ErrorView, userView } from '../../lib/views';
+import { AvatarUrl, Nickname, openSession } from './service';
 
 /** Sign-in routes: WeChat (code2Session), development sign-in, sign-out, who-am-I. */
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -45,7 +28,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { wechat } = app.live.config;
+      const { wechat } = app.live;
       if (wechat === null) {
         throw new ApiError(
           503,
@@ -53,19 +36,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'WeChat sign-in is not configured: set WECHAT_APPID and WECHAT_SECRET',
         );
       }
-      const session = await code2Session({
-        apiBase: app.live.wechatApiBase,
-        appID: wechat.appID,
-        secret: wechat.secret,
-        code: request.body.code,
-        timeoutMs: app.live.wechatTimeoutMs,
-      });
+      const session = await wechat.signIn(request.body.code);
       const user = await app.live.store.users.upsertByOpenid(
         session.openid,
         { nickname: request.body.nickname, avatarUrl: request.body.avatarUrl },
         app.live.now(),
       );
-      return openSession(app, user);
+      return openSession(app.live, user);
     },
   );
 
@@ -88,7 +65,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const user = await app.live.store.users.upsertDev(request.body.nickname, app.live.now());
-      return openSession(app, user);
+      return openSession(app.live, user);
     },
   );
 

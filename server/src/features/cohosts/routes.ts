@@ -1,25 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { identify, requireUser, type Caller } from '../../http/auth';
-import { afterCohostEnded, lapsedBefore, setCohostStream, signalCohost, updateMix } from './service';
+import {
+  afterCohostEnded,
+  lapsedBefore,
+  setCohostStream,
+  signalCohost,
+  sweepCohosts,
+  updateMix,
+} from './service';
 import { ApiError, forbidden, unauthorized } from '../../lib/errors';
-import { loadLiveRoom } from '../rooms/service';
+import { loadLiveRoom, managedRoom } from '../rooms/service';
 import { CohostChangeView, RoomParams } from '../../lib/schemas';
-import { CohostsView, cohostsView, ErrorView, type CohostViewer } from '../../lib/views';
+import { CohostsView, cohostsView } from '../../lib/views';
+import { Errors, RoomUserParams } from '../../http/route-parts';
+import { admitted, cohostViewerOf, endingBy, requestOutcome, requireMayRequest } from './rules';
 import type { Room } from '../../store/types';
 
-const UserParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 128 }),
-  userId: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 /** Every write answers the new state and whether the service already delivered the custom command. */
 const WriteAnswer = CohostChangeView;
 
 /** Co-hosting (连麦) in live rooms: request, cancel, accept, decline, end, list. */
 const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
+  // Each sweep pass: silent co-hosts end, and the rooms it ended end their co-hosting.
+  app.sweeper.addStep('co-host', (now, endedRooms) => sweepCohosts(live, app.log, now, endedRooms));
   const write = { rateLimit: live.rateLimits.write };
 
   /** The room's co-hosting as this caller may see it. */
@@ -28,37 +33,18 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       live.store.cohosts.list(room.id, lapsedBefore(live)),
       live.store.cohosts.mix(room.id),
     ]);
-    let viewer: CohostViewer = { kind: 'anonymous' };
-    if (caller.kind === 'operator' || (caller.kind === 'user' && caller.user.id === room.ownerId)) {
-      viewer = { kind: 'manager' };
-    } else if (caller.kind === 'user') {
-      viewer = { kind: 'viewer', userId: caller.user.id };
-    }
     const { limit, requestTtlMs } = live.config.cohost;
-    return cohostsView(room, records, viewer, { limit, requestTtlMs, mixStreamId });
+    return cohostsView(room, records, cohostViewerOf(caller, room), { limit, requestTtlMs, mixStreamId });
   }
 
   /** The caller and the live room if the caller is its anchor or the operator: 401, 404, 400 WRONG_KIND, 403. */
-  async function managedRoom(
-    request: FastifyRequest,
-    roomId: string,
-  ): Promise<{ caller: Caller; room: Room }> {
+  async function answering(request: FastifyRequest, roomId: string): Promise<{ caller: Caller; room: Room }> {
     const caller = await identify(app, request);
-    if (caller.kind === 'anonymous')
-      throw unauthorized('Sign in (or use the console token): send Authorization: Bearer <sessionToken>');
-    const room = await loadLiveRoom(live, roomId);
-    if (caller.kind === 'user' && caller.user.id !== room.ownerId) {
-      throw forbidden('Only the anchor of this room or the operator may answer co-host requests');
-    }
+    const { room } = await managedRoom(live, caller, roomId, {
+      notManager: 'Only the anchor of this room or the operator may answer co-host requests',
+    });
     return { caller, room };
   }
-
-  const full = (): ApiError =>
-    new ApiError(
-      409,
-      'COHOST_FULL',
-      `This room already has ${live.config.cohost.limit} co-hosts, the most allowed`,
-    );
 
   /** GET /api/rooms/:id/cohosts: the co-hosts (public), the pending requests (anchor/operator: all; viewer: own). */
   app.get(
@@ -77,30 +63,13 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const caller = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
-      if (room.ownerId === caller.user.id)
-        throw forbidden('The anchor cannot ask to co-host in their own room');
-      const result = await live.store.cohosts.request(
+      requireMayRequest(room, caller.user.id);
+      const { limit } = live.config.cohost;
+      requestOutcome(
+        await live.store.cohosts.request(room.id, caller.user.id, live.now(), limit),
         room.id,
-        caller.user.id,
-        live.now(),
-        live.config.cohost.limit,
+        limit,
       );
-      if (!result.ok) {
-        switch (result.reason) {
-          case 'room_not_found':
-            throw new ApiError(404, 'NOT_FOUND', `Room ${room.id} does not exist`);
-          case 'room_not_live':
-            throw new ApiError(
-              409,
-              'ROOM_NOT_LIVE',
-              `Room ${room.id} is not live: co-hosting needs a live anchor`,
-            );
-          case 'full':
-            throw full();
-          case 'already_cohost':
-            throw new ApiError(409, 'ALREADY_COHOST', 'You are already a co-host of this room');
-        }
-      }
       const signalled = await signalCohost(live, request.log, room, 'requested', caller.user.id);
       return { cohosts: await view(room, { kind: 'user', ...caller }), signalled };
     },
@@ -123,38 +92,17 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /api/rooms/:id/cohosts/requests/:userId/accept: the anchor or operator lets the requester on. */
   app.post(
     '/rooms/:id/cohosts/requests/:userId/accept',
-    { config: write, schema: { params: UserParams, response: { 200: WriteAnswer, ...Errors } } },
+    { config: write, schema: { params: RoomUserParams, response: { 200: WriteAnswer, ...Errors } } },
     async (request) => {
-      const { caller, room } = await managedRoom(request, request.params.id);
+      const { caller, room } = await answering(request, request.params.id);
       const { userId } = request.params;
-      const result = await live.store.cohosts.accept(
-        room.id,
-        userId,
-        live.now(),
-        lapsedBefore(live),
-        live.config.cohost.limit,
-      );
-      if (!result.ok) {
-        switch (result.reason) {
-          case 'room_not_found':
-            throw new ApiError(404, 'NOT_FOUND', `Room ${room.id} does not exist`);
-          case 'room_ended':
-            throw new ApiError(409, 'ROOM_ENDED', `Room ${room.id} has ended`);
-          case 'request_not_found':
-            throw new ApiError(
-              404,
-              'REQUEST_NOT_FOUND',
-              `No pending co-host request from ${userId} (never made, lapsed, cancelled or answered)`,
-            );
-          case 'full':
-            throw full();
-        }
-      }
+      const { limit } = live.config.cohost;
+      const result = await live.store.cohosts.accept(room.id, userId, live.now(), lapsedBefore(live), limit);
+      const { cohost, accepted } = admitted(result, room.id, userId, limit);
       let signalled = false;
-      if (result.accepted) {
+      if (accepted) {
         // A co-host removed earlier had its stream forbidden: undo that before it publishes again.
-        if (result.cohost.streamForbidden)
-          await setCohostStream(live, request.log, room.id, userId, 'resumed');
+        if (cohost.streamForbidden) await setCohostStream(live, request.log, room.id, userId, 'resumed');
         await updateMix(live, request.log, room);
         signalled = await signalCohost(live, request.log, room, 'accepted', userId);
       }
@@ -165,9 +113,9 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /api/rooms/:id/cohosts/requests/:userId/decline: the anchor or operator turns the request down. */
   app.post(
     '/rooms/:id/cohosts/requests/:userId/decline',
-    { config: write, schema: { params: UserParams, response: { 200: WriteAnswer, ...Errors } } },
+    { config: write, schema: { params: RoomUserParams, response: { 200: WriteAnswer, ...Errors } } },
     async (request) => {
-      const { caller, room } = await managedRoom(request, request.params.id);
+      const { caller, room } = await answering(request, request.params.id);
       const { userId } = request.params;
       if (!(await live.store.cohosts.decline(room.id, userId, lapsedBefore(live)))) {
         throw new ApiError(404, 'REQUEST_NOT_FOUND', `No pending co-host request from ${userId}`);
@@ -183,21 +131,20 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
    */
   app.delete(
     '/rooms/:id/cohosts/:userId',
-    { config: write, schema: { params: UserParams, response: { 200: WriteAnswer, ...Errors } } },
+    { config: write, schema: { params: RoomUserParams, response: { 200: WriteAnswer, ...Errors } } },
     async (request) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
       const room = await loadLiveRoom(live, request.params.id);
       const { userId } = request.params;
-      const self = caller.kind === 'user' && caller.user.id === userId;
-      const manager =
-        caller.kind === 'operator' || (caller.kind === 'user' && caller.user.id === room.ownerId);
-      if (!self && !manager) {
+      const by = endingBy(caller, room, userId);
+      if (by === null) {
         throw forbidden(
           'Only the anchor of this room, the operator or the co-host itself may end co-hosting',
         );
       }
+      const self = by === 'self';
       const ended = await live.store.cohosts.end(room.id, userId);
       if (!ended) {
         if (self) return { cohosts: await view(room, caller), signalled: false };

@@ -7,15 +7,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CohostKey, Room } from '../../store/types';
 import { ApiError, forbidden } from '../../lib/errors';
-import { ZegoServerApiError, type MixInput } from '../../zego/server-api';
+import { zegoFailure as failure, type MixInput } from '../../zego/server-api';
+import { SERVICE_USER_ID, type CohostEvent } from '../../lib/signals';
 import type { LiveContext } from '../../plugins/app/live';
 import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from '../../lib/ids';
-
-/** The sender of the service's custom commands and the owner of its mix tasks (no real user has this ID). */
-export const SERVICE_USER_ID = 'live-service';
-
-/** What a co-hosting custom command announces (the `e` of its JSON content). */
-export type CohostEvent = 'requested' | 'cancelled' | 'accepted' | 'declined' | 'ended';
 
 /** The mix output canvas (portrait, like the anchor's camera). */
 export const MIX_WIDTH = 720;
@@ -25,14 +20,6 @@ const MIX_FPS = 15;
 
 /** Requests made at or before this moment have lapsed. */
 export const lapsedBefore = (live: LiveContext): number => live.now() - live.config.cohost.requestTtlMs;
-
-/** The fields of a failed server API call worth a log line (ZEGO's code; never the URL or the secret). */
-export function failure(error: unknown): Record<string, unknown> {
-  if (error instanceof ZegoServerApiError) {
-    return { action: error.action, kind: error.kind, zegoCode: error.code, requestId: error.requestId };
-  }
-  return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
-}
 
 /**
  * Sends `{"t":"cohost","e":event,"u":userId}` through ZEGO's SendCustomCommand: requested/cancelled to the
@@ -249,4 +236,15 @@ export async function cohostHeartbeat(live: LiveContext, room: Room, userId: str
     throw forbidden('Only the anchor or a co-host of this room may send its heartbeat');
   }
   return room;
+}
+
+/** The sweeper's step: co-hosting ends in the rooms this pass ended, and silent co-hosts end. */
+export async function sweepCohosts(
+  live: LiveContext,
+  log: FastifyBaseLogger,
+  now: number,
+  endedRooms: readonly string[],
+): Promise<void> {
+  for (const roomId of endedRooms) await endCohosting(live, log, roomId);
+  await endSilentCohosts(live, log, now);
 }

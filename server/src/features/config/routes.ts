@@ -12,7 +12,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const { zego, authMode } = app.live.config;
-      const reminderTemplateId = app.live.reminders.templateId;
+      const reminderTemplateId = app.reminders.templateId;
       return zego
         ? { appID: zego.appID, server: [...zego.server], configured: true, authMode, reminderTemplateId }
         : { appID: 0, server: [], configured: false, authMode, reminderTemplateId };

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { BODY_RULES } from '../../http/http-contract';
 
 /** Where the OpenAPI document is served (JSON; /docs/yaml has the same in YAML). */
@@ -11,22 +11,25 @@ export const OPENAPI_PATH = '/docs/json';
  * assets ship in the package; nothing is loaded from elsewhere). Register before the routes: it records them as
  * they are added.
  */
-export async function registerDocs(app: FastifyInstance): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Live service',
-        version: '0.1.0',
-        description:
-          'Users, rooms and ZEGO tokens for the live-streaming mini-program and its 1v1 call app. ' +
-          'Signed-in calls send Authorization: Bearer <sessionToken>; operator calls the console token. ' +
-          BODY_RULES,
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Live service',
+          version: '0.1.0',
+          description:
+            'Users, rooms and ZEGO tokens for the live-streaming mini-program and its 1v1 call app. ' +
+            'Signed-in calls send Authorization: Bearer <sessionToken>; operator calls the console token. ' +
+            BODY_RULES,
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        },
       },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-}
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  },
+  { name: 'docs' },
+);

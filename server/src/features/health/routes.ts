@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../lib/errors';
 import { ErrorView } from '../../lib/views';
-import { pingRedis } from '../../plugins/external/redis';
+import { pingRedis } from '../../redis/client';
 
 /** How long /readyz waits for each dependency. */
 const PROBE_TIMEOUT_MS = 1000;
@@ -44,7 +44,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const { store, redis } = app.live;
+      const { store, redis } = app;
       const [database, cache] = await Promise.all([
         within(store.ping(), PROBE_TIMEOUT_MS).then(
           () => 'up' as const,

@@ -8,64 +8,21 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import QRCode from 'qrcode';
 import { requireOperator } from '../../http/auth';
-import type { LiveContext } from '../../plugins/app/live';
-import { ApiError, notFound } from '../../lib/errors';
-import { createInvite, getRoomWithInvite, loadLiveRoom, wrongKind } from '../rooms/service';
+import { ApiError } from '../../lib/errors';
+import { loadLiveRoom } from '../rooms/service';
+import { ANCHOR_PAGE, linkBaseMissing, qrPng, resolveAnchorLaunch } from './service';
 import { imageAnswer, RoomParams } from '../../lib/schemas';
-import { ErrorView } from '../../lib/views';
+import { Errors } from '../../http/route-parts';
 import { SceneError, anchorLink, audienceLink, audiencePath, encodeAnchorScene } from '../../qr/launch';
-import type { Invite, Room } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
-import { WxaCodeClient } from '../../wechat/wxacode';
-
-/** The page the anchor QR opens. */
-export const ANCHOR_PAGE = 'pages/anchor/index';
-
-const Errors = { '4xx': ErrorView, '5xx': ErrorView };
-
-/** The room the anchor QR is for and the invite it carries (null once the room has an anchor). */
-export async function resolveAnchorLaunch(
-  live: LiveContext,
-  roomId: string,
-): Promise<{ room: Room; invite: Invite | null }> {
-  const found = await getRoomWithInvite(live, roomId);
-  if (!found) throw notFound(`Room ${roomId} does not exist`);
-  const { room } = found;
-  if (room.kind !== 'live') throw wrongKind(room);
-  if (room.status === 'ended') {
-    throw new ApiError(409, 'ROOM_ENDED', 'This room has ended; create a new room');
-  }
-  // Unclaimed room whose invite expired: mint a fresh one so the QR code always works.
-  const invite = room.ownerId === null ? (found.invite ?? (await createInvite(live, room.id))) : null;
-  return { room, invite };
-}
-
-/** A plain QR code of `text` as PNG. */
-export function qrPng(text: string): Promise<Buffer> {
-  return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
-}
-
-/** 503 naming the missing variable. */
-function linkBaseMissing(what: string): ApiError {
-  return new ApiError(
-    503,
-    'LINK_BASE_URL_NOT_CONFIGURED',
-    `${what} needs LINK_BASE_URL (the https address configured in WeChat's "scan a normal link" rules)`,
-  );
-}
 
 /** Routes of this file, registered under /api. */
 const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const wechat = live.config.wechat;
   const envVersion = wechat?.envVersion ?? 'release';
-  // The service's one access token cache, shared with the content check.
-  const wxacode =
-    live.wechatTokens !== null
-      ? new WxaCodeClient(live.wechatTokens, live.wechatApiBase, fetch, live.wechatTimeoutMs)
-      : null;
+  const wxacode = live.wechat?.wxacode ?? null;
 
   /** GET /api/rooms/:id/anchor-qrcode: image/png the anchor scans in WeChat to open this room (operator only). */
   app.get(

@@ -1,9 +1,10 @@
 import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
 import { Batch } from '../../lib/batch';
-import { sessionExpired } from '../../http/auth';
+import { sessionExpired, type Caller } from '../../http/auth';
 import type { LiveContext } from '../../plugins/app/live';
-import { ApiError, notFound } from '../../lib/errors';
-import { isValidRoomId, newInviteCode } from '../../lib/ids';
+import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../../lib/errors';
+import { isValidRoomId, newInviteCode, newRoomId, streamIdForMember, streamIdForRoom } from '../../lib/ids';
+import { mayMoveTo, roomEnded } from './rules';
 
 /** How long an operator's invite stays claimable (24 hours). */
 export const INVITE_TTL_MS = 24 * 3600 * 1000;
@@ -81,4 +82,91 @@ export async function getRoomWithInvite(
   if (!room) return null;
   const invite = room.ownerId === null ? await live.store.invites.activeForRoom(roomId, live.now()) : null;
   return { room, invite };
+}
+
+/** 400 naming the field unless a planned start lies in the future. */
+export function checkPlannedStart(plannedStartAt: number, now: number): void {
+  if (plannedStartAt <= now)
+    throw badRequest('body/plannedStartAt must be in the future (epoch milliseconds)');
+}
+
+/** What a new room is: its title, kind and planned start as the creator asked. */
+export interface NewRoom {
+  title: string;
+  kind?: 'live' | 'call';
+  plannedStartAt?: number;
+}
+
+/**
+ * Creates a room: a user owns it; the operator's (ownerId null) is claimed later with an invite. A call room needs a
+ * user (its creator is its first member); a planned start is for live rooms only and lies in the future.
+ */
+export async function createRoom(live: LiveContext, ownerId: string | null, asked: NewRoom): Promise<Room> {
+  const title = asked.title.trim();
+  if (title === '') throw badRequest('body/title must not be blank');
+  const kind = asked.kind ?? 'live';
+  if (kind === 'call' && ownerId === null) {
+    throw badRequest('A call room needs a user session: its creator is its first member');
+  }
+  const { plannedStartAt } = asked;
+  if (plannedStartAt !== undefined) {
+    if (kind === 'call') throw badRequest('body/plannedStartAt is for live rooms only');
+    checkPlannedStart(plannedStartAt, live.now());
+  }
+  const id = newRoomId(live.random);
+  // A call room's streamID is its owner's own stream (each member publishes <roomID>_<userID>).
+  const memberStream = kind === 'call' && ownerId !== null ? streamIdForMember(id, ownerId) : undefined;
+  const room: Room = {
+    id,
+    title,
+    kind,
+    status: 'idle',
+    ownerId,
+    streamId: memberStream ?? streamIdForRoom(id),
+    createdAt: live.now(),
+    startedAt: null,
+    endedAt: null,
+    stats: { viewers: 0, peakViewers: 0, likes: 0, messages: 0 },
+    plannedStartAt: plannedStartAt ?? null,
+    coverUrl: null,
+    liveMs: 0,
+    liveSince: null,
+  };
+  await live.store.rooms.create(room, memberStream);
+  return room;
+}
+
+/** Moves a room to a status; an ended room stays ended (409). */
+export async function moveRoom(live: LiveContext, room: Room, status: Room['status']): Promise<Room> {
+  if (!mayMoveTo(room, status)) throw roomEnded(room);
+  return (await live.store.rooms.setStatus(room.id, status, live.now())) ?? room;
+}
+
+/** The anchor's heartbeat (also its stats report): the room stays live, or resumes from a silence pause. */
+export async function anchorHeartbeat(live: LiveContext, room: Room): Promise<Room> {
+  if (room.status === 'ended') throw roomEnded(room);
+  return (await live.store.rooms.heartbeat(room.id, live.now())) ?? room;
+}
+
+/** Who manages a live room: its anchor or the operator. */
+export type Manager = { kind: 'anchor'; userId: string } | { kind: 'operator' };
+
+/**
+ * The live room and its manager when the caller is its anchor or the operator: 401 for nobody (`signIn` says what
+ * to do), 404, 400 WRONG_KIND for a call room, 403 `notManager` for anyone else.
+ */
+export async function managedRoom(
+  live: LiveContext,
+  caller: Caller,
+  roomId: string,
+  messages: { notManager: string; signIn?: string },
+): Promise<{ manager: Manager; room: Room }> {
+  if (caller.kind === 'anonymous')
+    throw unauthorized(
+      messages.signIn ?? 'Sign in (or use the console token): send Authorization: Bearer <sessionToken>',
+    );
+  const room = await loadLiveRoom(live, roomId);
+  if (caller.kind === 'operator') return { manager: { kind: 'operator' }, room };
+  if (caller.user.id !== room.ownerId) throw forbidden(messages.notManager);
+  return { manager: { kind: 'anchor', userId: caller.user.id }, room };
 }

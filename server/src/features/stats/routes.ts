@@ -5,10 +5,8 @@ import { forbidden, unauthorized } from '../../lib/errors';
 import { loadLiveRoom, loadRoom } from '../rooms/service';
 import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '../../lib/schemas';
 import { roomStatsView, roomViewerView, SERIES_MINUTES, VIEWER_LIST_LIMIT } from './service';
-import { ErrorView } from '../../lib/views';
+import { Errors } from '../../http/route-parts';
 import type { Room } from '../../store/types';
-
-const Errors = { '4xx': ErrorView, '5xx': ErrorView };
 
 /** A room's figures (public, the series for its managers) and its viewer list (managers only). */
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,49 +1,66 @@
-import type Redis from 'ioredis';
+/**
+ * The live context: the one typed object every feature's service receives (the store, the clock, the outside
+ * systems that are configured, the limits), assembled once from the plugins that own each part.
+ */
+import fp from 'fastify-plugin';
 import type { Config } from '../../config';
-import type { Store } from '../../store/types';
-import type { HeartbeatSweeper } from './sweeper';
 import type { RandomSource } from '../../lib/ids';
+import type { Store } from '../../store/types';
 import type { ZegoServerApi } from '../../zego/server-api';
-import type { AccessTokenCache } from '../../wechat/access-token';
-import type { MsgSecCheckClient } from '../../wechat/msg-sec-check';
-import type { ReminderSender } from './reminders';
+import type { WeChat } from './wechat';
+
+/** One route limit: requests per window. */
+export interface RateLimit {
+  max: number;
+  timeWindow: number;
+}
 
 /** Route limits (requests per window per client address). */
 export interface RateLimits {
-  auth: { max: number; timeWindow: number };
-  token: { max: number; timeWindow: number };
-  claim: { max: number; timeWindow: number };
+  auth: RateLimit;
+  token: RateLimit;
+  claim: RateLimit;
   /** Every other write: room creation, invite, live/pause/end, stats, heartbeat, logout, co-hosting. */
-  write: { max: number; timeWindow: number };
+  write: RateLimit;
   /** The public room list (GET /api/rooms). */
-  list: { max: number; timeWindow: number };
+  list: RateLimit;
   /** Chat messages per signed-in session (not per address: a NAT hides many viewers). */
-  chat: { max: number; timeWindow: number };
+  chat: RateLimit;
 }
 
-/** Everything a route needs besides the request, decorated on the Fastify instance. */
+/** Requests per minute per client address on the sensitive routes. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  auth: { max: 30, timeWindow: 60_000 },
+  token: { max: 60, timeWindow: 60_000 },
+  claim: { max: 30, timeWindow: 60_000 },
+  // Generous: an anchor reports stats/heartbeats every few seconds, and many anchors may share one NAT address.
+  write: { max: 300, timeWindow: 60_000 },
+  // The room list is cheap (cached) but anonymous: a page refresh every 0.2 s per address is plenty, NAT included.
+  list: { max: 300, timeWindow: 60_000 },
+  // 5 messages per 5 s per session: one a second on average, a burst of 5.
+  chat: { max: 5, timeWindow: 5_000 },
+};
+
+/** Everything a feature's service needs besides the request. */
 export interface LiveContext {
-  config: Config;
-  store: Store;
+  readonly config: Config;
+  readonly store: Store;
   /** Milliseconds since the epoch (injectable). */
+  readonly now: () => number;
+  readonly random: RandomSource;
+  readonly rateLimits: RateLimits;
+  /** ZEGO's server API (signalling, stopping streams, mixing) when configured, else null. */
+  readonly zegoServerApi: ZegoServerApi | null;
+  /** WeChat's server APIs when WeChat is configured, else null. */
+  readonly wechat: WeChat | null;
+}
+
+/** What buildApp hands the context: the configuration, the clock, the randomness, the limits. */
+export interface LiveOptions {
+  config: Config;
   now: () => number;
   random: RandomSource;
-  /** Base URL of WeChat's API (WECHAT_API_BASE, or a test's loopback fake). */
-  wechatApiBase: string;
-  wechatTimeoutMs: number;
   rateLimits: RateLimits;
-  /** The Redis client when REDIS_URL is set (shared rate limits), else null. */
-  redis: Redis | null;
-  /** ZEGO's server API (signalling, stopping streams, mixing) when configured, else null. */
-  zegoServerApi: ZegoServerApi | null;
-  /** WeChat's server access token (one cache for every WeChat API the service calls) when WeChat is configured. */
-  wechatTokens: AccessTokenCache | null;
-  /** WeChat's content check of chat (msgSecCheck v2) when WeChat is configured, else null. */
-  msgSecCheck: MsgSecCheckClient | null;
-  /** Pauses and ends rooms whose anchor went silent. */
-  sweeper: HeartbeatSweeper;
-  /** Sends a room's start reminders (开播提醒) when it goes live. */
-  reminders: ReminderSender;
 }
 
 declare module 'fastify' {
@@ -51,3 +68,20 @@ declare module 'fastify' {
     live: LiveContext;
   }
 }
+
+/** Decorates `live` from the store, ZEGO and WeChat plugins. */
+export default fp<LiveOptions>(
+  async (app, { config, now, random, rateLimits }) => {
+    const live: LiveContext = {
+      config,
+      store: app.store,
+      now,
+      random,
+      rateLimits,
+      zegoServerApi: app.zegoServerApi,
+      wechat: app.wechat,
+    };
+    app.decorate('live', live);
+  },
+  { name: 'live', dependencies: ['store', 'zego', 'wechat'] },
+);

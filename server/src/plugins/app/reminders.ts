@@ -6,12 +6,13 @@
  * unreachable) is retried once after RETRY_DELAY_MS, nothing more.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
 import { audiencePath } from '../../qr/launch';
 import type { Room } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
 import {
   REFUSED_ERRCODE,
-  SubscribeMessageClient,
+  type SubscribeMessageClient,
   chinaTime,
   fitKeyword,
   miniprogramStateOf,
@@ -52,10 +53,7 @@ export class ReminderSender {
     private readonly retryDelayMs = RETRY_DELAY_MS,
   ) {
     const template = live.config.wechat?.liveTemplate ?? null;
-    this.client =
-      live.wechatTokens === null || template === null
-        ? null
-        : new SubscribeMessageClient(live.wechatTokens, live.wechatApiBase, fetch, live.wechatTimeoutMs);
+    this.client = template === null ? null : (live.wechat?.subscribeMessage ?? null);
   }
 
   /** The template ID the app asks wx.requestSubscribeMessage for, or null: reminders are unavailable. */
@@ -148,3 +146,32 @@ export class ReminderSender {
     return { state: 'failed', errcode, attempts: MAX_ATTEMPTS };
   }
 }
+
+/** How long a start reminder waits before its one retry (default 1000 ms). */
+export interface RemindersOptions {
+  retryDelayMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    reminders: ReminderSender;
+  }
+}
+
+/**
+ * Decorates `reminders`; each sweep pass sends again what another instance claimed and died before sending, and the
+ * app's close waits for the sends in flight.
+ */
+export default fp<RemindersOptions>(
+  async (app, { retryDelayMs }) => {
+    const reminders = new ReminderSender(app.live, app.log, retryDelayMs);
+    app.decorate('reminders', reminders);
+    app.sweeper.addStep('stale reminder', async () => {
+      const rooms = await reminders.resendStale();
+      if (rooms.length > 0)
+        app.log.info({ rooms }, 'start reminders left by another instance: sending again');
+    });
+    app.addHook('onClose', async () => reminders.idle());
+  },
+  { name: 'reminders', dependencies: ['live', 'sweeper'] },
+);

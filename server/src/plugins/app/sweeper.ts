@@ -1,7 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
 import type { SweepResult } from '../../store/types';
-import { endCohosting, endSilentCohosts } from '../../features/cohosts/service';
 import type { LiveContext } from './live';
+
+/** One more thing a sweep pass does after the rooms' own sweep: told the time and the live rooms the pass ended. */
+export type SweepStep = (now: number, endedRooms: readonly string[]) => Promise<void>;
 
 /**
  * Keeps room status honest: a live room whose anchor has been silent (no heartbeat, no stats) for
@@ -12,11 +15,17 @@ import type { LiveContext } from './live';
 export class HeartbeatSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SweepResult> | null = null;
+  private readonly steps: { name: string; step: SweepStep }[] = [];
 
   constructor(
-    private readonly live: LiveContext,
+    private readonly live: Pick<LiveContext, 'store' | 'now' | 'config'>,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /** Adds a step to every pass (co-hosts, stale reminders); a failing step is logged and waits a pass. */
+  addStep(name: string, step: SweepStep): void {
+    this.steps.push({ name, step });
+  }
 
   /** One pass at the context's current time; concurrent calls share the pass in flight. */
   sweep(): Promise<SweepResult> {
@@ -32,8 +41,13 @@ export class HeartbeatSweeper {
     const result = await this.live.store.rooms.sweep(now, now - pauseMs, now - endMs);
     if (result.paused.length > 0) this.log.info({ rooms: result.paused }, 'no heartbeat: rooms paused');
     if (result.ended.length > 0) this.log.info({ rooms: result.ended }, 'no heartbeat: rooms ended');
-    await this.sweepCohosts(now, result.ended);
-    await this.resendStaleReminders();
+    for (const { name, step } of this.steps) {
+      try {
+        await step(now, result.ended);
+      } catch (error) {
+        this.log.warn({ err: error }, `${name} sweep failed`);
+      }
+    }
     const calls = await this.sweepCalls(now);
     return { ...result, ended: [...result.ended, ...calls] };
   }
@@ -46,27 +60,6 @@ export class HeartbeatSweeper {
     const ended = await this.live.store.rooms.sweepCalls(now, now - this.live.config.heartbeat.pauseMs);
     if (ended.length > 0) this.log.info({ rooms: ended }, 'no heartbeat from any member: calls ended');
     return ended;
-  }
-
-  /** Start reminders an instance claimed and died before sending (a failure waits a pass). */
-  private async resendStaleReminders(): Promise<void> {
-    try {
-      const rooms = await this.live.reminders.resendStale();
-      if (rooms.length > 0)
-        this.log.info({ rooms }, 'start reminders left by another instance: sending again');
-    } catch (error) {
-      this.log.warn({ err: error }, 'stale reminder sweep failed');
-    }
-  }
-
-  /** Co-hosting: silent co-hosts end, and the rooms this pass ended end their co-hosting (a failure waits a pass). */
-  private async sweepCohosts(now: number, endedRooms: readonly string[]): Promise<void> {
-    try {
-      for (const roomId of endedRooms) await endCohosting(this.live, this.log, roomId);
-      await endSilentCohosts(this.live, this.log, now);
-    } catch (error) {
-      this.log.warn({ err: error }, 'co-host sweep failed');
-    }
   }
 
   /** Sweeps every intervalMs until stop(); the timer does not keep the process alive. */
@@ -85,3 +78,25 @@ export class HeartbeatSweeper {
     await this.running?.catch(() => undefined);
   }
 }
+
+/** How often the sweeper runs by itself: HEARTBEAT_SWEEP_MS by default; false: never (tests sweep by hand). */
+export interface SweeperOptions {
+  intervalMs: number | false;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sweeper: HeartbeatSweeper;
+  }
+}
+
+/** Decorates `sweeper`: started when the app is ready, stopped (its pass in flight awaited) as it starts closing. */
+export default fp<SweeperOptions>(
+  async (app, { intervalMs }) => {
+    const sweeper = new HeartbeatSweeper(app.live, app.log);
+    app.decorate('sweeper', sweeper);
+    if (intervalMs !== false) app.addHook('onReady', async () => sweeper.start(intervalMs));
+    app.addHook('preClose', async () => sweeper.stop());
+  },
+  { name: 'sweeper', dependencies: ['live'] },
+);
