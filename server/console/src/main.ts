@@ -1,12 +1,5 @@
 /** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
-import {
-  ApiFailure,
-  Cohosts,
-  ConsoleApi,
-  CreatedRoom,
-  ModerationAction,
-  Room,
-} from './api';
+import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } from './api';
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
