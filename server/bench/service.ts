@@ -17,38 +17,13 @@
  * measured); it never refuses. Bounded: BENCH_SECONDS (default 5) per measurement, loopback only.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { paced } from './paced';
+import { ROUTES, runCannon, type CannonJob, type CannonResult } from './load';
+import { freshDatabase } from './postgres';
 import { cpuMicros } from './proc-cpu';
-
-// autocannon ships no types; this is the part of its API the bench uses.
-interface CannonRequest {
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: CannonRequest) => CannonRequest;
-}
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-const autocannon = require('autocannon') as (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  pipelining?: number;
-  requests: CannonRequest[];
-}) => Promise<CannonResult>;
 
 const SERVER_DIR = path.resolve(__dirname, '..');
 const BENCH_FILE = path.resolve(SERVER_DIR, '..', 'bench', 'BENCHMARKS.md');
@@ -159,86 +134,6 @@ async function seed(url: string): Promise<{ roomId: string; sessions: string[] }
   return { roomId, sessions };
 }
 
-/** What one autocannon process is asked to do (bench/service.ts --cannon <file>). */
-interface CannonJob {
-  url: string;
-  route: RouteName;
-  roomId: string;
-  sessions: string[];
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  /** First octet of this process's client addresses: no two processes (or requests) share one. */
-  block: number;
-}
-
-type RouteName = 'health' | 'list' | 'token';
-const ROUTES: Array<{ name: RouteName; label: string }> = [
-  { name: 'health', label: 'GET /healthz' },
-  { name: 'list', label: 'GET /api/rooms?status=live (20 rooms)' },
-  { name: 'token', label: 'POST /api/rooms/:id/token (audience)' },
-];
-
-const ROUTE_PATHS: Record<RouteName, (roomId: string) => string> = {
-  health: () => '/healthz',
-  list: () => '/api/rooms?status=live',
-  token: (roomId) => `/api/rooms/${roomId}/token`,
-};
-
-/**
- * The headers of each next request of a job: a new client address every time; for the token route, the sessions in
- * turn and wx.request's JSON type (a viewer's token request has no body, as the app sends it).
- */
-function headersFor(job: CannonJob): () => Record<string, string> {
-  let seq = 0;
-  let session = 0;
-  const client = (): string => {
-    seq += 1;
-    return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
-  };
-  if (job.route !== 'token') return () => ({ 'x-forwarded-for': client() });
-  return () => {
-    session = (session + 1) % job.sessions.length;
-    return {
-      'content-type': 'application/json',
-      authorization: `Bearer ${job.sessions[session]}`,
-      'x-forwarded-for': client(),
-    };
-  };
-}
-
-/** Runs inside the load process: every request a new client address, token requests over many sessions. */
-async function runCannon(job: CannonJob): Promise<CannonResult> {
-  const method = job.route === 'token' ? 'POST' : 'GET';
-  const path = ROUTE_PATHS[job.route](job.roomId);
-  const headers = headersFor(job);
-  if (job.overallRate) {
-    // The fixed offered rate: paced evenly, not autocannon's once-a-second burst (bench/paced.ts says why).
-    const result = await paced(
-      job.url,
-      { method, path, headers },
-      // A second of the same load first, not counted: the fresh load process compiles its code then.
-      { rate: job.overallRate, seconds: job.duration, connections: job.connections, warmupSeconds: 1 },
-    );
-    return {
-      requests: { average: result.rate, total: result.sent },
-      latency: { p50: result.p50, p99: result.p99 },
-      non2xx: result.failed,
-      errors: 0,
-      timeouts: 0,
-    };
-  }
-  const request: CannonRequest = { method, path, setupRequest: (r) => ({ ...r, headers: headers() }) };
-  const { url, connections, duration, overallRate } = job;
-  return autocannon({
-    url,
-    connections,
-    duration,
-    requests: [request],
-    ...(overallRate ? { overallRate } : {}),
-  });
-}
-
 let blocks = 100;
 /** One autocannon run in its own process (on core 1 when pinned); resolves with its result. */
 async function cannon(job: Omit<CannonJob, 'block'>, dir: string): Promise<CannonResult> {
@@ -336,26 +231,6 @@ async function benchFloor(dir: string): Promise<Row> {
   }
 }
 const FLOOR_LABEL = "node:http alone, no framework (the machine's floor)";
-
-/** A fresh database on the PostgreSQL of `base`, and how to drop it. */
-async function freshDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `live_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 // autocannon measures latency in whole milliseconds; the paced generator to the microsecond (shown to 0.1 ms).
 const ms = (value: number): string => `${Math.round(value)} ms`;

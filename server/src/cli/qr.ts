@@ -13,7 +13,7 @@ import QRCode from 'qrcode';
 import { buildApp } from '../app';
 import { loadConfig, loadDotEnv } from '../config';
 import { anchorLink, encodeAnchorScene } from '@zego-live/contract';
-import { ANCHOR_PAGE, resolveAnchorLaunch } from '../routes/qrcode';
+import { ANCHOR_PAGE, resolveAnchorLaunch } from '../features/qrcode/service';
 
 const USAGE =
   'Usage: npm run qr -- <roomID> [--png <file>]\n       npm run qr -- --new "<title>" [--png <file>]';
