@@ -201,7 +201,7 @@ export class SessionCore {
       (listener) => this.signals.onCommand(listener),
     );
     // The service's mutes reach this viewer as custom commands.
-    this.signals.onCommand((command) => this.room.onCommand(command));
+    this.signals.onCommand((command) => this.room.moderation.onCommand(command));
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
     this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
@@ -215,7 +215,7 @@ export class SessionCore {
 
   joined(streamID: string): void {
     this.room.joined();
-    if (this.entry.role !== 'call') void this.room.loadChatState();
+    if (this.entry.role !== 'call') void this.room.moderation.loadChatState();
     if (publishes(this.entry.role)) this.publishing.prepare(streamID);
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);
