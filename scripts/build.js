@@ -479,8 +479,11 @@ async function compileProject(ctx) {
   ctx.compiled = result;
 }
 
-/** Module names whose code must never reach the app's package (the API types come from them type-only). */
-const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)/;
+/**
+ * Module names whose code must never reach the app's package: TypeBox and the contract's full entry (its schemas;
+ * the API types come from them type-only). The contract's run-time part for apps is `@zego-live/contract/app`.
+ */
+const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)|^@zego-live\/contract(\/(?!app$).*)?$/;
 
 /**
  * Step 5b: no compiled file loads the service's code (its schemas are imported with `import type`, which compiles
@@ -499,7 +502,7 @@ function checkNoServiceCode(ctx) {
         throw new BuildError(
           'contract',
           file.replace(/\.js$/, '.ts'),
-          `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`)`,
+          `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`; run-time values come from @zego-live/contract/app)`,
         );
       }
     }

@@ -9,7 +9,7 @@ import {
   decodeAnchorLaunch,
   decodeAnchorScene,
   encodeAnchorScene,
-} from '../src/qr/launch';
+} from '@zego-live/contract';
 import { AccessTokenCache } from '../src/wechat/access-token';
 import {
   CONSOLE_TOKEN,

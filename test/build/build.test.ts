@@ -10,15 +10,14 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 const BUILD = path.join(REPO, 'scripts/build.js');
-/** What a fresh checkout of the mini-program needs to build: of server/ only the API schemas and error codes its types come from. */
+/** What a fresh checkout of the mini-program needs to build: the contract package is the only code from outside it. */
 const PROJECT_ENTRIES = [
   'miniprogram',
   'project.config.json',
   'tsconfig.json',
   'typings',
   'package.json',
-  'server/src/lib/schemas.ts',
-  'server/src/lib/errors.ts',
+  'packages/contract',
 ];
 
 interface Run {
@@ -48,10 +47,6 @@ function copyProject(from: string): string {
     });
   }
   linkNodeModules(dir, from === REPO);
-  // The schemas resolve TypeBox from the service's own install, as in the real tree.
-  const serverModules = path.join(REPO, 'server/node_modules');
-  if (fs.existsSync(serverModules))
-    fs.symlinkSync(serverModules, path.join(dir, 'server/node_modules'), 'dir');
   addPlaceholderPages(dir);
   return dir;
 }
@@ -235,14 +230,12 @@ describe('npm run build', () => {
       dir,
       'miniprogram/services/api-client.ts',
       (text) =>
-        `${text}\nimport { RoomView as RoomSchema } from '../../server/src/lib/schemas';\n` +
+        `${text}\nimport { RoomView as RoomSchema } from '@zego-live/contract';\n` +
         '/** The room schema itself (a value: its code would ship). */\nexport const roomSchema = RoomSchema;\n',
     );
     const run = build(dir, '--skip-pack', '--skip-typecheck');
     expect(run.code).not.toBe(0);
-    expect(run.out).toMatch(
-      /miniprogram\/services\/api-client\.ts: loads \.\.\/\.\.\/server\/src\/lib\/schemas at run time/,
-    );
+    expect(run.out).toMatch(/miniprogram\/services\/api-client\.ts: loads @zego-live\/contract at run time/);
   }, 180_000);
 
   it('fails naming the .wxml file when WXML is broken', () => {

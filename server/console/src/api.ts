@@ -6,7 +6,7 @@ import type {
   RecentChatView,
   RoomStatsView,
   RoomStatus,
-} from '../../src/lib/schemas';
+} from '@zego-live/contract';
 
 /** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
 export interface Room {

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { buildApp } from '../app';
 import { loadConfig, loadDotEnv } from '../config';
-import { anchorLink, encodeAnchorScene } from '../qr/launch';
+import { anchorLink, encodeAnchorScene } from '@zego-live/contract';
 import { ANCHOR_PAGE, resolveAnchorLaunch } from '../features/qrcode/service';
 
 const USAGE =

@@ -13,7 +13,7 @@ import type {
   FastifySchemaValidationError,
   FastifyServerOptions,
 } from 'fastify';
-import type { ErrorCode } from '../lib/errors';
+import type { ErrorCode } from '@zego-live/contract';
 
 /** Longest path parameter Fastify routes: a 128-character room ID, percent-escaped or not, with margin. */
 export const MAX_PARAM_LENGTH = 200;

@@ -1,6 +1,6 @@
 import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
 import { streamIdForCohost } from './ids';
-import type { CohostsView, InviteView, RoomView, UserView } from './schemas';
+import type { CohostsView, InviteView, RoomView, UserView } from '@zego-live/contract';
 
 // The schemas live in ./schemas (the API contract, which the apps' types derive from); the serialisers here.
 export {
@@ -12,7 +12,7 @@ export {
   InviteView,
   RoomView,
   UserView,
-} from './schemas';
+} from '@zego-live/contract';
 
 /** Serialises a user for the API. */
 export const userView = (user: User): UserView => ({

@@ -1,9 +1,7 @@
 /** Whether a chat line may be sent, decided without a database: the room's status, the text, the sender's standing. */
+import { CHAT_MAX_LENGTH } from '@zego-live/contract';
 import { ApiError } from '../../lib/errors';
 import type { ChatStanding, Room } from '../../store/types';
-
-/** Longest chat message in UTF-16 units (the app's CHAT_MAX_LENGTH is the same figure). */
-export const CHAT_MAX_LENGTH = 100;
 
 /** 409 unless the room is live or paused: chat and likes need a live room. */
 export function requireLiveRoom(room: Pick<Room, 'id' | 'status'>, why = ''): void {

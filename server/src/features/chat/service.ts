@@ -6,17 +6,19 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Caller } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
-import type { ChatMessageView, ChatView } from '../../lib/schemas';
+import type { ChatMessageView, ChatView } from '@zego-live/contract';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room, User } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
-import { CHAT_MAX_LENGTH, chatText, requireLiveRoom, requireMayChat } from './rules';
+import { chatText, requireLiveRoom, requireMayChat } from './rules';
 import {
+  chatLine,
+  chatState,
+  CHAT_MAX_LENGTH,
+  moderationCommand,
   SERVICE_USER_ID,
-  type ChatContent,
-  type ChatStateContent,
   type ModerationCommand,
-} from '../../lib/signals';
+} from '@zego-live/contract';
 import { zegoFailure } from '../../zego/server-api';
 
 /** The name ZEGO shows as the sender of the service's messages. */
@@ -157,13 +159,12 @@ export async function deliverChat(
 ): Promise<{ messageId: number | null }> {
   const api = live.zegoServerApi;
   if (api === null) throw new Error('deliverChat needs ZEGO server API');
-  const content: ChatContent = { t: 'chat', u: sender.id, n: sender.nickname, text };
   return api.sendBroadcastMessage({
     roomId: room.id,
     userId: SERVICE_USER_ID,
     userName: CHAT_SENDER_NAME,
     category: 2,
-    content: JSON.stringify(content),
+    content: chatLine(sender, text),
   });
 }
 
@@ -176,14 +177,13 @@ export async function announceChatState(
 ): Promise<boolean> {
   const api = live.zegoServerApi;
   if (api === null) return false;
-  const content: ChatStateContent = { t: 'chat-state', commentsOff };
   try {
     await api.sendBroadcastMessage({
       roomId: room.id,
       userId: SERVICE_USER_ID,
       userName: CHAT_SENDER_NAME,
       category: 1,
-      content: JSON.stringify(content),
+      content: chatState(commentsOff),
     });
     return true;
   } catch (error) {
@@ -207,7 +207,7 @@ export async function tellViewer(
       roomId: room.id,
       fromUserId: SERVICE_USER_ID,
       toUserIds: [userId],
-      content: JSON.stringify({ t: 'moderation', ...command } satisfies ModerationCommand),
+      content: moderationCommand(command),
     });
     return failUsers.length === 0;
   } catch (error) {

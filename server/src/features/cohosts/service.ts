@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CohostKey, Room } from '../../store/types';
 import { ApiError, forbidden } from '../../lib/errors';
 import { zegoFailure as failure, type MixInput } from '../../zego/server-api';
-import { SERVICE_USER_ID, type CohostEvent } from '../../lib/signals';
+import { cohostCommand, SERVICE_USER_ID, type CohostSignal } from '@zego-live/contract';
 import type { LiveContext } from '../../plugins/app/live';
 import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from '../../lib/ids';
 
@@ -30,7 +30,7 @@ export async function signalCohost(
   live: LiveContext,
   log: FastifyBaseLogger,
   room: Room,
-  event: CohostEvent,
+  event: CohostSignal,
   userId: string,
 ): Promise<boolean> {
   const api = live.zegoServerApi;
@@ -47,7 +47,7 @@ export async function signalCohost(
       roomId: room.id,
       fromUserId: SERVICE_USER_ID,
       toUserIds,
-      content: JSON.stringify({ t: 'cohost', e: event, u: userId }),
+      content: cohostCommand(event, userId),
     });
     if (failUsers.length === 0) return true;
     log.info({ room: room.id, event, failUsers }, 'co-host command not delivered to every target');

@@ -7,7 +7,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
-import { audiencePath } from '../../qr/launch';
+import { audiencePath } from '@zego-live/contract';
 import type { Room } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
 import {
