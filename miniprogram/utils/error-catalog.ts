@@ -4,7 +4,7 @@
  * Codes from ZEGO Express mini-program SDK 3.6, WeChat's live-pusher / live-player documentation and the service's
  * ErrorCode list (packages/contract/errors.ts).
  */
-import type { ErrorCode } from '@zego-live/contract/app';
+import type { ErrorCode } from '@zego-live/contract';
 
 export type { ErrorCode };
 

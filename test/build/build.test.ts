@@ -169,7 +169,16 @@ describe('npm run build', () => {
     expect(report.mainPackageBytes).toBe(report.appCodeBytes + report.miniprogramNpmBytes);
     expect(report.mainPackageBytes).toBeLessThanOrEqual(200 * 1024);
     expect(report.limitBytes).toBe(2 * 1024 * 1024);
-    expect(Object.keys(report.npmPackages).sort()).toEqual(['mobx-miniprogram', 'mobx-miniprogram-bindings']);
+    expect(Object.keys(report.npmPackages).sort()).toEqual([
+      '@zego-live/contract',
+      'mobx-miniprogram',
+      'mobx-miniprogram-bindings',
+    ]);
+    // the contract's run-time part is compiled in where require('@zego-live/contract') finds it, without TypeBox
+    const contract = fs.readFileSync(path.join(npm('', '@zego-live/contract'), 'index.js'), 'utf8');
+    expect(contract).toContain('"live-service"');
+    expect(contract).not.toMatch(/sinclair|TypeBox/i);
+    expect(report.npmPackages['@zego-live/contract']).toBeLessThan(10 * 1024);
     const live = report.packages.pages;
     expect(Object.keys(live.npmPackages)).toEqual(['zego-express-engine-miniprogram']);
     expect(live.bytes).toBeLessThan(report.limitBytes);
@@ -230,12 +239,24 @@ describe('npm run build', () => {
       dir,
       'miniprogram/services/api-client.ts',
       (text) =>
-        `${text}\nimport { RoomView as RoomSchema } from '@zego-live/contract';\n` +
+        `${text}\nimport { RoomView as RoomSchema } from '@zego-live/contract/schemas';\n` +
         '/** The room schema itself (a value: its code would ship). */\nexport const roomSchema = RoomSchema;\n',
     );
     const run = build(dir, '--skip-pack', '--skip-typecheck');
     expect(run.code).not.toBe(0);
-    expect(run.out).toMatch(/miniprogram\/services\/api-client\.ts: loads @zego-live\/contract at run time/);
+    expect(run.out).toMatch(
+      /miniprogram\/services\/api-client\.ts: loads @zego-live\/contract\/schemas at run time/,
+    );
+  }, 180_000);
+
+  it("fails naming the contract's entry when it would carry the schemas into the app", () => {
+    const dir = copyProject(base);
+    edit(dir, 'packages/contract/index.ts', (text) => `${text}export * from './schemas';\n`);
+    const run = build(dir, '--skip-pack', '--skip-typecheck');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toMatch(
+      /\[contract\] packages\/contract\/index\.ts: the app's contract bundle would carry packages\/contract\/schemas\.ts/,
+    );
   }, 180_000);
 
   it('fails naming the .wxml file when WXML is broken', () => {

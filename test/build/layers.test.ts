@@ -3,7 +3,7 @@
  * its Node API) refuses each kind of import across a layer and a cycle between two files, and passes a page that
  * imports only what a page may.
  */
-import { expectCycleRefused, testLayers, type Violation } from './lint';
+import { expectCycleRefused, lint, testLayers, type Violation } from './lint';
 
 describe('layers (eslint.config.mjs)', () => {
   const violations: Violation[] = [
@@ -101,5 +101,28 @@ describe('layers (eslint.config.mjs)', () => {
 
   it('refuses an import cycle between two files, and passes the same pair without the cycle', () => {
     expectCycleRefused('miniprogram/utils', ['a', 'b']);
+  });
+
+  it("refuses an app's run-time import of the contract's schemas, and passes the same as a type", () => {
+    const [value, typeOnly, alipay] = lint([
+      {
+        filePath: 'miniprogram/services/x.ts',
+        code: "import { RoomView } from '@zego-live/contract/schemas';\nexport const room = RoomView;\n",
+      },
+      {
+        filePath: 'miniprogram/services/y.ts',
+        code: "import type { RoomView } from '@zego-live/contract/schemas';\nexport type Room = RoomView;\n",
+      },
+      {
+        filePath: 'alipay/services/x.ts',
+        code: "import { RoomView } from '@zego-live/contract/schemas';\nexport const room = RoomView;\n",
+      },
+    ]);
+    for (const result of [value, alipay]) {
+      expect(result.messages.map((m) => [m.ruleId, m.message])).toEqual([
+        ['@typescript-eslint/no-restricted-imports', expect.stringMatching(/schemas are for types only/)],
+      ]);
+    }
+    expect(typeOnly.messages).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ describe('parseQueryString', () => {
 });
 
 describe('in step with the service’s QR codes (the contract’s link encoders)', () => {
-  const launch = require('@zego-live/contract/app') as typeof import('@zego-live/contract/app');
+  const launch = require('@zego-live/contract') as typeof import('@zego-live/contract');
 
   it.each([
     ['room_1', 'Inv-42_x'],

@@ -2,7 +2,7 @@
  * The error catalog: every code a user can meet reads as Chinese with an action; unknown codes still name the code;
  * every code of the service (its runtime list) has a row, and no row outlives its code.
  */
-import { ERROR_CODES } from '@zego-live/contract/app';
+import { ERROR_CODES } from '@zego-live/contract';
 import { ApiError } from '../../miniprogram/services/api-client';
 import {
   ACTION_TEXT,

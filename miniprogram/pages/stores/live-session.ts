@@ -46,7 +46,7 @@ export type { ReconnectPolicy } from './recovery';
 export { STATS_INTERVAL_MS } from './room-report';
 export { TOKEN_RENEW_RETRIES, TOKEN_RETRY_MS } from './token-renewal';
 export { CHAT_MAX_LENGTH } from './room-chat';
-export { COHOST_GRACE_MS, COHOST_HEARTBEAT_MS, COHOST_TEXT, cohostCommand } from './cohosting';
+export { COHOST_GRACE_MS, COHOST_HEARTBEAT_MS, COHOST_TEXT } from './cohosting';
 export type { CohostTile } from './cohosting';
 export type { StartOptions } from './room-entry';
 

@@ -8,6 +8,7 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../../config';
 import { ApiError } from '../../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
+import { CHAT_MAX_LENGTH } from '@zego-live/contract';
 import { chatRefusal, decodeModerationCommand, decodeServiceMessage, MUTE_SECONDS } from './chat-protocol';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { RoomCommand } from './room-signals';
@@ -16,8 +17,7 @@ import type { SessionStatus } from './session-status';
 import type { ChatLine, QualityView } from '../../stores/session-types';
 import { describeServiceError, type ServiceErrorOptions } from '../../utils/error-catalog';
 
-/** Longest chat message. */
-export const CHAT_MAX_LENGTH = 100;
+export { CHAT_MAX_LENGTH };
 
 /** Who is chatting. */
 export interface ChatSubject {

@@ -27,6 +27,7 @@ import {
   PLAYING_PHASES,
   RUNNING_PHASES,
   SessionMachine,
+  warnInDevelopment,
   type RefusalReporter,
   type SessionEvent,
   type SessionPhase,
@@ -46,10 +47,7 @@ export interface LiveSessionDeps extends BaseDeps {
 const SCREEN_ON: readonly SessionPhase[] = ['live', 'watching', 'calling', 'cohosting'];
 
 /** In development builds (DevTools, trial), a refused event is worth a warning; in release, silence. */
-const defaultRefusalReporter: RefusalReporter = (phase, event) => {
-  const env = (globalThis as { __wxConfig?: { envVersion?: string } }).__wxConfig?.envVersion;
-  if (env === 'develop' || env === 'trial') console.warn(`[live-session] ${event} refused in ${phase}`);
-};
+const defaultRefusalReporter: RefusalReporter = warnInDevelopment('live-session');
 
 const PARTS = [
   'ctx',

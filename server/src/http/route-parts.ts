@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorView } from '@zego-live/contract';
+import { ErrorView } from '@zego-live/contract/schemas';
 
 /** The error answers every API route declares: `{error: {code, message}}` for any 4xx and 5xx. */
 export const Errors = { '4xx': ErrorView, '5xx': ErrorView };

@@ -1,4 +1,4 @@
-import { RoomStatus as RoomStatusSchema, type RoomKind, type RoomStatus } from '@zego-live/contract';
+import { RoomStatus as RoomStatusSchema, type RoomKind, type RoomStatus } from '@zego-live/contract/schemas';
 
 // A room's status and kind are the API contract's (lib/schemas): one declaration for the service and the apps.
 export type { RoomKind, RoomStatus };

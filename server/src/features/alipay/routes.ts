@@ -4,7 +4,7 @@ import { ALIPAY_VARIABLES } from '../../config';
 import { requireUser } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
 import { ErrorView } from '../../lib/views';
-import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract';
+import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract/schemas';
 import { AvatarUrl, Nickname, openSession } from '../auth/service';
 import { alipayOpenid, rtcRoomFor } from './service';
 

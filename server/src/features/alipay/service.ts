@@ -1,6 +1,6 @@
 import type { AlipayIdentity } from '../../alipay/oauth';
 import { ApiError } from '../../lib/errors';
-import type { RtcRoomView } from '@zego-live/contract';
+import type { RtcRoomView } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import { loadRoom } from '../rooms/service';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireUser } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
-import { BODY, SessionView, UserAnswer } from '@zego-live/contract';
+import { BODY, SessionView, UserAnswer } from '@zego-live/contract/schemas';
 import { ErrorView, userView } from '../../lib/views';
 import { AvatarUrl, Nickname, openSession } from './service';
 

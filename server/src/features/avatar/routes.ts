@@ -13,7 +13,7 @@ import {
   type ImageKind,
 } from '../../http/image-upload';
 import { randomId } from '../../lib/ids';
-import { imageAnswer, UserAnswer } from '@zego-live/contract';
+import { imageAnswer, UserAnswer } from '@zego-live/contract/schemas';
 import { ErrorView, userView } from '../../lib/views';
 import type { User } from '../../store/types';
 import { AVATAR_FILE, AVATAR_MAX_BYTES, dropOldAvatar } from './service';

@@ -5,7 +5,7 @@ import { identify, requireUser } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
 import { ApiError } from '../../lib/errors';
 import { hashToken } from '../../lib/ids';
-import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract';
+import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract/schemas';
 import { loadLiveRoom } from '../rooms/service';
 import { requireLiveRoom } from './rules';
 import { chatView, sendChat } from './service';

@@ -6,15 +6,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Caller } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
-import type { ChatMessageView, ChatView } from '@zego-live/contract';
+import type { ChatMessageView, ChatView } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room, User } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
 import { chatText, requireLiveRoom, requireMayChat } from './rules';
 import {
+  CHAT_MAX_LENGTH,
   chatLine,
   chatState,
-  CHAT_MAX_LENGTH,
   moderationCommand,
   SERVICE_USER_ID,
   type ModerationCommand,

@@ -11,7 +11,7 @@ import {
 } from './service';
 import { ApiError, forbidden, unauthorized } from '../../lib/errors';
 import { loadLiveRoom, managedRoom } from '../rooms/service';
-import { CohostChangeView, RoomParams } from '@zego-live/contract';
+import { CohostChangeView, RoomParams } from '@zego-live/contract/schemas';
 import { CohostsView, cohostsView } from '../../lib/views';
 import { Errors, RoomUserParams } from '../../http/route-parts';
 import { admitted, cohostViewerOf, endingBy, requestOutcome, requireMayRequest } from './rules';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ConfigView } from '@zego-live/contract';
+import { ConfigView } from '@zego-live/contract/schemas';
 
 /** GET /api/config: what the mini-program needs to create the ZEGO engine (never the secret). */
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { identify, requireOperator } from '../../http/auth';
 import { Errors, RoomUserParams } from '../../http/route-parts';
 import { notFound } from '../../lib/errors';
-import { BODY, ChatView, ModerationList, RecentChatView, RoomParams } from '@zego-live/contract';
+import { BODY, ChatView, ModerationList, RecentChatView, RoomParams } from '@zego-live/contract/schemas';
 import {
   announceChatState,
   CHAT_LINES_KEPT,

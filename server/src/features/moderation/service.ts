@@ -4,7 +4,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError, notFound } from '../../lib/errors';
-import type { ModerationView } from '@zego-live/contract';
+import type { ModerationView } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import type { ModerationAction, ModerationRecord, Room } from '../../store/types';
 import type { Manager } from '../rooms/service';

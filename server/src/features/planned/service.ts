@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from '../../lib/errors';
-import type { ReminderAnswer } from '@zego-live/contract';
+import type { ReminderAnswer } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room, RoomPlan } from '../../store/types';
 

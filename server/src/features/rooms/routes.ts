@@ -13,7 +13,7 @@ import {
   RoomParams,
   RoomStatus,
   StatsBody,
-} from '@zego-live/contract';
+} from '@zego-live/contract/schemas';
 import { InviteView, inviteView, roomView, roomViews } from '../../lib/views';
 import { minuteOf } from '../../store/rows';
 import { InvalidCursorError } from '../../store/common';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { identify } from '../../http/auth';
 import { forbidden, unauthorized } from '../../lib/errors';
 import { loadLiveRoom, loadRoom } from '../rooms/service';
-import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '@zego-live/contract';
+import { RoomParams, RoomStatsAnswer, RoomViewersAnswer } from '@zego-live/contract/schemas';
 import { roomStatsView, roomViewerView, SERIES_MINUTES, VIEWER_LIST_LIMIT } from './service';
 import { Errors } from '../../http/route-parts';
 import type { Room } from '../../store/types';

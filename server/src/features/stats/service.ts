@@ -3,7 +3,7 @@
  * per-minute viewer series, likes and messages (counted by the chat routes), and the time live without pauses.
  */
 import type { Room, RoomViewer, ViewerMinute } from '../../store/types';
-import type { RoomStatsView, RoomViewerView } from '@zego-live/contract';
+import type { RoomStatsView, RoomViewerView } from '@zego-live/contract/schemas';
 
 /** The viewer series keeps this many minutes (12 hours); older minutes are dropped as new ones come. */
 export const SERIES_MINUTES = 720;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireSessionHash } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
-import { RoomParams, RoomTokenView, TokenBody } from '@zego-live/contract';
+import { RoomParams, RoomTokenView, TokenBody } from '@zego-live/contract/schemas';
 import { TokenIssuer } from './service';
 
 /** The token route (under /api). */

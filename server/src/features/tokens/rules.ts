@@ -4,7 +4,7 @@
  * stream.
  */
 import { ApiError, forbidden } from '../../lib/errors';
-import type { TokenRole } from '@zego-live/contract';
+import type { TokenRole } from '@zego-live/contract/schemas';
 import type { TokenRoom } from '../../store/types';
 import { roomEnded } from '../rooms/rules';
 

@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from '../../lib/errors';
 import { streamIdForMember } from '../../lib/ids';
-import type { RoomTokenView, TokenRole } from '@zego-live/contract';
+import type { RoomTokenView, TokenRole } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import { generateToken04, roomPayload } from '../../zego/token04';
 import { callSeat } from '../calls/rules';
