@@ -150,7 +150,7 @@ const SERVER_LAYERS = [
     ],
   },
   {
-    files: ['server/src/{zego,wechat,alipay,qr,redis}/**/*.ts'],
+    files: ['server/src/{zego,wechat,alipay,redis}/**/*.ts'],
     patterns: [
       intoServer('http', "An outside system's client may import lib/ and config only, not http/."),
       intoServer('plugins', "An outside system's client may import lib/ and config only, not plugins/."),

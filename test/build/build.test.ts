@@ -84,7 +84,7 @@ function linkNodeModules(dir: string, forPack: boolean): void {
   }
 }
 
-/** Pages listed in app.json that another engineer has not written yet get a tiny page, so the rest is tested. */
+/** Pages listed in app.json that do not exist yet get a tiny page, so the rest is tested. */
 function addPlaceholderPages(dir: string): void {
   const root = path.join(dir, 'miniprogram');
   const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as { pages: string[] };

@@ -1,6 +1,6 @@
 import { RoomStatus as RoomStatusSchema, type RoomKind, type RoomStatus } from '@zego-live/contract/schemas';
 
-// A room's status and kind are the API contract's (lib/schemas): one declaration for the service and the apps.
+// A room's status and kind are the API contract's (@zego-live/contract/schemas): one declaration for the service and the apps.
 export type { RoomKind, RoomStatus };
 
 /** Every room status, in the contract's order. */

@@ -11,7 +11,14 @@ import type { LiveContext } from '../../plugins/app/live';
 import type { Room, User } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
 import { chatText, requireLiveRoom, requireMayChat } from './rules';
-import { CHAT_MAX_LENGTH, chatLine, chatState, moderationCommand, SERVICE_USER_ID, type ModerationCommand } from '@zego-live/contract';
+import {
+  CHAT_MAX_LENGTH,
+  chatLine,
+  chatState,
+  moderationCommand,
+  SERVICE_USER_ID,
+  type ModerationCommand,
+} from '@zego-live/contract';
 import { zegoFailure } from '../../zego/server-api';
 
 /** The name ZEGO shows as the sender of the service's messages. */

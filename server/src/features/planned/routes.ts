@@ -18,7 +18,13 @@ import { readImageUpload, sendStoredImage, storedFileUrl, type ImageKind } from 
 import { Errors } from '../../http/route-parts';
 import { randomId } from '../../lib/ids';
 import { loadLiveRoom, managedRoom } from '../rooms/service';
-import { imageAnswer, PlanRoomBody, ReminderAnswer, RoomAnswer, RoomParams } from '@zego-live/contract/schemas';
+import {
+  imageAnswer,
+  PlanRoomBody,
+  ReminderAnswer,
+  RoomAnswer,
+  RoomParams,
+} from '@zego-live/contract/schemas';
 import { ErrorView, roomView } from '../../lib/views';
 import type { Room, RoomPlan } from '../../store/types';
 import { checkPlannedStart } from '../rooms/service';
