@@ -295,7 +295,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['server/console/**'],
+    files: ['server/console/**', 'test/pictures/**/*.browser.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   prettier,
