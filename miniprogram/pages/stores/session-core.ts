@@ -191,7 +191,7 @@ export class SessionCore {
         inRoom,
         userID: () => this.entry.userID,
         role: () => this.entry.role,
-        watching: () => this.machine.in('watching'),
+        watching: () => this.status.phase === 'watching', // observable: what the screens derive from it follows
         streams: () => this.watching.streams,
         authorizeMedia: () => this.entry.authorizeMedia(this.ctx.epoch),
         goOnStage: (streamID) => this.goOnStage(streamID),
