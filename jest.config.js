@@ -26,7 +26,7 @@ module.exports = {
     {
       ...layer('pictures', '<rootDir>/test/pictures/environment.js'),
       fakeTimers: { enableGlobally: true, now: Date.parse('2026-12-05T12:00:00.000Z') },
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/pictures/tsconfig.json' }] },
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/pictures/ts-jest.tsconfig.json' }] },
     },
     // The Alipay app (Alipay's typings: its own tsconfig) in a harness of Alipay's page model.
     {
