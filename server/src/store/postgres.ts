@@ -94,6 +94,11 @@ function guardedPool(pool: Pool): PostgresPool {
         throw new DatabaseUnavailableError(error);
       }
       let broken = false;
+      // The connection may die while checked out between statements: its 'error' must not go unheard (a crash).
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
       return {
         query: async (text: string, parameters: readonly unknown[]) => {
           try {
@@ -105,7 +110,10 @@ function guardedPool(pool: Pool): PostgresPool {
             throw mapped;
           }
         },
-        release: (destroy?: boolean) => client.release(destroy === true || broken),
+        release: (destroy?: boolean) => {
+          client.off('error', onError);
+          client.release(destroy === true || broken);
+        },
       } as unknown as PostgresPoolClient;
     },
   };
