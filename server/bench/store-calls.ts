@@ -27,10 +27,8 @@ function baselineOpeners(dir: string): { sqlite: Open; postgres: Open } {
   execSync(`git archive ${BASELINE} server/src | tar -x -C ${dir}`, { cwd: path.resolve(SERVER_DIR, '..') });
   symlinkSync(path.resolve(SERVER_DIR, '..', 'node_modules'), path.join(dir, 'node_modules'));
   symlinkSync(path.join(SERVER_DIR, 'node_modules'), path.join(dir, 'server', 'node_modules'));
-  /* eslint-disable @typescript-eslint/no-require-imports -- another commit's files, found at run time */
   const sqlite = require(path.join(dir, 'server/src/store/sqlite.ts')) as { openSqliteStore: Open };
   const postgres = require(path.join(dir, 'server/src/store/postgres.ts')) as { openPostgresStore: Open };
-  /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     sqlite: async (file) => sqlite.openSqliteStore(file),
     postgres: (url) => postgres.openPostgresStore(url),
