@@ -81,9 +81,9 @@ async function startService(
   return { url, child };
 }
 
-/** Resolves once GET /healthz answers 200 (10 s at most); else kills the child and throws. */
+/** Resolves once GET /healthz answers 200 (60 s at most: tsx compiles slowly on a busy machine); else kills the child and throws. */
 async function untilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
