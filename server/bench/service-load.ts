@@ -1,23 +1,17 @@
 /**
- * The load process of the service bench: one job (a route, a rate or saturation, a duration) run by autocannon or,
- * at a fixed rate, by the paced generator, every request from a new client address.
+ * The load side of the service bench: what one autocannon process is asked to do and how it runs (in its own
+ * process, bench/service.ts --cannon <file>), saturating with autocannon or paced evenly by bench/paced.ts.
  */
 import { paced } from './paced';
+import type { CannonResult } from './service-table';
 
 // autocannon ships no types; this is the part of its API the bench uses.
-export interface CannonRequest {
+interface CannonRequest {
   method?: string;
   path: string;
   headers?: Record<string, string>;
   body?: string;
   setupRequest?: (request: CannonRequest) => CannonRequest;
-}
-export interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
 }
 const autocannon = require('autocannon') as (options: {
   url: string;
