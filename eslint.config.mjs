@@ -128,6 +128,86 @@ const LAYERS = [
   },
 ];
 
+/** An import path that reaches into `folder` of server/src/ (relative: '../lib/x', '../../plugins/app/live'). */
+const intoServer = (folder, message, allowTypeImports = false) => ({
+  regex: `(^|/)${folder}(/|$)`,
+  message,
+  ...(allowTypeImports ? { allowTypeImports } : {}),
+});
+
+/**
+ * The service's layers, lowest first: lib/ (the contract and pure helpers) and the outside systems' clients (zego/, redis/,
+ * wechat/, alipay/, qr/) <- store/ <- http/ (plumbing) <- plugins/ (one per outside system or job) <- features/
+ * (routes and their rules) <- app.ts, main.ts, cli/. A layer may use the types of the one above it where a context
+ * is declared there (LiveContext), never its code. Each entry: the files, and what they must not import.
+ */
+const SERVER_LAYERS = [
+  {
+    files: ['server/src/lib/**/*.ts'],
+    patterns: [
+      intoServer('http', 'lib/ is the contract and pure helpers: it imports nothing from http/.'),
+      intoServer('plugins', 'lib/ is the contract and pure helpers: it imports nothing from plugins/.'),
+      intoServer('features', 'lib/ is the contract and pure helpers: it imports nothing from features/.'),
+    ],
+  },
+  {
+    files: ['server/src/{zego,wechat,alipay,redis}/**/*.ts'],
+    patterns: [
+      intoServer('http', "An outside system's client may import lib/ and config only, not http/."),
+      intoServer('plugins', "An outside system's client may import lib/ and config only, not plugins/."),
+      intoServer('features', "An outside system's client may import lib/ and config only, not features/."),
+      intoServer('store', "An outside system's client may import lib/ and config only, not store/."),
+    ],
+  },
+  {
+    files: ['server/src/store/**/*.ts'],
+    patterns: [
+      intoServer('http', 'store/ may import lib/ and config only, not http/.'),
+      intoServer(
+        'plugins',
+        'store/ may import lib/ and config only, not plugins/ (the store plugin wraps it).',
+      ),
+      intoServer('features', 'store/ may import lib/ and config only, not features/.'),
+    ],
+  },
+  {
+    files: ['server/src/http/**/*.ts'],
+    patterns: [
+      intoServer(
+        'plugins',
+        'http/ is plumbing: it may use the types plugins/ declare, not their code.',
+        true,
+      ),
+      intoServer('features', 'http/ is plumbing shared by every feature: it imports nothing from features/.'),
+    ],
+  },
+  {
+    files: ['server/src/plugins/**/*.ts'],
+    patterns: [
+      intoServer(
+        'features',
+        'plugins/ never import features/: a feature adds its part to a plugin (e.g. sweeper.addStep).',
+      ),
+    ],
+  },
+  {
+    files: ['server/src/features/**/*.ts'],
+    patterns: [
+      intoServer(
+        'plugins',
+        'features/ use plugins through their decorations; import only their types.',
+        true,
+      ),
+      {
+        regex: '^\\.\\./[^/]+/routes$',
+        message:
+          "A feature never imports another feature's routes: move what both need into its service or rules.",
+      },
+      intoServer('(app|main)$', 'features/ never import the app that registers them.'),
+    ],
+  },
+];
+
 export default defineConfig(
   {
     ignores: [
@@ -160,9 +240,32 @@ export default defineConfig(
     ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  ...SERVER_LAYERS.map(({ files, patterns }) => ({
+    files,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  })),
   {
-    // No import cycles inside the mini-program (type-only imports are erased and do not count).
-    files: ['miniprogram/**/*.ts'],
+    // The apps take the contract's schemas as types only: TypeBox must not ship in an app (the builds check it too).
+    files: ['miniprogram/**/*.ts', 'alipay/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@zego-live/contract/schemas',
+              allowTypeImports: true,
+              message:
+                'the schemas are for types only (`import type`); run-time values come from @zego-live/contract',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // No import cycles inside the mini-program or the service (type-only imports are erased and do not count).
+    files: ['miniprogram/**/*.ts', 'server/src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
       // Relative imports resolve as Node resolves them, .ts first; dependencies are parsed as TypeScript.
@@ -171,6 +274,17 @@ export default defineConfig(
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // No source file over 400 lines, counted as `wc -l` counts them (blank lines and comments included), tests aside.
+    files: ['**/*.{ts,js,mjs,cjs}'],
+    ignores: [
+      '**/test/**',
+      'test/**',
+      // Being split elsewhere (temporary): scripts/build.js later.
+      'scripts/build.js',
+    ],
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] },
   },
   {
     files: ['scripts/**', 'server/**', 'test/**', '**/*.config.js', '**/*.cjs', 'jest.config.js'],

@@ -154,7 +154,7 @@ function main() {
     'miniprogram-simulate, events through the fake engine), then the same load while the page is hidden. "naive" is a',
     'page that calls setData on every event (test/bench/naive-page.ts). "100 joins/s": the same load with a burst of',
     '100 joins a second; ours shows one 「某某 等 N 人来了」 line a second, the naive page one line and one setData per join.',
-    `Budget (DESIGN.md): ${budgetText}.`,
+    `Budget (docs/design.md): ${budgetText}.`,
     '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,

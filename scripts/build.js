@@ -6,7 +6,8 @@
  *   3. strict type check (tsc --noEmit), in a child process while the rest runs
  *   4. npm pack (miniprogram-ci packNpmManually): the root package.json's dependencies into
  *      miniprogram/miniprogram_npm (main package), and each subpackage's own package.json (e.g. pages/package.json,
- *      the ZEGO SDK) into that subpackage's miniprogram_npm, from the versions installed in node_modules
+ *      the ZEGO SDK) into that subpackage's miniprogram_npm, from the versions installed in node_modules;
+ *      then the contract package's run-time part bundled in as miniprogram_npm/@zego-live/contract (no TypeBox)
  *   5. offline compile as DevTools/upload sees it (miniprogram-ci getCompiledResult)
  *      and no compiled file loads the service's code (its API types are imported type-only)
  *   6. operator console (server/console/build.mjs) when present
@@ -24,6 +25,7 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
+const { bundleContract } = require('./build-contract');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 /** WeChat's hard limit on each package, the main one and every subpackage. */
@@ -433,6 +435,19 @@ async function packNpm(ctx) {
   ctx.packed = { main, subpackages: Object.fromEntries(roots.map((root, i) => [root, packed[i]])) };
 }
 
+/** Step 4b: the contract's run-time part compiled into the main package's miniprogram_npm (scripts/build-contract.js). */
+async function bundleAppContract(ctx) {
+  const esbuild = require(resolveFrom(ctx, 'esbuild'));
+  ctx.contractBytes = await bundleContract({
+    project: ctx.project,
+    root: ctx.root,
+    esbuild,
+    fail: (file, message) => {
+      throw new BuildError('contract', file, message);
+    },
+  });
+}
+
 /** A throwaway RSA key: the offline compile wants a key file but never signs anything with it. */
 function throwawayKey(ctx) {
   const { privateKey } = crypto.generateKeyPairSync('rsa', {
@@ -480,8 +495,11 @@ async function compileProject(ctx) {
   ctx.compiled = result;
 }
 
-/** Module names whose code must never reach the app's package (the API types come from them type-only). */
-const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)/;
+/**
+ * Module names whose code must never reach the app's package: TypeBox and the contract's schemas (the API types come
+ * from them type-only). The contract's own entry, `@zego-live/contract`, is the run-time part the build compiles in.
+ */
+const SERVICE_ONLY = /^@sinclair\/typebox(\/|$)|^@zego-live\/contract\//;
 
 /**
  * Step 5b: no compiled file loads the service's code (its schemas are imported with `import type`, which compiles
@@ -500,7 +518,7 @@ function checkNoServiceCode(ctx) {
         throw new BuildError(
           'contract',
           file.replace(/\.js$/, '.ts'),
-          `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`)`,
+          `loads ${spec} at run time: the service's schemas are for types only (use \`import type\`; run-time values come from @zego-live/contract)`,
         );
       }
     }
@@ -648,6 +666,7 @@ async function main() {
       failOn(hasConsole(ctx) ? step('console', () => buildConsole(ctx)) : Promise.resolve(null)),
       (async () => {
         if (ctx.pack) await step('pack', () => packNpm(ctx));
+        await step('contract bundle', () => bundleAppContract(ctx));
         await step('compile', () => compileProject(ctx));
         await step('contract', () => checkNoServiceCode(ctx));
       })(),

@@ -1,8 +1,14 @@
-// Writes docs/session-table.md from the session's transition table (npm run docs:session).
+// Writes the app's transition tables as docs (npm run docs:session): the session's and a viewer's co-host seat.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderSeatTable } from '../miniprogram/pages/stores/cohost-seat';
 import { renderSessionTable } from '../miniprogram/pages/stores/session-table';
 
-const target = path.join(__dirname, '..', 'docs', 'session-table.md');
-writeFileSync(target, renderSessionTable());
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+for (const [file, render] of [
+  ['session-table.md', renderSessionTable],
+  ['cohost-seat-table.md', renderSeatTable],
+] as const) {
+  const target = path.join(__dirname, '..', 'docs', file);
+  writeFileSync(target, render());
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+}

@@ -16,8 +16,10 @@ module.exports = {
       'ts-jest',
       { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true }, diagnostics: false },
     ],
+    // kysely ships ES modules only too (test/esm-to-cjs.js).
+    '/node_modules/kysely/.+\\.js$': '<rootDir>/test/esm-to-cjs.js',
   },
-  transformIgnorePatterns: [`/node_modules/(?!(.*/node_modules/)?(${ESM_ONLY.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(.*/node_modules/)?(${[...ESM_ONLY, 'kysely'].join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 15000,
 };

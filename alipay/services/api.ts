@@ -3,7 +3,7 @@
  * (sign-in with my.getAuthCode's code, and the rtc-room parameters of a call).
  */
 import { createApi, createRequester, type ApiSession } from '../../miniprogram/services/api-client';
-import type { RtcRoomView } from '../../server/src/lib/schemas';
+import type { RtcRoomView } from '@zego-live/contract/schemas';
 import { API_BASE_URL } from '../config';
 import { alipayTransport } from './transport';
 

@@ -29,9 +29,9 @@ import type {
   TokenRole as TokenRoleSchema,
   UserAnswer,
   UserView,
-} from '../../server/src/lib/schemas';
+} from '@zego-live/contract/schemas';
 
-// The API's types are the service's own schemas (server/src/lib/schemas.ts, TypeBox), imported for their types
+// The API's types are the service's own schemas (the contract package, packages/contract/schemas.ts, TypeBox), imported for their types
 // only: nothing of the service reaches the app's package, and a change there that the app does not follow fails
 // the type check here.
 

@@ -2,9 +2,9 @@
  * Every error code a user can meet (ZEGO SDK, native live-pusher / live-player, the SDK's pre-flight check, and the
  * live service's `{error: {code}}`), mapped to a Chinese message for the screen and what the user can do about it.
  * Codes from ZEGO Express mini-program SDK 3.6, WeChat's live-pusher / live-player documentation and the service's
- * ErrorCode list (server/src/lib/errors.ts, imported for its type only: no service code ships in the app).
+ * ErrorCode list (packages/contract/errors.ts).
  */
-import type { ErrorCode } from '../../server/src/lib/errors';
+import type { ErrorCode } from '@zego-live/contract';
 
 export type { ErrorCode };
 

@@ -2,6 +2,7 @@
  * Validation of the IDs the SDK accepts, run before every SDK call so the user hears which field is wrong and why.
  * ZEGO: roomID at most 128 bytes of [A-Za-z0-9_]; streamID at most 256 bytes of [A-Za-z0-9_-]; userID 1..64 chars.
  */
+import { roomIDProblem } from '@zego-live/contract';
 
 /** A rejected field: which one, a machine code, and a message for the screen. */
 export interface ValidationError {
@@ -10,16 +11,19 @@ export interface ValidationError {
   message: string;
 }
 
-const ROOM_ID = /^[A-Za-z0-9_]+$/;
+/** What the user reads for each way a room ID is wrong (the rule itself is the contract's roomIDProblem). */
+export const ROOM_ID_PROBLEM_TEXT = {
+  EMPTY: '请输入房间号',
+  BAD_CHARACTERS: '房间号只能包含字母、数字和下划线',
+  TOO_LONG: '房间号不能超过 128 个字符',
+} as const;
+
 const STREAM_ID = /^[A-Za-z0-9_-]+$/;
 
 /** Checks a room ID; null when valid. */
 export function validateRoomID(roomID: string): ValidationError | null {
-  if (!roomID) return { field: 'roomID', code: 'EMPTY', message: '请输入房间号' };
-  if (!ROOM_ID.test(roomID))
-    return { field: 'roomID', code: 'BAD_CHARACTERS', message: '房间号只能包含字母、数字和下划线' };
-  if (roomID.length > 128) return { field: 'roomID', code: 'TOO_LONG', message: '房间号不能超过 128 个字符' };
-  return null;
+  const problem = roomIDProblem(roomID);
+  return problem && { field: 'roomID', code: problem, message: ROOM_ID_PROBLEM_TEXT[problem] };
 }
 
 /** Checks a stream ID; null when valid. */

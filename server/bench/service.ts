@@ -16,39 +16,16 @@
  * each request is a distinct client, as thousands of viewers would be. The limiter still runs (its cost is
  * measured); it never refuses. Bounded: BENCH_SECONDS (default 5) per measurement, loopback only.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { paced } from './paced';
 import { cpuMicros } from './proc-cpu';
-
-// autocannon ships no types; this is the part of its API the bench uses.
-interface CannonRequest {
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: CannonRequest) => CannonRequest;
-}
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-const autocannon = require('autocannon') as (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  pipelining?: number;
-  requests: CannonRequest[];
-}) => Promise<CannonResult>;
+import { ROUTES, runCannon, type CannonJob } from './service-load';
+import { BASELINE_MARK, load, table, type CannonResult, type Row, type Sample } from './service-table';
 
 const SERVER_DIR = path.resolve(__dirname, '..');
 const BENCH_FILE = path.resolve(SERVER_DIR, '..', 'bench', 'BENCHMARKS.md');
@@ -86,12 +63,15 @@ const PINNED = ((): boolean => {
 const onCore = (core: number, args: string[]): [string, string[]] =>
   PINNED ? ['taskset', ['-c', String(core), ...args]] : [args[0], args.slice(1)];
 
-/** Starts src/main.ts and resolves once /healthz answers. */
-async function startService(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+/** Starts src/main.ts of a server/ folder (this one, or a baseline's) and resolves once /healthz answers. */
+async function startService(
+  env: Record<string, string>,
+  serverDir: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const [command, args] = onCore(0, [process.execPath, '--import', 'tsx', 'src/main.ts']);
   const child = spawn(command, args, {
-    cwd: SERVER_DIR,
+    cwd: serverDir,
     // NODE_ENV=test: exactly this environment, never a developer's server/.env.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -101,9 +81,9 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
   return { url, child };
 }
 
-/** Resolves once GET /healthz answers 200 (10 s at most); else kills the child and throws. */
+/** Resolves once GET /healthz answers 200 (60 s at most: tsx compiles slowly on a busy machine); else kills the child and throws. */
 async function untilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
@@ -159,86 +139,6 @@ async function seed(url: string): Promise<{ roomId: string; sessions: string[] }
   return { roomId, sessions };
 }
 
-/** What one autocannon process is asked to do (bench/service.ts --cannon <file>). */
-interface CannonJob {
-  url: string;
-  route: RouteName;
-  roomId: string;
-  sessions: string[];
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  /** First octet of this process's client addresses: no two processes (or requests) share one. */
-  block: number;
-}
-
-type RouteName = 'health' | 'list' | 'token';
-const ROUTES: Array<{ name: RouteName; label: string }> = [
-  { name: 'health', label: 'GET /healthz' },
-  { name: 'list', label: 'GET /api/rooms?status=live (20 rooms)' },
-  { name: 'token', label: 'POST /api/rooms/:id/token (audience)' },
-];
-
-const ROUTE_PATHS: Record<RouteName, (roomId: string) => string> = {
-  health: () => '/healthz',
-  list: () => '/api/rooms?status=live',
-  token: (roomId) => `/api/rooms/${roomId}/token`,
-};
-
-/**
- * The headers of each next request of a job: a new client address every time; for the token route, the sessions in
- * turn and wx.request's JSON type (a viewer's token request has no body, as the app sends it).
- */
-function headersFor(job: CannonJob): () => Record<string, string> {
-  let seq = 0;
-  let session = 0;
-  const client = (): string => {
-    seq += 1;
-    return `${job.block}.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
-  };
-  if (job.route !== 'token') return () => ({ 'x-forwarded-for': client() });
-  return () => {
-    session = (session + 1) % job.sessions.length;
-    return {
-      'content-type': 'application/json',
-      authorization: `Bearer ${job.sessions[session]}`,
-      'x-forwarded-for': client(),
-    };
-  };
-}
-
-/** Runs inside the load process: every request a new client address, token requests over many sessions. */
-async function runCannon(job: CannonJob): Promise<CannonResult> {
-  const method = job.route === 'token' ? 'POST' : 'GET';
-  const path = ROUTE_PATHS[job.route](job.roomId);
-  const headers = headersFor(job);
-  if (job.overallRate) {
-    // The fixed offered rate: paced evenly, not autocannon's once-a-second burst (bench/paced.ts says why).
-    const result = await paced(
-      job.url,
-      { method, path, headers },
-      // A second of the same load first, not counted: the fresh load process compiles its code then.
-      { rate: job.overallRate, seconds: job.duration, connections: job.connections, warmupSeconds: 1 },
-    );
-    return {
-      requests: { average: result.rate, total: result.sent },
-      latency: { p50: result.p50, p99: result.p99 },
-      non2xx: result.failed,
-      errors: 0,
-      timeouts: 0,
-    };
-  }
-  const request: CannonRequest = { method, path, setupRequest: (r) => ({ ...r, headers: headers() }) };
-  const { url, connections, duration, overallRate } = job;
-  return autocannon({
-    url,
-    connections,
-    duration,
-    requests: [request],
-    ...(overallRate ? { overallRate } : {}),
-  });
-}
-
 let blocks = 100;
 /** One autocannon run in its own process (on core 1 when pinned); resolves with its result. */
 async function cannon(job: Omit<CannonJob, 'block'>, dir: string): Promise<CannonResult> {
@@ -252,18 +152,6 @@ async function cannon(job: Omit<CannonJob, 'block'>, dir: string): Promise<Canno
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`autocannon process exited with ${code}`);
   return JSON.parse(out) as CannonResult;
-}
-
-interface Sample {
-  saturation: CannonResult;
-  fixed: CannonResult;
-  /** The measured process's own CPU time per request at saturation (microseconds); null off Linux. */
-  cpuPerRequest: number | null;
-}
-interface Row {
-  engine: string;
-  route: string;
-  samples: Sample[];
 }
 
 /** Warm-up (discarded), saturation (50 connections, as fast as it answers), then a fixed offered RATE req/s. */
@@ -284,31 +172,71 @@ async function measure(
   return { saturation, fixed, cpuPerRequest };
 }
 
-async function benchEngine(engine: string, env: Record<string, string>, dir: string): Promise<Row[]> {
-  const { url, child } = await startService({
-    ...env,
-    // 127.0.0.1 is the trusted reverse proxy; each request's X-Forwarded-For names its client.
-    TRUST_PROXY: '127.0.0.1',
-    ZEGO_APP_ID: '1234567890',
-    ZEGO_SERVER_SECRET: ZEGO_SECRET,
-    // The sweeper must not end the bench rooms between runs.
-    HEARTBEAT_PAUSE_MS: String(3600_000),
-    HEARTBEAT_END_MS: String(7200_000),
-  });
+/** One service to measure: this checkout's server/ or a baseline commit's, each with its own database. */
+interface Variant {
+  label: string;
+  serverDir: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Measures the variants of one engine (this store, and a baseline's when BENCH_BASELINE is set), all started at
+ * once: run after run, the routes and then the variants take turns, so a busy moment touches them all alike.
+ */
+async function benchEngine(variants: Variant[], dir: string): Promise<Row[]> {
+  const services: Array<{ url: string; child: ChildProcess; roomId: string; sessions: string[] }> = [];
   try {
-    const { roomId, sessions } = await seed(url);
-    const rows: Row[] = ROUTES.map((r) => ({ engine, route: r.label, samples: [] }));
-    // The routes take turns, run after run, so a busy moment of the machine touches all of them alike.
+    for (const variant of variants) {
+      const service = await startService(
+        {
+          ...variant.env,
+          // 127.0.0.1 is the trusted reverse proxy; each request's X-Forwarded-For names its client.
+          TRUST_PROXY: '127.0.0.1',
+          ZEGO_APP_ID: '1234567890',
+          ZEGO_SERVER_SECRET: ZEGO_SECRET,
+          // The sweeper must not end the bench rooms between runs.
+          HEARTBEAT_PAUSE_MS: String(3600_000),
+          HEARTBEAT_END_MS: String(7200_000),
+        },
+        variant.serverDir,
+      );
+      services.push({ ...service, ...(await seed(service.url)) });
+    }
+    const rows: Row[][] = variants.map((v) =>
+      ROUTES.map((r) => ({ engine: v.label, route: r.label, samples: [] })),
+    );
     for (let run = 0; run < RUNS; run += 1) {
       for (const [i, route] of ROUTES.entries()) {
-        rows[i].samples.push(await measure({ url, route: route.name, roomId, sessions }, dir, child.pid));
+        for (const [v, { url, child, roomId, sessions }] of services.entries()) {
+          rows[v][i].samples.push(
+            await measure({ url, route: route.name, roomId, sessions }, dir, child.pid),
+          );
+        }
       }
     }
-    return rows;
+    return rows.flat();
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    for (const { child } of services) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
   }
+}
+
+/**
+ * BENCH_BASELINE=<commit>: that commit's server/ is extracted into `dir` (sharing this checkout's node_modules) and
+ * measured beside this one, in the same run (an A/B the shared machine cannot skew one way).
+ */
+function extractBaseline(dir: string): { label: string; serverDir: string } | null {
+  const ref = process.env.BENCH_BASELINE?.trim();
+  if (!ref) return null;
+  if (!/^[\w./-]+$/.test(ref)) throw new Error(`BENCH_BASELINE is not a commit name: ${ref}`);
+  const root = path.join(dir, 'baseline');
+  mkdirSync(root);
+  execSync(`git archive ${ref} server | tar -x -C ${root}`, { cwd: path.resolve(SERVER_DIR, '..') });
+  symlinkSync(path.resolve(SERVER_DIR, '..', 'node_modules'), path.join(root, 'node_modules'));
+  symlinkSync(path.join(SERVER_DIR, 'node_modules'), path.join(root, 'server', 'node_modules'));
+  return { label: `${BASELINE_MARK} ${ref}`, serverDir: path.join(root, 'server') };
 }
 
 /**
@@ -357,132 +285,58 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
   };
 }
 
-// autocannon measures latency in whole milliseconds; the paced generator to the microsecond (shown to 0.1 ms).
-const ms = (value: number): string => `${Math.round(value)} ms`;
-const ms1 = (value: number): string => `${value.toFixed(1)} ms`;
-const rps = (value: number): string => Math.round(value).toLocaleString('en-US');
-const bad = (r: CannonResult): number => r.non2xx + r.errors + r.timeouts;
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const load = (): string =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-
-/** The median CPU time per request at saturation, or a dash where /proc is not there to read. */
-const cpu = (row: Row): string =>
-  row.samples.every((s) => s.cpuPerRequest !== null)
-    ? `${Math.round(median(row.samples.map((s) => s.cpuPerRequest as number)))} us`
-    : '-';
-
-/** " CPU per request: token N x /healthz's, room list M x." (the median of the runs' own ratios), or nothing. */
-function cpuRatios(health: Row, token: Row, list: Row): string {
-  const times = (row: Row): string => {
-    const ratios = row.samples.map((s, i) => {
-      const base = health.samples[i].cpuPerRequest;
-      return s.cpuPerRequest === null || base === null || base === 0 ? null : s.cpuPerRequest / base;
-    });
-    return ratios.every((r) => r !== null) ? `${median(ratios as number[]).toFixed(2)}x` : '?';
-  };
-  if (health.samples.some((s) => s.cpuPerRequest === null)) return '';
-  return ` CPU per request: token ${times(token)} /healthz's, room list ${times(list)}.`;
-}
-
-/** Each figure's median over the runs. */
-const figure = (row: Row, pick: (s: Sample) => number): number => median(row.samples.map(pick));
-
-function table(rows: Row[], postgresNote: string | null, loads: { before: string; after: string }): string {
-  const cores = os.cpus().length;
-  const placement = PINNED
-    ? 'the service pinned to core 0 and autocannon, in its own process, to core 1 (taskset)'
-    : 'the service and autocannon (in its own process) sharing the cores (no taskset)';
-  const lines = [
-    START,
-    '## Service (npm run bench:service)',
-    '',
-    `autocannon against one service process on loopback (${cores} cores, Node ${process.version}): ${placement}.`,
-    `Each route: ${WARMUP_SECONDS} s of warm-up (not counted), saturation (autocannon, 50 connections for ${SECONDS} s), then a`,
-    `fixed ${RATE.toLocaleString('en-US')} req/s paced evenly over up to 20 keep-alive connections for ${SECONDS} s (bench/paced.ts, raw`,
-    "sockets: one request due every millisecond, timed from its send to its answer's end, after 1 s of the same load",
-    `not counted). The three routes take turns, ${RUNS} runs; each figure is the median of the runs, each ratio the`,
-    `median of the runs' own ratios. Load average (1/5/15 min) before: ${loads.before}; after: ${loads.after}.`,
-    "The first row is the machine's floor: Node's http server answering a constant, measured the same way; what it",
-    'shows at 1,000 req/s is what this machine and the load generator add to any route.',
-    `The room list answers a full page of 20 live rooms (of ${ROOMS}); token requests rotate over ${SESSIONS} sessions in one`,
-    'live room. The service trusts 127.0.0.1 as its reverse proxy (TRUST_PROXY=127.0.0.1) and every request carries',
-    'its own X-Forwarded-For, so each is a distinct client: the per-client rate limits count but never refuse.',
-    '"failed" counts non-2xx, errors and timeouts over every run. Request logs (one line per request, at info) go to',
-    '/dev/null. "CPU per request" is the measured process\'s own user + system time over the saturation run (from',
-    "/proc), divided by the requests answered: PostgreSQL's own processes are not in it. Budgets: token p99 under",
-    "10 ms at 1,000 req/s on SQLite; token and room list throughput at least half of /healthz's.",
-    '',
-    '| engine | route | req/s at saturation | CPU per request | p99 at saturation | p50 at 1,000 req/s | p99 at 1,000 req/s | failed |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.engine} | ${r.route} | ${rps(figure(r, (s) => s.saturation.requests.average))} | ${cpu(r)} | ` +
-        `${ms(figure(r, (s) => s.saturation.latency.p99))} | ${ms1(figure(r, (s) => s.fixed.latency.p50))} | ` +
-        `${ms1(figure(r, (s) => s.fixed.latency.p99))} | ` +
-        `${r.samples.reduce((sum, s) => sum + bad(s.saturation) + bad(s.fixed), 0)} |`,
-    ),
-    '',
-  ];
-  for (const engine of [...new Set(rows.map((r) => r.engine))]) {
-    const [health, list, token] = ROUTES.map((route) =>
-      rows.find((r) => r.engine === engine && r.route === route.label),
-    );
-    if (!health || !list || !token) continue;
-    const ratio = (row: Row): number =>
-      median(
-        row.samples.map(
-          (s, i) => s.saturation.requests.average / health.samples[i].saturation.requests.average,
-        ),
-      );
-    const p99 = figure(token, (s) => s.fixed.latency.p99);
-    const half = (value: number): string =>
-      `${(value * 100).toFixed(0)}% of /healthz's (${value >= 0.5 ? 'at least' : 'under'} half)`;
-    lines.push(
-      `${engine}: token p99 at 1,000 req/s ${ms1(p99)} (${p99 < 10 ? 'within' : 'over'} 10 ms); token throughput ` +
-        `${half(ratio(token))}; room list throughput ${half(ratio(list))}.${cpuRatios(health, token, list)} ` +
-        `Runs' token p99 at 1,000 req/s: ${token.samples.map((s) => ms1(s.fixed.latency.p99)).join(', ')}.`,
-    );
-  }
-  if (postgresNote) lines.push(postgresNote);
-  lines.push(END);
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'live-bench-'));
   const before = load();
+  const drops: Array<() => Promise<void>> = [];
   try {
+    const baseline = extractBaseline(dir);
+    /** The engine's variants: the baseline first (when set), then this store; `env` gives each its own database. */
+    const variants = async (engine: string, env: (n: number) => Promise<Record<string, string>>) => [
+      ...(baseline
+        ? [{ label: `${engine}, ${baseline.label}`, serverDir: baseline.serverDir, env: await env(0) }]
+        : []),
+      { label: engine, serverDir: SERVER_DIR, env: await env(1) },
+    ];
     rows.push(await benchFloor(dir));
-    rows.push(...(await benchEngine('SQLite', { DATABASE: path.join(dir, 'live.db') }, dir)));
+    rows.push(
+      ...(await benchEngine(
+        await variants('SQLite', async (n) => ({ DATABASE: path.join(dir, `live${n}.db`) })),
+        dir,
+      )),
+    );
     const base = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || '';
-    let note: string | null = null;
+    const notes: string[] = [];
     if (base) {
-      const pg = await freshDatabase(base);
-      try {
-        rows.push(
-          ...(await benchEngine(
-            'PostgreSQL',
-            { DATABASE_URL: pg.url, AVATAR_DIR: path.join(dir, 'avatars') },
-            dir,
-          )),
-        );
-      } finally {
-        await pg.drop();
-      }
+      const postgres = await variants('PostgreSQL', async (n) => {
+        const pg = await freshDatabase(base);
+        drops.push(pg.drop);
+        return { DATABASE_URL: pg.url, AVATAR_DIR: path.join(dir, `avatars${n}`) };
+      });
+      rows.push(...(await benchEngine(postgres, dir)));
     } else {
-      note =
-        'PostgreSQL not measured in this run (set BENCH_DATABASE_URL or TEST_DATABASE_URL, a role with CREATEDB).';
+      notes.push(
+        'PostgreSQL not measured in this run (set BENCH_DATABASE_URL or TEST_DATABASE_URL, a role with CREATEDB).',
+      );
     }
-    const section = table(rows, note, { before, after: load() });
+    const section = table(
+      rows,
+      notes,
+      { before, after: load() },
+      {
+        seconds: SECONDS,
+        runs: RUNS,
+        warmupSeconds: WARMUP_SECONDS,
+        rate: RATE,
+        rooms: ROOMS,
+        sessions: SESSIONS,
+        pinned: PINNED,
+        routes: [ROUTES[0].label, ROUTES[1].label, ROUTES[2].label],
+        start: START,
+        end: END,
+      },
+    );
     console.log(section);
     const current = readFileSync(BENCH_FILE, 'utf8');
     const start = current.indexOf(START);
@@ -494,6 +348,7 @@ async function main(): Promise<void> {
     writeFileSync(BENCH_FILE, next);
     console.log(`wrote the service section of ${path.relative(process.cwd(), BENCH_FILE)}`);
   } finally {
+    for (const drop of drops) await drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

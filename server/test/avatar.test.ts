@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { AVATAR_MAX_BYTES, avatarDir, sniffImage } from '../src/routes/avatar';
+import { sniffImage } from '../src/http/image-upload';
+import { AVATAR_MAX_BYTES, avatarDir } from '../src/features/avatar/service';
 import {
   CONSOLE_TOKEN,
   devLogin,

@@ -64,16 +64,16 @@ describe('call heartbeats (SQLite, fake clock)', () => {
       now += 10_000;
       await beat(id, alice);
       await beat(id, bob);
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
     }
     expect(await status(id)).toBe('live');
 
     // Both phones go quiet.
     now += 29_999;
-    expect((await server.app.live.sweeper.sweep()).ended).not.toContain(id);
+    expect((await server.app.sweeper.sweep()).ended).not.toContain(id);
     expect(await status(id)).toBe('live');
     now += 1;
-    expect((await server.app.live.sweeper.sweep()).ended).toContain(id);
+    expect((await server.app.sweeper.sweep()).ended).toContain(id);
     const ended = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${id}`);
     expect(ended.body.room).toMatchObject({ status: 'ended', endedAt: now });
     // A member that comes back learns the call is over.
@@ -88,7 +88,7 @@ describe('call heartbeats (SQLite, fake clock)', () => {
     for (let i = 0; i < 30; i += 1) {
       now += 10_000;
       await beat(id, bob);
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
     }
     expect(await status(id)).toBe('live');
   });
@@ -96,7 +96,7 @@ describe('call heartbeats (SQLite, fake clock)', () => {
   test('a call whose app never sent a heartbeat (from before call heartbeats) is left to its hang-up', async () => {
     const id = await startCall(server, server, alice, bob);
     now += 3600_000;
-    expect((await server.app.live.sweeper.sweep()).ended).not.toContain(id);
+    expect((await server.app.sweeper.sweep()).ended).not.toContain(id);
     expect(await status(id)).toBe('live');
     await server.request('POST', `/api/rooms/${id}/end`, { token: alice });
     expect(await status(id)).toBe('ended');
@@ -110,7 +110,7 @@ describe('call heartbeats (SQLite, fake clock)', () => {
     const id = created.body.room.id;
     expect((await beat(id, alice)).body.room.status).toBe('idle');
     now += 30_000;
-    expect((await server.app.live.sweeper.sweep()).ended).toContain(id);
+    expect((await server.app.sweeper.sweep()).ended).toContain(id);
     expect(await status(id)).toBe('ended');
   });
 
@@ -126,7 +126,7 @@ describe('call heartbeats (SQLite, fake clock)', () => {
     now += 20_000;
     await beat(id, carol.token);
     now += 10_000;
-    expect((await server.app.live.sweeper.sweep()).ended).toContain(id);
+    expect((await server.app.sweeper.sweep()).ended).toContain(id);
   });
 });
 
@@ -152,7 +152,7 @@ async function twoSweepers(open: () => Promise<Store>, config: ReturnType<typeof
     now += 20_000;
     await b.request('POST', `/api/rooms/${kept}/heartbeat`, { token: alice });
     now += 10_000;
-    const swept = await Promise.all([a.app.live.sweeper.sweep(), b.app.live.sweeper.sweep()]);
+    const swept = await Promise.all([a.app.sweeper.sweep(), b.app.sweeper.sweep()]);
     expect(swept.flatMap((r) => r.ended).sort()).toEqual([...ids].sort());
     const read = await b.request<{ room: RoomBody }>('GET', `/api/rooms/${ids[0]}`);
     expect(read.body.room).toMatchObject({ status: 'ended', endedAt: now });

@@ -10,7 +10,7 @@ import {
   ZEGO_SECRET,
   type TestServer,
 } from './helpers/server';
-import { zegoCallbackSignature } from '../src/routes/zego-callback';
+import { zegoCallbackSignature } from '../src/features/zego-callback/routes';
 import { ENGINES } from './helpers/services';
 
 interface UserBody {

@@ -4,7 +4,7 @@
  * risky lines are refused, "review" lines held; length and rate limits; comments off; a mute that ends on the fake
  * clock; a removal that kicks and then refuses a token; the rights of every route; the moderation log.
  */
-import { CHAT_LINES_KEPT } from '../src/lib/chat';
+import { CHAT_LINES_KEPT } from '../src/features/chat/service';
 import { decodeToken04 } from './helpers/token04';
 import {
   CONSOLE_TOKEN,

@@ -4,7 +4,7 @@
  * signatures) receives: custom commands, ForbidRTCStream/ResumeRTCStream, StartMix layouts and StopMix.
  */
 import { decodeToken04 } from './helpers/token04';
-import { zegoCallbackSignature } from '../src/routes/zego-callback';
+import { zegoCallbackSignature } from '../src/features/zego-callback/routes';
 import {
   CALLBACK_SECRET,
   CONSOLE_TOKEN,
@@ -26,7 +26,7 @@ import {
   type FakeZegoServerApi,
   type ZegoCall,
 } from './helpers/zego-server-api-fake';
-import { MIX_HEIGHT, MIX_WIDTH, mixLayout } from '../src/lib/cohosts';
+import { MIX_HEIGHT, MIX_WIDTH, mixLayout } from '../src/features/cohosts/service';
 
 interface CohostsBody {
   limit: number;
@@ -592,7 +592,7 @@ for (const engine of ENGINES)
       // The anchor goes silent for HEARTBEAT_END_MS: the sweeper ends the room, and its co-hosting with it.
       const second = await populated();
       now += 600_000;
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
       const room = await server.request<{ room: { status: string } }>('GET', `/api/rooms/${second.id}`);
       expect(room.body.room.status).toBe('ended');
       expect((await list(second.id, second.anchor.token)).body).toMatchObject({
@@ -614,11 +614,11 @@ for (const engine of ENGINES)
       await server.request('POST', `/api/rooms/${id}/heartbeat`, { token: anchor.token });
       now += 29_000;
       await server.request('POST', `/api/rooms/${id}/heartbeat`, { token: anchor.token });
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
       expect((await list(id)).body.cohosts).toHaveLength(1);
       expect(about(fake.calls, id)).toEqual([]);
       now += 1000;
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
       expect((await list(id)).body.cohosts).toEqual([]);
       expect(about(fake.calls, id).map((c) => c.action)).toEqual([
         'ForbidRTCStream',
@@ -672,7 +672,7 @@ async function twoSweepers(open: () => Promise<Store>, dbFile: string): Promise<
     expect([...ra, ...rb].map((c) => c.userId).sort()).toEqual(users.map((u) => u.userId).sort());
     // The sweepers: ZEGO hears of each co-host's end once, and its stream is forbidden once.
     await seat();
-    await Promise.all([a.app.live.sweeper.sweep(), b.app.live.sweeper.sweep()]);
+    await Promise.all([a.app.sweeper.sweep(), b.app.sweeper.sweep()]);
     const ended = fake.of('SendCustomCommand').map(command) as { e: string; u: string }[];
     expect(ended.map((c) => `${c.e}:${c.u}`).sort()).toEqual(users.map((u) => `ended:${u.userId}`).sort());
     expect(

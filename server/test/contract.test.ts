@@ -6,7 +6,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import type { RouteOptions } from 'fastify';
-import { zegoCallbackSignature } from '../src/routes/zego-callback';
+import { zegoCallbackSignature } from '../src/features/zego-callback/routes';
 import {
   CALLBACK_SECRET,
   devLogin,

@@ -46,10 +46,10 @@ describe('heartbeat sweeper (SQLite, fake clock)', () => {
     const id = await liveRoom(anchor.token);
 
     now += 29_999;
-    await server.app.live.sweeper.sweep();
+    await server.app.sweeper.sweep();
     expect(await status(id)).toBe('live');
     now += 1;
-    expect((await server.app.live.sweeper.sweep()).paused).toEqual([id]);
+    expect((await server.app.sweeper.sweep()).paused).toEqual([id]);
     expect(await status(id)).toBe('paused');
 
     const beat = await server.request<{ room: RoomBody }>('POST', `/api/rooms/${id}/heartbeat`, {
@@ -65,11 +65,11 @@ describe('heartbeat sweeper (SQLite, fake clock)', () => {
       body: { viewers: 3, likes: 0, messages: 0 },
     });
     now += 29_000;
-    await server.app.live.sweeper.sweep();
+    await server.app.sweeper.sweep();
     expect(await status(id)).toBe('live');
 
     now += 600_000;
-    const swept = await server.app.live.sweeper.sweep();
+    const swept = await server.app.sweeper.sweep();
     expect(swept.ended).toEqual([id]);
     const ended = await server.request<{ room: RoomBody }>('GET', `/api/rooms/${id}`);
     expect(ended.body.room).toMatchObject({ status: 'ended', endedAt: now });
@@ -87,7 +87,7 @@ describe('heartbeat sweeper (SQLite, fake clock)', () => {
     await server.request('POST', `/api/rooms/${id}/heartbeat`, { token: anchor.token });
     expect(await status(id)).toBe('paused');
     now += 600_000;
-    await server.app.live.sweeper.sweep();
+    await server.app.sweeper.sweep();
     expect(await status(id)).toBe('ended');
   });
 
@@ -153,10 +153,10 @@ async function twoSweepers(open: () => Promise<Store>, config: ReturnType<typeof
       ids.push(created.body.room.id);
     }
     now += 30_000;
-    const paused = await Promise.all([a.app.live.sweeper.sweep(), b.app.live.sweeper.sweep()]);
+    const paused = await Promise.all([a.app.sweeper.sweep(), b.app.sweeper.sweep()]);
     expect(paused.flatMap((r) => r.paused).sort()).toEqual([...ids].sort());
     now += 600_000;
-    const ended = await Promise.all([a.app.live.sweeper.sweep(), b.app.live.sweeper.sweep()]);
+    const ended = await Promise.all([a.app.sweeper.sweep(), b.app.sweeper.sweep()]);
     expect(ended.flatMap((r) => r.ended).sort()).toEqual([...ids].sort());
     const read = await b.request<{ room: RoomBody }>('GET', `/api/rooms/${ids[0]}`);
     expect(read.body.room).toMatchObject({ status: 'ended', endedAt: now });

@@ -14,7 +14,7 @@ import {
   WECHAT_SECRET,
   type TestServer,
 } from './helpers/server';
-import { RECLAIM_AFTER_MS } from '../src/lib/reminders';
+import { RECLAIM_AFTER_MS } from '../src/plugins/app/reminders';
 import { ENGINES, SHARED_ENGINES } from './helpers/services';
 import { startFakeWechat, type FakeWechat } from './helpers/wechat-fake';
 
@@ -298,7 +298,7 @@ for (const engine of ENGINES)
         token: anchor.token,
       });
       expect(wentLive.body.room.status).toBe('live');
-      await server.app.live.reminders.idle();
+      await server.app.reminders.idle();
 
       const byUser = new Map(wechat.sends.map((call) => [call.body.touser, call]));
       expect([...byUser.keys()].sort()).toEqual(
@@ -334,7 +334,7 @@ for (const engine of ENGINES)
       wechat.sends.length = 0;
       await server.request('POST', `/api/rooms/${room.id}/pause`, { token: anchor.token });
       await server.request('POST', `/api/rooms/${room.id}/live`, { token: anchor.token });
-      await server.app.live.reminders.idle();
+      await server.app.reminders.idle();
       expect(wechat.sends).toEqual([]);
       expect(code(await server.request('POST', reminders, { token: gone.token }))).toEqual([
         409,
@@ -356,8 +356,8 @@ for (const engine of ENGINES)
         expect(
           (await server.request('POST', `/api/rooms/${room.id}/heartbeat`, { token: anchor.token })).status,
         ).toBe(200);
-        await server.app.live.sweeper.sweep();
-        await server.app.live.reminders.idle();
+        await server.app.sweeper.sweep();
+        await server.app.reminders.idle();
       };
       now += RECLAIM_AFTER_MS - 1000;
       await sweepAndWait();
@@ -384,7 +384,7 @@ for (const engine of ENGINES)
       const wentLive = await server.request('POST', `/api/rooms/${room.id}/live`, { token: anchor.token });
       expect(wentLive.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(500);
-      await server.app.live.reminders.idle();
+      await server.app.reminders.idle();
       expect(new Set(wechat.sends.map((c) => c.body.touser)).size).toBe(6);
     });
   });
@@ -419,7 +419,7 @@ for (const engine of SHARED_ENGINES)
           a.request('POST', `/api/rooms/${roomId}/live`, { token: anchor.token }),
           b.request('POST', `/api/rooms/${roomId}/live`, { token: anchor.token }),
         ]);
-        await Promise.all([a.app.live.reminders.idle(), b.app.live.reminders.idle()]);
+        await Promise.all([a.app.reminders.idle(), b.app.reminders.idle()]);
         expect(wechat.sends.map((c) => c.body.touser).sort()).toEqual([...fans].sort());
       } finally {
         await a.close();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zegoCallbackSignature } from '../src/routes/zego-callback';
+import { zegoCallbackSignature } from '../src/features/zego-callback/routes';
 import {
   CALLBACK_SECRET,
   CONSOLE_TOKEN,

@@ -3,13 +3,7 @@ import http from 'node:http';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
-import {
-  SCENE_MAX_LENGTH,
-  anchorLink,
-  decodeAnchorLaunch,
-  decodeAnchorScene,
-  encodeAnchorScene,
-} from '../src/qr/launch';
+import { SCENE_MAX_LENGTH, anchorLink, encodeAnchorScene, parseAnchorLaunch } from '@zego-live/contract';
 import { AccessTokenCache } from '../src/wechat/access-token';
 import {
   CONSOLE_TOKEN,
@@ -75,7 +69,10 @@ describe('scene and link codec (shared with the anchor page)', () => {
     const scene = encodeAnchorScene('rAbCdEfGhIjK', 'x1Y2z3W4v5');
     expect(scene).toBe('rAbCdEfGhIjK.x1Y2z3W4v5');
     expect(scene.length).toBeLessThanOrEqual(SCENE_MAX_LENGTH);
-    expect(decodeAnchorScene(scene)).toEqual({ roomID: 'rAbCdEfGhIjK', invite: 'x1Y2z3W4v5' });
+    expect(parseAnchorLaunch({ scene })).toEqual({
+      ok: true,
+      entry: { roomID: 'rAbCdEfGhIjK', invite: 'x1Y2z3W4v5', source: 'scene' },
+    });
     expect(encodeAnchorScene('rAbCdEfGhIjK')).toBe('rAbCdEfGhIjK');
   });
 
@@ -87,27 +84,39 @@ describe('scene and link codec (shared with the anchor page)', () => {
 
   test('the page decoder reads scene, q and plain query the way WeChat delivers them', () => {
     // mini-program code: WeChat hands `scene` URL-encoded
-    expect(decodeAnchorLaunch({ scene: encodeURIComponent('r1.inv'), scancode_time: '1' })).toEqual({
-      roomID: 'r1',
-      invite: 'inv',
+    expect(parseAnchorLaunch({ scene: encodeURIComponent('r1.inv'), scancode_time: '1' })).toEqual({
+      ok: true,
+      entry: { roomID: 'r1', invite: 'inv', source: 'scene' },
     });
     // plain link QR: `q` is the encoded link
     const link = anchorLink(`${LINK_BASE_URL}/`, 'r_2', 'inv2');
     expect(link).toBe(`${LINK_BASE_URL}/anchor?roomID=r_2&invite=inv2`);
-    expect(decodeAnchorLaunch({ q: encodeURIComponent(link), scancode_time: '1' })).toEqual({
-      roomID: 'r_2',
-      invite: 'inv2',
+    expect(parseAnchorLaunch({ q: encodeURIComponent(link), scancode_time: '1' })).toEqual({
+      ok: true,
+      entry: { roomID: 'r_2', invite: 'inv2', source: 'link' },
     });
     // shared path / DevTools
-    expect(decodeAnchorLaunch({ roomID: 'r3', invite: 'i3' })).toEqual({ roomID: 'r3', invite: 'i3' });
-    expect(decodeAnchorLaunch({ roomID: 'r3' })).toEqual({ roomID: 'r3' });
-    // not ours or malformed
-    expect(decodeAnchorLaunch({})).toBeNull();
-    expect(decodeAnchorLaunch({ scene: '%E0%A4%A' })).toBeNull();
+    expect(parseAnchorLaunch({ roomID: 'r3', invite: 'i3' })).toEqual({
+      ok: true,
+      entry: { roomID: 'r3', invite: 'i3', source: 'query' },
+    });
+    expect(parseAnchorLaunch({ roomID: 'r3' })).toEqual({
+      ok: true,
+      entry: { roomID: 'r3', invite: null, source: 'query' },
+    });
+    // not ours or malformed: refused, each with its reason
+    expect(parseAnchorLaunch({})).toMatchObject({ ok: false, refusal: { code: 'MISSING' } });
+    expect(parseAnchorLaunch({ scene: '%E0%A4%A' })).toMatchObject({
+      ok: false,
+      refusal: { code: 'MALFORMED' },
+    });
     expect(
-      decodeAnchorLaunch({ q: encodeURIComponent('https://other.example.com/x?roomID=a-b') }),
-    ).toBeNull();
-    expect(decodeAnchorLaunch({ roomID: 'has space' })).toBeNull();
+      parseAnchorLaunch({ q: encodeURIComponent('https://other.example.com/x?roomID=a-b') }),
+    ).toMatchObject({ ok: false, refusal: { code: 'BAD_ROOM_ID' } });
+    expect(parseAnchorLaunch({ roomID: 'has space' })).toMatchObject({
+      ok: false,
+      refusal: { code: 'BAD_ROOM_ID' },
+    });
   });
 });
 
@@ -150,8 +159,8 @@ describe('plain link QR codes (no WeChat credentials)', () => {
     const text = readQr(answer.bytes);
     expect(text).toBe(`${LINK_BASE_URL}/anchor?roomID=${id}&invite=${invite}`);
     // What the anchor page will read from `q`, and the invite really makes the scanner the anchor.
-    const launch = decodeAnchorLaunch({ q: encodeURIComponent(text ?? '') });
-    expect(launch).toEqual({ roomID: id, invite });
+    const launch = parseAnchorLaunch({ q: encodeURIComponent(text ?? '') });
+    expect(launch).toEqual({ ok: true, entry: { roomID: id, invite, source: 'link' } });
     const anchor = await devLogin(server, 'anchor');
     const claim = await server.request('POST', `/api/rooms/${id}/claim`, {
       token: anchor.token,
@@ -319,7 +328,10 @@ describe('mini-program codes (WeChat credentials, loopback fake WeChat)', () => 
     expect(scene.length).toBeLessThanOrEqual(32);
     expect(scene).toMatch(/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/);
     // The page receives the scene URL-encoded and decodes it with the shared decoder.
-    expect(decodeAnchorLaunch({ scene: encodeURIComponent(scene) })).toEqual({ roomID: id, invite });
+    expect(parseAnchorLaunch({ scene: encodeURIComponent(scene) })).toEqual({
+      ok: true,
+      entry: { roomID: id, invite, source: 'scene' },
+    });
   });
 
   test('the access token is fetched once and reused', async () => {

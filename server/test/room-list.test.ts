@@ -1,4 +1,4 @@
-import { ROOM_LIST_CACHE_MS } from '../src/lib/room-list-cache';
+import { ROOM_LIST_CACHE_MS } from '../src/features/rooms/list-cache';
 import {
   CONSOLE_TOKEN,
   devLogin,

@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from './helpers/server';
 import { ENGINES } from './helpers/services';
-import { RecentViewers } from '../src/lib/stats';
+import { RecentViewers } from '../src/features/stats/service';
 
 interface StatsBody {
   stats: {
@@ -162,7 +162,7 @@ for (const engine of ENGINES)
       expect((await stats(id)).durationMs).toBe(3 * MINUTE);
       // Silence: the sweeper pauses the room 30 s after its last heartbeat; the paused minute does not count.
       now += 30_000;
-      expect((await server.app.live.sweeper.sweep()).paused).toContain(id);
+      expect((await server.app.sweeper.sweep()).paused).toContain(id);
       expect((await stats(id)).status).toBe('paused');
       const pausedAt = 3 * MINUTE + 30_000;
       expect((await stats(id)).durationMs).toBe(pausedAt);
@@ -184,9 +184,9 @@ for (const engine of ENGINES)
       await post(token, `/api/rooms/${id}/live`);
       // 30 s of silence pauses it; 10 minutes end it: only the 30 s live count.
       now += 30_000;
-      await server.app.live.sweeper.sweep();
+      await server.app.sweeper.sweep();
       now = T0 + 10 * MINUTE;
-      expect((await server.app.live.sweeper.sweep()).ended).toContain(id);
+      expect((await server.app.sweeper.sweep()).ended).toContain(id);
       expect(await stats(id)).toMatchObject({ status: 'ended', durationMs: 30_000, endedAt: now });
     });
 

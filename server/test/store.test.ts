@@ -3,10 +3,10 @@
  * TEST_DATABASE_URL is set, as .ci/run does; otherwise it says it skipped and how to run it).
  */
 import Database from 'better-sqlite3';
-import { Pool } from 'pg';
 import { InvalidCursorError } from '../src/store/common';
-import { migratePostgres, openPostgresStore, POSTGRES_MIGRATIONS } from '../src/store/postgres';
-import { migrateSqlite, openSqliteStore, SQLITE_MIGRATIONS } from '../src/store/sqlite';
+import { migrate, MIGRATIONS } from '../src/store/migrations';
+import { createPool, openPostgresStore, postgresEngine } from '../src/store/postgres';
+import { openSqliteStore, sqliteEngine } from '../src/store/sqlite';
 import type { Room, Store } from '../src/store/types';
 import { tempDbFile } from './helpers/server';
 import { describeWith, freshPostgresDatabase } from './helpers/services';
@@ -37,9 +37,10 @@ const engines: Engine[] = [
         open: async () => openSqliteStore(db.file),
         seedVersion1: async (room) => {
           const raw = new Database(db.file);
-          migrateSqlite(raw, SQLITE_MIGRATIONS.slice(0, 1));
+          const engine = sqliteEngine(raw);
+          await migrate(engine, MIGRATIONS.slice(0, 1));
           raw.exec(`${V1_ROOM} ('${room.id}', 'old', 'idle', NULL, '${room.id}_main', ${room.createdAt})`);
-          raw.close();
+          await engine.close();
         },
         cleanup: async () => db.cleanup(),
       };
@@ -53,16 +54,17 @@ const engines: Engine[] = [
       return {
         open: () => openPostgresStore(pg.url, { poolMax: 10 }),
         seedVersion1: async (room) => {
-          const pool = new Pool({ connectionString: pg.url });
+          const pool = createPool(pg.url);
+          const engine = postgresEngine(pool);
           try {
-            await migratePostgres(pool, POSTGRES_MIGRATIONS.slice(0, 1));
+            await migrate(engine, MIGRATIONS.slice(0, 1));
             await pool.query(`${V1_ROOM} ($1, 'old', 'idle', NULL, $2, $3)`, [
               room.id,
               `${room.id}_main`,
               room.createdAt,
             ]);
           } finally {
-            await pool.end();
+            await engine.close();
           }
         },
         cleanup: pg.drop,

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
-import { trustProxy } from '../src/lib/trust-proxy';
+import { trustProxy } from '../src/http/trust-proxy';
 import { startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
 
 /** The ConfigError loadConfig throws for this TRUST_PROXY, or null when accepted. */

@@ -3,7 +3,7 @@
  * are the service's schemas too (see test/types/api-contract.ts).
  */
 import type { AlipayApi, ApiRoom, RtcRoomParams } from '../../alipay/services/api';
-import type { RoomView, RtcRoomView } from '../../server/src/lib/schemas';
+import type { RoomView, RtcRoomView } from '@zego-live/contract/schemas';
 
 /** true only when A and B are the same type (not merely assignable either way). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

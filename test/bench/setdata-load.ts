@@ -7,7 +7,7 @@ import { chatFromService } from '../helpers/service-chat';
 import type { RtcEvents } from '../../miniprogram/services/rtc-types';
 import type { SetDataRecord } from '../helpers/page-harness';
 
-/** Events per simulated second (DESIGN.md, Budgets). */
+/** Events per simulated second (docs/design.md, Budgets). */
 export const LOAD = {
   chatPerSecond: 200,
   likesPerSecond: 50,

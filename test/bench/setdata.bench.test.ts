@@ -2,7 +2,7 @@
  * setData bench (deterministic counts, not wall-clock): the real audience and anchor pages, with the real store and
  * bindings, under 200 chat messages/s, 50 likes/s, 20 joins/s and 1 Hz quality + netstatus through the fake engine,
  * for BENCH_SECONDS simulated seconds (fake timers); then hidden for a few seconds under the same load. Side by side
- * with the naive page (naive-page.ts). Asserts the budget of DESIGN.md on our pages and that the package is under
+ * with the naive page (naive-page.ts). Asserts the budget of docs/design.md on our pages and that the package is under
  * WeChat's limit. `npm run bench` (scripts/bench.js) prints the table from BENCH_RESULTS.
  */
 import { spawnSync } from 'node:child_process';

@@ -13,15 +13,8 @@ import * as path from 'node:path';
 const REPO = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(REPO, 'scripts/build-alipay.js');
 const VENDOR_SDK = path.resolve(REPO, '../shared/vendor/ZegoExpressAlipayMiniProgram-1.0.0.js');
-// Of server/ only the API schemas and error codes the apps' types come from (type-only: the bundles carry none of it).
-const ENTRIES = [
-  'alipay',
-  'miniprogram',
-  'tsconfig.json',
-  'typings',
-  'server/src/lib/schemas.ts',
-  'server/src/lib/errors.ts',
-];
+// The contract package: its run-time part is bundled in, its schemas are types only (the bundles carry no TypeBox).
+const ENTRIES = ['alipay', 'miniprogram', 'tsconfig.json', 'typings', 'packages/contract'];
 const haveSdk = fs.existsSync(VENDOR_SDK);
 
 if (!haveSdk) {
@@ -51,10 +44,6 @@ function copyProject(): string {
     });
   }
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  // The schemas resolve TypeBox from the service's own install, as in the real tree.
-  const serverModules = path.join(REPO, 'server/node_modules');
-  if (fs.existsSync(serverModules))
-    fs.symlinkSync(serverModules, path.join(dir, 'server/node_modules'), 'dir');
   return dir;
 }
 

@@ -10,15 +10,14 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 const BUILD = path.join(REPO, 'scripts/build.js');
-/** What a fresh checkout of the mini-program needs to build: of server/ only the API schemas and error codes its types come from. */
+/** What a fresh checkout of the mini-program needs to build: the contract package is the only code from outside it. */
 const PROJECT_ENTRIES = [
   'miniprogram',
   'project.config.json',
   'tsconfig.json',
   'typings',
   'package.json',
-  'server/src/lib/schemas.ts',
-  'server/src/lib/errors.ts',
+  'packages/contract',
 ];
 
 interface Run {
@@ -48,10 +47,6 @@ function copyProject(from: string): string {
     });
   }
   linkNodeModules(dir, from === REPO);
-  // The schemas resolve TypeBox from the service's own install, as in the real tree.
-  const serverModules = path.join(REPO, 'server/node_modules');
-  if (fs.existsSync(serverModules))
-    fs.symlinkSync(serverModules, path.join(dir, 'server/node_modules'), 'dir');
   addPlaceholderPages(dir);
   return dir;
 }
@@ -89,7 +84,7 @@ function linkNodeModules(dir: string, forPack: boolean): void {
   }
 }
 
-/** Pages listed in app.json that another engineer has not written yet get a tiny page, so the rest is tested. */
+/** Pages listed in app.json that do not exist yet get a tiny page, so the rest is tested. */
 function addPlaceholderPages(dir: string): void {
   const root = path.join(dir, 'miniprogram');
   const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as { pages: string[] };
@@ -174,7 +169,16 @@ describe('npm run build', () => {
     expect(report.mainPackageBytes).toBe(report.appCodeBytes + report.miniprogramNpmBytes);
     expect(report.mainPackageBytes).toBeLessThanOrEqual(200 * 1024);
     expect(report.limitBytes).toBe(2 * 1024 * 1024);
-    expect(Object.keys(report.npmPackages).sort()).toEqual(['mobx-miniprogram', 'mobx-miniprogram-bindings']);
+    expect(Object.keys(report.npmPackages).sort()).toEqual([
+      '@zego-live/contract',
+      'mobx-miniprogram',
+      'mobx-miniprogram-bindings',
+    ]);
+    // the contract's run-time part is compiled in where require('@zego-live/contract') finds it, without TypeBox
+    const contract = fs.readFileSync(path.join(npm('', '@zego-live/contract'), 'index.js'), 'utf8');
+    expect(contract).toContain('"live-service"');
+    expect(contract).not.toMatch(/sinclair|TypeBox/i);
+    expect(report.npmPackages['@zego-live/contract']).toBeLessThan(10 * 1024);
     const live = report.packages.pages;
     expect(Object.keys(live.npmPackages)).toEqual(['zego-express-engine-miniprogram']);
     expect(live.bytes).toBeLessThan(report.limitBytes);
@@ -235,13 +239,23 @@ describe('npm run build', () => {
       dir,
       'miniprogram/services/api-client.ts',
       (text) =>
-        `${text}\nimport { RoomView as RoomSchema } from '../../server/src/lib/schemas';\n` +
+        `${text}\nimport { RoomView as RoomSchema } from '@zego-live/contract/schemas';\n` +
         '/** The room schema itself (a value: its code would ship). */\nexport const roomSchema = RoomSchema;\n',
     );
     const run = build(dir, '--skip-pack', '--skip-typecheck');
     expect(run.code).not.toBe(0);
     expect(run.out).toMatch(
-      /miniprogram\/services\/api-client\.ts: loads \.\.\/\.\.\/server\/src\/lib\/schemas at run time/,
+      /miniprogram\/services\/api-client\.ts: loads @zego-live\/contract\/schemas at run time/,
+    );
+  }, 180_000);
+
+  it("fails naming the contract's entry when it would carry the schemas into the app", () => {
+    const dir = copyProject(base);
+    edit(dir, 'packages/contract/index.ts', (text) => `${text}export * from './schemas';\n`);
+    const run = build(dir, '--skip-pack', '--skip-typecheck');
+    expect(run.code).not.toBe(0);
+    expect(run.out).toMatch(
+      /\[contract\] packages\/contract\/index\.ts: the app's contract bundle would carry packages\/contract\/schemas\.ts/,
     );
   }, 180_000);
 

@@ -7,7 +7,7 @@
 import type { ApiCohosts } from '../../miniprogram/services/api-client';
 import { api } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
-import { cohostCommand } from '../../miniprogram/pages/stores/live-session';
+import { cohostCommand } from '@zego-live/contract';
 import { liveSession } from '../../miniprogram/pages/stores/index';
 import { userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';

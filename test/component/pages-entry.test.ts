@@ -1,6 +1,6 @@
 /**
  * utils/entry: every way the anchor and audience pages can be opened, and every bad one (pure, no simulate).
- * The anchor QR forms must stay in step with server/src/qr/launch.ts.
+ * The anchor QR forms must stay in step with the contract's encoders (packages/contract/entry.ts).
  */
 import { parseAnchorEntry, parseAudienceEntry, parseQueryString } from '../../miniprogram/utils/entry';
 
@@ -97,8 +97,8 @@ describe('parseQueryString', () => {
   });
 });
 
-describe('in step with the service’s QR codes (server/src/qr/launch.ts)', () => {
-  const launch = require('../../server/src/qr/launch') as typeof import('../../server/src/qr/launch');
+describe('in step with the service’s QR codes (the contract’s link encoders)', () => {
+  const launch = require('@zego-live/contract') as typeof import('@zego-live/contract');
 
   it.each([
     ['room_1', 'Inv-42_x'],

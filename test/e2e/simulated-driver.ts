@@ -11,7 +11,7 @@
 import { API_BASE_URL } from '../../miniprogram/config';
 import { setPlatform } from '../../miniprogram/services/platform';
 import type { RtcStream, RtcUser } from '../../miniprogram/services/rtc-types';
-import { cohostCommand, type CohostSignal } from '../../miniprogram/pages/stores/cohosting';
+import { cohostCommand, type CohostSignal } from '@zego-live/contract';
 import { liveSession } from '../../miniprogram/pages/stores/index';
 import { userStore } from '../../miniprogram/stores/index';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';

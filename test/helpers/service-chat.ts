@@ -1,7 +1,7 @@
 /** Room messages as the live service delivers them (ZEGO broadcasts from its own sender identity), for tests. */
 import type { RtcRoomMessage } from '../../miniprogram/services/rtc-types';
 
-/** The service's sender identity (server/src/lib/cohosts.ts SERVICE_USER_ID). */
+/** The service's sender identity (SERVICE_USER_ID of packages/contract/room-signals.ts). */
 export const SERVICE_SENDER = { userID: 'live-service', userName: '直播间' };
 
 /** A chat line the service delivered for `userID` (nickname shown as the writer). */

@@ -16,7 +16,7 @@ import type {
   RoomStatus as ServiceRoomStatus,
   RoomTokenView,
   RoomView,
-} from '../../server/src/lib/schemas';
+} from '@zego-live/contract/schemas';
 
 /** true only when A and B are the same type (not merely assignable either way). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -5,11 +5,11 @@
  * the service lists, plain viewers play the mix when one runs; the faults: a co-host's stream going away (its tile
  * goes after a grace period), the service dropping a co-host, a phone call, the anchor ending the live.
  */
+import { cohostCommand } from '@zego-live/contract';
 import {
   COHOST_GRACE_MS,
   COHOST_HEARTBEAT_MS,
   COHOST_TEXT,
-  cohostCommand,
 } from '../../miniprogram/pages/stores/live-session';
 import { ApiError } from '../../miniprogram/services/api-client';
 import type { RtcUser } from '../../miniprogram/services/rtc-types';

@@ -2,7 +2,7 @@
  * The error catalog: every code a user can meet reads as Chinese with an action; unknown codes still name the code;
  * every code of the service (its runtime list) has a row, and no row outlives its code.
  */
-import { ERROR_CODES } from '../../server/src/lib/errors';
+import { ERROR_CODES } from '@zego-live/contract';
 import { ApiError } from '../../miniprogram/services/api-client';
 import {
   ACTION_TEXT,
@@ -88,7 +88,7 @@ describe('describeError', () => {
   });
 });
 
-describe('the service codes (server/src/lib/errors.ts ERROR_CODES)', () => {
+describe("the service codes (the contract's ERROR_CODES)", () => {
   // The service's own list at run time: a code added there and not here (or left here after it went) fails.
   const catalogued = Object.keys(SERVICE_ERROR_CATALOG).sort();
 

@@ -57,7 +57,7 @@ function message(text: string, from = 'viewer'): RtcRoomMessage {
 }
 
 /**
- * Drives the DESIGN.md load for `seconds`: 200 chat messages/s, 50 likes/s, 20 joins/s, 1 Hz quality and count.
+ * Drives the docs/design.md load for `seconds`: 200 chat messages/s, 50 likes/s, 20 joins/s, 1 Hz quality and count.
  * Returns when each message arrived, by ID.
  */
 function drive(h: Harness, seconds: number): Map<string, number> {

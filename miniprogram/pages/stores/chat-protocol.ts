@@ -1,14 +1,12 @@
 /**
  * What the live service sends into a room, and how the app tells it apart from anything else: chat lines and the
  * "comments off/on" notice arrive as ZEGO broadcast messages, mutes as custom commands, all from the service's own
- * sender identity (SERVICE_SENDER_ID, a user ID no real user has). A line from anyone else (a modified app calling
+ * sender identity (the contract's SERVICE_USER_ID, a user ID no real user has). A line from anyone else (a modified app calling
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
+import { decodeModerationCommand as decodeCommand, decodeServiceBroadcast } from '@zego-live/contract';
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
-
-/** The service's sender identity in ZEGO rooms (server/src/lib/cohosts.ts SERVICE_USER_ID). */
-export const SERVICE_SENDER_ID = 'live-service';
 
 /** A broadcast message from the service, decoded. */
 export type ServiceMessage =
@@ -22,43 +20,17 @@ export interface ModerationCommand {
   until: number | null;
 }
 
-function parse(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The service's message, or null for anything not from the service or not in its format. */
+/** The service's message, or null for anything not from the service or not in its format (the contract decides). */
 export function decodeServiceMessage(m: RtcRoomMessage): ServiceMessage | null {
-  if (m.fromUser.userID !== SERVICE_SENDER_ID) return null;
-  const body = parse(m.message);
-  if (body === null) return null;
-  if (
-    body.t === 'chat' &&
-    typeof body.u === 'string' &&
-    typeof body.n === 'string' &&
-    typeof body.text === 'string' &&
-    body.text !== ''
-  ) {
-    return { t: 'chat', messageID: m.messageID, userID: body.u, nickname: body.n, text: body.text };
-  }
-  if (body.t === 'chat-state' && typeof body.commentsOff === 'boolean') {
-    return { t: 'chat-state', commentsOff: body.commentsOff };
-  }
-  return null;
+  const body = decodeServiceBroadcast(m.fromUser.userID, m.message);
+  if (body === null || body.t === 'chat-state') return body;
+  return { t: 'chat', messageID: m.messageID, userID: body.u, nickname: body.n, text: body.text };
 }
 
 /** A moderation command from the service, or null. */
 export function decodeModerationCommand(fromUser: RtcUser, command: string): ModerationCommand | null {
-  if (fromUser.userID !== SERVICE_SENDER_ID) return null;
-  const body = parse(command);
-  if (body === null || body.t !== 'moderation') return null;
-  if (body.e === 'muted' && typeof body.until === 'number') return { e: 'muted', until: body.until };
-  if (body.e === 'unmuted') return { e: 'unmuted', until: null };
-  return null;
+  const body = decodeCommand(fromUser.userID, command);
+  return body && { e: body.e, until: body.until };
 }
 
 /** What some service codes mean for a chat line (the others read as the error catalog's row). */

@@ -1,7 +1,7 @@
 /**
  * The room feed: what the room sends during a session (chat lines, likes, user joins/leaves, the online count,
  * publish/play quality) is buffered here and handed to the store in one batch per flush, so a page gets at most a
- * few setData a second (DESIGN.md "Budgets"); our own likes leave in one barrage message a second. A plain,
+ * few setData a second (docs/design.md, "Budgets"); our own likes leave in one barrage message a second. A plain,
  * non-observable class: the store decides what is relevant, the feed decides when it reaches the screen.
  */
 import { CHAT_WINDOW } from '../../config';

@@ -27,6 +27,7 @@ import {
   PLAYING_PHASES,
   RUNNING_PHASES,
   SessionMachine,
+  warnInDevelopment,
   type RefusalReporter,
   type SessionEvent,
   type SessionPhase,
@@ -46,10 +47,7 @@ export interface LiveSessionDeps extends BaseDeps {
 const SCREEN_ON: readonly SessionPhase[] = ['live', 'watching', 'calling', 'cohosting'];
 
 /** In development builds (DevTools, trial), a refused event is worth a warning; in release, silence. */
-const defaultRefusalReporter: RefusalReporter = (phase, event) => {
-  const env = (globalThis as { __wxConfig?: { envVersion?: string } }).__wxConfig?.envVersion;
-  if (env === 'develop' || env === 'trial') console.warn(`[live-session] ${event} refused in ${phase}`);
-};
+const defaultRefusalReporter: RefusalReporter = warnInDevelopment('live-session');
 
 const PARTS = [
   'ctx',
@@ -193,7 +191,7 @@ export class SessionCore {
         inRoom,
         userID: () => this.entry.userID,
         role: () => this.entry.role,
-        watching: () => this.machine.in('watching'),
+        watching: () => this.status.phase === 'watching', // observable: what the screens derive from it follows
         streams: () => this.watching.streams,
         authorizeMedia: () => this.entry.authorizeMedia(this.ctx.epoch),
         goOnStage: (streamID) => this.goOnStage(streamID),
@@ -204,7 +202,7 @@ export class SessionCore {
       (listener) => this.signals.onCommand(listener),
     );
     // The service's mutes reach this viewer as custom commands.
-    this.signals.onCommand((command) => this.room.onCommand(command));
+    this.signals.onCommand((command) => this.room.moderation.onCommand(command));
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
     this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
@@ -218,7 +216,7 @@ export class SessionCore {
 
   joined(streamID: string): void {
     this.room.joined();
-    if (this.entry.role !== 'call') void this.room.loadChatState();
+    if (this.entry.role !== 'call') void this.room.moderation.loadChatState();
     if (publishes(this.entry.role)) this.publishing.prepare(streamID);
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);

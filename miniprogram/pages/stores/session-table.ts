@@ -204,6 +204,14 @@ export function nextPhase(
 /** Told of every refused event (the session reports them in development builds). */
 export type RefusalReporter = (phase: SessionPhase, event: SessionEvent) => void;
 
+/** A refusal reporter that warns in development builds (DevTools, trial) and keeps quiet in release. */
+export function warnInDevelopment(table: string): (phase: string, event: string) => void {
+  return (phase, event) => {
+    const env = (globalThis as { __wxConfig?: { envVersion?: string } }).__wxConfig?.envVersion;
+    if (env === 'develop' || env === 'trial') console.warn(`[${table}] ${event} refused in ${phase}`);
+  };
+}
+
 /**
  * The session's phase, moved only by the table. Plain class: the facade keeps the observable copy in sync through
  * `onChange` (so MobX sees one phase field) and the parts ask it what the phase is.

@@ -2,26 +2,16 @@
 
 import type {
   CohostsView,
+  CreatedRoomAnswer,
+  RoomListAnswer,
+  RoomView,
   ModerationView,
   RecentChatView,
   RoomStatsView,
-  RoomStatus,
-} from '../../src/lib/schemas';
+} from '@zego-live/contract/schemas';
 
-/** A room as GET /api/rooms returns it; times are epoch milliseconds (ISO strings are tolerated). */
-export interface Room {
-  id: string;
-  title: string;
-  status: RoomStatus;
-  anchor: { id: string; nickname: string; avatarUrl: string } | null;
-  createdAt?: number | string;
-  startedAt: number | string | null;
-  endedAt: number | string | null;
-  stats: { viewers?: number; peakViewers: number; likes: number; messages: number };
-  /** When the anchor plans to go live (an idle room with one is upcoming), and its cover. */
-  plannedStartAt?: number | null;
-  coverUrl?: string | null;
-}
+/** A room as GET /api/rooms returns it (the contract's RoomView; times are epoch milliseconds). */
+export type Room = RoomView;
 
 /** GET /api/rooms/:id/stats as the operator sees it (the series only comes with the console token). */
 export type RoomStats = RoomStatsView;
@@ -33,10 +23,7 @@ export type Cohosts = CohostsView;
 export type ModerationAction = ModerationView;
 
 /** What POST /api/rooms answers to the operator. */
-export interface CreatedRoom {
-  room: Room;
-  invite?: { code: string; expiresAt: number | string };
-}
+export type CreatedRoom = CreatedRoomAnswer;
 
 /** Where viewers go: the web link (when LINK_BASE_URL is set) and the mini-program path. */
 export interface ShareLinks {
@@ -113,7 +100,7 @@ export class ConsoleApi {
       const query = new URLSearchParams({ limit: '50' });
       if (status) query.set('status', status);
       if (cursor) query.set('cursor', cursor);
-      const result: { rooms: Room[]; nextCursor: string | null } = await this.json(`/api/rooms?${query}`);
+      const result: RoomListAnswer = await this.json(`/api/rooms?${query}`);
       rooms.push(...result.rooms);
       cursor = result.nextCursor;
       if (!cursor) break;

@@ -1,13 +1,5 @@
 /** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
-import {
-  ApiFailure,
-  Cohosts,
-  ConsoleApi,
-  CreatedRoom,
-  ModerationAction,
-  Room,
-  audienceQrCodeUrl,
-} from './api';
+import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } from './api';
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
@@ -20,6 +12,7 @@ import {
   formatViewers,
   isoTime,
 } from './format';
+import { QrPanel } from './qr-panel';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -61,11 +54,11 @@ let pollTimer: number | undefined;
 let refreshing = false;
 /** A refresh was asked for while one ran (e.g. after an action): run one more once it ends. */
 let refreshAgain = false;
+const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
 /** Object URLs of the anchor QR images on screen, released when the panel changes. */
-let objectUrls: string[] = [];
 
 function setServiceDown(down: boolean): void {
   ui.serviceDown.hidden = !down;
@@ -78,7 +71,7 @@ function showSignIn(message = ''): void {
   window.clearInterval(pollTimer);
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
-  closeQrPanel();
+  qrPanel.close();
   ui.consoleView.hidden = true;
   ui.sessionBar.hidden = true;
   ui.serviceDown.hidden = true;
@@ -302,7 +295,7 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
             type: 'button',
             class: 'button small',
             'aria-label': `显示「${room.title}」的二维码 Show QR`,
-            onclick: () => showQrPanel(room),
+            onclick: () => qrPanel.show(api, room),
           },
           '二维码 QR',
         ),
@@ -336,7 +329,7 @@ async function createRoom(event: SubmitEvent): Promise<void> {
   try {
     const created: CreatedRoom = await client.createRoom(title);
     ui.createForm.reset();
-    showQrPanel(created.room, created.invite);
+    qrPanel.show(api, created.room, created.invite);
     void refresh();
   } catch (failure) {
     if (failure instanceof ApiFailure && failure.kind === 'unauthorized')
@@ -361,131 +354,9 @@ async function endRoom(room: Room): Promise<void> {
   }
 }
 
-function closeQrPanel(): void {
-  for (const url of objectUrls) URL.revokeObjectURL(url);
-  objectUrls = [];
-  ui.qrPanel.hidden = true;
-  ui.qrPanel.textContent = '';
-}
-
-/** Shows the anchor's QR (fetched with the token) and the audience link with its own QR. */
-function showQrPanel(room: Room, invite?: CreatedRoom['invite']): void {
-  const client = api;
-  if (!client) return;
-  closeQrPanel();
-  const anchorFigure = h(
-    'figure',
-    { class: 'qr', id: 'anchor-qr' },
-    h('p', { class: 'muted' }, '生成中… Generating…'),
-  );
-  const audienceFigure = h(
-    'figure',
-    { class: 'qr', id: 'audience-qr' },
-    h('p', { class: 'muted' }, '加载中… Loading…'),
-  );
-  replaceChildren(
-    ui.qrPanel,
-    h(
-      'div',
-      { class: 'section-head' },
-      h('h2', { id: 'qr-title' }, `「${room.title}」`),
-      h('button', { type: 'button', class: 'button ghost', onclick: closeQrPanel }, '关闭 Close'),
-    ),
-    h('div', { class: 'qr-grid' }, anchorFigure, audienceFigure),
-  );
-  ui.qrPanel.hidden = false;
-  ui.qrPanel.focus();
-
-  client.anchorQrCode(room.id).then(
-    (blob) => {
-      const url = URL.createObjectURL(blob);
-      objectUrls.push(url);
-      replaceChildren(
-        anchorFigure,
-        h('img', { src: url, alt: `主播开播二维码:${room.title} (anchor QR)`, width: 240, height: 240 }),
-        h(
-          'figcaption',
-          {},
-          h('strong', {}, '用微信扫码开播'),
-          h('span', { class: 'en', lang: 'en' }, 'Scan in WeChat to go live'),
-          invite &&
-            h(
-              'span',
-              { class: 'muted' },
-              `邀请码有效期至 Invite valid until ${formatTime(invite.expiresAt)}`,
-            ),
-        ),
-      );
-    },
-    (failure: unknown) => {
-      replaceChildren(
-        anchorFigure,
-        h(
-          'p',
-          { class: 'form-error', role: 'alert' },
-          `无法生成开播二维码 Anchor QR unavailable: ${describeFailure(failure)}`,
-        ),
-      );
-    },
-  );
-
-  client.shareLinks(room.id).then(
-    (links) => {
-      const children = links.audienceLink
-        ? [
-            h('img', {
-              src: audienceQrCodeUrl(room.id),
-              alt: `观众二维码:${room.title} (audience QR)`,
-              width: 160,
-              height: 160,
-            }),
-            h(
-              'figcaption',
-              {},
-              h('strong', {}, '观众链接 Audience link'),
-              h(
-                'a',
-                { href: links.audienceLink, id: 'audience-link', target: '_blank', rel: 'noopener' },
-                links.audienceLink,
-              ),
-              h(
-                'button',
-                { type: 'button', class: 'button small', onclick: () => copy(links.audienceLink ?? '') },
-                '复制 Copy',
-              ),
-            ),
-          ]
-        : [
-            h(
-              'figcaption',
-              {},
-              h('strong', {}, '观众入口 Audience page'),
-              h('code', {}, links.audiencePath),
-              h(
-                'span',
-                { class: 'muted' },
-                '未配置 LINK_BASE_URL,暂无网页链接 (set LINK_BASE_URL for a link)',
-              ),
-            ),
-          ];
-      replaceChildren(audienceFigure, ...children);
-    },
-    (failure: unknown) => {
-      replaceChildren(audienceFigure, h('p', { class: 'form-error' }, describeFailure(failure)));
-    },
-  );
-}
-
-function copy(text: string): void {
-  navigator.clipboard?.writeText(text).then(
-    () => (ui.refreshed.textContent = '已复制 Copied'),
-    () => (ui.refreshed.textContent = '复制失败,请手动复制 Copy failed'),
-  );
-}
-
 mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
   api: () => api,
-  created: (room, invite) => (showQrPanel(room, invite), void refresh()),
+  created: (room, invite) => (qrPanel.show(api, room, invite), void refresh()),
 });
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));

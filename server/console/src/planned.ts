@@ -2,7 +2,7 @@
  * Planned rooms in the console: a form for a room with a title, a start time and a cover (created with its anchor
  * invite, the cover uploaded right after), and the rooms list's 预告 cell (the planned time and the cover).
  */
-import type { ConsoleApi, Room } from './api';
+import type { ConsoleApi, CreatedRoom, Room } from './api';
 import { h, replaceChildren } from './dom';
 import { describeFailure, formatTime, isoTime } from './format';
 
@@ -10,7 +10,7 @@ import { describeFailure, formatTime, isoTime } from './format';
 export interface PlannedRoomsHost {
   api: () => ConsoleApi | null;
   /** The room was created (and its cover uploaded, if any): show it and its invite. */
-  created: (room: Room, invite?: { code: string; expiresAt: number | string }) => void;
+  created: (room: Room, invite?: CreatedRoom['invite']) => void;
 }
 
 /** Adds the 直播预告 form after `after` (the new-room card). */

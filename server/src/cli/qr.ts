@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { buildApp } from '../app';
 import { loadConfig, loadDotEnv } from '../config';
-import { anchorLink, encodeAnchorScene } from '../qr/launch';
-import { ANCHOR_PAGE, resolveAnchorLaunch } from '../routes/qrcode';
+import { anchorLink, encodeAnchorScene } from '@zego-live/contract';
+import { ANCHOR_PAGE, resolveAnchorLaunch } from '../features/qrcode/service';
 
 const USAGE =
   'Usage: npm run qr -- <roomID> [--png <file>]\n       npm run qr -- --new "<title>" [--png <file>]';

@@ -1,8 +1,8 @@
 import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
 import { streamIdForCohost } from './ids';
-import type { CohostsView, InviteView, RoomView, UserView } from './schemas';
+import type { CohostsView, InviteView, RoomView, UserView } from '@zego-live/contract/schemas';
 
-// The schemas live in ./schemas (the API contract, which the apps' types derive from); the serialisers here.
+// The schemas live in the contract package (which the apps' types derive from); the serialisers here.
 export {
   CohostChangeView,
   CohostRequestView,
@@ -12,7 +12,7 @@ export {
   InviteView,
   RoomView,
   UserView,
-} from './schemas';
+} from '@zego-live/contract/schemas';
 
 /** Serialises a user for the API. */
 export const userView = (user: User): UserView => ({

@@ -1,4 +1,4 @@
-import type { Room, RoomPlan } from './types';
+import type { Room } from './types';
 
 /** Thrown by list() for a cursor this store did not issue. */
 export class InvalidCursorError extends Error {}
@@ -46,16 +46,4 @@ export function encodeLobbyCursor(room: Room): string {
 export function decodeLobbyCursor(cursor: string): LobbyPosition | null {
   const match = /^L([01]):(-?\d+):([A-Za-z0-9_]+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   return match ? { rank: Number(match[1]), key: Number(match[2]), id: match[3] } : null;
-}
-
-/** An updatePlan's parameters: for title, plannedStartAt and coverUrl in turn, whether it is given and its value. */
-export function planParams(plan: RoomPlan): (boolean | string | number | null)[] {
-  return [
-    plan.title !== undefined,
-    plan.title ?? null,
-    plan.plannedStartAt !== undefined,
-    plan.plannedStartAt ?? null,
-    plan.coverUrl !== undefined,
-    plan.coverUrl ?? null,
-  ];
 }

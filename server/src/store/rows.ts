@@ -1,17 +1,24 @@
 /**
- * The rows both engines store (the same columns in SQLite and PostgreSQL) and their mapping to the repository's
- * types. Times are epoch milliseconds in both.
+ * The rows both engines store (the same columns in SQLite and PostgreSQL: schema.ts) and their mapping to the
+ * repository's types. Times are epoch milliseconds in both.
  */
+import type { Selectable } from 'kysely';
+import type {
+  ChatLinesTable,
+  Flag,
+  InvitesTable,
+  ModerationLogTable,
+  RoomRemindersTable,
+  RoomsTable,
+  UsersTable,
+} from './schema';
 import type {
   ChatLine,
   Cohost,
   CohostState,
   Invite,
-  ModerationAction,
   ModerationRecord,
-  ModeratorKind,
   Reminder,
-  ReminderState,
   Room,
   RoomKind,
   RoomStatus,
@@ -19,42 +26,14 @@ import type {
   User,
 } from './types';
 
-export interface UserRow {
-  id: string;
-  nickname: string;
-  avatar_url: string;
-  created_at: number;
-}
+/** Whether a Flag column says yes (1 in SQLite, true in PostgreSQL). */
+export const isOn = (flag: Flag | null | undefined): boolean => flag === true || flag === 1;
 
-export interface RoomRow {
-  id: string;
-  title: string;
-  kind: RoomKind;
-  status: RoomStatus;
-  owner_id: string | null;
-  stream_id: string;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  viewers: number;
-  peak_viewers: number;
-  likes: number;
-  messages: number;
-  /** Migration 8; undefined only in a test's older schema. */
-  planned_start_at?: number | null;
-  cover_url?: string | null;
-  live_ms: number;
-  live_since: number | null;
-}
+export type UserRow = Selectable<UsersTable>;
 
-export interface InviteRow {
-  code: string;
-  room_id: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  used_by: string | null;
-}
+export type RoomRow = Selectable<RoomsTable>;
+
+export type InviteRow = Selectable<InvitesTable>;
 
 export const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -108,15 +87,7 @@ export const toTokenFacts = (r: TokenFactsRow): TokenFacts => ({
 });
 
 /** A room_reminders row. */
-export interface ReminderRow {
-  room_id: string;
-  user_id: string;
-  state: ReminderState;
-  created_at: number;
-  errcode: number | null;
-  attempts: number;
-  done_at: number | null;
-}
+export type ReminderRow = Selectable<RoomRemindersTable>;
 
 export const toReminder = (r: ReminderRow): Reminder => ({
   roomId: r.room_id,
@@ -127,19 +98,6 @@ export const toReminder = (r: ReminderRow): Reminder => ({
   attempts: r.attempts,
   doneAt: r.done_at,
 });
-
-/** The lobby's order (live rooms newest first, then upcoming ones by planned start): rank, key, id ascending. */
-export const LOBBY_WHERE = `kind = 'live' AND (status = 'live' OR (status = 'idle' AND planned_start_at IS NOT NULL))`;
-export const LOBBY_RANK = `CASE WHEN status = 'live' THEN 0 ELSE 1 END`;
-export const LOBBY_KEY = `CASE WHEN status = 'live' THEN -created_at ELSE planned_start_at END`;
-
-/**
- * The SET clause that ends a live stretch at the time bound to `now` (a placeholder): its length joins live_ms. Only
- * a room that is live now has a stretch running; SET reads the row's old values in both engines. The statement also
- * sets live_since (NULL, or the start of the next stretch).
- */
-export const endLiveStretch = (now: string): string =>
-  `live_ms = live_ms + CASE WHEN status = 'live' AND live_since IS NOT NULL THEN ${now} - live_since ELSE 0 END`;
 
 export const toInvite = (r: InviteRow): Invite => ({
   code: r.code,
@@ -157,17 +115,8 @@ export interface CohostRow extends UserRow {
   c_requested_at: number;
   c_accepted_at: number | null;
   c_seen_at: number | null;
-  /** 0/1 in SQLite, a boolean in PostgreSQL. */
-  c_stream_forbidden: number | boolean;
+  c_stream_forbidden: Flag;
 }
-
-/** The SELECT list that produces a CohostRow (FROM cohosts c JOIN users ON users.id = c.user_id). */
-export const COHOST_COLUMNS = `users.*, c.room_id AS c_room_id, c.state AS c_state, c.requested_at AS c_requested_at,
-  c.accepted_at AS c_accepted_at, c.seen_at AS c_seen_at, c.stream_forbidden AS c_stream_forbidden`;
-
-/** Co-hosts first in order of acceptance (accept_seq, counted under the accept's lock), then requests oldest first (ties by user ID). */
-export const COHOST_ORDER = `c.state = 'pending', CASE WHEN c.state = 'cohost' THEN c.accept_seq ELSE c.requested_at END,
-  c.user_id`;
 
 export const toCohost = (r: CohostRow): Cohost => ({
   roomId: r.c_room_id,
@@ -176,21 +125,11 @@ export const toCohost = (r: CohostRow): Cohost => ({
   requestedAt: r.c_requested_at,
   acceptedAt: r.c_accepted_at,
   seenAt: r.c_seen_at,
-  streamForbidden: r.c_stream_forbidden === true || r.c_stream_forbidden === 1,
+  streamForbidden: isOn(r.c_stream_forbidden),
 });
 
 /** A moderation_log row. */
-export interface ModerationRow {
-  id: number;
-  room_id: string;
-  action: ModerationAction;
-  actor_kind: ModeratorKind;
-  actor_id: string | null;
-  target_id: string | null;
-  until_at: number | null;
-  detail: string | null;
-  at: number;
-}
+export type ModerationRow = Selectable<ModerationLogTable>;
 
 export const toModeration = (r: ModerationRow): ModerationRecord => ({
   id: Number(r.id),
@@ -209,14 +148,7 @@ export const wechatOpenidOf = (openid: string | null | undefined): string | null
   typeof openid === 'string' && openid !== '' && !openid.startsWith('alipay:') ? openid : null;
 
 /** A chat_lines row (console-mod). */
-export interface ChatLineRow {
-  id: number;
-  room_id: string;
-  user_id: string;
-  nickname: string;
-  text: string;
-  sent_at: number;
-}
+export type ChatLineRow = Selectable<ChatLinesTable>;
 export const toChatLine = (r: ChatLineRow): ChatLine => ({
   id: Number(r.id),
   roomId: r.room_id,

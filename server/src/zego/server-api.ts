@@ -240,3 +240,11 @@ export class ZegoServerApi {
     await this.post('StopMix', task);
   }
 }
+
+/** The fields of a failed server API call worth a log line (ZEGO's code; never the URL or the secret). */
+export function zegoFailure(error: unknown): Record<string, unknown> {
+  if (error instanceof ZegoServerApiError) {
+    return { action: error.action, kind: error.kind, zegoCode: error.code, requestId: error.requestId };
+  }
+  return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ApiError } from '../../lib/errors';
+import { ErrorView } from '../../lib/views';
+import { pingRedis } from '../../redis/client';
+
+/** How long /readyz waits for each dependency. */
+const PROBE_TIMEOUT_MS = 1000;
+
+/** Rejects if promise takes longer than ms. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET /healthz (the process is up) and GET /readyz (its database and Redis answer). */
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({
+    ok: true,
+  }));
+
+  /** GET /readyz: 200 {ok, database, redis} when every configured dependency answers; 503 NOT_READY naming which not. */
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            database: Type.Literal('up'),
+            redis: Type.Union([Type.Literal('up'), Type.Literal('off')]),
+          }),
+          503: ErrorView,
+        },
+      },
+    },
+    async () => {
+      const { store, redis } = app;
+      const [database, cache] = await Promise.all([
+        within(store.ping(), PROBE_TIMEOUT_MS).then(
+          () => 'up' as const,
+          () => 'down' as const,
+        ),
+        redis === null
+          ? ('off' as const)
+          : pingRedis(redis, PROBE_TIMEOUT_MS).then(
+              () => 'up' as const,
+              () => 'down' as const,
+            ),
+      ]);
+      if (database === 'down' || cache === 'down') {
+        throw new ApiError(503, 'NOT_READY', `Not ready: database ${database}, redis ${cache}`);
+      }
+      return { ok: true, database, redis: cache };
+    },
+  );
+};
+
+export default healthRoutes;

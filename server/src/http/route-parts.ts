@@ -1,0 +1,11 @@
+import { Type } from '@sinclair/typebox';
+import { ErrorView } from '@zego-live/contract/schemas';
+
+/** The error answers every API route declares: `{error: {code, message}}` for any 4xx and 5xx. */
+export const Errors = { '4xx': ErrorView, '5xx': ErrorView };
+
+/** A room and one of its users in the path: /rooms/:id/.../:userId. */
+export const RoomUserParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  userId: Type.String({ minLength: 1, maxLength: 64 }),
+});

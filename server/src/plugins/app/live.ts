@@ -1,0 +1,87 @@
+/**
+ * The live context: the one typed object every feature's service receives (the store, the clock, the outside
+ * systems that are configured, the limits), assembled once from the plugins that own each part.
+ */
+import fp from 'fastify-plugin';
+import type { Config } from '../../config';
+import type { RandomSource } from '../../lib/ids';
+import type { Store } from '../../store/types';
+import type { ZegoServerApi } from '../../zego/server-api';
+import type { WeChat } from './wechat';
+
+/** One route limit: requests per window. */
+export interface RateLimit {
+  max: number;
+  timeWindow: number;
+}
+
+/** Route limits (requests per window per client address). */
+export interface RateLimits {
+  auth: RateLimit;
+  token: RateLimit;
+  claim: RateLimit;
+  /** Every other write: room creation, invite, live/pause/end, stats, heartbeat, logout, co-hosting. */
+  write: RateLimit;
+  /** The public room list (GET /api/rooms). */
+  list: RateLimit;
+  /** Chat messages per signed-in session (not per address: a NAT hides many viewers). */
+  chat: RateLimit;
+}
+
+/** Requests per minute per client address on the sensitive routes. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  auth: { max: 30, timeWindow: 60_000 },
+  token: { max: 60, timeWindow: 60_000 },
+  claim: { max: 30, timeWindow: 60_000 },
+  // Generous: an anchor reports stats/heartbeats every few seconds, and many anchors may share one NAT address.
+  write: { max: 300, timeWindow: 60_000 },
+  // The room list is cheap (cached) but anonymous: a page refresh every 0.2 s per address is plenty, NAT included.
+  list: { max: 300, timeWindow: 60_000 },
+  // 5 messages per 5 s per session: one a second on average, a burst of 5.
+  chat: { max: 5, timeWindow: 5_000 },
+};
+
+/** Everything a feature's service needs besides the request. */
+export interface LiveContext {
+  readonly config: Config;
+  readonly store: Store;
+  /** Milliseconds since the epoch (injectable). */
+  readonly now: () => number;
+  readonly random: RandomSource;
+  readonly rateLimits: RateLimits;
+  /** ZEGO's server API (signalling, stopping streams, mixing) when configured, else null. */
+  readonly zegoServerApi: ZegoServerApi | null;
+  /** WeChat's server APIs when WeChat is configured, else null. */
+  readonly wechat: WeChat | null;
+}
+
+/** What buildApp hands the context: the configuration, the clock, the randomness, the limits. */
+export interface LiveOptions {
+  config: Config;
+  now: () => number;
+  random: RandomSource;
+  rateLimits: RateLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: LiveContext;
+  }
+}
+
+/** Decorates `live` from the store, ZEGO and WeChat plugins. */
+export default fp<LiveOptions>(
+  async (app, { config, now, random, rateLimits }) => {
+    const live: LiveContext = {
+      config,
+      store: app.store,
+      now,
+      random,
+      rateLimits,
+      zegoServerApi: app.zegoServerApi,
+      wechat: app.wechat,
+    };
+    app.decorate('live', live);
+  },
+  { name: 'live', dependencies: ['store', 'zego', 'wechat'] },
+);

@@ -1,0 +1,35 @@
+/** The store built once over an engine: each repository written once, over the query builder. */
+import { defaultRandom, newUserId } from '../lib/ids';
+import type { Engine } from './engine';
+import { chatRepository } from './repos/chat';
+import { cohostRepository } from './repos/cohosts';
+import { inviteRepository } from './repos/invites';
+import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { roomRepository } from './repos/rooms';
+import { statsRepository, viewerRepository } from './repos/stats';
+import { sessionRepository, userRepository } from './repos/users';
+import type { Store } from './types';
+
+/** Options both engines take; newUserId lets tests make user IDs deterministic. */
+export interface StoreOptions {
+  newUserId?: () => string;
+}
+
+/** The Store over an engine whose database is migrated. */
+export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
+  const profileId = options.newUserId ?? ((): string => newUserId(defaultRandom));
+  return {
+    users: userRepository(engine, profileId),
+    sessions: sessionRepository(engine),
+    rooms: roomRepository(engine),
+    invites: inviteRepository(engine),
+    stats: statsRepository(engine),
+    viewers: viewerRepository(engine),
+    cohosts: cohostRepository(engine),
+    callbackNonces: callbackNonceRepository(engine),
+    chat: chatRepository(engine),
+    reminders: reminderRepository(engine),
+    ping: () => engine.ping(),
+    close: () => engine.close(),
+  };
+}

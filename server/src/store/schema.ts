@@ -1,0 +1,175 @@
+/**
+ * The tables as the query builder sees them (one interface for both engines). Times are epoch milliseconds
+ * (INTEGER in SQLite, BIGINT in PostgreSQL, read as numbers); a Flag is 0/1 in SQLite and a boolean in PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+import type {
+  CohostState,
+  ModerationAction,
+  ModeratorKind,
+  ReminderState,
+  RoomKind,
+  RoomStatus,
+} from './types';
+
+/** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
+export type Flag = number | boolean;
+
+export interface UsersTable {
+  id: string;
+  openid: string | null;
+  dev_name: string | null;
+  nickname: string;
+  avatar_url: Generated<string>;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RoomsTable {
+  id: string;
+  title: string;
+  kind: Generated<RoomKind>;
+  status: RoomStatus;
+  owner_id: string | null;
+  stream_id: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  viewers: Generated<number>;
+  peak_viewers: Generated<number>;
+  likes: Generated<number>;
+  messages: Generated<number>;
+  heartbeat_at: number | null;
+  auto_paused: Generated<Flag>;
+  planned_start_at: number | null;
+  cover_url: string | null;
+  live_ms: Generated<number>;
+  live_since: number | null;
+}
+
+export interface InvitesTable {
+  code: string;
+  room_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: string | null;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  stream_id: string;
+  joined_at: number;
+  heartbeat_at: number | null;
+}
+
+export interface CohostsTable {
+  room_id: string;
+  user_id: string;
+  state: CohostState;
+  requested_at: number;
+  accepted_at: number | null;
+  accept_seq: number | null;
+  seen_at: number | null;
+  stream_forbidden: Generated<Flag>;
+}
+
+export interface CohostMixesTable {
+  room_id: string;
+  stream_id: string;
+  started_at: number;
+}
+
+export interface CallbackNoncesTable {
+  nonce: string;
+  seen_at: number;
+}
+
+export interface RoomChatTable {
+  room_id: string;
+  comments_off: Generated<Flag>;
+}
+
+export interface ChatBansTable {
+  room_id: string;
+  user_id: string;
+  muted_until: number | null;
+  removed_at: number | null;
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>;
+  room_id: string;
+  action: ModerationAction;
+  actor_kind: ModeratorKind;
+  actor_id: string | null;
+  target_id: string | null;
+  until_at: number | null;
+  detail: string | null;
+  at: number;
+}
+
+export interface ChatLinesTable {
+  id: Generated<number>;
+  room_id: string;
+  user_id: string;
+  nickname: string;
+  text: string;
+  sent_at: number;
+}
+
+export interface RoomRemindersTable {
+  room_id: string;
+  user_id: string;
+  state: Generated<ReminderState>;
+  created_at: number;
+  errcode: number | null;
+  attempts: Generated<number>;
+  claimed_at: number | null;
+  done_at: number | null;
+}
+
+export interface RoomViewerMinutesTable {
+  room_id: string;
+  minute: number;
+  viewers: number;
+}
+
+export interface RoomViewersTable {
+  room_id: string;
+  user_id: string;
+  joined_at: number;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  applied_at: number;
+}
+
+/** Every table of the service's database. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  rooms: RoomsTable;
+  invites: InvitesTable;
+  room_members: RoomMembersTable;
+  cohosts: CohostsTable;
+  cohost_mixes: CohostMixesTable;
+  callback_nonces: CallbackNoncesTable;
+  room_chat: RoomChatTable;
+  chat_bans: ChatBansTable;
+  moderation_log: ModerationLogTable;
+  chat_lines: ChatLinesTable;
+  room_reminders: RoomRemindersTable;
+  room_viewer_minutes: RoomViewerMinutesTable;
+  room_viewers: RoomViewersTable;
+  schema_migrations: SchemaMigrationsTable;
+}
