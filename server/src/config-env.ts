@@ -256,7 +256,7 @@ export function readAlipayRtc(env: Env): AlipayRtcConfig {
 export function readUrl(env: Env, name: string, protocols: string[], form: string): string | null {
   const raw = read(env, name);
   if (raw === undefined) return null;
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = new URL(raw);
   } catch {
