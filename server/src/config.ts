@@ -130,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+/** Parses a .env file's text: KEY=value lines, # comments, optional single or double quotes. */
 export function parseDotEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {

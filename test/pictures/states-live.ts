@@ -1,7 +1,7 @@
 /** The pictures' states of the live pages: the anchor's and the audience's. */
 import { ApiError } from '../../miniprogram/services/api';
 import { upcomingDeps } from '../../miniprogram/pages/stores/index';
-import { cohostCommand } from '../../miniprogram/pages/stores/live-session';
+import { cohostCommand } from '@zego-live/contract';
 import { encodeLikes } from '../../miniprogram/pages/stores/room-feed';
 import { chatStateFromService } from '../helpers/service-chat';
 import { goLive, roomFiguresFixture, roomFixture, type PageHarness } from '../helpers/page-harness';

@@ -178,6 +178,11 @@ export class CohostSeat {
     return STAGE_PHASES.includes(this.phase);
   }
 
+  /** Whether the table takes this event now (without taking it). */
+  can(event: SeatEvent): boolean {
+    return nextSeat(this.phase, event, this.context()) !== null;
+  }
+
   /** Takes an event: true when the table allowed it, false (reported) when it refused it. */
   send(event: SeatEvent): boolean {
     const next = nextSeat(this.phase, event, this.context());

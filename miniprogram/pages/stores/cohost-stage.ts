@@ -4,7 +4,7 @@
  * the heartbeat says this phone is not a co-host any more.
  */
 import { cohostCommand, type CohostSignal } from '@zego-live/contract';
-import { ApiError, type ApiCohostChange } from '../../services/api-client';
+import { ApiError, type ApiCohostChange, type ApiCohosts } from '../../services/api-client';
 import type { RtcStream } from '../../services/rtc-types';
 import type { CohostSeat } from './cohost-seat';
 import { COHOST_TEXT, cohostFailureText } from './cohost-text';
@@ -14,6 +14,12 @@ import type { Role } from '../../stores/session-types';
 
 /** A co-host sends "still here" this often (the service ends a co-host silent for longer than its timeout). */
 export const COHOST_HEARTBEAT_MS = 10_000;
+
+/** An answer shaped like the service's co-hosting (an older service, or a proxy's error page, is not). */
+export function isCohosts(value: unknown): value is ApiCohosts {
+  const v = value as Partial<ApiCohosts> | null | undefined;
+  return !!v && Array.isArray(v.cohosts) && Array.isArray(v.requests) && typeof v.limit === 'number';
+}
 
 /** The stream IDs co-hosts of a room publish under (`<roomID>_co_<userID>`; the service makes them). */
 export const isCohostStream = (roomID: string, streamID: string): boolean =>

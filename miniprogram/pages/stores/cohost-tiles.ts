@@ -4,6 +4,7 @@
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
 import type { ApiCohost } from '../../services/api-client';
+import type { PlayerView } from '../../stores/session-types';
 import { OwnedTimer } from './session-context';
 
 /** A co-host tile whose stream went away stays (as "连接中断") this long before it goes. */
@@ -13,6 +14,25 @@ export const COHOST_GRACE_MS = 10_000;
 export interface CohostTile extends ApiCohost {
   /** Its stream went away: shown as "连接中断" for COHOST_GRACE_MS, then gone. */
   lost: boolean;
+}
+
+/** A co-host's tile as pages render it: who, whether its stream went away, and its player while it plays. */
+export interface CohostTileView extends CohostTile {
+  player: PlayerView | null;
+}
+
+/** The tiles with their players. */
+export function withPlayers(tiles: CohostTile[], players: PlayerView[]): CohostTileView[] {
+  return tiles.map((tile) => ({
+    ...tile,
+    player: players.find((p) => p.streamID === tile.streamId) ?? null,
+  }));
+}
+
+/** The players shown large: all but the co-hosts' tiles (the anchor's stream, or the mix). */
+export function largePlayers(players: PlayerView[], tiles: CohostTile[]): PlayerView[] {
+  const small = new Set(tiles.map((t) => t.streamId));
+  return players.filter((p) => !small.has(p.streamID));
 }
 
 /** Lost co-host streams, and the ones whose grace is over. */

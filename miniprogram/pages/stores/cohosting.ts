@@ -3,14 +3,14 @@
  * The service decides everything: this part keeps the service's answer (`GET /cohosts`), acts only on that answer
  * (never on a custom command's content: a command is a "go and look" hint), and says which remote streams the visit
  * plays (the co-hosts the service lists; the mix instead of them for plain viewers when one runs). This phone's own
- * seat moves only through its table (cohost-seat.ts). Owns the request's lapse timer and the co-host's heartbeat.
+ * seat moves only through its table (cohost-seat.ts); its own stream is cohost-stage.ts. Owns the request's lapse timer.
  */
 import { parseCohostCommand, type CohostSignal } from '@zego-live/contract';
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import type { ApiCohostChange, ApiCohosts } from '../../services/api-client';
 import type { RtcEvents, RtcStream } from '../../services/rtc-types';
 import { CohostSeat, serviceEvent, type SeatPhase, type SeatRefusalReporter } from './cohost-seat';
-import { CohostHints, OwnStream, isCohostStream, type CohostHost } from './cohost-stage';
+import { CohostHints, OwnStream, isCohostStream, isCohosts, type CohostHost } from './cohost-stage';
 import { COHOST_TEXT, cohostFailureText } from './cohost-text';
 import { LostStreams, type CohostTile } from './cohost-tiles';
 import type { RoomCommand } from './room-signals';
@@ -18,17 +18,8 @@ import { OwnedTimer, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import { warnInDevelopment } from './session-table';
 
-export { COHOST_TEXT, cohostFailureText } from './cohost-text';
-export { COHOST_GRACE_MS, type CohostTile } from './cohost-tiles';
-export { COHOST_HEARTBEAT_MS, isCohostStream, type CohostHost } from './cohost-stage';
 /** After a request's expiry, look again this much later (the service decides it lapsed). */
 const LAPSE_SLACK_MS = 500;
-
-/** An answer shaped like the service's co-hosting (an older service, or a proxy's error page, is not). */
-function isCohosts(value: unknown): value is ApiCohosts {
-  const v = value as Partial<ApiCohosts> | null | undefined;
-  return !!v && Array.isArray(v.cohosts) && Array.isArray(v.requests) && typeof v.limit === 'number';
-}
 
 /** The visit's co-hosting. */
 export class Cohosting {
@@ -109,6 +100,11 @@ export class Cohosting {
   /** This viewer publishes as a co-host (or is starting to). */
   get onStage(): boolean {
     return this.seat.onStage;
+  }
+
+  /** The viewer may ask now: the seat takes `ask` (a watching viewer, no request yet) and none is in flight. */
+  get canAsk(): boolean {
+    return !this.busy && this.mine === 'none' && this.seat.can('ask');
   }
 
   /** The caller's own state as the service has it. */

@@ -7,14 +7,14 @@
 import { configure, makeAutoObservable } from 'mobx-miniprogram';
 import type { ApiCohostRequest, ApiCohosts } from '../../services/api-client';
 import type { NativeLiveEvent, RtcStream, RtcUser } from '../../services/rtc-types';
-import type { CohostTile } from './cohosting';
+import { largePlayers, withPlayers, type CohostTileView } from './cohost-tiles';
 import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
 import type { RoomSummaryView } from './room-summary';
 import type { ViewerListView } from './viewer-list';
 import { SessionCore, type LiveSessionDeps } from './session-core';
-import { ACTIVE_PHASES, type SessionPhase } from './session-table';
+import type { SessionPhase } from './session-table';
 import type {
   ChatLine,
   LiveViewPort,
@@ -25,37 +25,12 @@ import type {
   RoomState,
   SessionError,
 } from '../../stores/session-types';
-import { callSummaryText, statusText } from './session-text';
+import * as labels from './session-labels';
 import { VisitCommands } from './visit-commands';
 
 configure({ enforceActions: 'observed' });
 
-export {
-  FLUSH_INTERVAL_MS,
-  LIKE_SEND_INTERVAL_MS,
-  SLOW_INTERVAL_MS,
-  USERS_WINDOW,
-  decodeLikes,
-  encodeLikes,
-  toQualityView,
-} from './room-feed';
-export type { LikePayload } from './room-feed';
-export { NOTICE_MS } from './session-status';
-export { RECONNECT_BACKOFF_MS, BackoffPolicy } from './recovery';
-export type { ReconnectPolicy } from './recovery';
-export { STATS_INTERVAL_MS } from './room-report';
-export { TOKEN_RENEW_RETRIES, TOKEN_RETRY_MS } from './token-renewal';
-export { CHAT_MAX_LENGTH } from './room-chat';
-export { COHOST_GRACE_MS, COHOST_HEARTBEAT_MS, COHOST_TEXT } from './cohosting';
-export type { CohostTile } from './cohosting';
-export type { StartOptions } from './room-entry';
-
-export type { LiveSessionDeps } from './session-core';
-
-/** A co-host's tile as pages render it: who, whether its stream went away, and its player while it plays. */
-export interface CohostTileView extends CohostTile {
-  player: PlayerView | null;
-}
+export * from './session-exports';
 
 /** The live session store. */
 export class LiveSession {
@@ -136,17 +111,15 @@ export class LiveSession {
   }
   /** The service turned the viewers' comments off: "评论已关闭" instead of the input. */
   get commentsOff(): boolean {
-    return this.core.room.commentsOff;
+    return this.core.room.moderation.commentsOff;
   }
   /** This viewer is muted (epoch ms of the end), or null. */
   get mutedUntil(): number | null {
-    return this.core.room.mutedUntil;
+    return this.core.room.moderation.mutedUntil;
   }
   /** What the chat input says instead of accepting text ('' when the viewer may chat). */
   get chatBlockedText(): string {
-    if (this.core.room.commentsOff && this.core.entry.role !== 'anchor') return '评论已关闭';
-    if (this.core.room.mutedUntil !== null) return '你已被禁言';
-    return '';
+    return labels.chatBlockedText(this.core);
   }
   /** Room extra info by key (the co-host layout, later). */
   get roomExtraInfo(): Record<string, string> {
@@ -170,8 +143,7 @@ export class LiveSession {
   }
   /** The end screen's line for a call: who ended it and how long it lasted. */
   get callSummary(): string {
-    const { entry, status, call } = this.core;
-    return entry.role === 'call' && status.phase === 'ended' ? callSummaryText(call) : '';
+    return labels.callSummary(this.core);
   }
 
   // ---- Co-hosting (连麦) ----
@@ -198,16 +170,11 @@ export class LiveSession {
   }
   /** The co-hosts shown small (not this phone's own; none while a viewer plays the mix), each with its player. */
   get cohostTiles(): CohostTileView[] {
-    const players = this.core.watching.players;
-    return this.core.cohost.tiles.map((tile) => ({
-      ...tile,
-      player: players.find((p) => p.streamID === tile.streamId) ?? null,
-    }));
+    return withPlayers(this.core.cohost.tiles, this.core.watching.players);
   }
   /** The players shown large: all but the co-hosts' tiles (the anchor's stream, or the mix). */
   get mainPlayers(): PlayerView[] {
-    const small = new Set(this.core.cohost.tiles.map((t) => t.streamId));
-    return this.core.watching.players.filter((p) => !small.has(p.streamID));
+    return largePlayers(this.core.watching.players, this.core.cohost.tiles);
   }
   /** The room has as many co-hosts as the service allows. */
   get cohostFull(): boolean {
@@ -215,14 +182,12 @@ export class LiveSession {
   }
   /** The viewer can ask to co-host now. */
   get canRequestCohost(): boolean {
-    const { entry, status, cohost } = this.core;
-    return entry.role === 'audience' && status.phase === 'watching' && cohost.mine === 'none' && !cohost.busy;
+    return this.core.cohost.canAsk;
   }
   /** This viewer plays the mix (one picture of the anchor and the co-hosts). */
   get watchingMix(): boolean {
     return this.core.cohost.mixToPlay !== null;
   }
-
   /** "申请连麦": the camera and microphone check, then the request to the service. */
   requestCohost(): Promise<void> {
     return this.core.cohost.request();
@@ -247,49 +212,26 @@ export class LiveSession {
   removeCohost(userID: string): Promise<void> {
     return this.core.cohost.remove(userID);
   }
-
   /** Chinese label of the phase, for the status line. */
   get statusText(): string {
-    return statusText({
-      phase: this.core.status.phase,
-      role: this.core.entry.role,
-      error: this.core.status.error,
-      anchorOffline: this.anchorOffline,
-      callConnected: this.callConnected,
-      callSummary: this.callSummary,
-    });
+    return labels.statusLine(this.core);
   }
-
   /** The anchor is on air. */
   get isLive(): boolean {
     return this.core.status.phase === 'live';
   }
-
-  /**
-   * The anchor is on air: live, or reconnecting / interrupted while pushing (the screen keeps the end button; a
-   * drop or a call must not turn it back into a disabled go-live button).
-   */
+  /** The anchor is on air (also reconnecting or interrupted while pushing: the end button stays). */
   get onAir(): boolean {
-    if (this.core.entry.role !== 'anchor') return false;
-    const phase = this.core.status.phase;
-    if (phase === 'live') return true;
-    return (phase === 'reconnecting' || phase === 'interrupted') && this.core.publishing.hasUrl;
+    return labels.onAir(this.core);
   }
-
   /** The anchor's preview is ready and can go live. */
   get canGoLive(): boolean {
     return this.core.status.phase === 'preview';
   }
-
   /** The viewer is in the room but nothing is playing (the anchor has not started, or left). */
   get anchorOffline(): boolean {
-    return (
-      this.core.entry.role === 'audience' &&
-      this.core.status.phase === 'watching' &&
-      !this.core.watching.anyPlaying
-    );
+    return labels.anchorOffline(this.core);
   }
-
   /** The label of the error's button ('' when there is nothing to press). */
   get errorActionText(): string {
     return this.core.status.error ? ACTION_TEXT[this.core.status.error.action] : '';
@@ -301,28 +243,18 @@ export class LiveSession {
   attachView(port: LiveViewPort): void {
     this.core.ctx.view = port;
   }
-
   /** The page is going away. */
   detachView(): void {
     this.core.ctx.view = null;
   }
-
-  // ---- Entering ----
-
-  // ---- Publishing ----
-
   /** Goes live: push URL from the SDK onto zego-pusher, then start it; 'live' once the SDK says PUBLISHING. */
   startPublishing(): Promise<void> {
     return this.commands.startPublishing();
   }
-
-  // ---- Watching ----
-
   /** Plays a stream: play URL from the SDK onto zego-player, then play(). */
   startPlaying(streamID: string): Promise<void> {
     return this.core.watching.startPlaying(streamID, this.core.entry.inRoom);
   }
-
   /** Stops a stream: the SDK first, then the component. */
   stopPlaying(streamID: string): void {
     this.core.watching.stopPlaying(streamID);
@@ -334,22 +266,18 @@ export class LiveSession {
   onPusherStateChange(event: NativeLiveEvent): void {
     this.core.publishing.onStateChange(event);
   }
-
   /** zego-pusher netstatus: into the SDK. */
   onPusherNetStatus(event: NativeLiveEvent): void {
     this.core.publishing.onNetStatus(event);
   }
-
   /** live-pusher's binderror (camera / microphone refused by the system, resources). */
   onPusherError(detail: { errCode: number; errMsg: string }): void {
     this.core.publishing.onError(detail);
   }
-
   /** zego-player statechange: into the SDK first (with that player's stream ID), then the codes table. */
   onPlayerStateChange(streamID: string, event: NativeLiveEvent): void {
     this.core.watching.onStateChange(streamID, event);
   }
-
   /** zego-player netstatus: into the SDK. */
   onPlayerNetStatus(streamID: string, event: NativeLiveEvent): void {
     this.core.watching.onNetStatus(streamID, event);
@@ -361,22 +289,18 @@ export class LiveSession {
   toggleCamera(): void {
     this.core.publishing.toggleCamera();
   }
-
   /** Microphone on/off. */
   toggleMicrophone(): void {
     this.core.publishing.toggleMicrophone();
   }
-
   /** Front/back camera. */
   switchCamera(): void {
     this.core.publishing.switchCamera();
   }
-
   /** Beauty 0..9. */
   setBeauty(level: number): void {
     this.core.publishing.setBeauty(level);
   }
-
   /** Whitening 0..9. */
   setWhiteness(level: number): void {
     this.core.publishing.setWhiteness(level);
@@ -388,39 +312,32 @@ export class LiveSession {
   sendChat(text: string): Promise<boolean> {
     return this.core.room.send(text, this.core.ctx.deps.currentUser()?.nickname ?? '我');
   }
-
   /** One like: counted at once, sent to the room batched. */
   like(): void {
     this.core.room.like();
   }
-
   /** The anchor turns the viewers' comments off or on (the service tells everyone). */
   switchComments(off: boolean): Promise<boolean> {
-    return this.core.room.switchComments(off);
+    return this.core.room.moderation.switchComments(off);
   }
-
   /** The anchor mutes a viewer (10 minutes unless told otherwise). */
   muteViewer(userID: string, seconds?: number): Promise<boolean> {
-    return this.core.room.muteViewer(userID, seconds);
+    return this.core.room.moderation.muteViewer(userID, seconds);
   }
-
   /** The anchor removes a viewer from the room. */
   async removeViewer(userID: string): Promise<boolean> {
-    const removed = await this.core.room.removeViewer(userID);
+    const removed = await this.core.room.moderation.removeViewer(userID);
     if (removed) this.core.viewerList.removed(userID);
     return removed;
   }
-
   /** The anchor opens the viewer list (read from the service). */
   openViewerList(): Promise<void> {
     return this.core.viewerList.open();
   }
-
   /** The anchor closes the viewer list. */
   closeViewerList(): void {
     this.core.viewerList.close();
   }
-
   /** Hides the current error (for errors whose action is 'none'). */
   dismissError(): void {
     this.core.status.setError(null);
@@ -432,27 +349,20 @@ export class LiveSession {
   pageHidden(): void {
     this.core.interruptions.pageHidden();
   }
-
   /** The page is back: resume the pusher, replay what was playing, show what arrived meanwhile. */
   pageShown(): void {
     this.core.interruptions.pageShown();
   }
-
   /** Leaves the room: stops every stream (SDK first), logs out, removes listeners and timers, back to idle. */
   leave(): void {
-    this.core.teardown();
-    this.core.resetState();
-    this.core.entry.lastStart = null;
-    this.core.entry.forgetEarlyToken();
+    this.commands.leave();
   }
-
   /**
    * The page is about to start a visit (it is looking the room up first): load the engine and, with `withToken`,
    * ask for the room's token now, in parallel with the lookup; start() uses them. Nothing happens when signed out.
    */
   prepare(options: { roomID: string; role: Role; withToken: boolean }): void {
-    if (this.core.machine.in(...ACTIVE_PHASES)) return;
-    this.core.entry.prepare(options.roomID, options.role, options.withToken);
+    this.commands.prepare(options);
   }
 
   // ---- Phases, ending, tearing down ----
@@ -461,27 +371,22 @@ export class LiveSession {
   start(options: StartOptions): Promise<void> {
     return this.commands.start(options);
   }
-
   /** Stops pushing: the SDK first, then the component; the anchor stays in the room, in preview. */
   stopPublishing(): void {
     return this.commands.stopPublishing();
   }
-
   /** The anchor ends the show: stop pushing, end the room on the service, leave; the page shows the end screen. */
   endLive(): Promise<void> {
     return this.commands.endLive();
   }
-
   /** A call member hangs up: both streams stopped (SDK first), the call ended on the service, logged out. */
   hangUp(): Promise<void> {
     return this.commands.hangUp();
   }
-
   /** The error's retry button: renew the token, publish again, play again, or start again from 'failed'. */
   retry(): Promise<void> {
     return this.commands.retry();
   }
-
   /** Opens WeChat's settings page, then checks the permissions again and carries on joining. */
   openSetting(): Promise<void> {
     return this.commands.openSetting();

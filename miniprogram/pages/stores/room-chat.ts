@@ -1,21 +1,20 @@
 /**
  * The room's social side on screen: chat lines, likes, the users and the online count, and the publish / play
  * quality, all arriving through the room feed (buffered, flushed on budget); sending chat (through the service,
- * which checks and delivers it) and likes; comments off and mutes as the service decides them; the anchor's
- * moderation. Only chat the service delivered is shown (chat-protocol.ts). A new feed per visit.
+ * which checks and delivers it) and likes; comments off, mutes and the anchor's moderation in chat-moderation.ts.
+ * Only chat the service delivered is shown (chat-protocol.ts). A new feed per visit.
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../../config';
 import { ApiError } from '../../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { CHAT_MAX_LENGTH } from '@zego-live/contract';
-import { chatRefusal, decodeModerationCommand, decodeServiceMessage, MUTE_SECONDS } from './chat-protocol';
+import { ChatModeration } from './chat-moderation';
+import { chatRefusal, decodeServiceMessage } from './chat-protocol';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
-import type { RoomCommand } from './room-signals';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
 import type { ChatLine, QualityView } from '../../stores/session-types';
-import { describeServiceError, type ServiceErrorOptions } from '../../utils/error-catalog';
 
 export { CHAT_MAX_LENGTH };
 
@@ -39,17 +38,6 @@ export const PRESENT_USERS_MS = 2000;
 /** Most likes one request to the service carries. */
 const LIKES_PER_REQUEST = 100;
 
-/** How a failed moderation call reads: the catalog's row after "操作没有成功：", a few codes as moderation means them. */
-const MODERATION_FAILURE: ServiceErrorOptions = {
-  lead: '操作没有成功：',
-  refine: {
-    FORBIDDEN: { message: '操作没有成功：只有主播可以管理评论' },
-    NOT_FOUND: { message: '操作没有成功：找不到这位观众' },
-    NETWORK: { message: '操作没有成功：网络不可用' },
-  },
-  fallback: { code: 'MODERATION', message: '操作没有成功：网络不可用', action: 'none' },
-};
-
 /** The service's code of a failed call ('NETWORK' when it could not be reached). */
 const serviceCode = (error: unknown): string => (error instanceof ApiError ? error.code : 'NETWORK');
 
@@ -65,16 +53,13 @@ export class RoomChat {
   peakOnline = 0;
   /** Messages sent and received (reported to the service). */
   messages = 0;
-  /** The service turned the viewers' comments off ("评论已关闭"). */
-  commentsOff = false;
-  /** This viewer is muted until then (epoch ms), or null. */
-  mutedUntil: number | null = null;
+  /** Comments off, this viewer's mute, and the anchor's moderation: as the service decides them. */
+  readonly moderation: ChatModeration;
   private localLineID = 0;
   /** When this visit logged in: the users the SDK lists right after that were here already (no notice). */
   private joinedAt = 0;
   private presentListed = false;
   private feed: RoomFeed;
-  private mutedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -82,9 +67,14 @@ export class RoomChat {
     private readonly subject: ChatSubject,
   ) {
     this.feed = this.newFeed();
+    this.moderation = new ChatModeration(ctx, status, {
+      roomID: () => subject.roomID(),
+      systemLine: (text) => this.systemLine(text),
+      dropLinesOf: (userID) => this.dropLinesOf(userID),
+    });
     makeAutoObservable<
       RoomChat,
-      'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'mutedTimer' | 'joinedAt' | 'presentListed'
+      'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'joinedAt' | 'presentListed'
     >(
       this,
       {
@@ -93,7 +83,7 @@ export class RoomChat {
         subject: false,
         feed: false,
         localLineID: false,
-        mutedTimer: false,
+        moderation: false,
         joinedAt: false,
         presentListed: false,
         peakOnline: false,
@@ -113,20 +103,6 @@ export class RoomChat {
     this.presentListed = false;
     if (this.onlineCount === 0) this.onlineCount = 1;
     this.peakOnline = Math.max(this.peakOnline, this.onlineCount);
-  }
-
-  /** Logged in: what the service says about this room's chat (comments off, our own mute); best effort. */
-  async loadChatState(): Promise<void> {
-    const roomID = this.subject.roomID();
-    const epoch = this.ctx.epoch;
-    try {
-      const state = await this.ctx.deps.api.getChat(roomID);
-      if (this.ctx.isStale(epoch)) return;
-      this.setCommentsOff(state.commentsOff, false);
-      this.setMuted(state.mutedUntil);
-    } catch {
-      // the first refusal or notice tells the viewer anyway
-    }
   }
 
   /**
@@ -155,11 +131,11 @@ export class RoomChat {
       });
       return false;
     }
-    if (this.commentsOff && !this.subject.isAnchor()) {
+    if (this.moderation.commentsOff && !this.subject.isAnchor()) {
       this.status.flash(chatRefusal('COMMENTS_OFF'));
       return false;
     }
-    if (this.mutedUntil !== null) {
+    if (this.moderation.mutedUntil !== null) {
       this.status.flash(chatRefusal('CHAT_MUTED'));
       return false;
     }
@@ -189,101 +165,23 @@ export class RoomChat {
   /** The service refused our line: it goes, and the reason shows (comments off / muted also update the screen). */
   private refused(lineID: string, code: string): void {
     this.chat = this.chat.filter((line) => line.id !== lineID);
-    if (code === 'COMMENTS_OFF') this.setCommentsOff(true, false);
+    if (code === 'COMMENTS_OFF') this.moderation.setCommentsOff(true, false);
     // Muted without our having been told: the service says until when.
-    if (code === 'CHAT_MUTED') void this.loadChatState();
+    if (code === 'CHAT_MUTED') void this.moderation.loadChatState();
     this.status.flash(`消息没有发出去：${chatRefusal(code)}`);
   }
 
-  /** Comments off or on (from the service); a system line says so when it changed while we watched. */
-  private setCommentsOff(off: boolean, announce: boolean): void {
-    if (this.commentsOff === off) return;
-    this.commentsOff = off;
-    if (announce) this.systemLine(off ? '评论已关闭' : '评论已开启');
+  /** A removed viewer's lines leave the anchor's screen. */
+  dropLinesOf(userID: string): void {
+    this.chat = this.chat.filter((line) => line.userID !== userID);
   }
 
-  /** Our own mute (until then), or none; the input opens again by itself when it ends. */
-  private setMuted(until: number | null): void {
-    if (this.mutedTimer) clearTimeout(this.mutedTimer);
-    this.mutedTimer = null;
-    const left = until === null ? 0 : until - Date.now();
-    this.mutedUntil = left > 0 ? until : null;
-    if (left > 0) this.mutedTimer = setTimeout(() => this.muteEnded(), left);
-  }
-
-  private muteEnded(): void {
-    this.mutedTimer = null;
-    this.mutedUntil = null;
-  }
-
-  private systemLine(text: string): void {
+  /** A line from the room itself (comments off or on). */
+  systemLine(text: string): void {
     this.chat = [
       ...this.chat,
       { id: `system-${++this.localLineID}`, nickname: '', text, kind: 'system' as const },
     ].slice(-CHAT_WINDOW);
-  }
-
-  /** A custom command from the service about us: muted (until) or unmuted. Anything else is not ours. */
-  onCommand(command: RoomCommand): void {
-    const moderation = decodeModerationCommand(command.fromUser, command.command);
-    if (moderation === null) return;
-    if (moderation.e === 'muted') {
-      this.setMuted(moderation.until);
-      const minutes = Math.max(1, Math.round(((moderation.until ?? 0) - Date.now()) / 60_000));
-      this.status.flash(`你已被禁言 ${minutes} 分钟`);
-    } else {
-      this.setMuted(null);
-      this.status.flash('你已可以发言了');
-    }
-  }
-
-  // ---- The anchor's moderation (the service decides and tells the room) ----
-
-  /** Turns the viewers' comments off or on. */
-  async switchComments(off: boolean): Promise<boolean> {
-    return this.moderate(
-      async (roomID) => {
-        const { chat } = await this.ctx.deps.api.setCommentsOff(roomID, off);
-        this.setCommentsOff(chat.commentsOff, true);
-      },
-      off ? '评论已关闭' : '评论已开启',
-    );
-  }
-
-  /** Mutes a viewer for MUTE_SECONDS. */
-  muteViewer(userID: string, seconds = MUTE_SECONDS): Promise<boolean> {
-    return this.moderate(
-      async (roomID) => {
-        await this.ctx.deps.api.muteViewer(roomID, userID, seconds);
-      },
-      `已禁言 ${Math.round(seconds / 60)} 分钟`,
-    );
-  }
-
-  /** Removes a viewer from the room (kicked, and no token for this room again). */
-  removeViewer(userID: string): Promise<boolean> {
-    return this.moderate(async (roomID) => {
-      await this.ctx.deps.api.removeViewer(roomID, userID);
-      this.dropLinesOf(userID);
-    }, '已移出直播间');
-  }
-
-  /** A removed viewer's lines leave the anchor's screen. */
-  private dropLinesOf(userID: string): void {
-    this.chat = this.chat.filter((line) => line.userID !== userID);
-  }
-
-  private async moderate(act: (roomID: string) => Promise<void>, done: string): Promise<boolean> {
-    const epoch = this.ctx.epoch;
-    try {
-      await act(this.subject.roomID());
-      if (!this.ctx.isStale(epoch)) this.status.flash(done);
-      return true;
-    } catch (error) {
-      if (!this.ctx.isStale(epoch))
-        this.status.flash(describeServiceError(error, MODERATION_FAILURE).message);
-      return false;
-    }
   }
 
   /** One like: counted at once, sent to the room batched (one barrage message a second at most). */
@@ -344,7 +242,7 @@ export class RoomChat {
       const decoded = decodeServiceMessage(m);
       if (decoded === null) continue;
       if (decoded.t === 'chat-state') {
-        this.setCommentsOff(decoded.commentsOff, true);
+        this.moderation.setCommentsOff(decoded.commentsOff, true);
       } else if (decoded.userID !== me) {
         lines.push({
           messageID: decoded.messageID,
@@ -406,7 +304,7 @@ export class RoomChat {
   /** The visit ended: the feed stops (what is on screen stays for the end screen, except the quality). */
   dispose(): void {
     this.feed.dispose();
-    this.setMuted(null);
+    this.moderation.dispose();
     this.feed = this.newFeed();
     this.publishQuality = null;
     this.playQuality = null;
@@ -424,8 +322,7 @@ export class RoomChat {
     this.playQuality = null;
     this.peakOnline = 0;
     this.messages = 0;
-    this.commentsOff = false;
-    this.setMuted(null);
+    this.moderation.reset();
   }
 }
 

@@ -191,7 +191,7 @@ export class SessionCore {
         inRoom,
         userID: () => this.entry.userID,
         role: () => this.entry.role,
-        watching: () => this.machine.in('watching'),
+        watching: () => this.status.phase === 'watching', // observable: what the screens derive from it follows
         streams: () => this.watching.streams,
         authorizeMedia: () => this.entry.authorizeMedia(this.ctx.epoch),
         goOnStage: (streamID) => this.goOnStage(streamID),
@@ -202,7 +202,7 @@ export class SessionCore {
       (listener) => this.signals.onCommand(listener),
     );
     // The service's mutes reach this viewer as custom commands.
-    this.signals.onCommand((command) => this.room.onCommand(command));
+    this.signals.onCommand((command) => this.room.moderation.onCommand(command));
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
     this.handler = sdkRoutes(this);
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
@@ -216,7 +216,7 @@ export class SessionCore {
 
   joined(streamID: string): void {
     this.room.joined();
-    if (this.entry.role !== 'call') void this.room.loadChatState();
+    if (this.entry.role !== 'call') void this.room.moderation.loadChatState();
     if (publishes(this.entry.role)) this.publishing.prepare(streamID);
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);

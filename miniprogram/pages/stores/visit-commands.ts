@@ -8,11 +8,26 @@ import { publishes, type StartOptions } from './room-entry';
 import type { SessionCore } from './session-core';
 import { ACTIVE_PHASES, PLAYING_PHASES } from './session-table';
 import { TOKEN_RENEW_FAILED } from './token-renewal';
+import type { Role } from '../../stores/session-types';
 
 /** The visit's commands. */
 export class VisitCommands {
   constructor(private readonly core: SessionCore) {
     makeAutoObservable<VisitCommands, 'core'>(this, { core: false }, { autoBind: true });
+  }
+
+  /** Leaves the room: stops every stream (SDK first), logs out, removes listeners and timers, back to idle. */
+  leave(): void {
+    this.core.teardown();
+    this.core.resetState();
+    this.core.entry.lastStart = null;
+    this.core.entry.forgetEarlyToken();
+  }
+
+  /** Before a visit: the engine loaded and (withToken) the room's token asked for; nothing while one is under way. */
+  prepare(options: { roomID: string; role: Role; withToken: boolean }): void {
+    if (this.core.machine.in(...ACTIVE_PHASES)) return;
+    this.core.entry.prepare(options.roomID, options.role, options.withToken);
   }
 
   /** Checks the phone, asks for permissions (roles that publish), joins: preview, watching or calling. */

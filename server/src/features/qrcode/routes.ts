@@ -1,6 +1,6 @@
 /**
  * Scan to go live: the anchor's QR code (operator only), the audience's QR code and links, and the console's
- * sign-in check. Formats (see src/qr/launch.ts, whose decoder the anchor page reuses):
+ * sign-in check. Formats (see the contract package, packages/contract/entry.ts):
  * - with WECHAT_APPID + WECHAT_SECRET: a mini-program code (wxacode.getUnlimited) opening pages/anchor/index
  *   with scene `<roomID>.<invite>` (just `<roomID>` once the room has an anchor), at most 32 characters;
  * - otherwise a plain QR of `${LINK_BASE_URL}/anchor?roomID=<roomID>&invite=<invite>` (the page gets `q`);
