@@ -1,5 +1,6 @@
 // ESLint flat config: strict TypeScript for the mini-program, the service and the tests.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
@@ -127,7 +128,7 @@ const LAYERS = [
   },
 ];
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       'node_modules/**',
@@ -177,7 +178,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['server/console/**'],
+    files: ['server/console/**', 'test/pictures/**/*.browser.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   prettier,

@@ -21,6 +21,13 @@ module.exports = {
     layer('e2e', 'jsdom'), // miniprogram-simulate; devtools.test.ts asks for node itself
     layer('build', 'node'),
     layer('bench', 'jsdom'),
+    // Every page laid out by headless Chromium (test/pictures): layout checks, and `npm run shots` saves the PNGs.
+    // Fake clocks from the first import (stores keep Date.now), at the pictures' fixed time: same text every run.
+    {
+      ...layer('pictures', '<rootDir>/test/pictures/environment.js'),
+      fakeTimers: { enableGlobally: true, now: Date.parse('2026-12-05T12:00:00.000Z') },
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/pictures/ts-jest.tsconfig.json' }] },
+    },
     // The Alipay app (Alipay's typings: its own tsconfig) in a harness of Alipay's page model.
     {
       ...layer('alipay', 'node'),

@@ -132,7 +132,15 @@ async function build(args) {
 
   // 2. Type check with Alipay's typings.
   if (args.typecheck) {
-    const tsc = require.resolve('typescript/bin/tsc', { paths: [args.project] });
+    const tsc = path.join(
+      path.dirname(
+        require.resolve('typescript-native/package.json', {
+          paths: [args.project, path.resolve(__dirname, '..')],
+        }),
+      ),
+      'bin',
+      'tsc',
+    );
     const result = spawnSync(
       process.execPath,
       [tsc, '--noEmit', '--pretty', 'false', '-p', 'alipay/tsconfig.json'],

@@ -293,7 +293,8 @@ function resolveFrom(ctx, id) {
 
 /** Step 3: `tsc --noEmit -p tsconfig.json` in a child process; resolves to null or a BuildError. */
 function typecheck(ctx) {
-  const tsc = resolveFrom(ctx, 'typescript/bin/tsc');
+  // TypeScript 7's native compiler (see scripts/typecheck.js): same diagnostics, a fraction of the time.
+  const tsc = path.join(path.dirname(resolveFrom(ctx, 'typescript-native/package.json')), 'bin', 'tsc');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], {
       cwd: ctx.project,
@@ -593,7 +594,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 /** Removes the empty hash-named folders miniprogram-ci leaves behind (only empty ones, only hash names). */
 function removeHashDirs(dir) {
-  let entries = [];
+  let entries;
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {

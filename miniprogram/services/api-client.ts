@@ -94,6 +94,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** What the platform said (WeChat's errMsg of a failed request), for logs only. */
+    readonly detail = '',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -140,8 +142,9 @@ function errorFrom(status: number, body: unknown): ApiError {
 }
 
 function networkError(err: unknown): ApiError {
+  // WeChat's errMsg ("request:fail timeout") is English for developers: the screen gets the Chinese only.
   const errMsg = (err as { errMsg?: string } | null)?.errMsg ?? String(err);
-  return new ApiError('NETWORK', `连接不上直播服务，请检查网络后重试（${errMsg}）`, 0);
+  return new ApiError('NETWORK', '连接不上直播服务，请检查网络后重试', 0, errMsg);
 }
 
 function authHeader(): Record<string, string> {

@@ -459,7 +459,7 @@ export function loadConfig(env: Env = process.env): Config {
 function readUrl(env: Env, name: string, protocols: string[], form: string): string | null {
   const raw = read(env, name);
   if (raw === undefined) return null;
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = new URL(raw);
   } catch {

@@ -16,6 +16,7 @@ import {
   HOW_TO_GET_A_BROWSER,
   launchBrowser,
   prepareConsoleSuite,
+  saveConsoleShot,
   setTabHidden,
 } from './helpers/browser';
 
@@ -184,6 +185,7 @@ function readQr(png: Buffer): string | null {
     expect(after.body.requests).toHaveLength(1);
     // The room itself is still live.
     expect(await row.innerText()).toMatch(/直播中/);
+    await saveConsoleShot(page);
   }, 20_000);
 
   test('ending a room asks first, then shows it ended', async () => {

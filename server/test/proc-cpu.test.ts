@@ -7,10 +7,11 @@ describe("the bench's CPU time per process (bench/proc-cpu.ts)", () => {
   (onLinux ? test : test.skip)(
     'counts what a process spent on the CPU, not the time it slept (Linux only: it reads /proc)',
     async () => {
-      // A child that spins for 400 ms, then sleeps for 400 ms, then waits to be killed.
+      // A child that spins until it has used 400 ms of CPU (not of the clock: on a busy machine a 400 ms spin gets
+      // less), then sleeps for 400 ms, then waits to be killed.
       const child = spawn(process.execPath, [
         '-e',
-        'const end = Date.now() + 400; while (Date.now() < end); setTimeout(() => process.stdout.write("spun"), 400); setInterval(() => {}, 1000);',
+        'const t = process.cpuUsage(); for (let u = process.cpuUsage(t); u.user + u.system < 400000; u = process.cpuUsage(t)); setTimeout(() => process.stdout.write("spun"), 400); setInterval(() => {}, 1000);',
       ]);
       try {
         const before = cpuMicros(child.pid);

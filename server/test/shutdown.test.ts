@@ -34,8 +34,11 @@ describe('graceful close', () => {
     try {
       const port = Number(new URL(server.url).port);
       const exchange = rawExchange(port);
+      // In flight: the server has parsed the request's head (a fixed pause was not enough on a busy machine: the
+      // close came first and found an idle connection).
+      const headParsed = new Promise((resolve) => server.app.server.once('request', resolve));
       exchange.sendHead();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await headParsed;
       const started = Date.now();
       const closed = server.close();
       await new Promise((resolve) => setTimeout(resolve, 100));

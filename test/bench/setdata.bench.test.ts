@@ -133,7 +133,7 @@ async function measure(
 ): Promise<PageRun> {
   const since = (records: SetDataRecord[], from: number) => records.slice(from);
   let mark = page.setDataCalls.length;
-  let start = Date.now();
+  const start = Date.now();
   const sent = await runLoad(target, {
     roomID: ROOM_ID,
     streamID: STREAM,
@@ -150,7 +150,6 @@ async function measure(
 
   await page.hide();
   mark = page.setDataCalls.length;
-  start = Date.now();
   await runLoad(target, {
     roomID: ROOM_ID,
     streamID: STREAM,

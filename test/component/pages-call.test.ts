@@ -228,6 +228,14 @@ describe('call page', () => {
     expect(p.nodes('live-pusher')).toHaveLength(0);
   });
 
+  it('the camera refused: the call’s own words (视频通话, not 直播), and no 「等待对方加入」 behind the panel', async () => {
+    platform.answers['scope.camera'] = 'deny';
+    const p = await open();
+    expect(p.text('#error')).toContain('视频通话需要使用摄像头');
+    expect(p.text()).not.toContain('直播');
+    expect(p.exists('#waiting')).toBe(false);
+  });
+
   it('the service refusing the seat at the last moment (CALL_FULL) says 通话已满 and publishes nothing', async () => {
     mockedApi.getRoomToken.mockRejectedValue(
       new ApiError('CALL_FULL', 'This call already has two members', 409),

@@ -14,6 +14,7 @@ import {
   goLive,
   installWxFakes,
   openPage,
+  roomFiguresFixture,
   roomFixture,
   type PageHarness,
 } from '../helpers/page-harness';
@@ -35,17 +36,7 @@ const ANCHOR_STREAM = {
   extraInfo: '',
 };
 /** The service's figures: 1 h 2 min 5 s live, peak 86, 1.2万 likes, 345 messages. */
-const FIGURES = {
-  roomId: 'room_1',
-  status: 'ended' as const,
-  viewers: 0,
-  peakViewers: 86,
-  likes: 12_345,
-  messages: 345,
-  durationMs: 3_725_000,
-  startedAt: 1,
-  endedAt: 2,
-};
+const FIGURES = roomFiguresFixture();
 
 // The first page load compiles the pages and stores (ts-jest): slow on a busy machine.
 jest.setTimeout(30_000);

@@ -37,6 +37,17 @@ describe('rooms page', () => {
     page.unload();
   });
 
+  it('an ended room says 已结束, not 直播中 or 预告', async () => {
+    mockedApi.listLobby.mockResolvedValueOnce({
+      rooms: [roomFixture({ id: 'r_e', title: '昨晚的直播', status: 'ended', plannedStartAt: Date.now() })],
+      nextCursor: null,
+    });
+    const page = await openPage('rooms');
+    expect(page.text('#room-r_e')).toContain('已结束');
+    expect(page.text('#room-r_e')).not.toMatch(/直播中|预告/);
+    page.unload();
+  });
+
   it('lists live rooms and opens the audience page of the tapped one', async () => {
     mockedApi.listLobby.mockResolvedValueOnce({
       rooms: [live('r_a', '晚间聊天'), live('r_b', '户外骑行')],

@@ -493,3 +493,18 @@ export function roomFixture(overrides: Partial<ApiRoom> = {}): ApiRoom {
     ...overrides,
   };
 }
+
+/** A room's figures as GET /api/rooms/:id/stats answers after the show: 1 h 2 min 5 s, peak 86, 1.2万 likes, 345 messages. */
+export function roomFiguresFixture() {
+  return {
+    roomId: 'room_1',
+    status: 'ended' as const,
+    viewers: 0,
+    peakViewers: 86,
+    likes: 12_345,
+    messages: 345,
+    durationMs: 3_725_000,
+    startedAt: 1,
+    endedAt: 2,
+  };
+}

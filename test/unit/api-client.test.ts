@@ -31,3 +31,21 @@ describe('getRoomToken', () => {
     expect(sent[0].data).toEqual({ role });
   });
 });
+
+describe('a request that cannot reach the service', () => {
+  it('reads in Chinese only; WeChat’s English errMsg stays on the error for logs', async () => {
+    const transport: HttpTransport = {
+      request: async () => Promise.reject({ errMsg: 'request:fail timeout' }),
+      upload: async () => ({ statusCode: 200, data: '{}' }),
+    };
+    const failure = await createApi(transport, 'https://live.example')
+      .getRoom('room_1')
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'NETWORK',
+      status: 0,
+      message: '连接不上直播服务，请检查网络后重试',
+      detail: 'request:fail timeout',
+    });
+  });
+});

@@ -21,6 +21,8 @@ interface RoomItem {
   coverUrl: string;
   /** 「12月3日 20:00 开播」 for an upcoming room, '' for a live one. */
   startText: string;
+  /** The show is over (its figures stay on the card). */
+  ended: boolean;
 }
 
 interface PageState {
@@ -43,9 +45,10 @@ const itemFrom = (room: ApiRoom): RoomItem => ({
   peakViewers: room.stats.peakViewers,
   coverUrl: room.coverUrl ?? '',
   startText:
-    room.status === 'live' || typeof room.plannedStartAt !== 'number'
+    room.status === 'live' || room.status === 'ended' || typeof room.plannedStartAt !== 'number'
       ? ''
       : plannedStartText(room.plannedStartAt),
+  ended: room.status === 'ended',
 });
 
 /** Why the list did not load, in Chinese from the error catalog (never the service's English message). */

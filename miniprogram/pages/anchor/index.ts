@@ -22,6 +22,7 @@ import {
   type Blocked,
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
+import { chatComposer } from '../shared/chat-composer';
 import { WAITING_IMAGE } from '../../config';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -46,6 +47,7 @@ const FIELDS = liveFields([
   'cohostRequests',
   'cohostBusy',
   'commentsOff',
+  'chatBlockedText',
 ]);
 
 const fire = fireAndForget('[anchor]');
@@ -131,11 +133,14 @@ Component({
     cohostBusy: false,
     /** The viewers' comments are off (the anchor's switch). */
     commentsOff: false,
+    /** What the input says instead of accepting text ('' while the anchor may chat). */
+    chatBlockedText: '',
     // Page-only view state.
     waitingImage: WAITING_IMAGE,
   },
 
   behaviors: [
+    chatComposer,
     liveRoomBehavior({
       fields: FIELDS,
       fire,
@@ -215,6 +220,7 @@ Component({
         return;
       }
       state.setScreen('room');
+      state.view.set({ anchorUserID: userStore.user?.id ?? '' });
       await liveSession.start({ roomID: room.id, role: 'anchor', title: room.title });
     },
 

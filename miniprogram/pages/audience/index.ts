@@ -21,6 +21,7 @@ import {
   type Blocked,
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
+import { chatComposer } from '../shared/chat-composer';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -94,7 +95,6 @@ Component({
     /** "评论已关闭" / "你已被禁言" instead of the input ('' while the viewer may chat). */
     chatBlockedText: '',
     // Page-only view state.
-    draft: '',
     /** Seconds until the own co-host request lapses. */
     cohostCountdown: 0,
     /** The room is upcoming (not live yet, planned): what its screen shows; null otherwise. */
@@ -117,6 +117,7 @@ Component({
   },
 
   behaviors: [
+    chatComposer,
     liveRoomBehavior({
       fields: FIELDS,
       fire,
@@ -170,6 +171,7 @@ Component({
         return;
       }
       state.setScreen('room');
+      state.view.set({ anchorUserID: room.anchor?.id ?? '' });
       if (isUpcoming(room)) {
         this.waitForStart(room);
         return;
@@ -212,15 +214,6 @@ Component({
     },
 
     // Chat and likes.
-    onDraftInput(e: WechatMiniprogram.Input) {
-      liveRoomOf(this)?.view.set({ draft: e.detail.value });
-    },
-    onSendChat() {
-      const text = this.data.draft.trim();
-      if (!text) return;
-      fire(liveSession.sendChat(text));
-      liveRoomOf(this)?.view.set({ draft: '' });
-    },
     onLike() {
       liveSession.like();
     },

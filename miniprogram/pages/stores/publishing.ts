@@ -7,10 +7,10 @@ import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import type { NativeLiveEvent, RtcEvents } from '../../services/rtc-types';
 import { describeError } from '../../utils/error-catalog';
 import { nativeReaction, type NativeReaction } from './native-codes';
-import { PERMISSION_ERRORS } from './room-entry';
 import { codeOf, type SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
-import type { PusherView } from '../../stores/session-types';
+import type { PusherView, SessionError } from '../../stores/session-types';
+import type { MediaScope } from '../../services/platform-types';
 
 /** What the media parts ask of the session around them. */
 export interface MediaHost {
@@ -22,6 +22,8 @@ export interface MediaHost {
   streamBack(): void;
   /** The first player (whose quality the screen shows) stopped. */
   mainPlayerGone(): void;
+  /** What a refused camera or microphone means on this visit (a call's words differ from going live). */
+  permissionError(scope: MediaScope): SessionError;
 }
 
 /** The local stream. */
@@ -177,8 +179,8 @@ export class Publishing {
    * failed (10003 background music, 10004 waiting image). Refusals offer the settings page; the rest are shown.
    */
   onError(detail: { errCode: number; errMsg: string }): void {
-    if (detail.errCode === 10001) this.status.setError(PERMISSION_ERRORS['scope.camera']);
-    else if (detail.errCode === 10002) this.status.setError(PERMISSION_ERRORS['scope.record']);
+    if (detail.errCode === 10001) this.status.setError(this.host.permissionError('scope.camera'));
+    else if (detail.errCode === 10002) this.status.setError(this.host.permissionError('scope.record'));
     else if (detail.errCode === 10004) this.status.flash('等待画面加载失败，切到后台时观众可能看到黑屏');
     else
       this.status.setError({

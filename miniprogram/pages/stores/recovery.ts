@@ -159,7 +159,7 @@ export class Recovery {
     this.attempt += 1;
     this.running = true;
     const epoch = this.ctx.epoch;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await this.recoverOnce(epoch);
     } finally {

@@ -27,19 +27,15 @@ export interface StartOptions {
 
 const SCOPES: readonly MediaScope[] = ['scope.camera', 'scope.record'];
 
-/** Refused camera / microphone, with the settings page as the way out. */
-export const PERMISSION_ERRORS: Record<MediaScope, SessionError> = {
-  'scope.camera': {
-    code: 'permission.CAMERA',
-    message: '直播需要使用摄像头，请在设置中允许',
+/** A refused camera or microphone, in the words of what it is for (a call, else going live), with the way out. */
+export function permissionError(scope: MediaScope, role: Role | null): SessionError {
+  const camera = scope === 'scope.camera';
+  return {
+    code: camera ? 'permission.CAMERA' : 'permission.RECORD',
+    message: `${role === 'call' ? '视频通话' : '直播'}需要使用${camera ? '摄像头' : '麦克风'}，请在设置中允许`,
     action: 'openSetting',
-  },
-  'scope.record': {
-    code: 'permission.RECORD',
-    message: '直播需要使用麦克风，请在设置中允许',
-    action: 'openSetting',
-  },
-};
+  };
+}
 
 const ENGINE_ERROR: SessionError = {
   code: 'ENGINE',
@@ -224,7 +220,7 @@ export class RoomEntry {
       try {
         await platform.authorize(scope);
       } catch {
-        if (!ctx.isStale(epoch)) this.status.setError(PERMISSION_ERRORS[scope]);
+        if (!ctx.isStale(epoch)) this.status.setError(permissionError(scope, this.role));
         return false;
       }
       if (ctx.isStale(epoch)) return false;

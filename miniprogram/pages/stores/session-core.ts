@@ -12,10 +12,10 @@ import { CallState } from './call';
 import { Cohosting } from './cohosting';
 import { Interruptions } from './interruptions';
 import type { NativeReaction } from './native-codes';
-import { Publishing } from './publishing';
+import { Publishing, type MediaHost } from './publishing';
 import { Recovery, type ReconnectPolicy } from './recovery';
 import { RoomChat } from './room-chat';
-import { RoomEntry, publishes } from './room-entry';
+import { RoomEntry, permissionError, publishes } from './room-entry';
 import { RoomReport } from './room-report';
 import { RoomSummary } from './room-summary';
 import { ViewerList } from './viewer-list';
@@ -121,11 +121,12 @@ export class SessionCore {
       },
       tokenRole: () => this.tokenRole(),
     });
-    const media = {
+    const media: MediaHost = {
       react: (reaction: NativeReaction, code: number) => this.react(reaction, code),
       dropped: (refresh: boolean) => this.recovery.begin(refresh),
       streamBack: () => this.recovery.streamBack(),
       mainPlayerGone: () => this.room.clearPlayQuality(),
+      permissionError: (scope) => permissionError(scope, this.entry.role),
     };
     this.publishing = new Publishing(ctx, status, media);
     this.watching = new Watching(ctx, status, media, {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -126,4 +126,12 @@ export async function expectText(
     await page.waitForTimeout(100);
   }
   expect(text).toMatch(pattern);
+}
+
+/** The README's picture of the console (docs/screens/console.png), taken only under `npm run shots` (SHOTS=1). */
+export async function saveConsoleShot(page: Page): Promise<void> {
+  if (process.env.SHOTS !== '1') return;
+  const file = path.join(__dirname, '..', '..', '..', 'docs', 'screens', 'console.png');
+  await page.evaluate('window.scrollTo(0, 0)');
+  writeFileSync(file, await page.screenshot({ type: 'png' }));
 }

@@ -56,7 +56,7 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       requests.push(url);
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       } catch {
