@@ -21,7 +21,7 @@ import { migrate } from './migrations';
 import { buildStore, type StoreOptions } from './open';
 import { toTokenFacts, type TokenFactsRow } from './rows';
 import type { Database as Schema } from './schema';
-import type { Store, TokenAsk } from './types';
+import type { Store, TokenAsk, TokenFacts } from './types';
 
 /** Past this many distinct statements the cache starts again (lists of IDs make new ones). */
 const MOST_STATEMENTS = 500;
@@ -128,14 +128,17 @@ export function sqliteEngine(db: Database.Database): Engine {
     transaction: (fn) => kysely.transaction().execute(fn),
     flag: (on) => (on ? 1 : 0),
     migrationLock: async () => undefined,
-    tokenFacts: (asks) =>
-      kysely.connection().execute(async () => {
-        const statement = driver.connection.statement(probe.sql);
-        return asks.map((ask) => {
+    tokenFacts: async (asks) => {
+      const statement = driver.connection.statement(probe.sql);
+      const read = (): Array<TokenFacts | null> =>
+        asks.map((ask) => {
           const row = statement.get(...order.map((key) => ask[key])) as TokenFactsRow | undefined;
           return row ? toTokenFacts(row) : null;
         });
-      }),
+      // A synchronous read outside a transaction cannot interleave with anything: it need not queue for the
+      // connection (the queue cost the batch a fifth more CPU). Inside one, it waits its turn like any query.
+      return db.inTransaction ? kysely.connection().execute(async () => read()) : read();
+    },
     ping: async () => {
       await sql`SELECT 1`.execute(kysely);
     },
