@@ -56,16 +56,49 @@ class PreparedConnection implements DatabaseConnection {
   }
 }
 
+/** A first-come queue: take() resolves when it is the caller's turn, give() hands the turn on. */
+class Turns {
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+
+  async take(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+/**
+ * One queue per database file in this process. A transaction's statements run between awaits; were a second
+ * connection of the same process (two stores on one file: the tests' instances) to write meanwhile, it would wait
+ * for the file's lock synchronously (busy_timeout), holding the event loop the first one needs to finish: so the
+ * connections of one process take turns here instead. Processes still queue on SQLite's own lock.
+ */
+const fileTurns = new Map<string, Turns>();
+
 /** The query builder's driver over one connection (Kysely queues its callers: one statement or transaction at a time). */
 class PreparedDriver implements Driver {
   readonly connection: PreparedConnection;
+  private readonly turns: Turns;
 
   constructor(private readonly db: Database.Database) {
     this.connection = new PreparedConnection(db);
+    const file = db.memory ? null : path.resolve(db.name);
+    this.turns = file === null ? new Turns() : (fileTurns.get(file) ?? new Turns());
+    if (file !== null) fileTurns.set(file, this.turns);
   }
 
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
+    await this.turns.take();
     return this.connection;
   }
   // IMMEDIATE takes the write lock before reading, so processes sharing the file queue up (busy_timeout)
@@ -79,7 +112,9 @@ class PreparedDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
   }
-  async releaseConnection(): Promise<void> {}
+  async releaseConnection(): Promise<void> {
+    this.turns.give();
+  }
   async destroy(): Promise<void> {
     if (this.db.open) this.db.close();
   }
