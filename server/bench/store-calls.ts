@@ -17,6 +17,8 @@ const SERVER_DIR = path.resolve(__dirname, '..');
 const BASELINE = process.env.BENCH_BASELINE?.trim() || '291bf84';
 const ROUNDS = 5;
 const CALLS = 400;
+/** Asks in one token read (BENCH_BATCH, default 10: a busy moment; 1 is a lone request). */
+const BATCH = Math.min(Math.max(Number(process.env.BENCH_BATCH ?? 10), 1), 100);
 const T0 = Date.UTC(2026, 11, 1);
 
 type Open = (where: string) => Promise<Store>;
@@ -63,7 +65,7 @@ async function seed(store: Store): Promise<TokenAsk[][]> {
     await store.sessions.create(`hash${i}`, viewer.id, T0, T0 + 86_400_000 * 365);
     asks.push({ tokenHash: `hash${i}`, roomId, now: T0 + 5000 });
   }
-  return Array.from({ length: 20 }, (_, b) => asks.slice(b * 10, b * 10 + 10));
+  return Array.from({ length: Math.floor(200 / BATCH) }, (_, b) => asks.slice(b * BATCH, b * BATCH + BATCH));
 }
 
 /** Microseconds of this process's CPU per call of fn, over CALLS calls. */
@@ -89,7 +91,7 @@ async function compare(engine: string, stores: Record<string, Store>, batches: T
   }
   for (const [name, { token, list }] of Object.entries(figures)) {
     console.log(
-      `${engine} ${name}: token read (10 asks) ${median(token).toFixed(0)} us CPU a call; ` +
+      `${engine} ${name}: token read (${BATCH} asks) ${median(token).toFixed(0)} us CPU a call; ` +
         `room list page ${median(list).toFixed(0)} us (median of ${ROUNDS} rounds of ${CALLS})`,
     );
   }
