@@ -7,3 +7,4 @@
 export * from './errors';
 export * from './room-signals';
 export * from './entry';
+export * from './streams';

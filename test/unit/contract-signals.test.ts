@@ -6,9 +6,11 @@ import {
   chatLine,
   chatState,
   cohostCommand,
+  cohostStreamId,
   COHOST_SIGNALS,
   decodeModerationCommand,
   decodeServiceBroadcast,
+  isCohostStream,
   moderationCommand,
   parseCohostCommand,
   SERVICE_USER_ID,
@@ -75,5 +77,20 @@ describe("the service's broadcasts and commands", () => {
     expect(
       decodeModerationCommand(SERVICE_USER_ID, JSON.stringify({ t: 'moderation', e: 'muted' })),
     ).toBeNull();
+  });
+});
+
+describe('co-host stream IDs (one rule for the service, which issues them, and the apps, which tell them apart)', () => {
+  it('names a co-host stream after its room and user, a valid ZEGO stream ID', () => {
+    const streamId = cohostStreamId('rGehV8pSuGSJ', 'u3Kp9');
+    expect(streamId).toBe('rGehV8pSuGSJ_co_u3Kp9');
+    expect(streamId).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
+  });
+
+  it("tells a room's co-host streams from its anchor's, its mix and another room's", () => {
+    expect(isCohostStream('room1', cohostStreamId('room1', 'u1'))).toBe(true);
+    expect(isCohostStream('room1', 'room1_main')).toBe(false);
+    expect(isCohostStream('room1', 'room1_mix')).toBe(false);
+    expect(isCohostStream('room1', cohostStreamId('room2', 'u1'))).toBe(false);
   });
 });

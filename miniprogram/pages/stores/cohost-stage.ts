@@ -3,7 +3,7 @@
  * the audience token); and the custom commands that tell the others to look. Moves the seat only through its owner (the seat's table), and reads the service again when
  * the heartbeat says this phone is not a co-host any more.
  */
-import { cohostCommand, type CohostSignal } from '@zego-live/contract';
+import { cohostCommand, cohostStreamId, isCohostStream, type CohostSignal } from '@zego-live/contract';
 import { ApiError, type ApiCohostChange, type ApiCohosts } from '../../services/api-client';
 import type { RtcStream } from '../../services/rtc-types';
 import type { CohostSeat } from './cohost-seat';
@@ -20,10 +20,6 @@ export function isCohosts(value: unknown): value is ApiCohosts {
   const v = value as Partial<ApiCohosts> | null | undefined;
   return !!v && Array.isArray(v.cohosts) && Array.isArray(v.requests) && typeof v.limit === 'number';
 }
-
-/** The stream IDs co-hosts of a room publish under (`<roomID>_co_<userID>`; the service makes them). */
-export const isCohostStream = (roomID: string, streamID: string): boolean =>
-  streamID.startsWith(`${roomID}_co_`);
 
 /** What co-hosting asks of the session around it. */
 export interface CohostHost {
@@ -114,7 +110,7 @@ export class OwnStream {
       const token = await ctx.deps.api.getRoomToken(roomID, 'cohost');
       if (ctx.isStale(epoch)) return;
       if (!engine.renewToken(roomID, token.token)) throw new Error('renewToken refused the co-host token');
-      streamID = token.streamID || `${roomID}_co_${token.userID}`;
+      streamID = token.streamID || cohostStreamId(roomID, token.userID);
     } catch (error) {
       if (ctx.isStale(epoch) || this.owner.seat.phase !== 'joining') return;
       const refused = error instanceof ApiError && error.code === 'NOT_COHOST';

@@ -27,8 +27,6 @@ export const newUserId = (random: RandomSource): string => 'u' + randomId(random
 export const streamIdForRoom = (roomId: string): string => `${roomId}_main`;
 /** A call member's own stream ID (room and user IDs are [A-Za-z0-9], so this is a valid ZEGO stream ID). */
 export const streamIdForMember = (roomId: string, userId: string): string => `${roomId}_${userId}`;
-/** A co-host's own stream ID in a live room (连麦). */
-export const streamIdForCohost = (roomId: string, userId: string): string => `${roomId}_co_${userId}`;
 /** The mixed output stream of a live room with co-hosts (the anchor and its co-hosts in one picture). */
 export const mixStreamIdForRoom = (roomId: string): string => `${roomId}_mix`;
 /** The TaskId of a room's mix task in ZEGO's server API (the same ID updates the running task). */

@@ -1,5 +1,5 @@
 import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
-import { streamIdForCohost } from './ids';
+import { cohostStreamId } from '@zego-live/contract';
 import type { CohostsView, InviteView, RoomView, UserView } from '@zego-live/contract/schemas';
 
 // The schemas live in the contract package (which the apps' types derive from); the serialisers here.
@@ -98,7 +98,7 @@ export function cohostsView(
         userId: c.user.id,
         nickname: c.user.nickname,
         avatarUrl: avatar(c.user),
-        streamId: streamIdForCohost(room.id, c.user.id),
+        streamId: cohostStreamId(room.id, c.user.id),
         since: c.acceptedAt ?? c.requestedAt,
       })),
     requests: visible.map((c) => ({

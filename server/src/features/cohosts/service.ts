@@ -10,7 +10,8 @@ import { ApiError, forbidden } from '../../lib/errors';
 import { zegoFailure as failure, type MixInput } from '../../zego/server-api';
 import { cohostCommand, SERVICE_USER_ID, type CohostSignal } from '@zego-live/contract';
 import type { LiveContext } from '../../plugins/app/live';
-import { mixStreamIdForRoom, mixTaskIdForRoom, streamIdForCohost } from '../../lib/ids';
+import { cohostStreamId as streamOfCohost } from '@zego-live/contract';
+import { mixStreamIdForRoom, mixTaskIdForRoom } from '../../lib/ids';
 
 /** The mix output canvas (portrait, like the anchor's camera). */
 export const MIX_WIDTH = 720;
@@ -121,7 +122,7 @@ export async function updateMix(live: LiveContext, log: FastifyBaseLogger, room:
       UserId: SERVICE_USER_ID,
       MixInput: mixLayout(
         room.streamId,
-        cohosts.map((c) => streamIdForCohost(room.id, c.user.id)),
+        cohosts.map((c) => streamOfCohost(room.id, c.user.id)),
       ),
       MixOutput: [
         {
@@ -157,7 +158,7 @@ export async function setCohostStream(
 ): Promise<void> {
   const api = live.zegoServerApi;
   if (api === null) return;
-  const streamId = streamIdForCohost(roomId, userId);
+  const streamId = streamOfCohost(roomId, userId);
   const forbid = to === 'forbidden';
   try {
     if (forbid) await api.forbidRTCStream(streamId, live.now());
@@ -226,7 +227,7 @@ export async function cohostStreamId(
       'You are not a co-host of this room (not accepted, removed or ended)',
     );
   }
-  return streamIdForCohost(room.id, userId);
+  return streamOfCohost(room.id, userId);
 }
 
 /** A co-host's heartbeat (POST /rooms/:id/heartbeat from someone other than the anchor): 409 ended, 403 not one. */
