@@ -3,13 +3,14 @@
  * open with today's store in place: every row reads back as it did then, and the schema is the one a fresh
  * database gets from the migrations written once.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { openPostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
 import { tempDbFile } from './helpers/server';
+import { loadSqliteDump } from './helpers/sqlite-dump';
 import { describeWith, freshPostgresDatabase } from './helpers/services';
 import { snapshot } from './helpers/store-snapshot';
 
@@ -78,7 +79,7 @@ describe('a SQLite file from the hand-written store (version 11) opens in place'
     const old = tempDbFile();
     const fresh = tempDbFile();
     try {
-      copyFileSync(path.join(FIXTURES, 'today.sqlite'), old.file);
+      loadSqliteDump(readFileSync(path.join(FIXTURES, 'today.sqlite.sql'), 'utf8'), old.file);
       const store = await openSqliteStore(old.file);
       expect(await snapshot(store)).toEqual(expected);
       expect((await store.rooms.setStatus('rlive0001', 'ended', Date.UTC(2026, 11, 2)))?.status).toBe(
