@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { QUIET_CHROMIUM_ARGS } from '../../server/test/helpers/browser';
 import { SCREEN } from './wxss';
 
 /** Where the browser is (CHROMIUM_PATH, else Debian's chromium). */
@@ -61,16 +62,7 @@ export class PictureBrowser {
   static async launch(): Promise<PictureBrowser> {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-        '--font-render-hinting=none',
-      ],
+      args: [...QUIET_CHROMIUM_ARGS, '--font-render-hinting=none'],
     });
     const tab = await browser.newPage({
       viewport: { width: SCREEN.width, height: SCREEN.height },

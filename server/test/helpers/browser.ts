@@ -74,20 +74,20 @@ function defaultSearch(): BrowserSearch {
   };
 }
 
+/** Headless and quiet: no background traffic (refused on these machines, many at a time), no first-run screens. */
+export const QUIET_CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
 /** Starts the found browser headless, quiet (no background traffic, no first-run screens). */
 export function launchBrowser(found: FoundBrowser): Promise<Browser> {
-  return chromium.launch({
-    executablePath: found.executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: found.executablePath, args: QUIET_CHROMIUM_ARGS });
 }
 
 /** Makes the page believe its tab is hidden (or shown again), as the console's polling sees it. */
