@@ -164,6 +164,25 @@ describe('the viewer', () => {
     expect(engine.callsOf('updatePlayerNetStatus').map((c) => c[0])).toEqual([OWN, MAIN]);
   });
 
+  it('accepted within seconds of asking: 「等待主播同意」 is taken back at once, not left beside 连麦中', async () => {
+    const p = await watching();
+    mockedApi.requestCohost.mockResolvedValue({ cohosts: pending(), signalled: false });
+    await p.tap('#request-cohost');
+    await settle();
+    expect(p.text('#notice')).toBe('已申请连麦，等待主播同意');
+    mockedApi.getCohosts.mockResolvedValue(
+      cohosts({ mine: 'cohost', cohosts: [cohost('u_viewer', '观众小李', OWN)] }),
+    );
+    engine.emit('IMRecvCustomCommand', {
+      roomID: 'room_1',
+      fromUser: anchorUser,
+      command: cohostCommand('accepted', 'u_viewer'),
+    });
+    await settle();
+    expect(liveSession.phase).toBe('cohosting');
+    expect(p.exists('#notice')).toBe(false);
+  });
+
   it('another co-host appears small beside it, and its player reports under its own stream ID', async () => {
     const p = await watching();
     await onStage(p);

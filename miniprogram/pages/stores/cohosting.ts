@@ -242,6 +242,8 @@ export class Cohosting {
   private seatMoved(from: SeatPhase, hint: CohostSignal | null): void {
     if (this.seat.phase === 'joining') {
       this.lapseTimer.clear();
+      // Accepted: 「等待主播同意」 no longer holds.
+      this.status.withdraw(COHOST_TEXT.requested);
       void this.stage.goOn();
     } else if (from === 'joining' || from === 'onStage') this.stage.stop(COHOST_TEXT.removed);
     else if (from === 'pending' && this.seat.phase === 'none') {

@@ -49,6 +49,13 @@ export class SessionStatus {
     this.noticeTimer.set(NOTICE_MS, () => this.clearNotice(text));
   }
 
+  /** Takes a notice back once it no longer holds (only while it is still the one on screen). */
+  withdraw(text: string): void {
+    if (this.notice !== text) return;
+    this.noticeTimer.clear();
+    this.notice = '';
+  }
+
   private clearNotice(text: string): void {
     if (this.notice === text) this.notice = '';
   }
