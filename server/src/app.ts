@@ -28,6 +28,7 @@ import answers from './http/answers';
 import { serverOptions, type LogOptions } from './http/options';
 import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
+import counters from './plugins/app/counters';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
@@ -60,6 +61,8 @@ export interface AppDeps extends LogOptions {
   sweepIntervalMs?: number | false;
   /** Prefix of the rate-limit keys in Redis (default REDIS_KEY_PREFIX); tests use their own. */
   redisKeyPrefix?: string;
+  /** How often the room counters are flushed to the database (default COUNTERS_FLUSH_MS). */
+  countersFlushMs?: number;
   /** How long a start reminder waits before its one retry (default 1000 ms). */
   reminderRetryDelayMs?: number;
   /** Told of every route as it is added (the contract test checks each against the OpenAPI document). */
@@ -76,10 +79,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // HTTP: the one error shape, and the shared limits.
   await app.register(answers);
   await app.register(redis, { url: config.redisUrl });
-  await app.register(rateLimit, { keyPrefix: deps.redisKeyPrefix ?? config.redisKeyPrefix });
+  const keyPrefix = deps.redisKeyPrefix ?? config.redisKeyPrefix;
+  await app.register(rateLimit, { keyPrefix });
 
   // The outside systems, and the context every feature's service receives.
   await app.register(store, { config, random, store: deps.store });
+  await app.register(counters, { keyPrefix, now, intervalMs: deps.countersFlushMs });
   await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });

@@ -119,6 +119,7 @@ describeWith({ postgres: true, redis: true }, 'instances.test.ts')(
           ok: true,
           database: 'up',
           redis: 'up',
+          counters: 'redis',
         });
       }
       const alice = await signIn(a.url, 'alice');

@@ -4,68 +4,10 @@
  * The outage is a loopback TCP proxy in front of the test PostgreSQL that drops every connection and refuses new
  * ones: other suites share that PostgreSQL, so this one must not stop it.
  */
-import net from 'node:net';
 import { openPostgresStore } from '../src/store/postgres';
 import { devLogin, LogCapture, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
+import { cuttableProxy } from './helpers/proxy';
 import { describeWith, freshPostgresDatabase } from './helpers/services';
-
-/** A TCP proxy to host:port that can cut every connection (down) and accept again (up). */
-async function cuttableProxy(
-  host: string,
-  port: number,
-): Promise<{ port: number; down(): void; hang(): void; up(): void; close(): Promise<void> }> {
-  let open = true;
-  let hung = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    if (hung) {
-      // Accepted, never answered: a database that stopped responding.
-      sockets.add(client);
-      client.on('close', () => sockets.delete(client));
-      client.on('error', () => client.destroy());
-      return;
-    }
-    const upstream = net.connect(port, host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as net.AddressInfo;
-  return {
-    port: address.port,
-    down: () => {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    hang: () => {
-      hung = true;
-      for (const s of sockets) s.pause();
-    },
-    up: () => {
-      open = true;
-      if (hung) {
-        // The stalled connections are dropped (the pool replaces them); new ones are forwarded again.
-        hung = false;
-        for (const s of sockets) s.destroy();
-      }
-    },
-    close: async () => {
-      open = false;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describeWith({ postgres: true }, 'outage.test.ts (PostgreSQL)')('database outage', () => {
   let server: TestServer;

@@ -56,7 +56,7 @@ describe('write routes are rate limited (in memory without Redis)', () => {
   test('/readyz without Redis: database up, redis off', async () => {
     const ready = await server.request('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ ok: true, database: 'up', redis: 'off' });
+    expect(ready.body).toEqual({ ok: true, database: 'up', redis: 'off', counters: 'process' });
   });
 });
 
@@ -84,7 +84,10 @@ describe('Redis unreachable', () => {
       expect(statuses).toEqual([200, 200, 200]);
       const ready = await server.request<{ error: { code: string; message: string } }>('GET', '/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.error).toEqual({ code: 'NOT_READY', message: 'Not ready: database up, redis down' });
+      expect(ready.body.error).toEqual({
+        code: 'NOT_READY',
+        message: 'Not ready: database up, redis down, counters per process',
+      });
     } finally {
       await server.close();
       db.cleanup();
@@ -111,7 +114,12 @@ describeWith({ redis: true }, 'ratelimit.test.ts (Redis)')('shared rate limits i
         statuses.push((await server.request('POST', path, { token, body: { role: 'audience' } })).status);
       }
       expect(statuses).toEqual([200, 200, 429, 429]);
-      expect((await b.request('GET', '/readyz')).body).toEqual({ ok: true, database: 'up', redis: 'up' });
+      expect((await b.request('GET', '/readyz')).body).toEqual({
+        ok: true,
+        database: 'up',
+        redis: 'up',
+        counters: 'redis',
+      });
       // Another deployment (another prefix) on the same Redis has its own counts.
       const other = await startServer(config, {
         rateLimits: { token: tight },

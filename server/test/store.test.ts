@@ -3,6 +3,7 @@
  * TEST_DATABASE_URL is set, as .ci/run does; otherwise it says it skipped and how to run it).
  */
 import Database from 'better-sqlite3';
+import { eventCounts, noCounts } from '../src/counters/counts';
 import { InvalidCursorError } from '../src/store/common';
 import { migrate, MIGRATIONS } from '../src/store/migrations';
 import { createPool, openPostgresStore, postgresEngine } from '../src/store/postgres';
@@ -10,6 +11,9 @@ import { openSqliteStore, sqliteEngine } from '../src/store/sqlite';
 import type { Room, Store } from '../src/store/types';
 import { tempDbFile } from './helpers/server';
 import { describeWith, freshPostgresDatabase } from './helpers/services';
+
+/** An anchor's viewers-now report at `at`, as the counters gather it. */
+const viewerCounts = (viewers: number, at: number) => eventCounts({ kind: 'viewers', viewers, at });
 
 /** One empty database of an engine: open as many stores on it as a test needs (like instances). */
 interface Database_ {
@@ -187,17 +191,17 @@ for (const engine of engines) {
         status: 'live',
         startedAt: T0 + 10,
       });
-      expect((await store.stats.report(room.id, { viewers: 9 }, T0 + 31, 0))?.stats).toEqual({
+      expect((await store.stats.add(room.id, viewerCounts(9, T0 + 31), 0))?.stats).toEqual({
         viewers: 9,
         peakViewers: 9,
         likes: 0,
         messages: 0,
       });
       // Likes and messages are the service's own counts, added up as they happen.
-      await store.stats.countLikes(room.id, 5);
-      await store.chat.countMessage(room.id);
-      await store.chat.countMessage(room.id);
-      expect((await store.stats.report(room.id, { viewers: 3 }, T0 + 32, 0))?.stats).toEqual({
+      await store.stats.add(room.id, { ...noCounts(), likes: 5 }, 0);
+      await store.stats.add(room.id, { ...noCounts(), messages: 1 }, 0);
+      await store.stats.add(room.id, { ...noCounts(), messages: 1 }, 0);
+      expect((await store.stats.add(room.id, viewerCounts(3, T0 + 32), 0))?.stats).toEqual({
         viewers: 3,
         peakViewers: 9,
         likes: 5,
@@ -216,7 +220,7 @@ for (const engine of engines) {
         endedAt: T0 + 40,
       });
       expect(await store.rooms.setStatus('rNobody', 'live', T0)).toBeNull();
-      expect(await store.stats.report('rNobody', { viewers: 1 }, T0, 0)).toBeNull();
+      expect(await store.stats.add('rNobody', viewerCounts(1, T0), 0)).toBeNull();
     });
 
     test("rooms: a token request's read is the session's user, the room's token fields and that user's removal", async () => {
@@ -523,11 +527,11 @@ for (const engine of engines) {
       await store.rooms.create(room);
       const minute = 60_000;
       const at = (m: number, s = 0): number => T0 + m * minute + s * 1000;
-      await store.stats.report(room.id, { viewers: 4 }, at(0, 10), 0);
-      await store.stats.report(room.id, { viewers: 7 }, at(0, 40), 0);
-      await store.stats.report(room.id, { viewers: 5 }, at(0, 50), 0);
-      await store.stats.report(room.id, { viewers: 2 }, at(1, 5), 0);
-      await store.stats.report(room.id, { viewers: 3 }, at(3, 0), 0);
+      await store.stats.add(room.id, viewerCounts(4, at(0, 10)), 0);
+      await store.stats.add(room.id, viewerCounts(7, at(0, 40)), 0);
+      await store.stats.add(room.id, viewerCounts(5, at(0, 50)), 0);
+      await store.stats.add(room.id, viewerCounts(2, at(1, 5)), 0);
+      await store.stats.add(room.id, viewerCounts(3, at(3, 0)), 0);
       expect(await store.stats.series(room.id, 10)).toEqual([
         { at: at(0), viewers: 7 },
         { at: at(1), viewers: 2 },
@@ -539,7 +543,7 @@ for (const engine of engines) {
         { at: at(1), viewers: 2 },
         { at: at(3), viewers: 3 },
       ]);
-      await store.stats.report(room.id, { viewers: 1 }, at(4, 0), at(1));
+      await store.stats.add(room.id, viewerCounts(1, at(4, 0)), at(1));
       expect((await store.stats.series(room.id, 10)).map((m) => m.at)).toEqual([at(3), at(4)]);
       expect(await store.stats.series('rNobody', 10)).toEqual([]);
     });

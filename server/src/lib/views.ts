@@ -1,3 +1,4 @@
+import type { RoomCounters } from '../counters/index';
 import type { CallMember, Cohost, Invite, Room, Store, User } from '../store/types';
 import { cohostStreamId } from '@zego-live/contract';
 import type { CohostsView, InviteView, RoomView, UserView } from '@zego-live/contract/schemas';
@@ -40,11 +41,18 @@ function toRoomView(room: Room, owner: User | null | undefined, members: CallMem
   };
 }
 
-/** Serialises a room for the API, with its anchor's public profile (and a call's members). */
-export async function roomView(store: Store, room: Room): Promise<RoomView> {
-  const [owner, members] = await Promise.all([
-    room.ownerId === null ? null : store.users.get(room.ownerId),
-    room.kind === 'call' ? store.rooms.members(room.id) : [],
+/** What a room's view reads: the store, and the counters whose live figures it shows (not a row that lags). */
+export interface RoomReads {
+  store: Store;
+  counters: Pick<RoomCounters, 'live'>;
+}
+
+/** Serialises a room for the API, with its live figures, its anchor's public profile (and a call's members). */
+export async function roomView({ store, counters }: RoomReads, stored: Room): Promise<RoomView> {
+  const [[room], owner, members] = await Promise.all([
+    counters.live([stored]),
+    stored.ownerId === null ? null : store.users.get(stored.ownerId),
+    stored.kind === 'call' ? store.rooms.members(stored.id) : [],
   ]);
   return toRoomView(room, owner, members);
 }
@@ -53,11 +61,15 @@ export async function roomView(store: Store, room: Room): Promise<RoomView> {
  * Serialises a page of rooms: every anchor's profile in one query, not one per room (a 20-room page was 21
  * queries, 21 round trips on PostgreSQL).
  */
-export async function roomViews(store: Store, rooms: readonly Room[]): Promise<RoomView[]> {
-  const ownerIds = [...new Set(rooms.flatMap((room) => (room.ownerId === null ? [] : [room.ownerId])))];
-  const [owners, members] = await Promise.all([
+export async function roomViews(
+  { store, counters }: RoomReads,
+  stored: readonly Room[],
+): Promise<RoomView[]> {
+  const ownerIds = [...new Set(stored.flatMap((room) => (room.ownerId === null ? [] : [room.ownerId])))];
+  const [rooms, owners, members] = await Promise.all([
+    counters.live(stored),
     store.users.getMany(ownerIds),
-    Promise.all(rooms.map((room) => (room.kind === 'call' ? store.rooms.members(room.id) : []))),
+    Promise.all(stored.map((room) => (room.kind === 'call' ? store.rooms.members(room.id) : []))),
   ]);
   const byId = new Map(owners.map((user) => [user.id, user]));
   return rooms.map((room, i) =>

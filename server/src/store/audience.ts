@@ -131,15 +131,26 @@ export interface ViewerMinute {
   viewers: number;
 }
 
+/**
+ * What a room's counters gathered since its last flush (src/counters): likes and messages to add, the newest
+ * viewers-now report (null: none came), the most viewers reported (peakViewers never goes down) and, per minute,
+ * the most viewers reported in it.
+ */
+export interface RoomCounts {
+  likes: number;
+  messages: number;
+  viewers: number | null;
+  peakViewers: number;
+  minutes: ViewerMinute[];
+}
+
 export interface StatsRepository {
   /**
-   * Records the viewers online now as the anchor reports them (peakViewers never goes down) and keeps the most of
-   * the minute `now` falls in; minutes at or before `forgetBefore` are dropped (the series stays bounded). Likes and
-   * messages are the service's own counts (countLikes, ChatRepository.countMessage): the anchor's are ignored.
+   * Adds a flush of the room's counters: ONE UPDATE of the room's row (likes and messages added, viewers now set,
+   * the peak raised), plus, when viewers were reported, the per-minute series kept at the most of each minute with
+   * minutes at or before `forgetBefore` dropped (the series stays bounded). null when there is no such room.
    */
-  report(roomId: string, stats: { viewers: number }, now: number, forgetBefore: number): Promise<Room | null>;
-  /** Adds a viewer's batch of likes to the room's count. */
-  countLikes(roomId: string, likes: number): Promise<void>;
+  add(roomId: string, counts: RoomCounts, forgetBefore: number): Promise<Room | null>;
   /** The room's per-minute viewer series, oldest first, the newest `limit` minutes. */
   series(roomId: string, limit: number): Promise<ViewerMinute[]>;
 }
@@ -150,12 +161,23 @@ export interface RoomViewer {
   joinedAt: number;
 }
 
+/** One viewer given an audience token at `now` (ViewerRepository.recordMany). */
+export interface ViewerJoin {
+  roomId: string;
+  userId: string;
+  now: number;
+  /** A record whose joinedAt is after this is left alone (a viewer's reconnects and renewals change nothing). */
+  quietSince: number;
+}
+
 export interface ViewerRepository {
   /**
    * Records that the user joined the room at `now` in one upsert; a record whose joinedAt is after `quietSince` is
    * left alone (a viewer's reconnects and token renewals change nothing).
    */
   record(roomId: string, userId: string, now: number, quietSince: number): Promise<void>;
+  /** Records any number of joins in one statement (the token route's flash crowd), as record() does each. */
+  recordMany(joins: readonly ViewerJoin[]): Promise<void>;
   /** The room's viewers, the newest join first, at most `limit`. */
   list(roomId: string, limit: number): Promise<RoomViewer[]>;
 }
@@ -210,7 +232,7 @@ export interface RunningMute {
   until: number;
 }
 
-/** Chat moderation of live rooms, and the service's message count. */
+/** Chat moderation of live rooms (the message count is the counters', src/counters). */
 export interface ChatRepository {
   /** The user's standing in the room at `now` (comments off, a running mute, a removal). */
   standing(roomId: string, userId: string, now: number): Promise<ChatStanding>;
@@ -224,8 +246,6 @@ export interface ChatRepository {
   unmute(roomId: string, userId: string, now: number): Promise<boolean>;
   /** Removes the user from the room for good (refused chat and tokens for this room). */
   remove(roomId: string, userId: string, now: number): Promise<void>;
-  /** Counts one delivered message. */
-  countMessage(roomId: string): Promise<void>;
   /** Records a moderation action. */
   record(entry: Omit<ModerationRecord, 'id'>): Promise<ModerationRecord>;
   /** The newest records first, of one room or (null) of every room. */

@@ -99,6 +99,8 @@ export interface SharedDatabase {
   open(): Promise<Store>;
   /** A SQLite file for the instances' configuration (the PostgreSQL case passes its stores instead). */
   file: string;
+  /** The PostgreSQL database's URL (null for SQLite: the file is the database). */
+  postgresUrl: string | null;
   cleanup(): Promise<void>;
 }
 
@@ -115,7 +117,12 @@ export const SHARED_ENGINES: Array<{
     },
     database: async () => {
       const db = tempDbFile();
-      return { open: async () => openSqliteStore(db.file), file: db.file, cleanup: async () => db.cleanup() };
+      return {
+        open: async () => openSqliteStore(db.file),
+        file: db.file,
+        postgresUrl: null,
+        cleanup: async () => db.cleanup(),
+      };
     },
   },
   {
@@ -129,6 +136,7 @@ export const SHARED_ENGINES: Array<{
       return {
         open: () => openPostgresStore(pg.url),
         file: db.file,
+        postgresUrl: pg.url,
         cleanup: async () => {
           await pg.drop();
           db.cleanup();

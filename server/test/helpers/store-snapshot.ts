@@ -3,6 +3,7 @@
  * test/fixtures/ were made with this seed by the store as it was before the one-store rewrite (see their README);
  * the migration test reads them with today's store and compares the snapshot.
  */
+import { eventCounts, noCounts } from '../../src/counters/counts';
 import type { Room, Store } from '../../src/store/types';
 
 /** The fixed clock of the seed (2026-12-01 10:00 UTC). */
@@ -102,9 +103,9 @@ export async function seedEverything(store: Store): Promise<void> {
   await store.rooms.joinCall(SEED_ROOMS.call, alipay.id, 'call_a', t(40));
   await store.rooms.memberHeartbeat(SEED_ROOMS.call, alipay.id, t(50));
 
-  await store.stats.report(SEED_ROOMS.live, { viewers: 7 }, t(60_000), 0);
-  await store.stats.report(SEED_ROOMS.live, { viewers: 4 }, t(120_000), 0);
-  await store.stats.countLikes(SEED_ROOMS.live, 5);
+  await store.stats.add(SEED_ROOMS.live, eventCounts({ kind: 'viewers', viewers: 7, at: t(60_000) }), 0);
+  await store.stats.add(SEED_ROOMS.live, eventCounts({ kind: 'viewers', viewers: 4, at: t(120_000) }), 0);
+  await store.stats.add(SEED_ROOMS.live, { ...noCounts(), likes: 5 }, 0);
   await store.viewers.record(SEED_ROOMS.live, viewer.id, t(61_000), t(1_000));
   await store.cohosts.request(SEED_ROOMS.live, viewer.id, t(70_000), 3);
   await store.cohosts.accept(SEED_ROOMS.live, viewer.id, t(71_000), t(0), 3);
@@ -143,7 +144,7 @@ export async function seedEverything(store: Store): Promise<void> {
     { roomId: SEED_ROOMS.live, userId: wechat.id, nickname: '微信', text: 'hi 👋', sentAt: t(82_000) },
     50,
   );
-  await store.chat.countMessage(SEED_ROOMS.live);
+  await store.stats.add(SEED_ROOMS.live, { ...noCounts(), messages: 1 }, 0);
 
   await store.reminders.subscribe(SEED_ROOMS.planned, viewer.id, t(90_000));
   await store.reminders.subscribe(SEED_ROOMS.planned, wechat.id, t(90_001));

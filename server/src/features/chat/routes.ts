@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireUser } from '../../http/auth';
+import { identify, requireSessionHash, requireUser } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
-import { ApiError } from '../../lib/errors';
 import { hashToken } from '../../lib/ids';
 import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract/schemas';
 import { loadLiveRoom } from '../rooms/service';
-import { requireLiveRoom } from './rules';
+import { LikeCounter } from './likes';
 import { chatView, sendChat } from './service';
 
 /** Chat through the service (under /api): sending a line, likes, and where the caller stands. */
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
+  const likes = new LikeCounter(live);
   // Per session (the bearer's hash), not per address: many viewers may share one NAT address.
   const chatLimit = {
     rateLimit: {
@@ -59,13 +59,8 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { user } = await requireUser(app, request);
-      const room = await loadLiveRoom(live, request.params.id);
-      requireLiveRoom(room);
-      if ((await live.store.chat.standing(room.id, user.id, live.now())).removed)
-        throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
-      await live.store.stats.countLikes(room.id, request.body.count);
-      return { likes: (await live.store.rooms.get(room.id))?.stats.likes ?? 0 };
+      const tokenHash = requireSessionHash(app, request);
+      return { likes: await likes.count(tokenHash, request.params.id, request.body.count) };
     },
   );
 

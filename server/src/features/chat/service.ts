@@ -72,7 +72,7 @@ export async function sendChat(
     log.warn({ room: room.id, ...zegoFailure(error) }, 'ZEGO SendBroadcastMessage (chat) failed');
     throw new ApiError(503, 'CHAT_UNAVAILABLE', 'ZEGO did not take the message; try again');
   }
-  await live.store.chat.countMessage(room.id);
+  await live.counters.count(room.id, { kind: 'message' });
   const sentAt = live.now();
   await live.store.chat.keepLine(
     { roomId: room.id, userId: user.id, nickname: user.nickname, text, sentAt },

@@ -28,7 +28,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ok: true,
   }));
 
-  /** GET /readyz: 200 {ok, database, redis} when every configured dependency answers; 503 NOT_READY naming which not. */
+  /**
+   * GET /readyz: 200 {ok, database, redis, counters} when every configured dependency answers; 503 NOT_READY naming
+   * which not. counters says where a room's likes and messages are counted now: 'redis' (shared), or 'process' (no
+   * Redis, or Redis away: each instance counts its own and flushes it itself).
+   */
   app.get(
     '/readyz',
     {
@@ -38,6 +42,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ok: Type.Boolean(),
             database: Type.Literal('up'),
             redis: Type.Union([Type.Literal('up'), Type.Literal('off')]),
+            counters: Type.Union([Type.Literal('redis'), Type.Literal('process')]),
           }),
           503: ErrorView,
         },
@@ -57,10 +62,16 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
               () => 'down' as const,
             ),
       ]);
+      // Redis that does not answer counts nothing: each instance counts in its own memory meanwhile.
+      const mode = cache === 'down' ? 'process' : app.counters.mode;
       if (database === 'down' || cache === 'down') {
-        throw new ApiError(503, 'NOT_READY', `Not ready: database ${database}, redis ${cache}`);
+        throw new ApiError(
+          503,
+          'NOT_READY',
+          `Not ready: database ${database}, redis ${cache}, counters per ${mode === 'redis' ? 'Redis' : 'process'}`,
+        );
       }
-      return { ok: true, database, redis: cache };
+      return { ok: true, database, redis: cache, counters: mode };
     },
   );
 };

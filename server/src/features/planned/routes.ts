@@ -75,7 +75,7 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (plannedStartAt !== null) checkPlannedStart(plannedStartAt, live.now());
         plan.plannedStartAt = plannedStartAt;
       }
-      return { room: await roomView(live.store, await applyPlan(live, room, plan)) };
+      return { room: await roomView(live, await applyPlan(live, room, plan)) };
     },
   );
 
@@ -101,7 +101,7 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw error;
       }
       await dropOldCover(coverDir, room, file, request.log);
-      return { room: await roomView(live.store, updated) };
+      return { room: await roomView(live, updated) };
     },
   );
 

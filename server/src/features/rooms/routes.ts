@@ -15,12 +15,10 @@ import {
   StatsBody,
 } from '@zego-live/contract/schemas';
 import { InviteView, inviteView, roomView, roomViews } from '../../lib/views';
-import { minuteOf } from '../../store/rows';
 import { InvalidCursorError } from '../../store/common';
 import type { Room } from '../../store/types';
 import { callHeartbeat, requireCallMember } from '../calls/service';
 import { cohostHeartbeat, endCohosting } from '../cohosts/service';
-import { SERIES_MINUTES } from '../stats/service';
 import { RoomListCache } from './list-cache';
 import { claimedRoom, roomAlreadyClaimed, roomEnded } from './rules';
 import { anchorHeartbeat, createInvite, createRoom, loadLiveRoom, loadRoom, moveRoom } from './service';
@@ -50,7 +48,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
       const room = await createRoom(live, caller.kind === 'user' ? caller.user.id : null, request.body);
-      const view = await roomView(live.store, room);
+      const view = await roomView(live, room);
       if (caller.kind === 'user') return { room: view };
       return { room: view, invite: inviteView(await createInvite(live, room.id)) };
     },
@@ -88,7 +86,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       await loadLiveRoom(live, id);
       const result = await live.store.invites.claim(id, request.body.invite, user.id, live.now());
-      return { room: await roomView(live.store, claimedRoom(result, id)) };
+      return { room: await roomView(live, claimedRoom(result, id)) };
     },
   );
 
@@ -122,7 +120,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         try {
           const page = await live.store.rooms.list({ status, cursor, limit, lobby });
           // Serialised with the route's response schema, once per page and lifetime.
-          const answer = { rooms: await roomViews(live.store, page.rooms), nextCursor: page.nextCursor };
+          const answer = { rooms: await roomViews(live, page.rooms), nextCursor: page.nextCursor };
           return String(reply.serialize(answer));
         } catch (error) {
           if (error instanceof InvalidCursorError)
@@ -144,7 +142,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/rooms/:id',
     { schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
     async (request) => ({
-      room: await roomView(live.store, await loadRoom(live, request.params.id)),
+      room: await roomView(live, await loadRoom(live, request.params.id)),
     }),
   );
 
@@ -158,7 +156,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await moveRoom(live, await ownedRoom(request, request.params.id), 'live');
       if (room.status === 'live') app.reminders.dispatch(room.id);
-      return { room: await roomView(live.store, room) };
+      return { room: await roomView(live, room) };
     },
   );
 
@@ -168,7 +166,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: write, schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
     async (request) => {
       const room = await moveRoom(live, await ownedRoom(request, request.params.id), 'paused');
-      return { room: await roomView(live.store, room) };
+      return { room: await roomView(live, room) };
     },
   );
 
@@ -186,7 +184,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
         throw forbidden('Only the anchor of this room or the operator may end it');
       }
-      const answer = { room: await roomView(live.store, await moveRoom(live, room, 'ended')) };
+      const answer = { room: await roomView(live, await moveRoom(live, room, 'ended')) };
       if (room.kind === 'live') await endCohosting(live, request.log, room.id);
       return answer;
     },
@@ -207,10 +205,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await ownedRoom(request, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
-      const now = live.now();
-      const since = minuteOf(now) - SERIES_MINUTES * 60_000;
-      await live.store.stats.report(room.id, { viewers: request.body.viewers }, now, since);
-      return { room: await roomView(live.store, await anchorHeartbeat(live, room)) };
+      await live.counters.count(room.id, { kind: 'viewers', viewers: request.body.viewers, at: live.now() });
+      return { room: await roomView(live, await anchorHeartbeat(live, room)) };
     },
   );
 
@@ -231,7 +227,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A co-host's heartbeat keeps its own co-hosting alive, never the room (that is the anchor's).
       else if (room.ownerId !== user.id) beat = await cohostHeartbeat(live, room, user.id);
       else beat = await anchorHeartbeat(live, room);
-      return { room: await roomView(live.store, beat) };
+      return { room: await roomView(live, beat) };
     },
   );
 };

@@ -43,7 +43,7 @@ export async function loadTokenFacts(
 }
 
 /** 400 WRONG_KIND: a live-room action (go live, pause, stats, invite, claim, QR codes) asked of a call room. */
-export function wrongKind(room: Room): ApiError {
+export function wrongKind(room: Pick<Room, 'id'>): ApiError {
   return new ApiError(
     400,
     'WRONG_KIND',

@@ -29,9 +29,13 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: RoomStatsAnswer, ...Errors } },
     },
     async (request) => {
-      const room = await loadRoom(live, request.params.id);
+      const [room] = await live.counters.live([await loadRoom(live, request.params.id)]);
       const series = (await managesRoom(request, room))
-        ? await live.store.stats.series(room.id, SERIES_MINUTES)
+        ? await live.counters.liveSeries(
+            room.id,
+            await live.store.stats.series(room.id, SERIES_MINUTES),
+            SERIES_MINUTES,
+          )
         : null;
       return { stats: roomStatsView(room, live.now(), series) };
     },

@@ -5,8 +5,8 @@
 import type { Room, RoomViewer, ViewerMinute } from '../../store/types';
 import type { RoomStatsView, RoomViewerView } from '@zego-live/contract/schemas';
 
-/** The viewer series keeps this many minutes (12 hours); older minutes are dropped as new ones come. */
-export const SERIES_MINUTES = 720;
+// The series' length is the counters' rule (they drop the older minutes when they flush).
+export { SERIES_MINUTES } from '../../counters/counts';
 
 /** The anchor's viewer list shows at most this many viewers, the newest first. */
 export const VIEWER_LIST_LIMIT = 100;

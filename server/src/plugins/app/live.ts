@@ -4,6 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Config } from '../../config';
+import type { RoomCounters } from '../../counters/index';
 import type { RandomSource } from '../../lib/ids';
 import type { Store } from '../../store/types';
 import type { ZegoServerApi } from '../../zego/server-api';
@@ -45,6 +46,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export interface LiveContext {
   readonly config: Config;
   readonly store: Store;
+  /** A room's likes, messages and viewers, counted and read live (src/counters). */
+  readonly counters: RoomCounters;
   /** Milliseconds since the epoch (injectable). */
   readonly now: () => number;
   readonly random: RandomSource;
@@ -75,6 +78,7 @@ export default fp<LiveOptions>(
     const live: LiveContext = {
       config,
       store: app.store,
+      counters: app.counters,
       now,
       random,
       rateLimits,
@@ -83,5 +87,5 @@ export default fp<LiveOptions>(
     };
     app.decorate('live', live);
   },
-  { name: 'live', dependencies: ['store', 'zego', 'wechat'] },
+  { name: 'live', dependencies: ['store', 'counters', 'zego', 'wechat'] },
 );

@@ -78,13 +78,6 @@ export function chatRepository(engine: Engine): ChatRepository {
         )
         .execute();
     },
-    countMessage: async (roomId) => {
-      await db
-        .updateTable('rooms')
-        .set((eb) => ({ messages: eb('messages', '+', 1) }))
-        .where('id', '=', roomId)
-        .execute();
-    },
     record: async (entry) => {
       const row = await db
         .insertInto('moderation_log')
