@@ -61,7 +61,7 @@ export interface AppDeps extends LogOptions {
   sweepIntervalMs?: number | false;
   /** Prefix of the rate-limit keys in Redis (default REDIS_KEY_PREFIX); tests use their own. */
   redisKeyPrefix?: string;
-  /** How often the room counters are flushed to the database (default COUNTERS_FLUSH_MS). */
+  /** How often the room counters are flushed to the database (default the config's COUNTERS_FLUSH_MS). */
   countersFlushMs?: number;
   /** How long a start reminder waits before its one retry (default 1000 ms). */
   reminderRetryDelayMs?: number;
@@ -84,7 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   // The outside systems, and the context every feature's service receives.
   await app.register(store, { config, random, store: deps.store });
-  await app.register(counters, { keyPrefix, now, intervalMs: deps.countersFlushMs });
+  await app.register(counters, { keyPrefix, now, intervalMs: deps.countersFlushMs ?? config.countersFlushMs });
   await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });

@@ -88,6 +88,8 @@ export interface Config {
   port: number;
   host: string;
   linkBaseUrl: string | null;
+  /** COUNTERS_FLUSH_MS: how often a room's counters are written to the database (ms); a kill -9 loses at most this. */
+  countersFlushMs: number;
   /**
    * TRUST_PROXY: whom to believe for the client address (rate limits, links) behind a reverse proxy: nobody (false),
    * that many proxy hops, or the proxies' addresses. Never everyone.

@@ -127,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     linkBaseUrl,
     trustProxy,
+    countersFlushMs: integer(env, 'COUNTERS_FLUSH_MS', 1000, 100, 60_000),
   };
 }
 
