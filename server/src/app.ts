@@ -84,7 +84,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   // The outside systems, and the context every feature's service receives.
   await app.register(store, { config, random, store: deps.store });
-  await app.register(counters, { keyPrefix, now, intervalMs: deps.countersFlushMs ?? config.countersFlushMs });
+  await app.register(counters, {
+    keyPrefix,
+    now,
+    intervalMs: deps.countersFlushMs ?? config.countersFlushMs,
+  });
   await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });

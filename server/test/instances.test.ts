@@ -10,7 +10,6 @@ import { call, signIn, startInstance, type Instance } from './helpers/instance';
 import { CONSOLE_TOKEN, ZEGO_APP_ID, ZEGO_SECRET } from './helpers/server';
 import { describeWith, freshPostgresDatabase, freshRedisPrefix, TEST_REDIS_URL } from './helpers/services';
 
-
 describeWith({ postgres: true, redis: true }, 'instances.test.ts')(
   'two instances on one PostgreSQL and Redis',
   () => {
