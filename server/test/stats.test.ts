@@ -11,6 +11,7 @@ import {
   testConfig,
   type TestServer,
 } from './helpers/server';
+import { burst } from './helpers/burst';
 import { ENGINES } from './helpers/services';
 import { RecentViewers } from '../src/features/stats/service';
 
@@ -259,6 +260,42 @@ for (const engine of ENGINES)
       });
       expect(answer.body.viewers).toHaveLength(100);
       expect(answer.body.viewers.map((v) => v.userId)).toEqual(made.slice(2).reverse());
+    });
+
+    test('a flash crowd of viewers is recorded in a statement per batch of joins, not one per viewer', async () => {
+      now = T0;
+      const anchor = await anchorWithRoom();
+      await post(anchor.token, `/api/rooms/${anchor.id}/live`);
+      const crowd = [];
+      for (let i = 0; i < 60; i += 1) crowd.push(await devLogin(server, `crowd-${engine.name}-${i}`));
+      const { viewers } = server.app.store;
+      const one = jest.spyOn(viewers, 'record');
+      const many = jest.spyOn(viewers, 'recordMany');
+      try {
+        // Sent in one moment over connections already open, as a crowd's would reach a busy server.
+        const answers = await burst(
+          server.url,
+          crowd.map((v) => ({
+            path: `/api/rooms/${anchor.id}/token`,
+            token: v.token,
+            body: { role: 'audience' },
+          })),
+        );
+        expect(answers).toEqual(crowd.map(() => 200));
+        expect(one).not.toHaveBeenCalled();
+        const batches = many.mock.calls.map(([joins]) => joins.length);
+        expect(batches.reduce((a, b) => a + b, 0)).toBe(60);
+        // Joins that arrive together share a statement (per viewer it would be 60 batches of one).
+        expect(batches.length).toBeLessThan(60);
+        expect(Math.max(...batches)).toBeGreaterThan(1);
+      } finally {
+        one.mockRestore();
+        many.mockRestore();
+      }
+      const answer = await server.request<ViewersBody>('GET', `/api/rooms/${anchor.id}/viewers`, {
+        token: anchor.token,
+      });
+      expect(answer.body.viewers.map((v) => v.userId).sort()).toEqual(crowd.map((v) => v.userId).sort());
     });
   });
 

@@ -568,6 +568,33 @@ for (const engine of engines) {
       expect(first).toMatchObject({ joinedAt: T0 + 120_000, user: { id: b, nickname: 'viewer-b' } });
     });
 
+    test('viewers: a batch of joins in one call is recorded as each alone would be (a repeat keeps its newest)', async () => {
+      const room = newRoom();
+      await store.rooms.create(room);
+      const [a, b, c] = [await user('batch-a'), await user('batch-b'), await user('batch-c')];
+      const join = (userId: string, now: number) => ({
+        roomId: room.id,
+        userId,
+        now,
+        quietSince: now - 60_000,
+      });
+      await store.viewers.recordMany([join(a, T0), join(b, T0 + 1), join(a, T0 + 2)]);
+      const seen = async () => (await store.viewers.list(room.id, 10)).map((v) => [v.user.id, v.joinedAt]);
+      expect(await seen()).toEqual([
+        [a, T0 + 2],
+        [b, T0 + 1],
+      ]);
+      // Within the quiet time b is left alone; c is new; two minutes on, a is written again.
+      await store.viewers.recordMany([join(b, T0 + 30_000), join(c, T0 + 30_001)]);
+      await store.viewers.recordMany([join(a, T0 + 120_000)]);
+      await store.viewers.recordMany([]);
+      expect(await seen()).toEqual([
+        [a, T0 + 120_000],
+        [c, T0 + 30_001],
+        [b, T0 + 1],
+      ]);
+    });
+
     test('callback nonces: the first claim wins (also under 20 concurrent ones), old nonces are forgotten, release frees one', async () => {
       const claims = await Promise.all(
         Array.from({ length: 20 }, () => store.callbackNonces.claim('n-race', T0, T0 - 600_000)),

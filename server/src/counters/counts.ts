@@ -58,7 +58,8 @@ export function withCounts(room: Room, c: RoomCounts | undefined): Room {
   return {
     ...room,
     stats: {
-      viewers: c.viewers ?? stats.viewers,
+      // An ended room has no viewers now, whatever a report not yet flushed said.
+      viewers: room.status === 'ended' ? stats.viewers : (c.viewers ?? stats.viewers),
       peakViewers: Math.max(stats.peakViewers, c.peakViewers),
       likes: stats.likes + c.likes,
       messages: stats.messages + c.messages,

@@ -4,10 +4,12 @@
  * viewer list, and the Token04 itself.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { Batch } from '../../lib/batch';
 import { ApiError } from '../../lib/errors';
 import { streamIdForMember } from '../../lib/ids';
 import type { RoomTokenView, TokenRole } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
+import type { ViewerJoin } from '../../store/types';
 import { generateToken04, roomPayload } from '../../zego/token04';
 import { callSeat } from '../calls/rules';
 import { cohostStreamId } from '../cohosts/service';
@@ -21,9 +23,15 @@ export class TokenIssuer {
   private readonly recentViewers = new RecentViewers();
   // The token requests that arrive together are read together.
   private readonly reads: TokenReads;
+  // ... and their viewers recorded together: a flash crowd of joins costs a statement per batch, not per viewer.
+  private readonly joins: Batch<ViewerJoin, undefined>;
 
   constructor(private readonly live: LiveContext) {
     this.reads = tokenReads(live.store);
+    this.joins = new Batch(async (joins) => {
+      await live.store.viewers.recordMany(joins);
+      return joins.map(() => undefined);
+    });
   }
 
   /** A token for the session behind tokenHash in this room and role; 503 without ZEGO credentials. */
@@ -75,8 +83,9 @@ export class TokenIssuer {
   }
 
   /**
-   * Records a viewer for the anchor's list (one upsert); best effort: a viewer is never refused a token for the
-   * list's sake. A viewer this instance recorded within VIEWER_QUIET_MS costs neither a statement nor an await.
+   * Records a viewer for the anchor's list (one upsert for the joins of the same moment); best effort: a viewer is
+   * never refused a token for the list's sake. A viewer this instance recorded within VIEWER_QUIET_MS costs neither
+   * a statement nor an await.
    */
   private async recordViewer(
     roomId: string,
@@ -85,7 +94,7 @@ export class TokenIssuer {
     log: FastifyBaseLogger,
   ): Promise<void> {
     try {
-      await this.live.store.viewers.record(roomId, userId, now, now - VIEWER_QUIET_MS);
+      await this.joins.ask({ roomId, userId, now, quietSince: now - VIEWER_QUIET_MS });
     } catch (error) {
       this.recentViewers.forget(roomId, userId);
       log.warn({ err: error, roomId }, 'viewer not recorded');

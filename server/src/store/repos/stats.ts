@@ -21,7 +21,10 @@ export function statsRepository(engine: Engine): StatsRepository {
           .set((eb) => ({
             likes: eb('likes', '+', likes),
             messages: eb('messages', '+', messages),
-            ...(viewers === null ? {} : { viewers }),
+            // An ended room has no viewers now, whatever a report still waiting for this flush said.
+            ...(viewers === null
+              ? {}
+              : { viewers: sql<number>`CASE WHEN status = 'ended' THEN 0 ELSE ${viewers} END` }),
             peak_viewers: larger('peak_viewers', peakViewers),
           }))
           .where('id', '=', roomId)
