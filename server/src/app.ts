@@ -26,6 +26,7 @@ import tokenRoutes from './features/tokens/routes';
 import zegoCallbackRoutes from './features/zego-callback/routes';
 import answers from './http/answers';
 import { serverOptions, type LogOptions } from './http/options';
+import type { BoundLimits } from './lib/bound';
 import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
 import counters from './plugins/app/counters';
@@ -52,6 +53,10 @@ export interface AppDeps extends LogOptions {
   zegoServerApiUrl?: string;
   /** How long one call to ZEGO's server API may take (default 3000 ms). */
   zegoServerApiTimeoutMs?: number;
+  /** Calls to ZEGO's server API at once and waiting (default ZEGO_BOUND). */
+  zegoBound?: BoundLimits;
+  /** WeChat content checks at once and waiting (default WECHAT_CHECK_BOUND). */
+  wechatCheckBound?: BoundLimits;
   /** How long to wait for Alipay's gateway (default 5000 ms). */
   alipayTimeoutMs?: number;
   rateLimits?: Partial<RateLimits>;
@@ -89,8 +94,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     now,
     intervalMs: deps.countersFlushMs ?? config.countersFlushMs,
   });
-  await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
-  await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
+  await app.register(zego, {
+    config,
+    url: deps.zegoServerApiUrl,
+    timeoutMs: deps.zegoServerApiTimeoutMs,
+    bound: deps.zegoBound,
+  });
+  await app.register(wechat, {
+    config,
+    now,
+    apiBase: deps.wechatApiBase,
+    timeoutMs: deps.wechatTimeoutMs,
+    checkBound: deps.wechatCheckBound,
+  });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });

@@ -9,6 +9,7 @@ import { decodeToken04 } from './helpers/token04';
 import {
   CONSOLE_TOKEN,
   devLogin,
+  fakesEnv,
   startServer,
   tempDbFile,
   testConfig,
@@ -71,18 +72,12 @@ for (const engine of ENGINES)
       cleanup = opened.cleanup;
       zego = await startFakeZegoServerApi(ZEGO_APP_ID, ZEGO_SECRET);
       wechat = await startFakeWechat({ appid: WECHAT_APPID, secret: WECHAT_SECRET });
-      server = await startServer(
-        testConfig(db.file, {
-          ZEGO_SERVER_API: 'on',
-          ZEGO_SERVER_API_URL: zego.url,
-          WECHAT_APPID,
-          WECHAT_SECRET,
-          WECHAT_API_BASE: wechat.url,
-          // Dev sign-in too, for the anchor and for a user without an openid.
-          AUTH_MODE: 'dev',
-        }),
-        { now: () => now, store: opened.store, wechatTimeoutMs: 1000, zegoServerApiTimeoutMs: 500 },
-      );
+      server = await startServer(testConfig(db.file, fakesEnv(zego.url, wechat.url)), {
+        now: () => now,
+        store: opened.store,
+        wechatTimeoutMs: 1000,
+        zegoServerApiTimeoutMs: 500,
+      });
     });
     afterAll(async () => {
       await server?.close();

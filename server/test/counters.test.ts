@@ -10,7 +10,14 @@ import { connectRedis, redisReady } from '../src/redis/client';
 import type { Store } from '../src/store/types';
 import { cuttableProxy } from './helpers/proxy';
 import { countRoomWrites, type RoomWrites } from './helpers/room-writes';
-import { devLogin, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
+import {
+  devLiveRoom,
+  devLogin,
+  startServer,
+  tempDbFile,
+  testConfig,
+  type TestServer,
+} from './helpers/server';
 import {
   describeWith,
   freshRedisPrefix,
@@ -54,13 +61,7 @@ async function likeUntil(
 
 /** A live room of a new anchor on `server`, and `viewers` signed-in viewers. */
 async function liveRoom(server: TestServer, viewers: number): Promise<{ id: string; tokens: string[] }> {
-  const anchor = await devLogin(server, 'anchor');
-  const created = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
-    token: anchor.token,
-    body: { title: 'Hot room' },
-  });
-  const { id } = created.body.room;
-  expect((await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token })).status).toBe(200);
+  const { id } = await devLiveRoom(server, 'Hot room');
   const tokens: string[] = [];
   for (let i = 0; i < viewers; i += 1) tokens.push((await devLogin(server, `viewer${i}`)).token);
   return { id, tokens };

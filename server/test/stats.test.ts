@@ -281,7 +281,7 @@ for (const engine of ENGINES)
             body: { role: 'audience' },
           })),
         );
-        expect(answers).toEqual(crowd.map(() => 200));
+        expect(answers.map((a) => a.status)).toEqual(crowd.map(() => 200));
         expect(one).not.toHaveBeenCalled();
         const batches = many.mock.calls.map(([joins]) => joins.length);
         expect(batches.reduce((a, b) => a + b, 0)).toBe(60);

@@ -4,6 +4,7 @@
  * or put in an error.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Bound } from '../lib/bound';
 
 /** A query value: arrays are written ZEGO's way, `Name[]=a&Name[]=b`. */
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -83,6 +84,8 @@ export interface ZegoServerApiOptions {
   nowSeconds?: () => number;
   /** The nonce (default 8 random bytes as 16 hex characters, as ZEGO's samples do). */
   nonce?: () => string;
+  /** Bounds the calls running at once (and waiting); unbounded without. */
+  bound?: Bound;
 }
 
 /** A client of ZEGO's server API, bound to one project. */
@@ -136,7 +139,13 @@ export class ZegoServerApi {
     });
   }
 
-  private async call<D>(action: string, url: string, init: RequestInit): Promise<ZegoAnswer<D>> {
+  /** One call, within the bound when there is one (it takes its place in the bound's order at once). */
+  private call<D>(action: string, url: string, init: RequestInit): Promise<ZegoAnswer<D>> {
+    const { bound } = this.options;
+    return bound ? bound.run(() => this.send<D>(action, url, init)) : this.send<D>(action, url, init);
+  }
+
+  private async send<D>(action: string, url: string, init: RequestInit): Promise<ZegoAnswer<D>> {
     let response: Response;
     let text: string;
     try {

@@ -11,20 +11,29 @@ export interface BurstRequest {
   body: unknown;
 }
 
-/** One request on the agent; resolves with the status once the answer is read. */
+/** An answer of the burst: its status and JSON body. */
+export interface BurstAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** One request on the agent; resolves with the status and body once the answer is read. */
 function send(agent: http.Agent, url: URL, method: string, headers: http.OutgoingHttpHeaders, body?: string) {
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<BurstAnswer>((resolve, reject) => {
     const request = http.request(url, { agent, method, headers }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : null }),
+      );
     });
     request.on('error', reject);
     request.end(body);
   });
 }
 
-/** Sends the POSTs at once (after opening a connection for each); their statuses, in order. */
-export async function burst(base: string, requests: readonly BurstRequest[]): Promise<number[]> {
+/** Sends the POSTs at once (after opening a connection for each); their answers, in order. */
+export async function burst(base: string, requests: readonly BurstRequest[]): Promise<BurstAnswer[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: requests.length });
   try {
     await Promise.all(requests.map(() => send(agent, new URL('/healthz', base), 'GET', {})));

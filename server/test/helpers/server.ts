@@ -130,3 +130,30 @@ export async function devLogin(
     throw new Error(`dev login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { token: answer.body.sessionToken, userId: answer.body.user.id };
 }
+
+/** The environment of a service on the loopback fakes of ZEGO's server API and WeChat (dev sign-in kept too). */
+export const fakesEnv = (zegoUrl: string, wechatUrl: string): Record<string, string> => ({
+  ZEGO_SERVER_API: 'on',
+  ZEGO_SERVER_API_URL: zegoUrl,
+  WECHAT_APPID,
+  WECHAT_SECRET,
+  WECHAT_API_BASE: wechatUrl,
+  // Dev sign-in too, for the anchor and for a user without an openid.
+  AUTH_MODE: 'dev',
+});
+
+/** A development anchor's room, live: its ID and the anchor's session token. */
+export async function devLiveRoom(
+  server: TestServer,
+  title: string,
+): Promise<{ id: string; anchorToken: string }> {
+  const anchor = await devLogin(server, 'anchor');
+  const created = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
+    token: anchor.token,
+    body: { title },
+  });
+  const { id } = created.body.room;
+  const live = await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token });
+  if (live.status !== 200) throw new Error(`go live failed: ${live.status}`);
+  return { id, anchorToken: anchor.token };
+}

@@ -31,6 +31,11 @@ export interface FakeWechat {
   sends: SubscribeSendCall[];
   /** The template ID send accepts (40037 for any other). */
   templateId: string;
+  /** How long a content check takes to answer, by its text (default 0 ms). */
+  checkDelay: (content: string) => number;
+  /** Content checks being answered now, and the most at once. */
+  checksInFlight: number;
+  maxChecksInFlight: number;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,9 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
     checks: [],
     sends: [],
     templateId: '',
+    checkDelay: () => 0,
+    checksInFlight: 0,
+    maxChecksInFlight: 0,
     close: async () => undefined,
   };
   const json = (res: http.ServerResponse, body: unknown): void => {
@@ -77,23 +85,33 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
         return;
       }
       if (url.pathname === '/wxa/msg_sec_check' && req.method === 'POST') {
+        // Answered after checkDelay (WeChat's own latency); counted while in flight.
+        const delay = fake.checkDelay(typeof body.content === 'string' ? body.content : '');
+        fake.checksInFlight += 1;
+        fake.maxChecksInFlight = Math.max(fake.maxChecksInFlight, fake.checksInFlight);
+        const answer = (verdict: unknown): void => {
+          setTimeout(() => {
+            fake.checksInFlight -= 1;
+            json(res, verdict);
+          }, delay);
+        };
         const accessToken = url.searchParams.get('access_token');
         fake.checks.push({ accessToken, body });
         if (accessToken === null || !/^ACCESS_TOKEN_\d+$/.test(accessToken)) {
-          json(res, { errcode: 40001, errmsg: 'invalid credential' });
+          answer({ errcode: 40001, errmsg: 'invalid credential' });
           return;
         }
         const content = typeof body.content === 'string' ? body.content : '';
         if (body.version !== 2 || ![1, 2, 3, 4].includes(body.scene as number) || content === '') {
-          json(res, { errcode: 47001, errmsg: 'data format error' });
+          answer({ errcode: 47001, errmsg: 'data format error' });
           return;
         }
         if (typeof body.openid !== 'string' || !body.openid.startsWith('o-')) {
-          json(res, { errcode: 40003, errmsg: 'invalid openid' });
+          answer({ errcode: 40003, errmsg: 'invalid openid' });
           return;
         }
         if (content.includes('WXBUSY')) {
-          json(res, { errcode: -1, errmsg: 'system error' });
+          answer({ errcode: -1, errmsg: 'system error' });
           return;
         }
         const [suggest, label] = content.includes('RISKY')
@@ -101,7 +119,7 @@ export async function startFakeWechat(credentials?: { appid: string; secret: str
           : content.includes('REVIEW')
             ? ['review', 20002]
             : ['pass', 100];
-        json(res, {
+        answer({
           errcode: 0,
           errmsg: 'ok',
           trace_id: `trace-${fake.checks.length}`,

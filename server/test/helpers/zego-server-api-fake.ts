@@ -25,6 +25,9 @@ export interface FakeZegoServerApi {
   fail(action: string, failure: ZegoFailure | null): void;
   /** Forgets the calls and the failures. */
   reset(): void;
+  /** How long every answer takes (ms, default 0: ZEGO's own latency), and the most calls answered at once. */
+  delayMs: number;
+  readonly maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,9 @@ export async function startFakeZegoServerApi(
   const failures = new Map<string, ZegoFailure>();
   const hanging: http.ServerResponse[] = [];
   let requestNumber = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fake = { delayMs: 0 };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -84,11 +90,15 @@ export async function startFakeZegoServerApi(
         signatureOk,
       });
       requestNumber += 1;
+      const requestId = `req-${requestNumber}`;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
       const answer = (code: number, message: string, data: unknown = null): void => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({ Code: code, Message: message, RequestId: `req-${requestNumber}`, Data: data }),
-        );
+        setTimeout(() => {
+          inFlight -= 1;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ Code: code, Message: message, RequestId: requestId, Data: data }));
+        }, fake.delayMs);
       };
       if (!signatureOk) return answer(100000005, 'signature wrong');
       if (!ACTIONS.has(action)) return answer(100000007, 'unsupported Action');
@@ -114,6 +124,15 @@ export async function startFakeZegoServerApi(
   return {
     url: `http://127.0.0.1:${address.port}`,
     calls,
+    get delayMs() {
+      return fake.delayMs;
+    },
+    set delayMs(ms: number) {
+      fake.delayMs = ms;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     of: (action) => calls.filter((c) => c.action === action),
     fail: (action, failure) => {
       if (failure === null) failures.delete(action);

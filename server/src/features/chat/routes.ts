@@ -7,12 +7,15 @@ import { hashToken } from '../../lib/ids';
 import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract/schemas';
 import { loadLiveRoom } from '../rooms/service';
 import { LikeCounter } from './likes';
+import { ChatOrder } from './order';
 import { chatView, sendChat } from './service';
 
 /** Chat through the service (under /api): sending a line, likes, and where the caller stands. */
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const likes = new LikeCounter(live);
+  // The order of each room's accepted chat lines.
+  const order = new ChatOrder();
   // Per session (the bearer's hash), not per address: many viewers may share one NAT address.
   const chatLimit = {
     rateLimit: {
@@ -43,7 +46,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { user } = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
-      return { message: await sendChat(live, request.log, room, user, request.body.text) };
+      return { message: await sendChat(live, request.log, room, user, request.body.text, order) };
     },
   );
 

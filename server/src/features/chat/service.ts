@@ -5,11 +5,13 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Caller } from '../../http/auth';
+import { BoundFullError } from '../../lib/bound';
 import { ApiError } from '../../lib/errors';
 import type { ChatMessageView, ChatView } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room, User } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
+import type { ChatOrder } from './order';
 import { chatText, requireLiveRoom, requireMayChat } from './rules';
 import {
   CHAT_MAX_LENGTH,
@@ -45,7 +47,8 @@ export async function chatView(live: LiveContext, room: Room, caller: Caller): P
 
 /**
  * Sends a chat line to a live room: the rules (chat/rules.ts), WeChat's content check when WeChat is configured,
- * delivery by ZEGO's server API under the service's identity, then the count and the kept line.
+ * delivery by ZEGO's server API under the service's identity, then the count and the kept line. Lines accepted into
+ * a room go to ZEGO in the order they were accepted (`order`), their checks running at once.
  */
 export async function sendChat(
   live: LiveContext,
@@ -53,6 +56,7 @@ export async function sendChat(
   room: Room,
   user: User,
   raw: string,
+  order: ChatOrder,
 ): Promise<ChatMessageView> {
   requireLiveRoom(room, ': chat needs a live room');
   const text = chatText(raw);
@@ -64,13 +68,28 @@ export async function sendChat(
       "Chat is unavailable: the service has no ZEGO server API (set ZEGO_SERVER_API=on and ZEGO's credentials)",
     );
   }
-  await checkContent(live, log, room, user, text);
+  const ticket = order.accept(room.id);
+  let delivered: Promise<{ messageId: number | null }>;
+  try {
+    await checkContent(live, log, room, user, text);
+    await ticket.turn;
+    // The call takes its place in ZEGO's bound as it starts: the next line of the room may follow at once.
+    delivered = deliverChat(live, room, user, text);
+  } finally {
+    ticket.done();
+  }
   let messageId: number | null;
   try {
-    ({ messageId } = await deliverChat(live, room, user, text));
+    ({ messageId } = await delivered);
   } catch (error) {
     log.warn({ room: room.id, ...zegoFailure(error) }, 'ZEGO SendBroadcastMessage (chat) failed');
-    throw new ApiError(503, 'CHAT_UNAVAILABLE', 'ZEGO did not take the message; try again');
+    throw new ApiError(
+      503,
+      'CHAT_UNAVAILABLE',
+      error instanceof BoundFullError
+        ? 'The service is sending as many messages as ZEGO takes; try again shortly'
+        : 'ZEGO did not take the message; try again',
+    );
   }
   await live.counters.count(room.id, { kind: 'message' });
   const sentAt = live.now();
@@ -112,6 +131,13 @@ async function checkContent(
       nickname: user.nickname,
     });
   } catch (error) {
+    if (error instanceof BoundFullError) {
+      throw new ApiError(
+        503,
+        'CONTENT_CHECK_UNAVAILABLE',
+        "The service is checking as many messages as WeChat's content check takes; try again shortly",
+      );
+    }
     const reason = error instanceof WeChatError ? error.message : 'unexpected failure';
     log.warn({ room: room.id, reason }, 'msgSecCheck failed: the message is not delivered');
     throw new ApiError(
