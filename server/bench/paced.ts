@@ -21,6 +21,8 @@ export interface PacedRequest {
   path: string;
   /** Called once per request: its headers (a new client address, a session). */
   headers: () => Record<string, string>;
+  /** The JSON body every request carries (none: Content-Length 0 on a POST). */
+  body?: string;
 }
 
 export interface PacedResult {
@@ -90,7 +92,12 @@ async function run(url: string, request: PacedRequest, options: PacedOptions): P
   const host = target.hostname;
   const head = `${request.method} ${request.path} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: keep-alive\r\n`;
   // A request without a body says so, as wx.request's POST without data does.
-  const tail = request.method === 'GET' || request.method === 'HEAD' ? '\r\n' : 'Content-Length: 0\r\n\r\n';
+  const tail =
+    request.body !== undefined
+      ? `Content-Length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`
+      : request.method === 'GET' || request.method === 'HEAD'
+        ? '\r\n'
+        : 'Content-Length: 0\r\n\r\n';
   const interval = 1e9 / options.rate;
   const total = Math.round(options.rate * options.seconds);
   const latencies = new Float64Array(total);

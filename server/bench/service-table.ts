@@ -2,7 +2,9 @@
  * The service bench's table (bench/service.ts measures, this writes): figures, budgets, and the A/B of a variant
  * against its baseline measured in the same run (BENCH_BASELINE: the same engine, another commit's server/).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /** Rows of a baseline are labelled "<engine>, <BASELINE_MARK> ..." beside the engine's own rows. */
 export const BASELINE_MARK = 'before:';
@@ -179,4 +181,17 @@ function abLines(rows: Row[], routes: [string, string, string]): string[] {
     );
   }
   return lines;
+}
+
+/** Puts `marked` (a section with its start and end markers) into the file in place of the old one, else at the end. */
+export function writeSection(file: string, marked: string, start: string, end: string): void {
+  const current = readFileSync(file, 'utf8');
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next =
+    from >= 0 && to > from
+      ? current.slice(0, from) + marked + current.slice(to + end.length)
+      : `${current.replace(/\n*$/, '\n\n')}${marked}\n`;
+  writeFileSync(file, next);
+  console.log(`wrote a section of ${path.relative(process.cwd(), file)}`);
 }

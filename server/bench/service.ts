@@ -17,15 +17,23 @@
  * measured); it never refuses. Bounded: BENCH_SECONDS (default 5) per measurement, loopback only.
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { cpuMicros } from './proc-cpu';
+import { freshDatabase } from './databases';
+import { benchHotRoom, HOT_END, HOT_START } from './hot-room';
 import { ROUTES, runCannon, type CannonJob } from './service-load';
-import { BASELINE_MARK, load, table, type CannonResult, type Row, type Sample } from './service-table';
+import {
+  BASELINE_MARK,
+  load,
+  table,
+  writeSection,
+  type CannonResult,
+  type Row,
+  type Sample,
+} from './service-table';
 
 const SERVER_DIR = path.resolve(__dirname, '..');
 const BENCH_FILE = path.resolve(SERVER_DIR, '..', 'bench', 'BENCHMARKS.md');
@@ -265,24 +273,29 @@ async function benchFloor(dir: string): Promise<Row> {
 }
 const FLOOR_LABEL = "node:http alone, no framework (the machine's floor)";
 
-/** A fresh database on the PostgreSQL of `base`, and how to drop it. */
-async function freshDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `live_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+/** The hot room's part (bench/hot-room.ts), with this bench's services, load processes and databases. */
+async function hotRoom(dir: string, base: string, drops: Array<() => Promise<void>>): Promise<void> {
+  const section = await benchHotRoom({
+    startService: (env) => startService(env, SERVER_DIR),
+    stopService: async ({ child }) => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
     },
-  };
+    cannon: (job) => cannon(job, dir),
+    freshDatabase: async () => {
+      if (!base) return null;
+      const pg = await freshDatabase(base);
+      drops.push(pg.drop);
+      return pg;
+    },
+    post,
+    tempPath: (name) => path.join(dir, name),
+    redisUrl: process.env.BENCH_REDIS_URL?.trim() || process.env.TEST_REDIS_URL?.trim() || null,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+  });
+  console.log(section);
+  writeSection(BENCH_FILE, section, HOT_START, HOT_END);
 }
 
 async function main(): Promise<void> {
@@ -291,6 +304,12 @@ async function main(): Promise<void> {
   const before = load();
   const drops: Array<() => Promise<void>> = [];
   try {
+    const base = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || '';
+    // BENCH_PART=hot: the hot room only (its own section); else the routes, then the hot room.
+    if (process.env.BENCH_PART === 'hot') {
+      await hotRoom(dir, base, drops);
+      return;
+    }
     const baseline = extractBaseline(dir);
     /** The engine's variants: the baseline first (when set), then this store; `env` gives each its own database. */
     const variants = async (engine: string, env: (n: number) => Promise<Record<string, string>>) => [
@@ -306,7 +325,6 @@ async function main(): Promise<void> {
         dir,
       )),
     );
-    const base = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || '';
     const notes: string[] = [];
     if (base) {
       const postgres = await variants('PostgreSQL', async (n) => {
@@ -338,15 +356,8 @@ async function main(): Promise<void> {
       },
     );
     console.log(section);
-    const current = readFileSync(BENCH_FILE, 'utf8');
-    const start = current.indexOf(START);
-    const end = current.indexOf(END);
-    const next =
-      start >= 0 && end > start
-        ? current.slice(0, start) + section + current.slice(end + END.length)
-        : `${current.replace(/\n*$/, '\n\n')}${section}\n`;
-    writeFileSync(BENCH_FILE, next);
-    console.log(`wrote the service section of ${path.relative(process.cwd(), BENCH_FILE)}`);
+    writeSection(BENCH_FILE, section, START, END);
+    await hotRoom(dir, base, drops);
   } finally {
     for (const drop of drops) await drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
