@@ -40,7 +40,7 @@ export interface CountersOptions {
 export class RoomCounters {
   private readonly memory = new MemoryCounts();
   private readonly shared: RedisCounts | null;
-  private readonly adds: Batch<readonly [string, RoomCounts], boolean> | null;
+  private readonly adds: Batch<readonly [string, RoomCounts], number | null> | null;
   private readonly holder = randomBytes(8).toString('hex');
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | null = null;
@@ -59,18 +59,23 @@ export class RoomCounters {
     return this.shared?.ready ? 'redis' : 'process';
   }
 
-  /** Counts an event; resolves once it is held (Redis, or this process while Redis is away). */
-  async count(roomId: string, event: CountEvent): Promise<void> {
+  /**
+   * Counts an event; resolves once it is held (Redis, or this process while Redis is away), with the room's likes
+   * not yet in the database (what a like's answer adds to the stored count).
+   */
+  async count(roomId: string, event: CountEvent): Promise<number> {
     const counts = eventCounts(event);
-    if (this.adds !== null && this.shared?.ready && (await this.adds.ask([roomId, counts]))) return;
-    this.memory.add(roomId, counts);
+    let shared: number | null = null;
+    if (this.adds !== null && this.shared?.ready) shared = await this.adds.ask([roomId, counts]);
+    if (shared === null) this.memory.add(roomId, counts);
+    return (shared ?? 0) + (this.memory.peek(roomId)?.likes ?? 0);
   }
 
-  private async sharedAdd(asks: ReadonlyArray<readonly [string, RoomCounts]>): Promise<boolean[]> {
+  private async sharedAdd(asks: ReadonlyArray<readonly [string, RoomCounts]>): Promise<Array<number | null>> {
     try {
       return await (this.shared as RedisCounts).add(asks);
     } catch {
-      return asks.map(() => false);
+      return asks.map(() => null);
     }
   }
 

@@ -8,7 +8,10 @@ import type Redis from 'ioredis';
 import type { RoomCounts } from '../store/types';
 import { noCounts } from './counts';
 
-/** Adds one gathering: KEYS pending, waiting; ARGV roomId, likes, messages, viewers ('' for none), peak, minutes. */
+/**
+ * Adds one gathering: KEYS pending, waiting, flushing; ARGV roomId, likes, messages, viewers ('' for none), peak,
+ * minutes. Answers the room's likes not yet in the database (pending and being flushed).
+ */
 const ADD = `
 if tonumber(ARGV[2]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'likes', ARGV[2]) end
 if tonumber(ARGV[3]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'messages', ARGV[3]) end
@@ -20,7 +23,7 @@ end
 if tonumber(ARGV[5]) > 0 then most('peak', ARGV[5]) end
 for i = 6, #ARGV, 2 do most('m:' .. ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', KEYS[2], ARGV[1])
-return 1`;
+return tonumber(redis.call('HGET', KEYS[1], 'likes') or '0') + tonumber(redis.call('HGET', KEYS[3], 'likes') or '0')`;
 
 /**
  * Takes a room's gathering for a flush: KEYS pending, flushing, waiting; ARGV roomId. A flushing hash still there
@@ -110,14 +113,17 @@ export class RedisCounts {
     return this.client.status === 'ready';
   }
 
-  /** Adds gatherings in one round trip; for each, whether Redis took it. */
-  async add(asks: ReadonlyArray<readonly [string, RoomCounts]>): Promise<boolean[]> {
+  /** Adds gatherings in one round trip; for each, the room's likes not yet in the database, or null if not taken. */
+  async add(asks: ReadonlyArray<readonly [string, RoomCounts]>): Promise<Array<number | null>> {
     const pipeline = this.client.pipeline();
     for (const [roomId, counts] of asks) {
-      pipeline.eval(ADD, 2, this.pending(roomId), this.waiting, roomId, ...toHash(counts));
+      const keys = [this.pending(roomId), this.waiting, this.flushing(roomId)];
+      pipeline.eval(ADD, 3, ...keys, roomId, ...toHash(counts));
     }
     const results = (await pipeline.exec()) ?? [];
-    return asks.map((_, i) => results[i] !== undefined && results[i][0] === null);
+    return asks.map((_, i) =>
+      results[i] === undefined || results[i][0] !== null ? null : Number(results[i][1]),
+    );
   }
 
   /** What the rooms gathered and the database does not have yet (pending and being flushed), in one round trip. */
