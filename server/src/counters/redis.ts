@@ -126,10 +126,11 @@ export class RedisCounts {
     );
   }
 
-  /** What the rooms gathered and the database does not have yet (pending and being flushed), in one round trip. */
+  /** What the rooms gathered and the database does not have yet (being flushed, pending), in one round trip. */
   async peek(roomIds: readonly string[]): Promise<Array<RoomCounts[]>> {
     const pipeline = this.client.pipeline();
-    for (const roomId of roomIds) pipeline.hgetall(this.pending(roomId)).hgetall(this.flushing(roomId));
+    // Oldest first (being flushed, then pending): the newer viewers-now report wins when they are merged.
+    for (const roomId of roomIds) pipeline.hgetall(this.flushing(roomId)).hgetall(this.pending(roomId));
     const results = (await pipeline.exec()) ?? [];
     return roomIds.map((_, i) =>
       [results[2 * i], results[2 * i + 1]].map(([error, fields]) => {
