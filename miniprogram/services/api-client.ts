@@ -13,7 +13,10 @@ import type {
   CohostView,
   ConfigView,
   CreateRoomBody,
+  AnnouncementView,
   ReminderAnswer,
+  RoomAdminsView,
+  RoomCatchUpView,
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
@@ -288,6 +291,21 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<{ likes: number }>('POST', `${roomPath(roomID)}/likes`, { count }),
     /** Comments on or off, and the caller's own mute or removal. */
     getChat: (roomID: string) => request<ApiChatState>('GET', `${roomPath(roomID)}/chat`),
+    /** What a viewer who just came in reads first: the last lines, the announcement, the admins. */
+    getCatchUp: (roomID: string) => request<RoomCatchUpView>('GET', `${roomPath(roomID)}/chat/history`),
+    /** The anchor pins the room's announcement ('' takes it down). */
+    setAnnouncement: (roomID: string, text: string) =>
+      request<{ announcement: AnnouncementView; signalled: boolean }>(
+        'POST',
+        `${roomPath(roomID)}/announcement`,
+        { text },
+      ),
+    /** The anchor makes a viewer an admin (房管) of the room. */
+    appointAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('POST', `${roomPath(roomID)}/admins`, { userId: userID }),
+    /** The anchor takes a viewer's admin role away. */
+    dismissAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('DELETE', `${roomPath(roomID)}/admins/${encodeURIComponent(userID)}`),
     /** The anchor turns the viewers' comments off or on. */
     setCommentsOff: (roomID: string, off: boolean) =>
       request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, {

@@ -60,6 +60,10 @@ export const ERROR_CODES = [
   'ROOM_NOT_UPCOMING',
   'REMINDERS_UNAVAILABLE',
   'REMINDER_NEEDS_WECHAT',
+  // Room admins (房管) and the announcement (公告).
+  'ADMINS_FULL',
+  'CANNOT_MODERATE_ADMIN',
+  'ANNOUNCEMENT_TOO_LONG',
 ] as const;
 
 /** One of ERROR_CODES. */

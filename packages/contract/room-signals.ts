@@ -23,12 +23,33 @@ export interface CohostCommand {
   u: string;
 }
 
-/** The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...}`. */
+/**
+ * The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...,"i":line}`; `i` is the line's
+ * number in the service's kept lines (the history a late joiner reads has the same), absent from older services.
+ */
 export interface ChatContent {
   t: 'chat';
   u: string;
   n: string;
   text: string;
+  i?: number;
+}
+
+/** Longest announcement (公告) in UTF-16 units: the anchor's input stops there, the service refuses longer. */
+export const ANNOUNCEMENT_MAX_LENGTH = 60;
+
+/** The JSON content of the system message that the room's announcement changed (text null: taken down). */
+export interface AnnouncementContent {
+  t: 'announcement';
+  text: string | null;
+  /** When it was set (epoch ms): a phone keeps the newest of what it read and what it heard. */
+  at: number;
+}
+
+/** The JSON content of the system message that the room's admins (房管) changed: their user IDs now. */
+export interface AdminsContent {
+  t: 'admins';
+  ids: string[];
 }
 
 /** The JSON content of a system message about the room's chat (category 1): comments off or on. */
@@ -45,7 +66,7 @@ export interface ModerationCommand {
 }
 
 /** A broadcast message from the service, decoded. */
-export type ServiceBroadcast = ChatContent | ChatStateContent;
+export type ServiceBroadcast = ChatContent | ChatStateContent | AnnouncementContent | AdminsContent;
 
 /** The content of a co-hosting command about `userID`. */
 export function cohostCommand(signal: CohostSignal, userID: string): string {
@@ -70,8 +91,18 @@ export function parseCohostCommand(command: string): CohostSignal | null {
 }
 
 /** The content of a chat line the service delivers for `sender`. */
-export function chatLine(sender: { id: string; nickname: string }, text: string): string {
-  return JSON.stringify({ t: 'chat', u: sender.id, n: sender.nickname, text } satisfies ChatContent);
+export function chatLine(sender: { id: string; nickname: string }, text: string, line?: number): string {
+  return JSON.stringify({ t: 'chat', u: sender.id, n: sender.nickname, text, i: line } satisfies ChatContent);
+}
+
+/** The content of the notice that the room's announcement changed. */
+export function announcementSignal(text: string | null, at: number): string {
+  return JSON.stringify({ t: 'announcement', text, at } satisfies AnnouncementContent);
+}
+
+/** The content of the notice that the room's admins changed. */
+export function adminsSignal(ids: readonly string[]): string {
+  return JSON.stringify({ t: 'admins', ids: [...ids] } satisfies AdminsContent);
 }
 
 /** The content of the notice that comments went off or on. */
@@ -96,10 +127,27 @@ export function decodeServiceBroadcast(fromUserID: string, message: string): Ser
     typeof body.text === 'string' &&
     body.text !== ''
   ) {
-    return { t: 'chat', u: body.u, n: body.n, text: body.text };
+    const line: ChatContent = { t: 'chat', u: body.u, n: body.n, text: body.text };
+    if (typeof body.i === 'number' && Number.isInteger(body.i)) line.i = body.i;
+    return line;
   }
   if (body.t === 'chat-state' && typeof body.commentsOff === 'boolean') {
     return { t: 'chat-state', commentsOff: body.commentsOff };
+  }
+  return decodeRoomNotice(body);
+}
+
+/** The announcement or admins notice in a decoded body, or null. */
+function decodeRoomNotice(body: Record<string, unknown>): AnnouncementContent | AdminsContent | null {
+  if (
+    body.t === 'announcement' &&
+    (typeof body.text === 'string' || body.text === null) &&
+    typeof body.at === 'number'
+  ) {
+    return { t: 'announcement', text: body.text === '' ? null : body.text, at: body.at };
+  }
+  if (body.t === 'admins' && Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) {
+    return { t: 'admins', ids: body.ids as string[] };
   }
   return null;
 }

@@ -227,12 +227,26 @@ export const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
   action: Type.Union(
-    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
-      Type.Literal(a),
-    ),
+    (
+      [
+        'comments_off',
+        'comments_on',
+        'mute',
+        'unmute',
+        'remove',
+        'held',
+        'announcement',
+        'admin_appointed',
+        'admin_dismissed',
+      ] as const
+    ).map((a) => Type.Literal(a)),
   ),
-  actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
+  actorKind: Type.Union(
+    (['anchor', 'admin', 'operator', 'content_check'] as const).map((a) => Type.Literal(a)),
+  ),
   actorId: Type.Union([Type.String(), Type.Null()]),
+  /** The anchor's or the admin's nickname (the log names who did it); null for the operator and the check. */
+  actorNickname: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetNickname: Type.Union([Type.String(), Type.Null()]),
   until: Type.Union([Type.Number(), Type.Null()]),
@@ -336,3 +350,43 @@ export type RoomViewerView = Static<typeof RoomViewerView>;
 /** GET /api/rooms/:id/viewers: the newest joins first, at most `limit`. */
 export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
 export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;
+
+// ---- issue 28: the room's announcement (公告), its admins (房管), the history a late joiner reads ----
+
+/** The room's pinned announcement and when it was set (the newest wins), or null when none is up. */
+export const AnnouncementView = Type.Union([
+  Type.Object({ text: Type.String(), at: Type.Number() }),
+  Type.Null(),
+]);
+export type AnnouncementView = Static<typeof AnnouncementView>;
+
+/** A chat line as anyone in the room may read it again: public fields only (no session, no openid). */
+export const HistoryLine = Type.Object({
+  /** The line's number: the live line carries the same (room signal `i`), so a phone shows it once. */
+  id: Type.Integer(),
+  userId: Type.String(),
+  nickname: Type.String(),
+  text: Type.String(),
+  sentAt: Type.Number(),
+});
+export type HistoryLine = Static<typeof HistoryLine>;
+
+/** GET /api/rooms/:id/chat/history: what a viewer who just came in needs to catch up. */
+export const RoomCatchUpView = Type.Object({
+  /** The room's last lines, oldest first (at most 20). */
+  lines: Type.Array(HistoryLine),
+  announcement: AnnouncementView,
+  /** The user IDs of the room's admins (房管), for their badge. */
+  admins: Type.Array(Type.String()),
+});
+export type RoomCatchUpView = Static<typeof RoomCatchUpView>;
+
+/** One admin of a room. */
+export const RoomAdminView = Type.Object({
+  userId: Type.String(),
+  nickname: Type.String(),
+  appointedAt: Type.Number(),
+});
+/** GET /api/rooms/:id/admins and what appointing or dismissing answers. */
+export const RoomAdminsView = Type.Object({ admins: Type.Array(RoomAdminView), signalled: Type.Boolean() });
+export type RoomAdminsView = Static<typeof RoomAdminsView>;

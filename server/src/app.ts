@@ -18,6 +18,8 @@ import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
+import adminRoutes from './features/admins/routes';
+import announcementRoutes from './features/announcement/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import roomRoutes from './features/rooms/routes';
@@ -104,6 +106,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cohostRoutes, { prefix: '/api' });
   await app.register(chatRoutes, { prefix: '/api' });
   await app.register(moderationRoutes, { prefix: '/api' });
+  await app.register(adminRoutes, { prefix: '/api' });
+  await app.register(announcementRoutes, { prefix: '/api' });
   await app.register(statsRoutes, { prefix: '/api' });
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });

@@ -470,6 +470,7 @@ export function mockApiModule(): Record<string, unknown> {
     removed: false,
     maxLength: 100,
   }));
+  api.getCatchUp.mockImplementation(async () => ({ lines: [], announcement: null, admins: [] }));
   return { ...actual, api };
 }
 

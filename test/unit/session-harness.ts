@@ -18,6 +18,7 @@ import type {
   ApiStats,
   TokenRole,
 } from '../../miniprogram/services/api-client';
+import type { AnnouncementView, RoomAdminsView, RoomCatchUpView } from '@zego-live/contract/schemas';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
 import {
   BackoffPolicy,
@@ -316,6 +317,47 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
 
   getViewers(roomID: string): Promise<{ viewers: ApiRoomViewer[]; limit: number }> {
     return this.run('getViewers', [roomID], () => ({ viewers: this.viewerList, limit: 100 }));
+  }
+
+  /** What a joiner reads first (the room's last lines, the announcement, the admins' IDs). */
+  catchUp: RoomCatchUpView = { lines: [], announcement: null, admins: [] };
+  /** While set, getCatchUp answers only once it resolves (a live line can arrive meanwhile). */
+  catchUpGate: Promise<void> | null = null;
+
+  async getCatchUp(roomID: string): Promise<RoomCatchUpView> {
+    if (this.catchUpGate) await this.catchUpGate;
+    return this.run('getCatchUp', [roomID], () => structuredClone(this.catchUp));
+  }
+
+  setAnnouncement(
+    roomID: string,
+    text: string,
+  ): Promise<{ announcement: AnnouncementView; signalled: boolean }> {
+    return this.run('setAnnouncement', [roomID, text], () => {
+      this.catchUp.announcement = text ? { text, at: Date.now() } : null;
+      return { announcement: this.catchUp.announcement, signalled: this.signalled };
+    });
+  }
+
+  private adminsView(): RoomAdminsView {
+    const admins = this.catchUp.admins.map((userId) => ({ userId, nickname: userId, appointedAt: 0 }));
+    return { admins, signalled: this.signalled };
+  }
+
+  appointAdmin(roomID: string, userID: string): Promise<RoomAdminsView> {
+    return this.run('appointAdmin', [roomID, userID], () => {
+      if (this.catchUp.admins.length >= 5 && !this.catchUp.admins.includes(userID))
+        throw new ApiError('ADMINS_FULL', 'A room has at most 5 admins', 409);
+      if (!this.catchUp.admins.includes(userID)) this.catchUp.admins.push(userID);
+      return this.adminsView();
+    });
+  }
+
+  dismissAdmin(roomID: string, userID: string): Promise<RoomAdminsView> {
+    return this.run('dismissAdmin', [roomID, userID], () => {
+      this.catchUp.admins = this.catchUp.admins.filter((id) => id !== userID);
+      return this.adminsView();
+    });
   }
 }
 

@@ -67,9 +67,16 @@ export function fireAndForget(tag: string): Fire {
   };
 }
 
-/** Session fields a live page renders, plus `chat`: only the newest CHAT_VISIBLE lines. */
+/**
+ * Session fields a live page renders, plus `chat` (only the newest CHAT_VISIBLE lines), `announcement` (the pinned
+ * text, '' for none) and `admins` (the admins' user IDs as keys, for the 房管 badge).
+ */
 export function liveFields(names: readonly (keyof LiveSession & string)[]): BoundFields<LiveSession> {
-  return bindFields(liveSession, names, { chat: (store) => store.chat.slice(-CHAT_VISIBLE) });
+  return bindFields(liveSession, names, {
+    chat: (store) => store.chat.slice(-CHAT_VISIBLE),
+    announcement: (store) => store.notices.announcement?.text ?? '',
+    admins: (store) => store.notices.admins,
+  });
 }
 
 /** What a live page keeps outside `data` (nothing here is rendered). */

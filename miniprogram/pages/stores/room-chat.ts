@@ -9,8 +9,10 @@ import { CHAT_WINDOW } from '../../config';
 import { ApiError } from '../../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { CHAT_MAX_LENGTH } from '@zego-live/contract';
+import type { HistoryLine } from '@zego-live/contract/schemas';
 import { ChatModeration } from './chat-moderation';
-import { chatRefusal, decodeServiceMessage } from './chat-protocol';
+import { chatRefusal, decodeServiceMessage, keptLineID } from './chat-protocol';
+import { RoomNotices } from './room-notices';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
@@ -55,6 +57,8 @@ export class RoomChat {
   messages = 0;
   /** Comments off, this viewer's mute, and the anchor's moderation: as the service decides them. */
   readonly moderation: ChatModeration;
+  /** The announcement and the admins, as the service keeps them. */
+  readonly notices: RoomNotices;
   private localLineID = 0;
   /** When this visit logged in: the users the SDK lists right after that were here already (no notice). */
   private joinedAt = 0;
@@ -72,6 +76,7 @@ export class RoomChat {
       systemLine: (text) => this.systemLine(text),
       dropLinesOf: (userID) => this.dropLinesOf(userID),
     });
+    this.notices = new RoomNotices(ctx, status, () => subject.roomID());
     makeAutoObservable<
       RoomChat,
       'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'joinedAt' | 'presentListed'
@@ -84,6 +89,7 @@ export class RoomChat {
         feed: false,
         localLineID: false,
         moderation: false,
+        notices: false,
         joinedAt: false,
         presentListed: false,
         peakOnline: false,
@@ -171,6 +177,46 @@ export class RoomChat {
     this.status.flash(`消息没有发出去：${chatRefusal(code)}`);
   }
 
+  /** Logged in: what the service says about the room's chat, and what a late joiner catches up on. */
+  readRoomState(): void {
+    void this.moderation.loadChatState();
+    void this.loadCatchUp();
+  }
+
+  /**
+   * What was said before we came (the last lines, before anything live), the announcement and the
+   * admins; best effort (the live lines come anyway).
+   */
+  async loadCatchUp(): Promise<void> {
+    const epoch = this.ctx.epoch;
+    try {
+      const { lines, announcement, admins } = await this.ctx.deps.api.getCatchUp(this.subject.roomID());
+      if (this.ctx.isStale(epoch)) return;
+      this.addHistory(lines);
+      this.notices.setAnnouncement(announcement?.text ?? null, announcement?.at ?? 0);
+      this.notices.setAdmins(admins);
+    } catch {
+      // a viewer who misses the history still sees everything from now on
+    }
+  }
+
+  /**
+   * The room's last lines go before what is on screen, in the history's order; a line that already arrived live
+   * (it carries the same number) is shown once, where the history has it. Join notices are never in the history.
+   */
+  private addHistory(lines: readonly HistoryLine[]): void {
+    if (lines.length === 0) return;
+    const older = lines.map((l): ChatLine => ({
+      id: keptLineID(l.id),
+      nickname: l.nickname,
+      text: l.text,
+      kind: 'chat',
+      userID: l.userId,
+    }));
+    const kept = new Set(older.map((line) => line.id));
+    this.chat = [...older, ...this.chat.filter((line) => !kept.has(line.id))].slice(-CHAT_WINDOW);
+  }
+
   /** A removed viewer's lines leave the anchor's screen. */
   dropLinesOf(userID: string): void {
     this.chat = this.chat.filter((line) => line.userID !== userID);
@@ -207,7 +253,12 @@ export class RoomChat {
 
   /** One flush of the room feed, in one action (one render). */
   private apply(batch: FeedBatch): void {
-    if (batch.chat) this.chat = [...this.chat, ...batch.chat].slice(-CHAT_WINDOW);
+    if (batch.chat) {
+      // A line the history already put on screen is not shown again.
+      const present = new Set(this.chat.map((line) => line.id));
+      const fresh = batch.chat.filter((line) => !present.has(line.id));
+      if (fresh.length > 0) this.chat = [...this.chat, ...fresh].slice(-CHAT_WINDOW);
+    }
     if (batch.joinNotice) this.addJoinNotice(batch.joinNotice);
     if (batch.likes) this.likes += batch.likes;
     if (batch.users) this.users = batch.users;
@@ -243,6 +294,10 @@ export class RoomChat {
       if (decoded === null) continue;
       if (decoded.t === 'chat-state') {
         this.moderation.setCommentsOff(decoded.commentsOff, true);
+      } else if (decoded.t === 'announcement') {
+        this.notices.setAnnouncement(decoded.text, decoded.at);
+      } else if (decoded.t === 'admins') {
+        this.notices.setAdmins(decoded.ids);
       } else if (decoded.userID !== me) {
         lines.push({
           messageID: decoded.messageID,
@@ -323,6 +378,7 @@ export class RoomChat {
     this.peakOnline = 0;
     this.messages = 0;
     this.moderation.reset();
+    this.notices.reset();
   }
 }
 

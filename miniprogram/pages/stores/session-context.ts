@@ -34,6 +34,10 @@ export interface LiveSessionDeps {
     | 'removeViewer'
     | 'getStats'
     | 'getViewers'
+    | 'getCatchUp'
+    | 'setAnnouncement'
+    | 'appointAdmin'
+    | 'dismissAdmin'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

@@ -194,12 +194,18 @@ function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
         timeCell(a.at),
         h('td', {}, titles.get(a.roomId) ?? a.roomId),
         h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
-        h('td', {}, MODERATOR_LABELS[a.actorKind] ?? a.actorKind),
+        h('td', {}, actorText(a)),
         h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
         h('td', { class: 'detail' }, moderationDetail(a)),
       ),
     ),
   );
+}
+
+/** Who acted; an admin (房管) by name, since a room has several (its anchor is the room's own). */
+function actorText(a: ModerationAction): string {
+  const kind = MODERATOR_LABELS[a.actorKind] ?? a.actorKind;
+  return a.actorKind === 'admin' && a.actorNickname !== null ? `${kind} ${a.actorNickname}` : kind;
 }
 
 /** A mute's end, or a held message's text. */

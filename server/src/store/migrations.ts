@@ -260,6 +260,21 @@ export const MIGRATIONS: readonly Migration[] = [
       .where(sql.ref('state'), '=', sql.lit('sending'))
       .execute();
   },
+  // (issue 28) a room's pinned announcement (公告) and its admins (房管).
+  async (q, e) => {
+    const notice = q.schema
+      .createTable('room_announcements')
+      .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+      .addColumn('text', 'text', (c) => c.notNull());
+    await time(notice, 'set_at', e, true).execute();
+    const admins = q.schema
+      .createTable('room_admins')
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'));
+    await time(admins, 'appointed_at', e, true)
+      .addPrimaryKeyConstraint('room_admins_pkey', ['room_id', 'user_id'])
+      .execute();
+  },
 ];
 
 /**

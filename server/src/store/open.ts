@@ -6,6 +6,7 @@ import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { roomRepository } from './repos/rooms';
+import { socialRepository } from './repos/social';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
 import type { Store } from './types';
@@ -29,6 +30,7 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    social: socialRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

@@ -126,6 +126,18 @@ export interface ChatLinesTable {
   sent_at: number;
 }
 
+export interface RoomAnnouncementsTable {
+  room_id: string;
+  text: string;
+  set_at: number;
+}
+
+export interface RoomAdminsTable {
+  room_id: string;
+  user_id: string;
+  appointed_at: number;
+}
+
 export interface RoomRemindersTable {
   room_id: string;
   user_id: string;
@@ -168,6 +180,8 @@ export interface Database {
   chat_bans: ChatBansTable;
   moderation_log: ModerationLogTable;
   chat_lines: ChatLinesTable;
+  room_announcements: RoomAnnouncementsTable;
+  room_admins: RoomAdminsTable;
   room_reminders: RoomRemindersTable;
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;

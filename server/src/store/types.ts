@@ -7,6 +7,7 @@ import type {
   StatsRepository,
   ViewerRepository,
 } from './audience';
+import type { SocialRepository } from './social';
 import type {
   CallMember,
   ClaimResult,
@@ -24,6 +25,7 @@ import type {
 
 export * from './model';
 export * from './audience';
+export * from './social';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -119,6 +121,7 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  social: SocialRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
