@@ -22,6 +22,7 @@ import {
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
+import { openModerationSheet } from '../shared/moderation-sheet';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -92,6 +93,9 @@ Component({
     /** The end screen's figures (the service's, else this phone's). */
     summary: null as RoomSummaryView | null,
     chat: [] as ChatLine[],
+    /** The pinned announcement ('' for none) and the admins' IDs as keys (their 房管 badge). */
+    announcement: '',
+    admins: {} as Record<string, true>,
     /** "评论已关闭" / "你已被禁言" instead of the input ('' while the viewer may chat). */
     chatBlockedText: '',
     // Page-only view state.
@@ -214,6 +218,14 @@ Component({
     },
 
     // Chat and likes.
+    /** An admin (房管) long-presses a viewer's line: mute, remove, comments off or on (the service decides). */
+    onChatLongPress(e: WechatMiniprogram.TouchEvent) {
+      if (!liveSession.notices.admins[liveSession.userID]) return;
+      const { userId, nickname } = e.currentTarget.dataset as { userId?: string; nickname?: string };
+      const userID = String(userId ?? '');
+      if (userID === this.data.anchorUserID) return;
+      openModerationSheet({ userID, nickname: String(nickname ?? ''), by: 'admin' }, fire);
+    },
     onLike() {
       liveSession.like();
     },
