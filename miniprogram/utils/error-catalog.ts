@@ -230,6 +230,9 @@ export const SERVICE_ERROR_CATALOG: Readonly<Record<ErrorCode, CatalogEntry>> = 
   ADMINS_FULL: entry('房管最多 5 位，请先撤掉一位', 'none'),
   CANNOT_MODERATE_ADMIN: entry('房管不能禁言或移出其他房管', 'none'),
   ANNOUNCEMENT_TOO_LONG: entry('公告最多 60 个字', 'none'),
+  // Gifts on points.
+  POINTS_INSUFFICIENT: entry('积分不够了，明天会再送你一些', 'none'),
+  GIFT_UNAVAILABLE: entry('这个礼物已下架，换一个吧', 'none'),
 };
 
 /** What a failed call to the service carries (the api-client's ApiError); status 0: the network failed. */

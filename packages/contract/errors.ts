@@ -64,6 +64,9 @@ export const ERROR_CODES = [
   'ADMINS_FULL',
   'CANNOT_MODERATE_ADMIN',
   'ANNOUNCEMENT_TOO_LONG',
+  // Gifts on points.
+  'POINTS_INSUFFICIENT',
+  'GIFT_UNAVAILABLE',
 ] as const;
 
 /** One of ERROR_CODES. */

@@ -66,7 +66,24 @@ export interface ModerationCommand {
 }
 
 /** A broadcast message from the service, decoded. */
-export type ServiceBroadcast = ChatContent | ChatStateContent | AnnouncementContent | AdminsContent;
+/**
+ * The JSON content of a gift sent in the room: `{"t":"gift","u":sender,"n":nickname,"g":gift ID,"name","icon",
+ * "effect":"banner"|"fullscreen","c":count,"i":the send's number}` (the number: a phone shows each send once).
+ */
+export interface GiftContent {
+  t: 'gift';
+  u: string;
+  n: string;
+  g: number;
+  name: string;
+  icon: string;
+  effect: 'banner' | 'fullscreen';
+  c: number;
+  i: number;
+}
+
+export type ServiceBroadcast =
+  ChatContent | ChatStateContent | AnnouncementContent | AdminsContent | GiftContent;
 
 /** The content of a co-hosting command about `userID`. */
 export function cohostCommand(signal: CohostSignal, userID: string): string {
@@ -98,6 +115,12 @@ export function chatLine(sender: { id: string; nickname: string }, text: string,
 /** The content of the notice that the room's announcement changed. */
 export function announcementSignal(text: string | null, at: number): string {
   return JSON.stringify({ t: 'announcement', text, at } satisfies AnnouncementContent);
+}
+
+/** The content of a gift's announcement to the room. */
+export function giftSignal(gift: Omit<GiftContent, 't'>): string {
+  const { u, n, g, name, icon, effect, c, i } = gift;
+  return JSON.stringify({ t: 'gift', u, n, g, name, icon, effect, c, i } satisfies GiftContent);
 }
 
 /** The content of the notice that the room's admins changed. */
@@ -137,8 +160,11 @@ export function decodeServiceBroadcast(fromUserID: string, message: string): Ser
   return decodeRoomNotice(body);
 }
 
-/** The announcement or admins notice in a decoded body, or null. */
-function decodeRoomNotice(body: Record<string, unknown>): AnnouncementContent | AdminsContent | null {
+/** The announcement, admins or gift notice in a decoded body, or null. */
+function decodeRoomNotice(
+  body: Record<string, unknown>,
+): AnnouncementContent | AdminsContent | GiftContent | null {
+  if (body.t === 'gift') return decodeGift(body);
   if (
     body.t === 'announcement' &&
     (typeof body.text === 'string' || body.text === null) &&
@@ -161,4 +187,14 @@ export function decodeModerationCommand(fromUserID: string, command: string): Mo
     return { t: 'moderation', e: 'muted', until: body.until };
   if (body.e === 'unmuted') return { t: 'moderation', e: 'unmuted', until: null };
   return null;
+}
+
+/** A gift notice's fields, or null when one is missing or of the wrong kind. */
+function decodeGift(body: Record<string, unknown>): GiftContent | null {
+  const { u, n, g, name, icon, effect, c, i } = body;
+  if (typeof u !== 'string' || typeof n !== 'string' || typeof name !== 'string' || typeof icon !== 'string')
+    return null;
+  if (typeof g !== 'number' || typeof c !== 'number' || typeof i !== 'number' || c < 1) return null;
+  if (effect !== 'banner' && effect !== 'fullscreen') return null;
+  return { t: 'gift', u, n, g, name, icon, effect, c, i };
 }

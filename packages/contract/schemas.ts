@@ -5,6 +5,7 @@
  * no server code, no Node API.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { BODY } from './schema-parts';
 
 /**
  * A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). An idle room with
@@ -187,8 +188,7 @@ export const ChatMessageView = Type.Object({
 });
 export type ChatMessageView = Static<typeof ChatMessageView>;
 
-/** A request body's schema options: exactly its fields; one it does not know is refused (400), not dropped. */
-export const BODY = { additionalProperties: false } as const;
+export { BODY } from './schema-parts';
 
 /** A counter an anchor reports. */
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -351,42 +351,4 @@ export type RoomViewerView = Static<typeof RoomViewerView>;
 export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
 export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;
 
-// ---- issue 28: the room's announcement (公告), its admins (房管), the history a late joiner reads ----
-
-/** The room's pinned announcement and when it was set (the newest wins), or null when none is up. */
-export const AnnouncementView = Type.Union([
-  Type.Object({ text: Type.String(), at: Type.Number() }),
-  Type.Null(),
-]);
-export type AnnouncementView = Static<typeof AnnouncementView>;
-
-/** A chat line as anyone in the room may read it again: public fields only (no session, no openid). */
-export const HistoryLine = Type.Object({
-  /** The line's number: the live line carries the same (room signal `i`), so a phone shows it once. */
-  id: Type.Integer(),
-  userId: Type.String(),
-  nickname: Type.String(),
-  text: Type.String(),
-  sentAt: Type.Number(),
-});
-export type HistoryLine = Static<typeof HistoryLine>;
-
-/** GET /api/rooms/:id/chat/history: what a viewer who just came in needs to catch up. */
-export const RoomCatchUpView = Type.Object({
-  /** The room's last lines, oldest first (at most 20). */
-  lines: Type.Array(HistoryLine),
-  announcement: AnnouncementView,
-  /** The user IDs of the room's admins (房管), for their badge. */
-  admins: Type.Array(Type.String()),
-});
-export type RoomCatchUpView = Static<typeof RoomCatchUpView>;
-
-/** One admin of a room. */
-export const RoomAdminView = Type.Object({
-  userId: Type.String(),
-  nickname: Type.String(),
-  appointedAt: Type.Number(),
-});
-/** GET /api/rooms/:id/admins and what appointing or dismissing answers. */
-export const RoomAdminsView = Type.Object({ admins: Type.Array(RoomAdminView), signalled: Type.Boolean() });
-export type RoomAdminsView = Static<typeof RoomAdminsView>;
+export * from './social-schemas';

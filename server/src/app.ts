@@ -20,6 +20,7 @@ import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
 import adminRoutes from './features/admins/routes';
 import announcementRoutes from './features/announcement/routes';
+import giftRoutes from './features/gifts/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import roomRoutes from './features/rooms/routes';
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(moderationRoutes, { prefix: '/api' });
   await app.register(adminRoutes, { prefix: '/api' });
   await app.register(announcementRoutes, { prefix: '/api' });
+  await app.register(giftRoutes, { prefix: '/api' });
   await app.register(statsRoutes, { prefix: '/api' });
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });

@@ -4,7 +4,11 @@
  * sender identity (the contract's SERVICE_USER_ID, a user ID no real user has). A line from anyone else (a modified app calling
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
-import { decodeModerationCommand as decodeCommand, decodeServiceBroadcast } from '@zego-live/contract';
+import {
+  decodeModerationCommand as decodeCommand,
+  decodeServiceBroadcast,
+  type GiftContent,
+} from '@zego-live/contract';
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
 
@@ -13,7 +17,8 @@ export type ServiceMessage =
   | { t: 'chat'; messageID: string; userID: string; nickname: string; text: string }
   | { t: 'chat-state'; commentsOff: boolean }
   | { t: 'announcement'; text: string | null; at: number }
-  | { t: 'admins'; ids: string[] };
+  | { t: 'admins'; ids: string[] }
+  | GiftContent;
 
 /** A kept line's ID on screen: the live line and the same line in the history share it (shown once). */
 export const keptLineID = (line: number): string => `line-${line}`;

@@ -8,7 +8,7 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../../config';
 import { ApiError } from '../../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
-import { CHAT_MAX_LENGTH } from '@zego-live/contract';
+import { CHAT_MAX_LENGTH, type GiftContent } from '@zego-live/contract';
 import type { HistoryLine } from '@zego-live/contract/schemas';
 import { ChatModeration } from './chat-moderation';
 import { chatRefusal, decodeServiceMessage, keptLineID } from './chat-protocol';
@@ -32,6 +32,8 @@ export interface ChatSubject {
   userID(): string;
   /** The anchor may speak while comments are off, and moderates. */
   isAnchor(): boolean;
+  /** Gifts the room announced, in one flush (the gifts part shows them in the same render). */
+  giftsArrived?(gifts: GiftContent[]): void;
 }
 
 /** The users the SDK lists this soon after login were in the room already: no 「来了」 for them. */
@@ -260,6 +262,7 @@ export class RoomChat {
       if (fresh.length > 0) this.chat = [...this.chat, ...fresh].slice(-CHAT_WINDOW);
     }
     if (batch.joinNotice) this.addJoinNotice(batch.joinNotice);
+    if (batch.gifts) this.subject.giftsArrived?.(batch.gifts);
     if (batch.likes) this.likes += batch.likes;
     if (batch.users) this.users = batch.users;
     if (batch.onlineCount !== undefined) {
@@ -289,10 +292,13 @@ export class RoomChat {
     if (p.roomID !== this.subject.roomID() || p.messages.length === 0) return;
     const me = this.subject.userID();
     const lines: RtcRoomMessage[] = [];
+    const gifts: GiftContent[] = [];
     for (const m of p.messages) {
       const decoded = decodeServiceMessage(m);
       if (decoded === null) continue;
-      if (decoded.t === 'chat-state') {
+      if (decoded.t === 'gift') {
+        gifts.push(decoded);
+      } else if (decoded.t === 'chat-state') {
         this.moderation.setCommentsOff(decoded.commentsOff, true);
       } else if (decoded.t === 'announcement') {
         this.notices.setAnnouncement(decoded.text, decoded.at);
@@ -307,6 +313,8 @@ export class RoomChat {
         });
       }
     }
+    // Gifts ride the feed like chat: on screen in the next flush, never a render of their own.
+    if (gifts.length > 0) this.feed.addGifts(gifts);
     if (lines.length === 0) return;
     this.messages += lines.length;
     this.feed.addChat(lines);

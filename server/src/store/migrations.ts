@@ -275,6 +275,44 @@ export const MIGRATIONS: readonly Migration[] = [
       .addPrimaryKeyConstraint('room_admins_pkey', ['room_id', 'user_id'])
       .execute();
   },
+  // (issue 28) gifts on points: the catalogue, each user's wallet and ledger, the gifts sent (one per sender and key).
+  async (q, e) => {
+    const gifts = serialKey(q.schema.createTable('gifts'), e)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('icon_url', 'text', (c) => c.notNull())
+      .addColumn('price', 'integer', (c) => c.notNull())
+      .addColumn('effect', 'text', (c) => c.notNull())
+      .addColumn('active', e.types.flag, (c) => c.notNull());
+    await time(gifts, 'created_at', e, true).execute();
+    await q.schema
+      .createTable('point_wallets')
+      .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+      .addColumn('balance', 'integer', (c) => c.notNull().check(sql`balance >= 0`))
+      .addColumn('granted_day', 'integer', (c) => c.notNull())
+      .execute();
+    const sends = serialKey(q.schema.createTable('gift_sends'), e)
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('sender_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('anchor_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('gift_id', 'integer', (c) => c.notNull().references('gifts.id'))
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('points', 'integer', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text', (c) => c.notNull());
+    await time(sends, 'at', e, true)
+      .addUniqueConstraint('gift_sends_key', ['sender_id', 'idempotency_key'])
+      .execute();
+    await q.schema
+      .createIndex('gift_sends_room')
+      .on('gift_sends')
+      .columns(['room_id', 'sender_id'])
+      .execute();
+    const ledger = serialKey(q.schema.createTable('point_ledger'), e)
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('delta', 'integer', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('gift_send_id', 'integer', (c) => c.references('gift_sends.id'));
+    await time(ledger, 'at', e, true).execute();
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { roomRepository } from './repos/rooms';
 import { socialRepository } from './repos/social';
+import { giftRepository } from './repos/gifts';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
 import type { Store } from './types';
@@ -31,6 +32,7 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
     social: socialRepository(engine),
+    gifts: giftRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

@@ -5,6 +5,7 @@
 import type { Generated } from 'kysely';
 import type {
   CohostState,
+  GiftEffect,
   ModerationAction,
   ModeratorKind,
   ReminderState,
@@ -138,6 +139,45 @@ export interface RoomAdminsTable {
   appointed_at: number;
 }
 
+export interface GiftsTable {
+  id: Generated<number>;
+  name: string;
+  icon_url: string;
+  price: number;
+  effect: GiftEffect;
+  active: Flag;
+  created_at: number;
+}
+
+export interface PointWalletsTable {
+  user_id: string;
+  balance: number;
+  /** The China calendar day whose free allowance was last granted. */
+  granted_day: number;
+}
+
+export interface PointLedgerTable {
+  id: Generated<number>;
+  user_id: string;
+  /** Points in (+) or out (-). */
+  delta: number;
+  reason: string;
+  gift_send_id: number | null;
+  at: number;
+}
+
+export interface GiftSendsTable {
+  id: Generated<number>;
+  room_id: string;
+  sender_id: string;
+  anchor_id: string;
+  gift_id: number;
+  count: number;
+  points: number;
+  idempotency_key: string;
+  at: number;
+}
+
 export interface RoomRemindersTable {
   room_id: string;
   user_id: string;
@@ -182,6 +222,10 @@ export interface Database {
   chat_lines: ChatLinesTable;
   room_announcements: RoomAnnouncementsTable;
   room_admins: RoomAdminsTable;
+  gifts: GiftsTable;
+  point_wallets: PointWalletsTable;
+  point_ledger: PointLedgerTable;
+  gift_sends: GiftSendsTable;
   room_reminders: RoomRemindersTable;
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;

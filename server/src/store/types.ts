@@ -8,6 +8,7 @@ import type {
   ViewerRepository,
 } from './audience';
 import type { SocialRepository } from './social';
+import type { GiftRepository } from './gifts';
 import type {
   CallMember,
   ClaimResult,
@@ -26,6 +27,7 @@ import type {
 export * from './model';
 export * from './audience';
 export * from './social';
+export * from './gifts';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -122,6 +124,7 @@ export interface Store {
   chat: ChatRepository;
   reminders: ReminderRepository;
   social: SocialRepository;
+  gifts: GiftRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -200,8 +200,9 @@ export function announceChatState(
 }
 
 /**
- * Tells the whole room something the service keeps (a system broadcast under its identity: comments off, the
- * announcement, the admins); true if ZEGO took it. Best effort: a phone that missed it reads the service on entry.
+ * Tells the whole room something under the service's identity (category 1, a system message: comments off, the
+ * announcement, the admins; 2, a room event: a gift); true if ZEGO took it. Best effort: what the service keeps, a
+ * phone that missed the message reads on entry.
  */
 export async function signalRoom(
   live: LiveContext,
@@ -209,6 +210,7 @@ export async function signalRoom(
   room: Room,
   content: string,
   what: string,
+  category: 1 | 2 = 1,
 ): Promise<boolean> {
   const api = live.zegoServerApi;
   if (api === null) return false;
@@ -217,7 +219,7 @@ export async function signalRoom(
       roomId: room.id,
       userId: SERVICE_USER_ID,
       userName: CHAT_SENDER_NAME,
-      category: 1,
+      category,
       content,
     });
     return true;
