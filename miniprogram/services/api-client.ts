@@ -14,6 +14,10 @@ import type {
   ConfigView,
   CreateRoomBody,
   AnnouncementView,
+  GiftCatalogueView,
+  GiftSentView,
+  LeaderboardView,
+  PointsView,
   ReminderAnswer,
   RoomAdminsView,
   RoomCatchUpView,
@@ -300,6 +304,16 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
         `${roomPath(roomID)}/announcement`,
         { text },
       ),
+    /** The gift catalogue (active gifts, cheapest first). */
+    getGifts: () => request<GiftCatalogueView>('GET', '/api/gifts'),
+    /** The signed-in user's points (today's free allowance granted when due). */
+    getPoints: () => request<PointsView>('GET', '/api/me/points'),
+    /** Sends `count` of a gift; the same key again is the same send (a retry is never paid twice). */
+    sendGift: (roomID: string, giftId: number, count: number, idempotencyKey: string) =>
+      request<GiftSentView>('POST', `${roomPath(roomID)}/gifts`, { giftId, count, idempotencyKey }),
+    /** The room's 贡献榜 and the anchor's total. */
+    getLeaderboard: (roomID: string) =>
+      request<LeaderboardView>('GET', `${roomPath(roomID)}/gifts/leaderboard`),
     /** The anchor makes a viewer an admin (房管) of the room. */
     appointAdmin: (roomID: string, userID: string) =>
       request<RoomAdminsView>('POST', `${roomPath(roomID)}/admins`, { userId: userID }),

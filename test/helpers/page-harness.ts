@@ -471,6 +471,9 @@ export function mockApiModule(): Record<string, unknown> {
     maxLength: 100,
   }));
   api.getCatchUp.mockImplementation(async () => ({ lines: [], announcement: null, admins: [] }));
+  api.getGifts.mockImplementation(async () => ({ gifts: [] }));
+  api.getLeaderboard.mockImplementation(async () => ({ givers: [], total: 0 }));
+  api.getPoints.mockImplementation(async () => ({ balance: 0, dailyAllowance: 100 }));
   return { ...actual, api };
 }
 

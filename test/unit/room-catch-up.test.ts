@@ -109,17 +109,17 @@ describe('the announcement', () => {
     h.api.catchUp.announcement = { text: '今晚抽奖', at: 100 };
     await viewerWatching(h);
     await settle();
-    expect(h.session.notices.announcement).toEqual({ text: '今晚抽奖', at: 100 });
+    expect(h.session.social.notices.announcement).toEqual({ text: '今晚抽奖', at: 100 });
     h.engine.emit('IMRecvBroadcastMessage', {
       roomID: ROOM,
       messages: [fromService(announcementSignal('八点开始', 200))],
     });
-    expect(h.session.notices.announcement?.text).toBe('八点开始');
+    expect(h.session.social.notices.announcement?.text).toBe('八点开始');
     h.engine.emit('IMRecvBroadcastMessage', {
       roomID: ROOM,
       messages: [fromService(announcementSignal(null, 300))],
     });
-    expect(h.session.notices.announcement?.text ?? '').toBe('');
+    expect(h.session.social.notices.announcement?.text ?? '').toBe('');
   });
 
   it('a read that answers after a newer notice does not bring the old text back', async () => {
@@ -134,7 +134,7 @@ describe('the announcement', () => {
     });
     open();
     await settle();
-    expect(h.session.notices.announcement).toEqual({ text: '新公告', at: 200 });
+    expect(h.session.social.notices.announcement).toEqual({ text: '新公告', at: 200 });
   });
 
   it('only the service’s notice counts: the same text from anyone else is ignored', async () => {
@@ -145,22 +145,22 @@ describe('the announcement', () => {
         { ...fromService(announcementSignal('假公告', 999)), fromUser: { userID: 'u9', userName: 'x' } },
       ],
     });
-    expect(h.session.notices.announcement).toBeNull();
+    expect(h.session.social.notices.announcement).toBeNull();
   });
 
   it('the anchor sets it through the service; over 60 characters is refused on the phone', async () => {
     const h = await anchorLive();
-    expect(await h.session.notices.announce('  欢迎来到直播间  ')).toBe(true);
+    expect(await h.session.social.notices.announce('  欢迎来到直播间  ')).toBe(true);
     expect(h.api.callsOf('setAnnouncement')).toEqual([[ROOM, '欢迎来到直播间']]);
-    expect(h.session.notices.announcement?.text).toBe('欢迎来到直播间');
+    expect(h.session.social.notices.announcement?.text).toBe('欢迎来到直播间');
     expect(h.session.notice).toBe('公告已更新');
-    expect(await h.session.notices.announce('长'.repeat(61))).toBe(false);
+    expect(await h.session.social.notices.announce('长'.repeat(61))).toBe(false);
     expect(h.api.callsOf('setAnnouncement')).toHaveLength(1);
     expect(h.session.notice).toBe('公告最多 60 个字');
     h.api.fail('setAnnouncement', new ApiError('MESSAGE_REJECTED', 'risky', 400), 1);
-    expect(await h.session.notices.announce('不好的话')).toBe(false);
+    expect(await h.session.social.notices.announce('不好的话')).toBe(false);
     expect(h.session.notice).toBe('操作没有成功：消息含有不适合发布的内容，换个说法吧');
-    expect(h.session.notices.announcement?.text).toBe('欢迎来到直播间');
+    expect(h.session.social.notices.announcement?.text).toBe('欢迎来到直播间');
   });
 });
 
@@ -170,23 +170,23 @@ describe('room admins', () => {
     h.api.catchUp.admins = ['u1'];
     await viewerWatching(h);
     await settle();
-    expect(h.session.notices.admins).toEqual({ u1: true });
+    expect(h.session.social.notices.admins).toEqual({ u1: true });
     h.engine.emit('IMRecvBroadcastMessage', {
       roomID: ROOM,
       messages: [fromService(adminsSignal(['u1', 'u2']))],
     });
-    expect(h.session.notices.admins).toEqual({ u1: true, u2: true });
+    expect(h.session.social.notices.admins).toEqual({ u1: true, u2: true });
   });
 
   it('the anchor appoints and dismisses; the sixth is refused with the catalog’s words', async () => {
     const h = await anchorLive();
-    for (const id of ['a', 'b', 'c', 'd', 'e']) expect(await h.session.notices.appoint(id)).toBe(true);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) expect(await h.session.social.notices.appoint(id)).toBe(true);
     expect(h.session.notice).toBe('已设为房管');
-    expect(Object.keys(h.session.notices.admins)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(await h.session.notices.appoint('f')).toBe(false);
+    expect(Object.keys(h.session.social.notices.admins)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await h.session.social.notices.appoint('f')).toBe(false);
     expect(h.session.notice).toBe('操作没有成功：房管最多 5 位，请先撤掉一位');
-    expect(await h.session.notices.dismiss('c')).toBe(true);
+    expect(await h.session.social.notices.dismiss('c')).toBe(true);
     expect(h.api.callsOf('dismissAdmin')).toEqual([[ROOM, 'c']]);
-    expect(Object.keys(h.session.notices.admins)).toEqual(['a', 'b', 'd', 'e']);
+    expect(Object.keys(h.session.social.notices.admins)).toEqual(['a', 'b', 'd', 'e']);
   });
 });

@@ -18,7 +18,14 @@ import type {
   ApiStats,
   TokenRole,
 } from '../../miniprogram/services/api-client';
-import type { AnnouncementView, RoomAdminsView, RoomCatchUpView } from '@zego-live/contract/schemas';
+import type {
+  AnnouncementView,
+  GiftSentView,
+  GiftView,
+  LeaderboardView,
+  RoomAdminsView,
+  RoomCatchUpView,
+} from '@zego-live/contract/schemas';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
 import {
   BackoffPolicy,
@@ -351,6 +358,61 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
       if (!this.catchUp.admins.includes(userID)) this.catchUp.admins.push(userID);
       return this.adminsView();
     });
+  }
+
+  /** The catalogue, this phone's points, the sends by key (a key sent again is the same send), the 贡献榜. */
+  gifts: GiftView[] = [
+    {
+      id: 1,
+      name: '小心心',
+      iconUrl: 'https://cdn.example.com/heart.png',
+      price: 1,
+      effect: 'banner',
+      active: true,
+    },
+    {
+      id: 2,
+      name: '火箭',
+      iconUrl: 'https://cdn.example.com/rocket.png',
+      price: 50,
+      effect: 'fullscreen',
+      active: true,
+    },
+  ];
+  points = 100;
+  readonly giftSends = new Map<string, GiftSentView>();
+  leaderboard: LeaderboardView = { givers: [], total: 0 };
+
+  getGifts(): Promise<{ gifts: GiftView[] }> {
+    return this.run('getGifts', [], () => ({ gifts: this.gifts }));
+  }
+
+  getPoints(): Promise<{ balance: number; dailyAllowance: number }> {
+    return this.run('getPoints', [], () => ({ balance: this.points, dailyAllowance: 100 }));
+  }
+
+  sendGift(roomID: string, giftId: number, count: number, key: string): Promise<GiftSentView> {
+    return this.run('sendGift', [roomID, giftId, count, key], () => {
+      const before = this.giftSends.get(key);
+      if (before) return { ...before, replayed: true };
+      const gift = this.gifts.find((g) => g.id === giftId);
+      if (!gift) throw new ApiError('NOT_FOUND', 'No such gift', 404);
+      if (this.points < gift.price * count)
+        throw new ApiError('POINTS_INSUFFICIENT', 'Not enough points', 409);
+      this.points -= gift.price * count;
+      const sent = {
+        send: { id: this.giftSends.size + 1, giftId, count, points: gift.price * count, at: Date.now() },
+        balance: this.points,
+        replayed: false,
+        signalled: this.signalled,
+      };
+      this.giftSends.set(key, sent);
+      return sent;
+    });
+  }
+
+  getLeaderboard(roomID: string): Promise<LeaderboardView> {
+    return this.run('getLeaderboard', [roomID], () => structuredClone(this.leaderboard));
   }
 
   dismissAdmin(roomID: string, userID: string): Promise<RoomAdminsView> {

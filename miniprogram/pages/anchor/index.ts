@@ -293,10 +293,10 @@ Component({
         title: '直播间公告',
         editable: true,
         placeholderText: `所有观众可见，最多 ${ANNOUNCEMENT_MAX_LENGTH} 个字；清空即撤下`,
-        content: liveSession.notices.announcement?.text ?? '',
+        content: liveSession.social.notices.announcement?.text ?? '',
         confirmText: '发布',
         success: (res) => {
-          if (res.confirm) fire(liveSession.notices.announce(res.content ?? ''));
+          if (res.confirm) fire(liveSession.social.notices.announce(res.content ?? ''));
         },
       });
     },

@@ -220,7 +220,7 @@ Component({
     // Chat and likes.
     /** An admin (房管) long-presses a viewer's line: mute, remove, comments off or on (the service decides). */
     onChatLongPress(e: WechatMiniprogram.TouchEvent) {
-      if (!liveSession.notices.admins[liveSession.userID]) return;
+      if (!liveSession.social.notices.admins[liveSession.userID]) return;
       const { userId, nickname } = e.currentTarget.dataset as { userId?: string; nickname?: string };
       const userID = String(userId ?? '');
       if (userID === this.data.anchorUserID) return;

@@ -74,8 +74,8 @@ export function fireAndForget(tag: string): Fire {
 export function liveFields(names: readonly (keyof LiveSession & string)[]): BoundFields<LiveSession> {
   return bindFields(liveSession, names, {
     chat: (store) => store.chat.slice(-CHAT_VISIBLE),
-    announcement: (store) => store.notices.announcement?.text ?? '',
-    admins: (store) => store.notices.admins,
+    announcement: (store) => store.social.notices.announcement?.text ?? '',
+    admins: (store) => store.social.notices.admins,
   });
 }
 

@@ -17,7 +17,7 @@ export interface SheetTarget {
 /** Opens the sheet for a viewer (nothing for our own line, the anchor's, or an admin acting on an admin). */
 export function openModerationSheet(target: SheetTarget, fire: Fire): void {
   const { userID, nickname, by } = target;
-  const admins = liveSession.notices.admins;
+  const admins = liveSession.social.notices.admins;
   if (!userID || userID === liveSession.userID) return;
   if (by === 'admin' && admins[userID]) return;
   const actions: [string, () => unknown][] = [
@@ -27,8 +27,8 @@ export function openModerationSheet(target: SheetTarget, fire: Fire): void {
   if (by === 'anchor') {
     actions.push(
       admins[userID]
-        ? ['撤销房管', () => liveSession.notices.dismiss(userID)]
-        : ['设为房管', () => liveSession.notices.appoint(userID)],
+        ? ['撤销房管', () => liveSession.social.notices.dismiss(userID)]
+        : ['设为房管', () => liveSession.social.notices.appoint(userID)],
     );
   } else {
     const off = liveSession.commentsOff;

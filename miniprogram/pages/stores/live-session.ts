@@ -11,7 +11,7 @@ import { largePlayers, withPlayers, type CohostTileView } from './cohost-tiles';
 import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
-import type { RoomNotices } from './room-notices';
+import type { RoomChat } from './room-chat';
 import type { RoomSummaryView } from './room-summary';
 import type { ViewerListView } from './viewer-list';
 import { SessionCore, type LiveSessionDeps } from './session-core';
@@ -331,9 +331,9 @@ export class LiveSession {
     if (removed) this.core.viewerList.removed(userID);
     return removed;
   }
-  /** The announcement (公告) and the admins (房管); the anchor sets, appoints and dismisses through it. */
-  get notices(): RoomNotices {
-    return this.core.room.notices;
+  /** The announcement (公告) and admins (房管) the anchor manages; the gifts: panel, banners, effect, 贡献榜. */
+  get social(): RoomChat['social'] {
+    return this.core.room.social;
   }
   /** The anchor opens the viewer list (read from the service). */
   openViewerList(): Promise<void> {

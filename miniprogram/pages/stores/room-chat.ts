@@ -11,7 +11,9 @@ import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-type
 import { CHAT_MAX_LENGTH, type GiftContent } from '@zego-live/contract';
 import type { HistoryLine } from '@zego-live/contract/schemas';
 import { ChatModeration } from './chat-moderation';
-import { chatRefusal, decodeServiceMessage, keptLineID } from './chat-protocol';
+import { chatRefusal, decodeServiceMessage } from './chat-protocol';
+import { withHistory } from './chat-history';
+import { RoomGifts } from './room-gifts';
 import { RoomNotices } from './room-notices';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { SessionContext } from './session-context';
@@ -32,8 +34,6 @@ export interface ChatSubject {
   userID(): string;
   /** The anchor may speak while comments are off, and moderates. */
   isAnchor(): boolean;
-  /** Gifts the room announced, in one flush (the gifts part shows them in the same render). */
-  giftsArrived?(gifts: GiftContent[]): void;
 }
 
 /** The users the SDK lists this soon after login were in the room already: no 「来了」 for them. */
@@ -59,8 +59,8 @@ export class RoomChat {
   messages = 0;
   /** Comments off, this viewer's mute, and the anchor's moderation: as the service decides them. */
   readonly moderation: ChatModeration;
-  /** The announcement and the admins, as the service keeps them. */
-  readonly notices: RoomNotices;
+  /** The announcement and the admins, as the service keeps them; the gifts. */
+  readonly social: { readonly notices: RoomNotices; readonly gifts: RoomGifts };
   private localLineID = 0;
   /** When this visit logged in: the users the SDK lists right after that were here already (no notice). */
   private joinedAt = 0;
@@ -78,7 +78,11 @@ export class RoomChat {
       systemLine: (text) => this.systemLine(text),
       dropLinesOf: (userID) => this.dropLinesOf(userID),
     });
-    this.notices = new RoomNotices(ctx, status, () => subject.roomID());
+    const roomID = (): string => subject.roomID();
+    this.social = {
+      notices: new RoomNotices(ctx, status, roomID),
+      gifts: new RoomGifts(ctx, status, roomID),
+    };
     makeAutoObservable<
       RoomChat,
       'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'joinedAt' | 'presentListed'
@@ -91,7 +95,7 @@ export class RoomChat {
         feed: false,
         localLineID: false,
         moderation: false,
-        notices: false,
+        social: false,
         joinedAt: false,
         presentListed: false,
         peakOnline: false,
@@ -183,6 +187,7 @@ export class RoomChat {
   readRoomState(): void {
     void this.moderation.loadChatState();
     void this.loadCatchUp();
+    void this.social.gifts.load(!this.subject.isAnchor());
   }
 
   /**
@@ -195,28 +200,16 @@ export class RoomChat {
       const { lines, announcement, admins } = await this.ctx.deps.api.getCatchUp(this.subject.roomID());
       if (this.ctx.isStale(epoch)) return;
       this.addHistory(lines);
-      this.notices.setAnnouncement(announcement?.text ?? null, announcement?.at ?? 0);
-      this.notices.setAdmins(admins);
+      this.social.notices.setAnnouncement(announcement?.text ?? null, announcement?.at ?? 0);
+      this.social.notices.setAdmins(admins);
     } catch {
       // a viewer who misses the history still sees everything from now on
     }
   }
 
-  /**
-   * The room's last lines go before what is on screen, in the history's order; a line that already arrived live
-   * (it carries the same number) is shown once, where the history has it. Join notices are never in the history.
-   */
+  /** The history goes before what is on screen (chat-history.ts), in one action. */
   private addHistory(lines: readonly HistoryLine[]): void {
-    if (lines.length === 0) return;
-    const older = lines.map((l): ChatLine => ({
-      id: keptLineID(l.id),
-      nickname: l.nickname,
-      text: l.text,
-      kind: 'chat',
-      userID: l.userId,
-    }));
-    const kept = new Set(older.map((line) => line.id));
-    this.chat = [...older, ...this.chat.filter((line) => !kept.has(line.id))].slice(-CHAT_WINDOW);
+    if (lines.length > 0) this.chat = withHistory(this.chat, lines, CHAT_WINDOW);
   }
 
   /** A removed viewer's lines leave the anchor's screen. */
@@ -262,7 +255,7 @@ export class RoomChat {
       if (fresh.length > 0) this.chat = [...this.chat, ...fresh].slice(-CHAT_WINDOW);
     }
     if (batch.joinNotice) this.addJoinNotice(batch.joinNotice);
-    if (batch.gifts) this.subject.giftsArrived?.(batch.gifts);
+    if (batch.gifts) this.chat = [...this.chat, ...this.social.gifts.apply(batch.gifts)].slice(-CHAT_WINDOW);
     if (batch.likes) this.likes += batch.likes;
     if (batch.users) this.users = batch.users;
     if (batch.onlineCount !== undefined) {
@@ -301,9 +294,9 @@ export class RoomChat {
       } else if (decoded.t === 'chat-state') {
         this.moderation.setCommentsOff(decoded.commentsOff, true);
       } else if (decoded.t === 'announcement') {
-        this.notices.setAnnouncement(decoded.text, decoded.at);
+        this.social.notices.setAnnouncement(decoded.text, decoded.at);
       } else if (decoded.t === 'admins') {
-        this.notices.setAdmins(decoded.ids);
+        this.social.notices.setAdmins(decoded.ids);
       } else if (decoded.userID !== me) {
         lines.push({
           messageID: decoded.messageID,
@@ -314,7 +307,7 @@ export class RoomChat {
       }
     }
     // Gifts ride the feed like chat: on screen in the next flush, never a render of their own.
-    if (gifts.length > 0) this.feed.addGifts(gifts);
+    if (gifts.length > 0) this.feed.addGifts(this.social.gifts.arrived(gifts));
     if (lines.length === 0) return;
     this.messages += lines.length;
     this.feed.addChat(lines);
@@ -360,6 +353,7 @@ export class RoomChat {
 
   /** The page is hidden / shown: no flush while hidden. */
   setPaused(paused: boolean): void {
+    this.social.gifts.setHidden(paused);
     if (paused) this.feed.pause();
     else this.feed.resume();
   }
@@ -368,6 +362,7 @@ export class RoomChat {
   dispose(): void {
     this.feed.dispose();
     this.moderation.dispose();
+    this.social.gifts.stop();
     this.feed = this.newFeed();
     this.publishQuality = null;
     this.playQuality = null;
@@ -386,7 +381,8 @@ export class RoomChat {
     this.peakOnline = 0;
     this.messages = 0;
     this.moderation.reset();
-    this.notices.reset();
+    this.social.notices.reset();
+    this.social.gifts.reset();
   }
 }
 

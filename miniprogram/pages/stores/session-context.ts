@@ -38,6 +38,10 @@ export interface LiveSessionDeps {
     | 'setAnnouncement'
     | 'appointAdmin'
     | 'dismissAdmin'
+    | 'getGifts'
+    | 'getPoints'
+    | 'sendGift'
+    | 'getLeaderboard'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;
