@@ -23,6 +23,10 @@ import {
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
+import { giftPanel } from '../shared/gift-panel';
+import type { GiftView, LeaderboardView } from '@zego-live/contract/schemas';
+import type { GiftBanner } from '../stores/room-gifts';
+import type { GiftEffectView } from '../stores/gift-effects';
 import { openModerationSheet } from '../shared/moderation-sheet';
 import { ANNOUNCEMENT_MAX_LENGTH } from '@zego-live/contract';
 import { WAITING_IMAGE } from '../../config';
@@ -133,6 +137,14 @@ Component({
     /** The pinned announcement ('' for none) and the admins' IDs as keys (their 房管 badge). */
     announcement: '',
     admins: {} as Record<string, true>,
+    // The gifts (see liveFields).
+    giftCatalogue: [] as GiftView[],
+    points: null as number | null,
+    giftPanelOpen: false,
+    giftCombo: 0,
+    giftBanners: [] as GiftBanner[],
+    giftEffect: null as GiftEffectView | null,
+    leaderboard: { givers: [], total: 0 } as LeaderboardView,
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],
     cohostBusy: false,
@@ -146,6 +158,7 @@ Component({
 
   behaviors: [
     chatComposer,
+    giftPanel,
     liveRoomBehavior({
       fields: FIELDS,
       fire,

@@ -48,6 +48,7 @@ export class RoomGifts {
   leaderboard: LeaderboardView = { givers: [], total: 0 };
   private readonly effects = new EffectQueue((effect) => this.showEffect(effect));
   private bannerTimer: ReturnType<typeof setTimeout> | null = null;
+  private comboTimer: ReturnType<typeof setTimeout> | null = null;
   private hidden = false;
   /** Big gifts that came while the page was hidden: shown as lines and counted, their effect skipped. */
   private readonly unseen = new Set<number>();
@@ -59,7 +60,7 @@ export class RoomGifts {
   ) {
     makeAutoObservable<
       RoomGifts,
-      'ctx' | 'status' | 'roomID' | 'effects' | 'bannerTimer' | 'hidden' | 'unseen'
+      'ctx' | 'status' | 'roomID' | 'effects' | 'bannerTimer' | 'comboTimer' | 'hidden' | 'unseen'
     >(
       this,
       {
@@ -68,6 +69,7 @@ export class RoomGifts {
         roomID: false,
         effects: false,
         bannerTimer: false,
+        comboTimer: false,
         hidden: false,
         unseen: false,
       },
@@ -85,9 +87,18 @@ export class RoomGifts {
       viewer ? api.getPoints() : Promise.reject(new Error('the anchor sends no gifts')),
     ]);
     if (this.ctx.isStale(epoch)) return;
-    if (catalogue.status === 'fulfilled') this.catalogue = catalogue.value.gifts;
-    if (board.status === 'fulfilled') this.leaderboard = board.value;
-    if (points.status === 'fulfilled') this.points = points.value.balance;
+    this.loaded(
+      catalogue.status === 'fulfilled' ? catalogue.value.gifts : null,
+      board.status === 'fulfilled' ? board.value : null,
+      points.status === 'fulfilled' ? points.value.balance : null,
+    );
+  }
+
+  /** What load read, in one action (what failed stays as it was). */
+  private loaded(catalogue: GiftView[] | null, board: LeaderboardView | null, points: number | null): void {
+    if (catalogue) this.catalogue = catalogue;
+    if (board) this.leaderboard = board;
+    if (points !== null) this.points = points;
   }
 
   openPanel(open: boolean): void {
@@ -106,11 +117,7 @@ export class RoomGifts {
     const key = newKey();
     try {
       const answer = await this.sendOnce(giftId, key);
-      if (this.ctx.isStale(epoch)) return true;
-      this.points = answer.balance;
-      const now = Date.now();
-      const going = this.combo !== null && this.combo.giftId === giftId && this.combo.until > now;
-      this.combo = { giftId, count: going && this.combo ? this.combo.count + 1 : 1, until: now + BANNER_MS };
+      if (!this.ctx.isStale(epoch)) this.sent(giftId, answer.balance);
       return true;
     } catch (error) {
       if (!this.ctx.isStale(epoch))
@@ -122,6 +129,22 @@ export class RoomGifts {
         );
       return false;
     }
+  }
+
+  /** The service took a tap: the points it left, and the combo goes on (or starts). */
+  private sent(giftId: number, balance: number): void {
+    this.points = balance;
+    const now = Date.now();
+    const going = this.combo !== null && this.combo.giftId === giftId && this.combo.until > now;
+    this.combo = { giftId, count: going && this.combo ? this.combo.count + 1 : 1, until: now + BANNER_MS };
+    if (this.comboTimer) clearTimeout(this.comboTimer);
+    this.comboTimer = setTimeout(() => this.comboEnded(), BANNER_MS);
+  }
+
+  /** The combo's window closed: 赠送 again starts a new one. */
+  private comboEnded(): void {
+    this.comboTimer = null;
+    this.combo = null;
   }
 
   /** One send; a network failure is retried once with the same key (the service makes it the same send). */
@@ -217,6 +240,9 @@ export class RoomGifts {
   /** The visit ended: the effect and the banners go, their timers stop (the 贡献榜 stays for the end screen). */
   stop(): void {
     this.effects.clear();
+    if (this.comboTimer) clearTimeout(this.comboTimer);
+    this.comboTimer = null;
+    this.combo = null;
     if (this.bannerTimer) clearTimeout(this.bannerTimer);
     this.bannerTimer = null;
     this.banners = [];
@@ -226,7 +252,6 @@ export class RoomGifts {
   reset(): void {
     this.stop();
     this.unseen.clear();
-    this.combo = null;
     this.panelOpen = false;
     this.points = null;
     this.leaderboard = { givers: [], total: 0 };
