@@ -8,7 +8,13 @@ import type {
   ModerationView,
   RecentChatView,
   RoomStatsView,
+  GiftBody,
+  GiftView,
 } from '@zego-live/contract/schemas';
+
+/** One gift of the catalogue (the contract's GiftView). */
+export type Gift = GiftView;
+export type { GiftBody };
 
 /** A room as GET /api/rooms returns it (the contract's RoomView; times are epoch milliseconds). */
 export type Room = RoomView;
@@ -197,6 +203,21 @@ export class ConsoleApi {
   /** Removes a viewer from the room (kicked, and refused chat and tokens for it from now on). */
   removeViewer(id: string, userId: string): Promise<{ userId: string; kicked: boolean }> {
     return this.send('POST', `/api/rooms/${encodeURIComponent(id)}/removals`, { userId });
+  }
+
+  /** The whole gift catalogue, retired gifts too (role: operator). */
+  async gifts(): Promise<Gift[]> {
+    return (await this.json<{ gifts: Gift[] }>('/api/console/gifts')).gifts;
+  }
+
+  /** Adds a gift to the catalogue. */
+  async createGift(gift: GiftBody): Promise<Gift> {
+    return (await this.send<{ gift: Gift }>('POST', '/api/gifts', gift)).gift;
+  }
+
+  /** Changes a gift (active false retires it from the apps' catalogue). */
+  async updateGift(id: number, change: Partial<GiftBody>): Promise<Gift> {
+    return (await this.send<{ gift: Gift }>('PATCH', `/api/gifts/${id}`, change)).gift;
   }
 
   private send<T>(method: string, path: string, body: unknown): Promise<T> {

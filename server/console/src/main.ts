@@ -3,6 +3,7 @@ import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } 
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
+import { mountGiftCatalogue } from './gifts';
 import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
@@ -127,6 +128,7 @@ async function refresh(): Promise<void> {
     const moderation = await client.moderation().catch(() => null);
     if (client !== api) return;
     setServiceDown(false);
+    void reloadGifts();
     ui.roomsError.textContent = '';
     renderRooms(rooms, cohosts);
     if (moderation) renderModeration(moderation, rooms);
@@ -360,6 +362,8 @@ async function endRoom(room: Room): Promise<void> {
   }
 }
 
+// role: operator (the gift catalogue); mounted first, so it lands after the planned rooms' card.
+const reloadGifts = mountGiftCatalogue(ui.createForm.closest('section') ?? ui.createForm, { api: () => api });
 mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
   api: () => api,
   created: (room, invite) => (qrPanel.show(api, room, invite), void refresh()),
