@@ -24,9 +24,6 @@ import {
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
 import { giftPanel } from '../shared/gift-panel';
-import type { GiftView, LeaderboardView } from '@zego-live/contract/schemas';
-import type { GiftBanner } from '../stores/room-gifts';
-import type { GiftEffectView } from '../stores/gift-effects';
 import { openModerationSheet } from '../shared/moderation-sheet';
 import { ANNOUNCEMENT_MAX_LENGTH } from '@zego-live/contract';
 import { WAITING_IMAGE } from '../../config';
@@ -134,17 +131,6 @@ Component({
     /** The viewer list panel (opened from the viewers badge). */
     viewerList: { open: false, loading: false, viewers: [], limit: 0, error: '' } as ViewerListView,
     chat: [] as ChatLine[],
-    /** The pinned announcement ('' for none) and the admins' IDs as keys (their 房管 badge). */
-    announcement: '',
-    admins: {} as Record<string, true>,
-    // The gifts (see liveFields).
-    giftCatalogue: [] as GiftView[],
-    points: null as number | null,
-    giftPanelOpen: false,
-    giftCombo: 0,
-    giftBanners: [] as GiftBanner[],
-    giftEffect: null as GiftEffectView | null,
-    leaderboard: { givers: [], total: 0 } as LeaderboardView,
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],
     cohostBusy: false,

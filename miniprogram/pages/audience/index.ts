@@ -23,9 +23,6 @@ import {
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
 import { giftPanel } from '../shared/gift-panel';
-import type { GiftView, LeaderboardView } from '@zego-live/contract/schemas';
-import type { GiftBanner } from '../stores/room-gifts';
-import type { GiftEffectView } from '../stores/gift-effects';
 import { openModerationSheet } from '../shared/moderation-sheet';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -97,17 +94,6 @@ Component({
     /** The end screen's figures (the service's, else this phone's). */
     summary: null as RoomSummaryView | null,
     chat: [] as ChatLine[],
-    /** The pinned announcement ('' for none) and the admins' IDs as keys (their 房管 badge). */
-    announcement: '',
-    admins: {} as Record<string, true>,
-    // The gifts (see liveFields).
-    giftCatalogue: [] as GiftView[],
-    points: null as number | null,
-    giftPanelOpen: false,
-    giftCombo: 0,
-    giftBanners: [] as GiftBanner[],
-    giftEffect: null as GiftEffectView | null,
-    leaderboard: { givers: [], total: 0 } as LeaderboardView,
     /** "评论已关闭" / "你已被禁言" instead of the input ('' while the viewer may chat). */
     chatBlockedText: '',
     // Page-only view state.
