@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CONSOLE_TOKEN, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
+import {
+  CONSOLE_TOKEN,
+  devLogin,
+  startServer,
+  tempDbFile,
+  testConfig,
+  type TestServer,
+} from './helpers/server';
 import { expectText, findBrowser, HOW_TO_GET_A_BROWSER } from './helpers/browser';
 
 const browserFound = findBrowser();
@@ -88,5 +95,28 @@ if (!browserFound && !inCI) {
     await page.locator('#gift-rows tr').getByRole('button', { name: /上架/ }).click();
     await expectText(page, '#gift-rows tr', /上架 Offered/);
     expect((await appCatalogue()).map((g) => g.name)).toEqual(['火箭']);
+  });
+
+  test('a room’s card shows what its anchor received in gifts', async () => {
+    const gift = await server.request<{ gift: { id: number } }>('POST', '/api/gifts', {
+      token: CONSOLE_TOKEN,
+      body: { name: '鲜花', iconUrl: 'https://cdn.example.com/f.png', price: 10, effect: 'banner' },
+    });
+    const anchor = await devLogin(server, '主播');
+    const viewer = await devLogin(server, '观众');
+    const room = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
+      token: anchor.token,
+      body: { title: '有礼物的直播' },
+    });
+    const id = room.body.room.id;
+    await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token });
+    const sent = await server.request('POST', `/api/rooms/${id}/gifts`, {
+      token: viewer.token,
+      body: { giftId: gift.body.gift.id, count: 3, idempotencyKey: 'console-key-01' },
+    });
+    expect(sent.status).toBe(200);
+    await page.getByRole('button', { name: /刷新/ }).click();
+    await page.locator(`tr[data-room-id="${id}"] td`).first().click();
+    await expectText(page, '#viewer-chart-gifts', /礼物积分 Gifts 30/);
   });
 });

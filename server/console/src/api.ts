@@ -10,6 +10,7 @@ import type {
   RoomStatsView,
   GiftBody,
   GiftView,
+  LeaderboardView,
 } from '@zego-live/contract/schemas';
 
 /** One gift of the catalogue (the contract's GiftView). */
@@ -170,6 +171,11 @@ export class ConsoleApi {
   /** A room's figures as the service keeps them; with the console token, its per-minute viewer series too. */
   roomStats(id: string): Promise<{ stats: RoomStats }> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/stats`);
+  }
+
+  /** The room's 贡献榜 and the points its anchor received in it. */
+  leaderboard(id: string): Promise<LeaderboardView> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/gifts/leaderboard`);
   }
 
   /** The audience's links for a room. */
