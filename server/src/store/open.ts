@@ -5,6 +5,7 @@ import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
@@ -29,6 +30,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    recordings: recordingRepository(engine),
+    rtmp: rtmpRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

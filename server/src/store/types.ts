@@ -21,9 +21,11 @@ import type {
   TokenFacts,
   User,
 } from './model';
+import type { RecordingRepository, RtmpRepository } from './replays';
 
 export * from './model';
 export * from './audience';
+export * from './replays';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -119,6 +121,10 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Cloud recordings of live rooms (replays). */
+  recordings: RecordingRepository;
+  /** The rooms' OBS push keys. */
+  rtmp: RtmpRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

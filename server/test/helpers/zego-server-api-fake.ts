@@ -36,8 +36,14 @@ const ACTIONS = new Set([
   'ResumeRTCStream',
   'StartMix',
   'StopMix',
+  // Cloud recording (cloudrecord-api.zego.im: same signature, every action a POST) and RTMP ingest.
+  'StartRecord',
+  'StopRecord',
+  'RTMPDispatchV2',
+  'AddStream',
+  'DeleteStream',
 ]);
-const POST_ACTIONS = new Set(['StartMix', 'StopMix']);
+const POST_ACTIONS = new Set(['StartMix', 'StopMix', 'StartRecord', 'StopRecord']);
 
 /** Starts the fake for one project (appId and its ServerSecret, which it uses only to recompute signatures). */
 export async function startFakeZegoServerApi(
@@ -105,6 +111,11 @@ export async function startFakeZegoServerApi(
       if (failure) return answer(failure.code, failure.message ?? 'failed');
       if (action === 'SendCustomCommand') return answer(0, 'success', { FailUsers: [] });
       if (action === 'SendBroadcastMessage') return answer(0, 'success', { MessageId: requestNumber });
+      if (action === 'StartRecord') return answer(0, 'succeed', { TaskId: `task${String(requestNumber).padStart(12, '0')}` });
+      if (action === 'RTMPDispatchV2') {
+        const stream = query.get('StreamId') ?? '';
+        return answer(0, 'success', [`rtmp://203.0.113.7:1935/${appId}/${stream}`]);
+      }
       return answer(0, 'ok');
     });
   });
