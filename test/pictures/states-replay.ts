@@ -1,8 +1,8 @@
-/** The pictures' states of replays: the replay page, 「看回放」 in the room list and on a card opened after the end. */
+/** The pictures' states of replays and OBS: the replay page, 「看回放」 in the list and after the end, the OBS sheet. */
 import { ApiError } from '../../miniprogram/services/api';
 import { replayPositionKey } from '../../miniprogram/stores/replays';
 import { roomFixture } from '../helpers/page-harness';
-import { PEOPLE, ROOM, type Rig } from './rig';
+import { MAIN_STREAM, PEOPLE, ROOM, type Rig } from './rig';
 import type { PictureState } from './states';
 
 const ENDED = roomFixture({
@@ -26,6 +26,22 @@ function withReplay(rig: Rig): void {
 }
 
 export const REPLAY_STATES: PictureState[] = [
+  {
+    name: 'anchor-obs-sheet',
+    page: 'anchor',
+    arrange: async (rig) => {
+      rig.signIn(PEOPLE.anchor, 'room_1', MAIN_STREAM);
+      rig.api.getRoom.mockResolvedValue({ room: { ...ROOM, status: 'idle' } });
+      rig.api.getRtmpAddress.mockResolvedValue({
+        server: 'rtmp://203.0.113.7:1935/1234567890/',
+        streamKey: 'room_1_obs_Zk3pQ9xW2mLa',
+        validUntil: Date.now() + 7_200_000,
+      });
+      const p = await rig.open('anchor', { roomID: 'room_1' });
+      await p.tap('#obs-open');
+      return p;
+    },
+  },
   {
     name: 'replay-playing',
     page: 'replay',
