@@ -440,3 +440,34 @@ describe('replays without recording configured', () => {
     }
   });
 });
+
+describe('recording configuration', () => {
+  const { loadConfig } = jest.requireActual<typeof import('../src/config')>('../src/config');
+  const base = {
+    ZEGO_APP_ID: String(ZEGO_APP_ID),
+    ZEGO_SERVER_SECRET: ZEGO_SECRET,
+    ZEGO_CALLBACK_SECRET: CALLBACK_SECRET,
+  };
+  test('each missing or wrong variable is named; unset vendor means no recording', () => {
+    expect(loadConfig(base).recording).toBeNull();
+    expect(() => loadConfig({ ...base, ...RECORDING_ENV, RECORDING_STORAGE_BUCKET: '' })).toThrow(
+      /RECORDING_STORAGE_BUCKET/,
+    );
+    expect(() => loadConfig({ ...base, ...RECORDING_ENV, RECORDING_STORAGE_VENDOR: '5' })).toThrow(
+      /RECORDING_STORAGE_VENDOR/,
+    );
+    expect(() => loadConfig({ ...base, ...RECORDING_ENV, RECORDING_STORAGE_VENDOR: '10' })).toThrow(
+      /RECORDING_STORAGE_ENDPOINT/,
+    );
+    expect(() => loadConfig({ ...base, ...RECORDING_ENV, ZEGO_CALLBACK_SECRET: '' })).toThrow(
+      /ZEGO_CALLBACK_SECRET/,
+    );
+    expect(() => loadConfig({ ...RECORDING_ENV })).toThrow(/ZEGO_APP_ID/);
+    // The error names the variable, never the secret's value.
+    try {
+      loadConfig({ ...base, ...RECORDING_ENV, RECORDING_STORAGE_BUCKET: '' });
+    } catch (error) {
+      expect(String(error)).not.toContain(KEY_SECRET);
+    }
+  });
+});
