@@ -317,6 +317,44 @@ for (const engine of ENGINES) {
       expect((await recordings(room.id)).map((r) => r.status)).toEqual(['failed', 'recording']);
     });
 
+    test('a lost status callback: the sweeper asks ZEGO after a while and records the files', async () => {
+      const { token, room } = await liveRoom('rec-lost');
+      await server.request('POST', `/api/rooms/${room.id}/end`, { token });
+      await settle();
+      const [{ taskId }] = await recordings(room.id);
+      now += 60_000;
+      await server.app.sweeper.sweep();
+      // Too early to ask: the callback may still come.
+      expect(
+        fake.of('DescribeRecordStatus').filter((c) => (c.body as { TaskId: string }).TaskId === taskId),
+      ).toEqual([]);
+      fake.recordStatus.set(taskId as string, {
+        Status: 3,
+        RecordFiles: [
+          {
+            FileId: 'lost1',
+            FileUrl: 'https://live-replays.example.com/lost1.mp4',
+            Duration: 90_000,
+            FileSize: 777,
+            Status: 3,
+          },
+        ],
+      });
+      now += 5 * 60_000;
+      await server.app.sweeper.sweep();
+      const asked = fake
+        .of('DescribeRecordStatus')
+        .filter((c) => (c.body as { TaskId: string }).TaskId === taskId);
+      expect(asked).toHaveLength(1);
+      expect(asked[0].signatureOk).toBe(true);
+      expect((await recordings(room.id))[0]).toMatchObject({
+        status: 'ready',
+        durationMs: 90_000,
+        sizeBytes: 777,
+      });
+      expect((await server.request('GET', `/api/rooms/${room.id}/replay`)).status).toBe(200);
+    });
+
     test("the sweeper's end stops the recording too", async () => {
       const { room } = await liveRoom('rec-sweep');
       const [{ taskId }] = await recordings(room.id);

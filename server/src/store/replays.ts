@@ -56,6 +56,8 @@ export interface RecordingRepository {
   stopped(id: string, now: number): Promise<void>;
   /** A callback's report, idempotent (files are kept by ZEGO's file ID; a ready task stays ready). null: no task. */
   report(taskId: string, report: RecordingReport, now: number): Promise<Recording | null>;
+  /** Task IDs still uploading since before `before` (the callback may be lost: they are asked for), oldest first. */
+  uploadingSince(before: number, limit: number): Promise<string[]>;
   /** The room's recordings, oldest first (deleted ones never; hidden ones only when asked). */
   forRoom(roomId: string, options: { includeHidden: boolean }): Promise<Recording[]>;
   get(id: string): Promise<Recording | null>;

@@ -71,6 +71,24 @@ export function startRecordBody(request: RecordRequest): Record<string, unknown>
   };
 }
 
+/** One file as DescribeRecordStatus answers it (the fields we read). */
+interface RecordStatusFileAnswer {
+  FileId?: string;
+  FileUrl?: string;
+  Duration?: number;
+  FileSize?: number;
+  Status?: number;
+}
+
+/** One file in the status callback's words (`detail.file_info[]`), so one reader takes both. */
+export interface RecordStatusFile {
+  file_id?: string;
+  file_url?: string;
+  duration?: number;
+  file_size?: number;
+  status?: number;
+}
+
 /** A client of ZEGO's cloud-recording API, bound to one project. */
 export class CloudRecordApi {
   private readonly api: ZegoServerApi;
@@ -86,6 +104,25 @@ export class CloudRecordApi {
     if (typeof taskId !== 'string' || taskId === '')
       throw new Error('ZEGO StartRecord: the answer has no TaskId');
     return taskId;
+  }
+
+  /**
+   * DescribeRecordStatus (tasks of the last 3 days): the task's Status (1 init, 2 recording, 3 ended, 4 ended
+   * abnormally, 5 paused) and its files as the status callback lists them (the callback is not fully reliable).
+   */
+  async describeRecordStatus(taskId: string): Promise<{ status: number; files: RecordStatusFile[] }> {
+    const answer = await this.api.post<{ Status?: number; RecordFiles?: RecordStatusFileAnswer[] }>(
+      'DescribeRecordStatus',
+      { TaskId: taskId },
+    );
+    const files = (answer.Data?.RecordFiles ?? []).map((f) => ({
+      file_id: f.FileId,
+      file_url: f.FileUrl,
+      duration: f.Duration,
+      file_size: f.FileSize,
+      status: f.Status,
+    }));
+    return { status: Number(answer.Data?.Status ?? 0), files };
   }
 
   /** StopRecord: the task stops and its files upload to the bucket. */

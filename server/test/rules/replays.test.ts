@@ -4,6 +4,7 @@ import {
   playUrl,
   RECORDING_RETRY_MS,
   reportOf,
+  reportOfStatus,
   uploadedFiles,
 } from '../../src/features/replays/rules';
 import { splitPushUrl } from '../../src/features/obs/service';
@@ -63,6 +64,16 @@ describe("what ZEGO's status callback means", () => {
     expect(reportOf({ event_type: 5 })).toEqual({ status: 'uploading' });
     expect(reportOf({ event_type: 7 })).toEqual({ status: 'uploading' });
     for (const event of [3, 4, 6, 102, 201, 202]) expect(reportOf({ event_type: event })).toBeNull();
+  });
+  test('DescribeRecordStatus: ended with files ready, abnormal or fileless failed, still going: ask again', () => {
+    const ok = [
+      { file_id: 'a', file_url: 'https://b.example.com/a.mp4', duration: 1, file_size: 1, status: 3 },
+    ];
+    expect(reportOfStatus(3, ok)?.status).toBe('ready');
+    expect(reportOfStatus(4, ok)?.status).toBe('failed');
+    expect(reportOfStatus(3, [])?.status).toBe('failed');
+    expect(reportOfStatus(3, [{ ...ok[0], status: 2 }])).toBeNull();
+    expect(reportOfStatus(2, ok)).toBeNull();
   });
   test('the apps play the file under the CDN when one is configured', () => {
     expect(playUrl('https://bucket.example.com/replays/f1.mp4', null)).toBe(

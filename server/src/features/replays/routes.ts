@@ -9,7 +9,7 @@ import type { Recording } from '../../store/types';
 import { acceptZegoCallback } from '../zego-callback/service';
 import { loadRoom } from '../rooms/service';
 import { reportOf } from './rules';
-import { applyRecordingReport, loadReplay, stopRecording } from './service';
+import { applyRecordingReport, checkUploads, loadReplay, stopRecording } from './service';
 
 /** A recording as the operator's console lists it (never the bucket's keys: they are not in the record). */
 const RecordingView = Type.Object({
@@ -65,8 +65,10 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const write = { rateLimit: live.rateLimits.write };
   // The rooms a sweep ended stop their recordings, as an anchor's end does.
-  app.sweeper.addStep('recordings', async (_now, endedRooms) => {
+  // Tasks whose status callback was lost are asked for (ZEGO: callbacks are not fully reliable).
+  app.sweeper.addStep('recordings', async (now, endedRooms) => {
     for (const roomId of endedRooms) await stopRecording(live, app.log, roomId);
+    await checkUploads(live, app.log, now);
   });
 
   /** GET /api/replays?limit=: finished rooms with a replay, newest first (the room list's 「看回放」). */

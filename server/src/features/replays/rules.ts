@@ -95,3 +95,26 @@ export function playUrl(fileUrl: string, playBaseUrl: string | null): string {
   if (playBaseUrl === null) return fileUrl;
   return `${playBaseUrl}${new URL(fileUrl).pathname}`;
 }
+
+/** How long a stopped task may stay 'uploading' before ZEGO is asked (its callback may have been lost). */
+export const UPLOAD_CHECK_AFTER_MS = 5 * 60_000;
+
+/**
+ * What DescribeRecordStatus says about a task we hold as uploading: ended (3) with uploaded files: ready; ended
+ * abnormally (4), or ended with no file: failed; still running or uploading: null (ask again later).
+ */
+export function reportOfStatus(status: number, fileInfo: unknown): RecordingReport | null {
+  const failed = (error: string): RecordingReport => ({
+    status: 'failed',
+    files: [],
+    errorCode: null,
+    error,
+  });
+  if (status === 4) return failed('ended abnormally (DescribeRecordStatus)');
+  if (status !== 3) return null;
+  const files = uploadedFiles(fileInfo);
+  if (files.length > 0) return { status: 'ready', files };
+  const uploading =
+    Array.isArray(fileInfo) && (fileInfo as CallbackFile[]).some((f) => [1, 2].includes(Number(f.status)));
+  return uploading ? null : failed('no uploaded file (DescribeRecordStatus)');
+}

@@ -10,7 +10,7 @@ import type { LiveContext } from '../../plugins/app/live';
 import type { Recording, RecordingReport, Room } from '../../store/types';
 import { TASK_GONE_CODES } from '../../zego/cloud-record';
 import { zegoFailure, ZegoServerApiError } from '../../zego/server-api';
-import { maxIdleSeconds, mayStartRecording, playUrl } from './rules';
+import { maxIdleSeconds, mayStartRecording, playUrl, reportOfStatus, UPLOAD_CHECK_AFTER_MS } from './rules';
 
 /** Starts the room's recording if it should start now (see mayStartRecording); never throws. */
 export async function startRecording(live: LiveContext, log: FastifyBaseLogger, room: Room): Promise<void> {
@@ -97,6 +97,32 @@ export async function applyRecordingReport(
     );
   }
   return true;
+}
+
+/**
+ * The sweeper's part: asks ZEGO about tasks uploading for longer than UPLOAD_CHECK_AFTER_MS (a lost callback),
+ * a few per pass (DescribeRecordStatus allows 10/s per AppID); never throws.
+ */
+export async function checkUploads(live: LiveContext, log: FastifyBaseLogger, now: number): Promise<void> {
+  const api = live.cloudRecord;
+  if (api === null) return;
+  for (const taskId of await live.store.recordings.uploadingSince(now - UPLOAD_CHECK_AFTER_MS, 5)) {
+    try {
+      const { status, files } = await api.describeRecordStatus(taskId);
+      // Still uploading: noted as asked now, so the next check waits its turn.
+      const report = reportOfStatus(status, files) ?? { status: 'uploading' as const };
+      await applyRecordingReport(live, log, taskId, report);
+    } catch (error) {
+      // A task older than ZEGO's 3 days is gone from DescribeRecordStatus: it will not become a replay.
+      const gone = error instanceof ZegoServerApiError && error.code === TASK_GONE_CODES[0];
+      const report = {
+        status: gone ? ('failed' as const) : ('uploading' as const),
+        ...(gone ? { errorCode: error.code, error: 'task not found' } : {}),
+      };
+      await applyRecordingReport(live, log, taskId, report).catch(() => undefined);
+      if (!gone) log.warn({ taskId, ...zegoFailure(error) }, 'ZEGO DescribeRecordStatus failed');
+    }
+  }
 }
 
 /** One playable part of a replay. */

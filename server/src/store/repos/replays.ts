@@ -172,6 +172,18 @@ export function recordingRepository(engine: Engine): RecordingRepository {
           .executeTakeFirstOrThrow();
         return (await withFiles(q, [updated]))[0];
       }),
+    uploadingSince: async (before, limit) => {
+      const rows = await db
+        .selectFrom('recordings')
+        .select('task_id')
+        .where('status', '=', 'uploading')
+        .where('task_id', 'is not', null)
+        .where('updated_at', '<=', before)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+      return rows.flatMap((r) => (r.task_id === null ? [] : [r.task_id]));
+    },
     forRoom: async (roomId, { includeHidden }) => {
       const rows = await db
         .selectFrom('recordings')
