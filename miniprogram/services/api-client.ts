@@ -320,7 +320,8 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     /** A finished room's replay; 404 REPLAY_NOT_FOUND when there is none to play. */
     getReplay: (roomID: string) => request<ReplayAnswer>('GET', `${roomPath(roomID)}/replay`),
     /** One more opening of the replay (its own viewer count); answers the count. */
-    countReplayView: (roomID: string) => request<{ views: number }>('POST', `${roomPath(roomID)}/replay/views`),
+    countReplayView: (roomID: string) =>
+      request<{ views: number }>('POST', `${roomPath(roomID)}/replay/views`),
     /** The room's OBS push address and stream key (anchor only); renew: a new key, the old one stops working. */
     getRtmpAddress: (roomID: string, renew = false) =>
       request<ApiRtmpAddress>('POST', `${roomPath(roomID)}/rtmp${renew ? '/renew' : ''}`),
