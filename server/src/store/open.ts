@@ -5,6 +5,7 @@ import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
 import { socialRepository } from './repos/social';
 import { giftRepository } from './repos/gifts';
@@ -31,6 +32,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    recordings: recordingRepository(engine),
+    rtmp: rtmpRepository(engine),
     social: socialRepository(engine),
     gifts: giftRepository(engine),
     ping: () => engine.ping(),

@@ -23,9 +23,11 @@ import type {
   TokenFacts,
   User,
 } from './model';
+import type { RecordingRepository, RtmpRepository } from './replays';
 
 export * from './model';
 export * from './audience';
+export * from './replays';
 export * from './social';
 export * from './gifts';
 
@@ -123,6 +125,10 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Cloud recordings of live rooms (replays). */
+  recordings: RecordingRepository;
+  /** The rooms' OBS push keys. */
+  rtmp: RtmpRepository;
   social: SocialRepository;
   gifts: GiftRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
