@@ -13,7 +13,16 @@ import type {
   CohostView,
   ConfigView,
   CreateRoomBody,
+  AnnouncementView,
+  GiftCatalogueView,
+  GiftSentView,
+  LeaderboardView,
+  PointsView,
   ReminderAnswer,
+  ReplayAnswer,
+  ReplayListAnswer,
+  RoomAdminsView,
+  RoomCatchUpView,
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
@@ -23,6 +32,7 @@ import type {
   RoomView,
   RoomViewersAnswer,
   RoomViewerView,
+  RtmpAddressView,
   SessionView,
   StatsBody,
   TokenBody,
@@ -288,6 +298,31 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<{ likes: number }>('POST', `${roomPath(roomID)}/likes`, { count }),
     /** Comments on or off, and the caller's own mute or removal. */
     getChat: (roomID: string) => request<ApiChatState>('GET', `${roomPath(roomID)}/chat`),
+    /** What a viewer who just came in reads first: the last lines, the announcement, the admins. */
+    getCatchUp: (roomID: string) => request<RoomCatchUpView>('GET', `${roomPath(roomID)}/chat/history`),
+    /** The anchor pins the room's announcement ('' takes it down). */
+    setAnnouncement: (roomID: string, text: string) =>
+      request<{ announcement: AnnouncementView; signalled: boolean }>(
+        'POST',
+        `${roomPath(roomID)}/announcement`,
+        { text },
+      ),
+    /** The gift catalogue (active gifts, cheapest first). */
+    getGifts: () => request<GiftCatalogueView>('GET', '/api/gifts'),
+    /** The signed-in user's points (today's free allowance granted when due). */
+    getPoints: () => request<PointsView>('GET', '/api/me/points'),
+    /** Sends `count` of a gift; the same key again is the same send (a retry is never paid twice). */
+    sendGift: (roomID: string, giftId: number, count: number, idempotencyKey: string) =>
+      request<GiftSentView>('POST', `${roomPath(roomID)}/gifts`, { giftId, count, idempotencyKey }),
+    /** The room's 贡献榜 and the anchor's total. */
+    getLeaderboard: (roomID: string) =>
+      request<LeaderboardView>('GET', `${roomPath(roomID)}/gifts/leaderboard`),
+    /** The anchor makes a viewer an admin (房管) of the room. */
+    appointAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('POST', `${roomPath(roomID)}/admins`, { userId: userID }),
+    /** The anchor takes a viewer's admin role away. */
+    dismissAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('DELETE', `${roomPath(roomID)}/admins/${encodeURIComponent(userID)}`),
     /** The anchor turns the viewers' comments off or on. */
     setCommentsOff: (roomID: string, off: boolean) =>
       request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, {
@@ -312,11 +347,27 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     getStats: (roomID: string) => request<{ stats: ApiRoomStats }>('GET', `${roomPath(roomID)}/stats`),
     /** The anchor's viewer list: the newest joins first, at most `limit`. */
     getViewers: (roomID: string) => request<RoomViewersAnswer>('GET', `${roomPath(roomID)}/viewers`),
+    /** Finished rooms with a replay, newest first (the room list's 「看回放」). */
+    listReplays: () => request<ReplayListAnswer>('GET', '/api/replays'),
+    /** A finished room's replay; 404 REPLAY_NOT_FOUND when there is none to play. */
+    getReplay: (roomID: string) => request<ReplayAnswer>('GET', `${roomPath(roomID)}/replay`),
+    /** One more opening of the replay (its own viewer count); answers the count. */
+    countReplayView: (roomID: string) =>
+      request<{ views: number }>('POST', `${roomPath(roomID)}/replay/views`),
+    /** The room's OBS push address and stream key (anchor only); renew: a new key, the old one stops working. */
+    getRtmpAddress: (roomID: string, renew = false) =>
+      request<ApiRtmpAddress>('POST', `${roomPath(roomID)}/rtmp${renew ? '/renew' : ''}`),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
   };
 }
+
+/** A finished room's replay (its parts, length and views) with the room. */
+export type ApiReplay = ReplayAnswer;
+
+/** OBS's push address and stream key for a room. */
+export type ApiRtmpAddress = RtmpAddressView;
 
 /** The api object's type, for injection in stores and tests. */
 export type Api = ReturnType<typeof createApi>;

@@ -60,6 +60,17 @@ export const ERROR_CODES = [
   'ROOM_NOT_UPCOMING',
   'REMINDERS_UNAVAILABLE',
   'REMINDER_NEEDS_WECHAT',
+  // Replays and OBS (issue 29).
+  'REPLAY_NOT_FOUND',
+  'RECORDING_NOT_FOUND',
+  'RTMP_UNAVAILABLE',
+  // Room admins (房管) and the announcement (公告).
+  'ADMINS_FULL',
+  'CANNOT_MODERATE_ADMIN',
+  'ANNOUNCEMENT_TOO_LONG',
+  // Gifts on points.
+  'POINTS_INSUFFICIENT',
+  'GIFT_UNAVAILABLE',
 ] as const;
 
 /** One of ERROR_CODES. */

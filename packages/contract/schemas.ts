@@ -5,6 +5,7 @@
  * no server code, no Node API.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { BODY } from './schema-parts';
 
 /**
  * A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). An idle room with
@@ -89,6 +90,8 @@ export const ConfigView = Type.Object({
   authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
   /** The start reminder's subscribe-message template (for wx.requestSubscribeMessage); null: reminders unavailable. */
   reminderTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** Whether finished lives are recorded (replays); false or absent: no 「看回放」. */
+  replays: Type.Optional(Type.Boolean()),
 });
 export type ConfigView = Static<typeof ConfigView>;
 
@@ -187,8 +190,7 @@ export const ChatMessageView = Type.Object({
 });
 export type ChatMessageView = Static<typeof ChatMessageView>;
 
-/** A request body's schema options: exactly its fields; one it does not know is refused (400), not dropped. */
-export const BODY = { additionalProperties: false } as const;
+export { BODY } from './schema-parts';
 
 /** A counter an anchor reports. */
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -227,12 +229,26 @@ export const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
   action: Type.Union(
-    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
-      Type.Literal(a),
-    ),
+    (
+      [
+        'comments_off',
+        'comments_on',
+        'mute',
+        'unmute',
+        'remove',
+        'held',
+        'announcement',
+        'admin_appointed',
+        'admin_dismissed',
+      ] as const
+    ).map((a) => Type.Literal(a)),
   ),
-  actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
+  actorKind: Type.Union(
+    (['anchor', 'admin', 'operator', 'content_check'] as const).map((a) => Type.Literal(a)),
+  ),
   actorId: Type.Union([Type.String(), Type.Null()]),
+  /** The anchor's or the admin's nickname (the log names who did it); null for the operator and the check. */
+  actorNickname: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetNickname: Type.Union([Type.String(), Type.Null()]),
   until: Type.Union([Type.Number(), Type.Null()]),
@@ -336,3 +352,34 @@ export type RoomViewerView = Static<typeof RoomViewerView>;
 /** GET /api/rooms/:id/viewers: the newest joins first, at most `limit`. */
 export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
 export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;
+
+// Replays and OBS (issue 29).
+
+/** One playable part of a replay (an mp4 in the deployment's bucket), in order. */
+export const ReplayPartView = Type.Object({ url: Type.String(), durationMs: Type.Number() });
+export type ReplayPartView = Static<typeof ReplayPartView>;
+
+/** A finished room's replay: its parts, their total length and how often the replay was opened. */
+export const ReplayView = Type.Object({
+  parts: Type.Array(ReplayPartView),
+  durationMs: Type.Number(),
+  views: Type.Number(),
+});
+export type ReplayView = Static<typeof ReplayView>;
+
+/** GET /api/rooms/:id/replay: the room (title, anchor, figures) and its replay. */
+export const ReplayAnswer = Type.Object({ room: RoomView, replay: ReplayView });
+export type ReplayAnswer = Static<typeof ReplayAnswer>;
+
+/** GET /api/replays: finished rooms with a replay, newest first. */
+export const ReplayListAnswer = Type.Object({ rooms: Type.Array(RoomView) });
+export type ReplayListAnswer = Static<typeof ReplayListAnswer>;
+
+/** What OBS needs to push a room (设置 → 推流 → 自定义): 服务器 and 串流密钥; the server holds until validUntil. */
+export const RtmpAddressView = Type.Object({
+  server: Type.String(),
+  streamKey: Type.String(),
+  validUntil: Type.Number(),
+});
+export type RtmpAddressView = Static<typeof RtmpAddressView>;
+export * from './social-schemas';

@@ -18,8 +18,13 @@ import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
+import obsRoutes from './features/obs/routes';
+import adminRoutes from './features/admins/routes';
+import announcementRoutes from './features/announcement/routes';
+import giftRoutes from './features/gifts/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
+import replayRoutes from './features/replays/routes';
 import roomRoutes from './features/rooms/routes';
 import statsRoutes from './features/stats/routes';
 import tokenRoutes from './features/tokens/routes';
@@ -31,6 +36,7 @@ import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
 import counters from './plugins/app/counters';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
+import recording from './plugins/app/recording';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
 import sweeper from './plugins/app/sweeper';
@@ -51,6 +57,8 @@ export interface AppDeps extends LogOptions {
   wechatTimeoutMs?: number;
   /** Overrides ZEGO_SERVER_API_URL (a loopback fake in tests). */
   zegoServerApiUrl?: string;
+  /** Overrides RECORDING_API_URL (a loopback fake of ZEGO's cloud recording in tests). */
+  cloudRecordUrl?: string;
   /** How long one call to ZEGO's server API may take (default 3000 ms). */
   zegoServerApiTimeoutMs?: number;
   /** Calls to ZEGO's server API at once and waiting (default ZEGO_BOUND). */
@@ -108,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     checkBound: deps.wechatCheckBound,
   });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
+  await app.register(recording, { config, url: deps.cloudRecordUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
 
@@ -129,10 +138,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cohostRoutes, { prefix: '/api' });
   await app.register(chatRoutes, { prefix: '/api' });
   await app.register(moderationRoutes, { prefix: '/api' });
+  await app.register(adminRoutes, { prefix: '/api' });
+  await app.register(announcementRoutes, { prefix: '/api' });
+  await app.register(giftRoutes, { prefix: '/api' });
   await app.register(statsRoutes, { prefix: '/api' });
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
   await app.register(qrcodeRoutes, { prefix: '/api' });
+  await app.register(replayRoutes, { prefix: '/api' });
+  await app.register(obsRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

@@ -13,6 +13,7 @@ import {
   readWechat,
   readZego,
   readZegoServerApi,
+  readRecording,
   type Env,
 } from './config-env';
 
@@ -110,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     zegoServerApi: readZegoServerApi(env, zego),
     cohost: readCohost(env),
     zegoCallbackSecret: callbackSecret,
+    recording: readRecording(env, zego, callbackSecret),
     wechat,
     wechatApiBase,
     alipay,
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     linkBaseUrl,
     trustProxy,
     countersFlushMs: integer(env, 'COUNTERS_FLUSH_MS', 1000, 100, 60_000),
+    giftDailyPoints: integer(env, 'GIFT_DAILY_POINTS', 100, 0, 1_000_000),
   };
 }
 

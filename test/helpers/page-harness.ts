@@ -21,7 +21,7 @@ import type { ApiRoom } from '../../miniprogram/services/api-client';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** The app's pages. */
-export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call';
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'replay';
 
 /** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
 export function pagePath(name: PageName): string {
@@ -178,6 +178,8 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     target[name] = fakes[name];
   }
   target.setKeepScreenOn = jest.fn();
+  // The replay page's <video>: its speed is set through the context.
+  target.createVideoContext = jest.fn(() => ({ playbackRate: jest.fn(), play: jest.fn(), pause: jest.fn() }));
   target.switchTab = asyncApi('switchTab');
   return fakes;
 }
@@ -470,6 +472,10 @@ export function mockApiModule(): Record<string, unknown> {
     removed: false,
     maxLength: 100,
   }));
+  api.getCatchUp.mockImplementation(async () => ({ lines: [], announcement: null, admins: [] }));
+  api.getGifts.mockImplementation(async () => ({ gifts: [] }));
+  api.getLeaderboard.mockImplementation(async () => ({ givers: [], total: 0 }));
+  api.getPoints.mockImplementation(async () => ({ balance: 0, dailyAllowance: 100 }));
   return { ...actual, api };
 }
 

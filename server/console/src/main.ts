@@ -3,6 +3,7 @@ import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } 
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
+import { mountGiftCatalogue } from './gifts';
 import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
@@ -13,6 +14,7 @@ import {
   isoTime,
 } from './format';
 import { QrPanel } from './qr-panel';
+import { ReplaysPanel } from './replays-panel';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -55,6 +57,7 @@ let refreshing = false;
 /** A refresh was asked for while one ran (e.g. after an action): run one more once it ends. */
 let refreshAgain = false;
 const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
+const replaysPanel = new ReplaysPanel(byId('replays-panel'), (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
@@ -72,6 +75,7 @@ function showSignIn(message = ''): void {
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
   qrPanel.close();
+  replaysPanel.close();
   ui.consoleView.hidden = true;
   ui.sessionBar.hidden = true;
   ui.serviceDown.hidden = true;
@@ -127,6 +131,7 @@ async function refresh(): Promise<void> {
     const moderation = await client.moderation().catch(() => null);
     if (client !== api) return;
     setServiceDown(false);
+    void reloadGifts();
     ui.roomsError.textContent = '';
     renderRooms(rooms, cohosts);
     if (moderation) renderModeration(moderation, rooms);
@@ -194,12 +199,18 @@ function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
         timeCell(a.at),
         h('td', {}, titles.get(a.roomId) ?? a.roomId),
         h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
-        h('td', {}, MODERATOR_LABELS[a.actorKind] ?? a.actorKind),
+        h('td', {}, actorText(a)),
         h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
         h('td', { class: 'detail' }, moderationDetail(a)),
       ),
     ),
   );
+}
+
+/** Who acted; an admin (房管) by name, since a room has several (its anchor is the room's own). */
+function actorText(a: ModerationAction): string {
+  const kind = MODERATOR_LABELS[a.actorKind] ?? a.actorKind;
+  return a.actorKind === 'admin' && a.actorNickname !== null ? `${kind} ${a.actorNickname}` : kind;
 }
 
 /** A mute's end, or a held message's text. */
@@ -299,6 +310,16 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
           },
           '二维码 QR',
         ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small',
+          'aria-label': `「${room.title}」的回放与 OBS Replays and OBS`,
+          onclick: () => replaysPanel.show(api, room),
+        },
+        '回放/OBS',
+      ),
       open &&
         h(
           'button',
@@ -354,6 +375,8 @@ async function endRoom(room: Room): Promise<void> {
   }
 }
 
+// role: operator (the gift catalogue); mounted first, so it lands after the planned rooms' card.
+const reloadGifts = mountGiftCatalogue(ui.createForm.closest('section') ?? ui.createForm, { api: () => api });
 mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
   api: () => api,
   created: (room, invite) => (qrPanel.show(api, room, invite), void refresh()),

@@ -260,6 +260,101 @@ export const MIGRATIONS: readonly Migration[] = [
       .where(sql.ref('state'), '=', sql.lit('sending'))
       .execute();
   },
+  // 12 (issue 29): a room's cloud recordings and their files (replays), and its OBS push key.
+  async (q, e) => {
+    let recordings = q.schema
+      .createTable('recordings')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('task_id', 'text', (c) => c.unique())
+      .addColumn('active_room_id', 'text', (c) => c.unique())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(oneOf('status', ['starting', 'recording', 'uploading', 'ready', 'failed'])),
+      );
+    recordings = time(time(time(recordings, 'started_at', e, true), 'stopped_at', e), 'updated_at', e, true)
+      .addColumn('error_code', 'bigint')
+      .addColumn('error', 'text')
+      .addColumn('hidden', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)));
+    recordings = time(recordings, 'deleted_at', e).addColumn('views', 'integer', (c) =>
+      c.notNull().defaultTo(0),
+    );
+    await recordings.execute();
+    await q.schema
+      .createIndex('recordings_room')
+      .on('recordings')
+      .columns(['room_id', 'started_at'])
+      .execute();
+    const files = q.schema
+      .createTable('recording_files')
+      .addColumn('task_id', 'text', (c) => c.notNull())
+      .addColumn('file_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('duration_ms', e.types.time, (c) => c.notNull())
+      .addColumn('size_bytes', e.types.time, (c) => c.notNull());
+    await time(files, 'added_at', e, true)
+      .addPrimaryKeyConstraint('recording_files_pkey', ['task_id', 'file_id'])
+      .execute();
+    const rtmp = q.schema
+      .createTable('room_rtmp')
+      .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+      .addColumn('stream_id', 'text', (c) => c.notNull().unique());
+    await time(rtmp, 'issued_at', e, true)
+      .addColumn('publishing', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)))
+      .execute();
+  },
+  // (issue 28) a room's pinned announcement (公告) and its admins (房管).
+  async (q, e) => {
+    const notice = q.schema
+      .createTable('room_announcements')
+      .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+      .addColumn('text', 'text', (c) => c.notNull());
+    await time(notice, 'set_at', e, true).execute();
+    const admins = q.schema
+      .createTable('room_admins')
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'));
+    await time(admins, 'appointed_at', e, true)
+      .addPrimaryKeyConstraint('room_admins_pkey', ['room_id', 'user_id'])
+      .execute();
+  },
+  // (issue 28) gifts on points: the catalogue, each user's wallet and ledger, the gifts sent (one per sender and key).
+  async (q, e) => {
+    const gifts = serialKey(q.schema.createTable('gifts'), e)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('icon_url', 'text', (c) => c.notNull())
+      .addColumn('price', 'integer', (c) => c.notNull())
+      .addColumn('effect', 'text', (c) => c.notNull())
+      .addColumn('active', e.types.flag, (c) => c.notNull());
+    await time(gifts, 'created_at', e, true).execute();
+    await q.schema
+      .createTable('point_wallets')
+      .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+      .addColumn('balance', 'integer', (c) => c.notNull().check(sql`balance >= 0`))
+      .addColumn('granted_day', 'integer', (c) => c.notNull())
+      .execute();
+    const sends = serialKey(q.schema.createTable('gift_sends'), e)
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('sender_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('anchor_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('gift_id', 'integer', (c) => c.notNull().references('gifts.id'))
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('points', 'integer', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text', (c) => c.notNull());
+    await time(sends, 'at', e, true)
+      .addUniqueConstraint('gift_sends_key', ['sender_id', 'idempotency_key'])
+      .execute();
+    await q.schema
+      .createIndex('gift_sends_room')
+      .on('gift_sends')
+      .columns(['room_id', 'sender_id'])
+      .execute();
+    const ledger = serialKey(q.schema.createTable('point_ledger'), e)
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('delta', 'integer', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('gift_send_id', 'integer', (c) => c.references('gift_sends.id'));
+    await time(ledger, 'at', e, true).execute();
+  },
 ];
 
 /**

@@ -5,7 +5,10 @@ import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
+import { socialRepository } from './repos/social';
+import { giftRepository } from './repos/gifts';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
 import type { Store } from './types';
@@ -29,6 +32,10 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    recordings: recordingRepository(engine),
+    rtmp: rtmpRepository(engine),
+    social: socialRepository(engine),
+    gifts: giftRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

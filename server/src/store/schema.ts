@@ -5,12 +5,14 @@
 import type { Generated } from 'kysely';
 import type {
   CohostState,
+  GiftEffect,
   ModerationAction,
   ModeratorKind,
   ReminderState,
   RoomKind,
   RoomStatus,
 } from './types';
+import type { RecordingStatus } from './replays';
 
 /** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
 export type Flag = number | boolean;
@@ -126,6 +128,57 @@ export interface ChatLinesTable {
   sent_at: number;
 }
 
+export interface RoomAnnouncementsTable {
+  room_id: string;
+  text: string;
+  set_at: number;
+}
+
+export interface RoomAdminsTable {
+  room_id: string;
+  user_id: string;
+  appointed_at: number;
+}
+
+export interface GiftsTable {
+  id: Generated<number>;
+  name: string;
+  icon_url: string;
+  price: number;
+  effect: GiftEffect;
+  active: Flag;
+  created_at: number;
+}
+
+export interface PointWalletsTable {
+  user_id: string;
+  balance: number;
+  /** The China calendar day whose free allowance was last granted. */
+  granted_day: number;
+}
+
+export interface PointLedgerTable {
+  id: Generated<number>;
+  user_id: string;
+  /** Points in (+) or out (-). */
+  delta: number;
+  reason: string;
+  gift_send_id: number | null;
+  at: number;
+}
+
+export interface GiftSendsTable {
+  id: Generated<number>;
+  room_id: string;
+  sender_id: string;
+  anchor_id: string;
+  gift_id: number;
+  count: number;
+  points: number;
+  idempotency_key: string;
+  at: number;
+}
+
 export interface RoomRemindersTable {
   room_id: string;
   user_id: string;
@@ -149,6 +202,39 @@ export interface RoomViewersTable {
   joined_at: number;
 }
 
+export interface RecordingsTable {
+  id: string;
+  room_id: string;
+  task_id: string | null;
+  /** The room's ID while this task is starting or recording (unique: one such task per room), else null. */
+  active_room_id: string | null;
+  status: RecordingStatus;
+  started_at: number;
+  stopped_at: number | null;
+  updated_at: number;
+  error_code: number | null;
+  error: string | null;
+  hidden: Generated<Flag>;
+  deleted_at: number | null;
+  views: Generated<number>;
+}
+
+export interface RecordingFilesTable {
+  task_id: string;
+  file_id: string;
+  url: string;
+  duration_ms: number;
+  size_bytes: number;
+  added_at: number;
+}
+
+export interface RoomRtmpTable {
+  room_id: string;
+  stream_id: string;
+  issued_at: number;
+  publishing: Generated<Flag>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -168,8 +254,17 @@ export interface Database {
   chat_bans: ChatBansTable;
   moderation_log: ModerationLogTable;
   chat_lines: ChatLinesTable;
+  room_announcements: RoomAnnouncementsTable;
+  room_admins: RoomAdminsTable;
+  gifts: GiftsTable;
+  point_wallets: PointWalletsTable;
+  point_ledger: PointLedgerTable;
+  gift_sends: GiftSendsTable;
   room_reminders: RoomRemindersTable;
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;
   schema_migrations: SchemaMigrationsTable;
+  recordings: RecordingsTable;
+  recording_files: RecordingFilesTable;
+  room_rtmp: RoomRtmpTable;
 }

@@ -7,6 +7,8 @@ import type {
   StatsRepository,
   ViewerRepository,
 } from './audience';
+import type { SocialRepository } from './social';
+import type { GiftRepository } from './gifts';
 import type {
   CallMember,
   ClaimResult,
@@ -21,9 +23,13 @@ import type {
   TokenFacts,
   User,
 } from './model';
+import type { RecordingRepository, RtmpRepository } from './replays';
 
 export * from './model';
 export * from './audience';
+export * from './replays';
+export * from './social';
+export * from './gifts';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -119,6 +125,12 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Cloud recordings of live rooms (replays). */
+  recordings: RecordingRepository;
+  /** The rooms' OBS push keys. */
+  rtmp: RtmpRepository;
+  social: SocialRepository;
+  gifts: GiftRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
