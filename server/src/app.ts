@@ -16,6 +16,7 @@ import chatRoutes from './features/chat/routes';
 import cohostRoutes from './features/cohosts/routes';
 import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
+import eventRoutes from './features/events/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
@@ -28,6 +29,8 @@ import answers from './http/answers';
 import { serverOptions, type LogOptions } from './http/options';
 import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
+import type { EventHubOptions } from './plugins/app/event-hub';
+import events from './plugins/app/events';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
@@ -62,6 +65,8 @@ export interface AppDeps extends LogOptions {
   redisKeyPrefix?: string;
   /** How long a start reminder waits before its one retry (default 1000 ms). */
   reminderRetryDelayMs?: number;
+  /** The event channel's limits (tests shorten them). */
+  events?: Partial<EventHubOptions>;
   /** Told of every route as it is added (the contract test checks each against the OpenAPI document). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -85,6 +90,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
+  const redisChannel = `${deps.redisKeyPrefix ?? config.redisKeyPrefix}events`;
+  await app.register(events, { redisUrl: config.redisUrl, channel: redisChannel, hub: deps.events });
 
   // Background jobs: the heartbeat sweeper, the start reminders (开播提醒).
   await app.register(sweeper, { intervalMs: deps.sweepIntervalMs ?? config.heartbeat.sweepMs });
@@ -95,6 +102,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes);
   await app.register(configRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
+  await app.register(eventRoutes, { prefix: '/api' });
   await app.register(avatarRoutes, { prefix: '/api' });
   await app.register(avatarFiles);
   await app.register(roomRoutes, { prefix: '/api' });
