@@ -60,6 +60,9 @@ export const ERROR_CODES = [
   'ROOM_NOT_UPCOMING',
   'REMINDERS_UNAVAILABLE',
   'REMINDER_NEEDS_WECHAT',
+  // Calling a person.
+  'CALL_NOT_ALLOWED',
+  'INVITATION_ENDED',
 ] as const;
 
 /** One of ERROR_CODES. */

@@ -89,6 +89,8 @@ export const ConfigView = Type.Object({
   authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
   /** The start reminder's subscribe-message template (for wx.requestSubscribeMessage); null: reminders unavailable. */
   reminderTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The missed-call (未接来电) subscribe-message template; null: nothing is sent when a call goes unanswered. */
+  callTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type ConfigView = Static<typeof ConfigView>;
 
@@ -336,3 +338,53 @@ export type RoomViewerView = Static<typeof RoomViewerView>;
 /** GET /api/rooms/:id/viewers: the newest joins first, at most `limit`. */
 export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
 export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;
+
+// ---- Calls: invitations, records, cards ----
+
+/** What a call is: with both cameras, or voices only. */
+export const CallMediaView = Type.Union([Type.Literal('video'), Type.Literal('audio')]);
+
+/** A call invitation as both parties see it (the events carry the same shape). */
+export const InvitationView = Type.Object({
+  id: Type.String(),
+  state: Type.Union(
+    ['ringing', 'accepted', 'declined', 'cancelled', 'timeout', 'busy', 'failed'].map((s) => Type.Literal(s)),
+  ),
+  media: CallMediaView,
+  caller: UserView,
+  callee: UserView,
+  /** The call room both join once it is accepted. */
+  roomId: Type.String(),
+  /** When it stops ringing unanswered (epoch ms). */
+  ringUntil: Type.Number(),
+});
+
+/** {invitation}: the answer of every route that starts or moves one. */
+export const InvitationAnswer = Type.Object({ invitation: InvitationView });
+
+/** One call in someone's records, from their side. */
+export const CallRecordView = Type.Object({
+  id: Type.String(),
+  /** outgoing: I called; incoming: I was called. */
+  direction: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]),
+  /** How it ended for me: answered, missed (未接), declined, busy, no_answer, cancelled, failed, or still ringing. */
+  outcome: Type.Union(
+    ['answered', 'missed', 'declined', 'busy', 'no_answer', 'cancelled', 'failed', 'ringing'].map((s) =>
+      Type.Literal(s),
+    ),
+  ),
+  media: CallMediaView,
+  /** The other party (tap to call back). */
+  other: UserView,
+  /** When the call was placed (epoch ms). */
+  at: Type.Number(),
+  /** How long an answered call lasted (ms); null otherwise or while it goes on. */
+  durationMs: Type.Union([Type.Number(), Type.Null()]),
+});
+
+/** GET /api/calls: my calls, newest first, and how many missed calls I have not seen (the badge). */
+export const CallRecordPageView = Type.Object({
+  records: Type.Array(CallRecordView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  unseenMissed: Type.Number(),
+});

@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { SERVER_ROOT, type Config } from './config';
 import alipayRoutes from './features/alipay/routes';
 import authRoutes from './features/auth/routes';
+import callRoutes from './features/calls/routes';
 import avatarRoutes, { avatarFiles } from './features/avatar/routes';
 import chatRoutes from './features/chat/routes';
 import cohostRoutes from './features/cohosts/routes';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(configRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(eventRoutes, { prefix: '/api' });
+  await app.register(callRoutes, { prefix: '/api' });
   await app.register(avatarRoutes, { prefix: '/api' });
   await app.register(avatarFiles);
   await app.register(roomRoutes, { prefix: '/api' });

@@ -6,8 +6,7 @@
 import type { AppEvent } from '@zego-live/contract';
 import { EVENT_CLOSE } from '@zego-live/contract';
 import { devLogin, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
-import { eventually, openEventSocket, type EventSocket } from './helpers/event-socket';
-import { describeWith, freshRedisPrefix, TEST_REDIS_URL } from './helpers/services';
+import { eventually, openEventSocket, describeTwoInstances, type EventSocket } from './helpers/event-socket';
 
 const ringing = (id: string, padding = ''): AppEvent => ({
   type: 'call.media',
@@ -128,32 +127,17 @@ describe('a slow socket', () => {
   });
 });
 
-describeWith({ redis: true }, 'events.test.ts (Redis)')('the event channel across two instances', () => {
-  const db = tempDbFile();
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    const config = testConfig(db.file, { REDIS_URL: TEST_REDIS_URL ?? undefined });
-    const redisKeyPrefix = freshRedisPrefix();
-    a = await startServer(config, { redisKeyPrefix });
-    b = await startServer(config, { redisKeyPrefix });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    db.cleanup();
-  });
-
+describeTwoInstances('events.test.ts', 'the event channel across two instances', (servers) => {
   test('an event published on instance A reaches the user’s socket on B, and sign-out on A closes it', async () => {
-    const user = await devLogin(a, 'across');
-    const onB = await openEventSocket(b.url, user.token);
-    const other = await openEventSocket(a.url, (await devLogin(a, 'across-other')).token);
-    await a.app.events.publish(user.userId, ringing('via-redis'));
+    const user = await devLogin(servers.a, 'across');
+    const onB = await openEventSocket(servers.b.url, user.token);
+    const other = await openEventSocket(servers.a.url, (await devLogin(servers.a, 'across-other')).token);
+    await servers.a.app.events.publish(user.userId, ringing('via-redis'));
     await onB.next((f) => f.roomId === 'via-redis');
     expect(other.frames.some((f) => f.roomId === 'via-redis')).toBe(false);
-    expect((await a.request('POST', '/api/auth/logout', { token: user.token })).status).toBe(200);
+    expect((await servers.a.request('POST', '/api/auth/logout', { token: user.token })).status).toBe(200);
     expect(await onB.closed).toBe(EVENT_CLOSE.SIGNED_OUT);
     await other.close();
-    await eventually(() => a.app.events.openSockets + b.app.events.openSockets === 0);
+    await eventually(() => servers.a.app.events.openSockets + servers.b.app.events.openSockets === 0);
   });
 });

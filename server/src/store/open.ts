@@ -3,6 +3,7 @@ import { defaultRandom, newUserId } from '../lib/ids';
 import type { Engine } from './engine';
 import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
+import { invitationRepository } from './repos/invitations';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { roomRepository } from './repos/rooms';
@@ -29,6 +30,7 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    invitations: invitationRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

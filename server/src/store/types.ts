@@ -22,8 +22,11 @@ import type {
   User,
 } from './model';
 
+import type { InvitationRepository } from './invitations';
+
 export * from './model';
 export * from './audience';
+export * from './invitations';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -119,6 +122,7 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  invitations: InvitationRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,7 @@
 /** A test app's end of the event channel: a real WebSocket on loopback that collects what the service pushes. */
 import WebSocket from 'ws';
+import { startServer, tempDbFile, testConfig, type TestServer } from './server';
+import { describeWith, freshRedisPrefix, TEST_REDIS_URL } from './services';
 
 /** One open socket, its frames so far and how it closed. */
 export interface EventSocket {
@@ -70,4 +72,30 @@ export async function eventually(check: () => boolean, timeoutMs = 3000): Promis
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A suite on two instances of the service sharing one SQLite file, their events through the test Redis (a fresh
+ * key prefix); skipped with a message without TEST_REDIS_URL. The servers are read inside the tests.
+ */
+export function describeTwoInstances(
+  file: string,
+  title: string,
+  tests: (servers: { a: TestServer; b: TestServer }) => void,
+): void {
+  describeWith({ redis: true }, `${file} (Redis)`)(title, () => {
+    const db = tempDbFile();
+    const servers = {} as { a: TestServer; b: TestServer };
+    beforeAll(async () => {
+      const config = testConfig(db.file, { REDIS_URL: TEST_REDIS_URL ?? undefined });
+      const redisKeyPrefix = freshRedisPrefix();
+      servers.a = await startServer(config, { redisKeyPrefix });
+      servers.b = await startServer(config, { redisKeyPrefix });
+    });
+    afterAll(async () => {
+      await Promise.all([servers.a.close(), servers.b.close()]);
+      db.cleanup();
+    });
+    tests(servers);
+  });
 }

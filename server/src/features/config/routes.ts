@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConfigView } from '@zego-live/contract/schemas';
+import { callTemplateId as callTemplate } from '../calls/notice';
 
 /** GET /api/config: what the mini-program needs to create the ZEGO engine (never the secret). */
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -13,9 +14,17 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => {
       const { zego, authMode } = app.live.config;
       const reminderTemplateId = app.reminders.templateId;
+      const callTemplateId = callTemplate(app.live);
       return zego
-        ? { appID: zego.appID, server: [...zego.server], configured: true, authMode, reminderTemplateId }
-        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId };
+        ? {
+            appID: zego.appID,
+            server: [...zego.server],
+            configured: true,
+            authMode,
+            reminderTemplateId,
+            callTemplateId,
+          }
+        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, callTemplateId };
     },
   );
 };
