@@ -347,9 +347,15 @@ export const CallMediaView = Type.Union([Type.Literal('video'), Type.Literal('au
 /** A call invitation as both parties see it (the events carry the same shape). */
 export const InvitationView = Type.Object({
   id: Type.String(),
-  state: Type.Union(
-    ['ringing', 'accepted', 'declined', 'cancelled', 'timeout', 'busy', 'failed'].map((s) => Type.Literal(s)),
-  ),
+  state: Type.Union([
+    Type.Literal('ringing'),
+    Type.Literal('accepted'),
+    Type.Literal('declined'),
+    Type.Literal('cancelled'),
+    Type.Literal('timeout'),
+    Type.Literal('busy'),
+    Type.Literal('failed'),
+  ]),
   media: CallMediaView,
   caller: UserView,
   callee: UserView,
@@ -358,6 +364,8 @@ export const InvitationView = Type.Object({
   /** When it stops ringing unanswered (epoch ms). */
   ringUntil: Type.Number(),
 });
+
+export type InvitationView = Static<typeof InvitationView>;
 
 /** {invitation}: the answer of every route that starts or moves one. */
 export const InvitationAnswer = Type.Object({ invitation: InvitationView });
@@ -368,11 +376,16 @@ export const CallRecordView = Type.Object({
   /** outgoing: I called; incoming: I was called. */
   direction: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]),
   /** How it ended for me: answered, missed (未接), declined, busy, no_answer, cancelled, failed, or still ringing. */
-  outcome: Type.Union(
-    ['answered', 'missed', 'declined', 'busy', 'no_answer', 'cancelled', 'failed', 'ringing'].map((s) =>
-      Type.Literal(s),
-    ),
-  ),
+  outcome: Type.Union([
+    Type.Literal('answered'),
+    Type.Literal('missed'),
+    Type.Literal('declined'),
+    Type.Literal('busy'),
+    Type.Literal('no_answer'),
+    Type.Literal('cancelled'),
+    Type.Literal('failed'),
+    Type.Literal('ringing'),
+  ]),
   media: CallMediaView,
   /** The other party (tap to call back). */
   other: UserView,
@@ -382,9 +395,12 @@ export const CallRecordView = Type.Object({
   durationMs: Type.Union([Type.Number(), Type.Null()]),
 });
 
+export type CallRecordView = Static<typeof CallRecordView>;
+
 /** GET /api/calls: my calls, newest first, and how many missed calls I have not seen (the badge). */
 export const CallRecordPageView = Type.Object({
   records: Type.Array(CallRecordView),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
   unseenMissed: Type.Number(),
 });
+export type CallRecordPageView = Static<typeof CallRecordPageView>;

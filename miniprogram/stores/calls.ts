@@ -1,0 +1,221 @@
+/**
+ * Calling a person, on this device: the invitation ringing here (incoming), the one this device placed
+ * (「正在呼叫…」), the outcome both sides see, the ring (started on an incoming call, stopped on every outcome and
+ * when the app hides), the call records with the missed-call badge. Fed by the event channel's call events.
+ */
+import type { AppEvent, CallMedia } from '@zego-live/contract';
+import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
+import { ApiError, type Api, type ApiCallRecord, type ApiInvitation } from '../services/api-client';
+import type { Platform } from '../services/platform-types';
+import type { Ringer } from '../services/ringer';
+import { outcomeText } from '../utils/call-outcome';
+import { describeServiceError } from '../utils/error-catalog';
+
+/** What the call store needs from outside (tests pass fakes). */
+export interface CallStoreDeps {
+  api: Pick<Api, 'callPerson' | 'answerCall' | 'switchCallMedia' | 'listCalls' | 'markCallsSeen' | 'config'>;
+  platform: () => Pick<Platform, 'requestSubscribeMessage'>;
+  currentUserID: () => string | null;
+  ringer: Ringer;
+}
+
+/** An answered call this device goes into: the call room, the media, the invitation (to switch media). */
+export interface AnsweredCall {
+  invitationId: string;
+  roomId: string;
+  media: CallMedia;
+}
+
+/** The call part of the app. */
+export class CallStore {
+  /** An invitation ringing on this device. */
+  incoming: ApiInvitation | null = null;
+  /** The invitation this device placed, while it rings (「正在呼叫…」). */
+  outgoing: ApiInvitation | null = null;
+  /** How the last invitation ended, in words ('' while none or when it led into the call). */
+  outcome = '';
+  /** The call to go into (set once accepted; the ring screen opens the call page and clears it). */
+  answered: AnsweredCall | null = null;
+  /** The other side switched the answered call to this media (the call page follows). */
+  switchedTo: { roomId: string; media: CallMedia } | null = null;
+  /** A failure the user can act on (a refused call). */
+  error = '';
+  /** Whom the ring screen shows: the caller ringing here, or the person this device calls (kept for the outcome). */
+  peer: { nickname: string; avatarUrl: string } | null = null;
+  /** The media of the invitation on the ring screen. */
+  media: CallMedia = 'video';
+  records: ApiCallRecord[] = [];
+  unseenMissed = 0;
+  /** The missed-call message (未接来电, one per acceptance): can be asked for, asked for, or not offered here. */
+  missedNotice: 'available' | 'subscribed' | 'unavailable' = 'unavailable';
+
+  private missedTemplateId: string | null = null;
+
+  private answeredHere: string | null = null;
+  private readonly entered = new Set<string>();
+
+  constructor(private readonly deps: CallStoreDeps) {
+    makeAutoObservable<CallStore, 'deps' | 'answeredHere' | 'entered' | 'missedTemplateId'>(this, {
+      deps: false,
+      missedTemplateId: false,
+      answeredHere: false,
+      entered: false,
+    });
+  }
+
+  /** An event from the channel. */
+  receive(event: AppEvent): void {
+    const me = this.deps.currentUserID();
+    if (event.type === 'call.media') {
+      this.switchedTo = { roomId: event.roomId, media: event.media };
+      return;
+    }
+    const invitation = event.invitation;
+    if (event.type === 'call.invited') {
+      if (invitation.callee.id !== me || this.incoming?.id === invitation.id) return;
+      if (this.incoming !== null || this.outgoing !== null) return; // The service already answered busy for a new one.
+      this.incoming = invitation;
+      this.peer = invitation.caller;
+      this.media = invitation.media;
+      this.outcome = '';
+      this.deps.ringer.start();
+      return;
+    }
+    this.settle(invitation);
+  }
+
+  /** Calls a person: 「正在呼叫…」, or 「对方忙线中」 at once. */
+  async call(calleeId: string, media: CallMedia, card?: string): Promise<void> {
+    this.error = '';
+    this.outcome = '';
+    this.media = media;
+    try {
+      const { invitation } = await this.deps.api.callPerson(calleeId, media, card);
+      runInAction(() => {
+        this.peer = invitation.callee;
+        if (invitation.state === 'ringing') this.outgoing = invitation;
+        else this.outcome = outcomeText(invitation.state, 'caller', false);
+      });
+    } catch (error) {
+      runInAction(() => (this.error = messageOf(error)));
+    }
+  }
+
+  /** The callee answers on this device. */
+  async accept(): Promise<void> {
+    const ringing = this.incoming;
+    if (ringing === null) return;
+    this.answeredHere = ringing.id;
+    this.deps.ringer.stop();
+    await this.move(ringing, 'accept');
+  }
+
+  /** The callee declines. */
+  async decline(): Promise<void> {
+    if (this.incoming !== null) await this.move(this.incoming, 'decline');
+  }
+
+  /** The caller stops calling. */
+  async cancel(): Promise<void> {
+    if (this.outgoing !== null) await this.move(this.outgoing, 'cancel');
+  }
+
+  /** The app hid: the ring stops (the invitation keeps ringing on the service until it times out). */
+  hide(): void {
+    this.deps.ringer.stop();
+  }
+
+  /** The ring screen took the answered call (it opened the call page). */
+  tookAnswered(): void {
+    this.answered = null;
+  }
+
+  /** Switches the answered call to audio; the other side follows through its event. */
+  async switchToAudio(invitationId: string): Promise<void> {
+    await this.deps.api.switchCallMedia(invitationId, 'audio').catch(() => undefined);
+  }
+
+  /** Reads my records (first page) and the badge. */
+  async loadRecords(): Promise<void> {
+    try {
+      const page = await this.deps.api.listCalls();
+      runInAction(() => {
+        this.records = page.records;
+        this.unseenMissed = page.unseenMissed;
+      });
+    } catch (error) {
+      runInAction(() => (this.error = messageOf(error)));
+    }
+  }
+
+  /** Whether the missed-call message can be asked for here (a template configured, subscribe messages on WeChat). */
+  async loadMissedNotice(): Promise<void> {
+    const config = await this.deps.api.config().catch(() => null);
+    runInAction(() => {
+      this.missedTemplateId = config?.callTemplateId ?? null;
+      const offered =
+        this.missedTemplateId !== null && this.deps.platform().requestSubscribeMessage !== undefined;
+      if (this.missedNotice !== 'subscribed') this.missedNotice = offered ? 'available' : 'unavailable';
+    });
+  }
+
+  /** Asks for one missed-call message (call it from a tap, as WeChat requires). */
+  async askMissedNotice(): Promise<void> {
+    const ask = this.deps.platform().requestSubscribeMessage;
+    const templateId = this.missedTemplateId;
+    if (!ask || templateId === null) return;
+    const answer = await ask.call(this.deps.platform(), templateId).catch(() => 'reject' as const);
+    runInAction(() => {
+      if (answer === 'accept' || answer === 'acceptWithAudio') this.missedNotice = 'subscribed';
+    });
+  }
+
+  /** The records page was seen: the badge goes. */
+  async markSeen(): Promise<void> {
+    if (this.unseenMissed === 0) return;
+    this.unseenMissed = 0;
+    await this.deps.api.markCallsSeen().catch(() => undefined);
+  }
+
+  private async move(invitation: ApiInvitation, move: 'accept' | 'decline' | 'cancel'): Promise<void> {
+    try {
+      const answer = await this.deps.api.answerCall(invitation.id, move);
+      runInAction(() => this.settle(answer.invitation));
+    } catch (error) {
+      // Too late (answered elsewhere, cancelled, timed out): the channel's event says which; until then, this.
+      runInAction(() => {
+        this.deps.ringer.stop();
+        if (this.incoming?.id === invitation.id) this.incoming = null;
+        if (this.outgoing?.id === invitation.id) this.outgoing = null;
+        this.outcome = messageOf(error);
+      });
+    }
+  }
+
+  /** The invitation left ringing: stop the ring, say how it ended, or go into the call. */
+  private settle(invitation: ApiInvitation): void {
+    const mine = this.incoming?.id === invitation.id || this.outgoing?.id === invitation.id;
+    const here = this.answeredHere === invitation.id;
+    if (!mine && !here) return;
+    const side = invitation.caller.id === this.deps.currentUserID() ? 'caller' : 'callee';
+    if (this.incoming?.id === invitation.id) this.deps.ringer.stop();
+    this.incoming = this.incoming?.id === invitation.id ? null : this.incoming;
+    this.outgoing = this.outgoing?.id === invitation.id ? null : this.outgoing;
+    if (invitation.state === 'ringing') return;
+    if (invitation.state === 'accepted' && (side === 'caller' || here)) {
+      // Once per call: the HTTP answer and the channel's event both say accepted.
+      if (this.entered.has(invitation.id)) return;
+      this.entered.add(invitation.id);
+      this.answered = { invitationId: invitation.id, roomId: invitation.roomId, media: invitation.media };
+      this.outcome = '';
+      return;
+    }
+    this.outcome = outcomeText(invitation.state, side, here);
+  }
+}
+
+/** The catalog's words for a failed call request. */
+function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return describeServiceError(error).message;
+  return '呼叫失败，请稍后重试';
+}
