@@ -4,9 +4,8 @@
  * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
  */
 
+import type { CallRecordPageView, CallRecordView, InvitationView } from '@zego-live/contract/call-schemas';
 import type {
-  CallRecordPageView,
-  CallRecordView,
   ChatMessageView,
   ChatView,
   CohostChangeView,
@@ -15,7 +14,6 @@ import type {
   CohostView,
   ConfigView,
   CreateRoomBody,
-  InvitationView,
   ReminderAnswer,
   RoomAnswer,
   RoomKind as RoomKindSchema,

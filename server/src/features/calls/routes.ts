@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { BODY, CallMediaView, CallRecordPageView, InvitationAnswer } from '@zego-live/contract/schemas';
+import { CallMediaView, CallRecordPageView, InvitationAnswer } from '@zego-live/contract/call-schemas';
+import { BODY } from '@zego-live/contract/schemas';
 import { requireUser } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
 import { badRequest } from '../../lib/errors';
