@@ -11,6 +11,8 @@ import type { Ringer } from '../services/ringer';
 import { outcomeText } from '../utils/call-outcome';
 import { describeServiceError } from '../utils/error-catalog';
 
+export type { ApiCallRecord, ApiInvitation };
+
 /** What the call store needs from outside (tests pass fakes). */
 export interface CallStoreDeps {
   api: Pick<Api, 'callPerson' | 'answerCall' | 'switchCallMedia' | 'listCalls' | 'markCallsSeen' | 'config'>;
@@ -137,6 +139,7 @@ export class CallStore {
 
   /** Reads my records (first page) and the badge. */
   async loadRecords(): Promise<void> {
+    this.error = '';
     try {
       const page = await this.deps.api.listCalls();
       runInAction(() => {

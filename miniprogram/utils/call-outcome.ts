@@ -4,6 +4,9 @@
  */
 import type { InvitationState } from '@zego-live/contract';
 
+/** How long the ring screen shows an outcome before it closes itself. */
+export const OUTCOME_CLOSE_MS = 2500;
+
 /** Which end of the call this device is. */
 export type CallSide = 'caller' | 'callee';
 

@@ -21,11 +21,11 @@ import type { ApiRoom } from '../../miniprogram/services/api-client';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** The app's pages. */
-export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call';
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'calls' | 'ring';
 
 /** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
 export function pagePath(name: PageName): string {
-  return name === 'login' || name === 'rooms' ? `home/${name}/index` : `pages/${name}/index`;
+  return ['login', 'rooms', 'calls', 'ring'].includes(name) ? `home/${name}/index` : `pages/${name}/index`;
 }
 
 /** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
@@ -119,6 +119,8 @@ export interface WxFakes {
   showToast: jest.Mock;
   stopPullDownRefresh: jest.Mock;
   updateWeChatApp: jest.Mock;
+  /** The audio contexts pages made (the ringtone): src, loop, playing. */
+  audios: Array<Record<string, unknown>>;
 }
 
 /** A wx API that succeeds asynchronously (callbacks and promise), recorded by a jest.fn. */
@@ -142,6 +144,7 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     log,
     pusherContexts: [],
     playerContexts: [],
+    audios: [],
     navigateTo: asyncApi('navigateTo'),
     redirectTo: asyncApi('redirectTo'),
     reLaunch: asyncApi('reLaunch'),
@@ -178,6 +181,16 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     target[name] = fakes[name];
   }
   target.setKeepScreenOn = jest.fn();
+  // The ring: a looped audio context and the vibration, both recorded.
+  target.createInnerAudioContext = jest.fn(() => {
+    const audio = { src: '', loop: false, playing: false } as Record<string, unknown>;
+    audio.play = jest.fn(() => (audio.playing = true));
+    audio.stop = jest.fn(() => (audio.playing = false));
+    audio.destroy = jest.fn();
+    fakes.audios.push(audio);
+    return audio;
+  });
+  target.vibrateLong = jest.fn();
   target.switchTab = asyncApi('switchTab');
   return fakes;
 }
