@@ -11,7 +11,11 @@ const RING_PAGE = 'home/ring/index';
 // Signed in: the channel opens; signed out: it closes for good.
 reaction(
   () => userStore.user?.id ?? null,
-  (userID) => (userID === null ? eventSocket.stop() : eventSocket.start()),
+  (userID) => {
+    if (userID !== null) return eventSocket.start();
+    eventSocket.stop();
+    callStore.reset();
+  },
 );
 
 // A call rings here: show the ring screen over whatever page is open.

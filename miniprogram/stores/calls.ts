@@ -15,7 +15,10 @@ export type { ApiCallRecord, ApiInvitation };
 
 /** What the call store needs from outside (tests pass fakes). */
 export interface CallStoreDeps {
-  api: Pick<Api, 'callPerson' | 'answerCall' | 'switchCallMedia' | 'listCalls' | 'markCallsSeen' | 'config'>;
+  api: Pick<
+    Api,
+    'newCallCard' | 'callPerson' | 'answerCall' | 'switchCallMedia' | 'listCalls' | 'markCallsSeen' | 'config'
+  >;
   platform: () => Pick<Platform, 'requestSubscribeMessage'>;
   currentUserID: () => string | null;
   ringer: Ringer;
@@ -50,6 +53,8 @@ export class CallStore {
   unseenMissed = 0;
   /** The missed-call message (未接来电, one per acceptance): can be asked for, asked for, or not offered here. */
   missedNotice: 'available' | 'subscribed' | 'unavailable' = 'unavailable';
+  /** My 「和我视频通话」 card's code, for the share card (null until made). */
+  myCard: string | null = null;
 
   private missedTemplateId: string | null = null;
 
@@ -127,6 +132,22 @@ export class CallStore {
     this.deps.ringer.stop();
   }
 
+  /** Signed out: nothing of the last user's calls stays (the ring stops). */
+  reset(): void {
+    this.deps.ringer.stop();
+    this.incoming = null;
+    this.outgoing = null;
+    this.outcome = '';
+    this.answered = null;
+    this.switchedTo = null;
+    this.error = '';
+    this.peer = null;
+    this.records = [];
+    this.unseenMissed = 0;
+    this.missedNotice = 'unavailable';
+    this.myCard = null;
+  }
+
   /** The ring screen took the answered call (it opened the call page). */
   tookAnswered(): void {
     this.answered = null;
@@ -134,7 +155,7 @@ export class CallStore {
 
   /** Switches the answered call to audio; the other side follows through its event. */
   async switchToAudio(invitationId: string): Promise<void> {
-    await this.deps.api.switchCallMedia(invitationId, 'audio').catch(() => undefined);
+    await settled(() => this.deps.api.switchCallMedia(invitationId, 'audio'));
   }
 
   /** Reads my records (first page) and the badge. */
@@ -153,7 +174,7 @@ export class CallStore {
 
   /** Whether the missed-call message can be asked for here (a template configured, subscribe messages on WeChat). */
   async loadMissedNotice(): Promise<void> {
-    const config = await this.deps.api.config().catch(() => null);
+    const config = await settled(() => this.deps.api.config());
     runInAction(() => {
       this.missedTemplateId = config?.callTemplateId ?? null;
       const offered =
@@ -173,11 +194,18 @@ export class CallStore {
     });
   }
 
+  /** Makes my call card once (whoever opens the shared card may call me). */
+  async loadMyCard(): Promise<void> {
+    if (this.myCard !== null) return;
+    const answer = await settled(() => this.deps.api.newCallCard());
+    runInAction(() => (this.myCard = answer?.card ?? null));
+  }
+
   /** The records page was seen: the badge goes. */
   async markSeen(): Promise<void> {
     if (this.unseenMissed === 0) return;
     this.unseenMissed = 0;
-    await this.deps.api.markCallsSeen().catch(() => undefined);
+    await settled(() => this.deps.api.markCallsSeen());
   }
 
   private async move(invitation: ApiInvitation, move: 'accept' | 'decline' | 'cancel'): Promise<void> {
@@ -214,6 +242,15 @@ export class CallStore {
       return;
     }
     this.outcome = outcomeText(invitation.state, side, here);
+  }
+}
+
+/** The answer of a request whose failure changes nothing on screen, or null when it failed. */
+async function settled<T>(request: () => Promise<T>): Promise<T | null> {
+  try {
+    return (await request()) ?? null;
+  } catch {
+    return null;
   }
 }
 

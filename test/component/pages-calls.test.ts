@@ -198,6 +198,34 @@ describe('通话记录', () => {
     page.unload();
   });
 
+  it('my card is shared from here; a card I opened calls its sharer with the card', async () => {
+    signInAs(BO);
+    mockedApi.listCalls.mockResolvedValue({ records: [], nextCursor: null, unseenMissed: 0 });
+    mockedApi.newCallCard.mockResolvedValueOnce({ card: 'card_bo' });
+    const mine = await openPage('calls');
+    await settle();
+    const share = mine.call<{ title: string; path: string }>('onShareAppMessage');
+    expect(share.title).toBe('和我视频通话');
+    expect(share.path).toBe(
+      `/home/calls/index?card=card_bo&from=${BO.id}&name=${encodeURIComponent('小红')}`,
+    );
+    mine.unload();
+
+    callStore.reset();
+    signInAs(ANA);
+    const opened = await openPage('calls', {
+      card: 'card_bo',
+      from: BO.id,
+      name: encodeURIComponent('小红'),
+    });
+    await settle();
+    expect(opened.text('#card-bar')).toContain('小红 邀请你视频通话');
+    mockedApi.callPerson.mockResolvedValueOnce({ invitation: invitation('ringing') });
+    await opened.tap('#call-card');
+    expect(mockedApi.callPerson).toHaveBeenCalledWith(BO.id, 'video', 'card_bo');
+    opened.unload();
+  });
+
   it('no calls yet: says how to get one', async () => {
     signInAs(BO);
     mockedApi.listCalls.mockResolvedValueOnce({ records: [], nextCursor: null, unseenMissed: 0 });

@@ -28,6 +28,7 @@ function device(me: string) {
   ringer.start.mockImplementation(() => (ringer.ringing = true));
   ringer.stop.mockImplementation(() => (ringer.ringing = false));
   const api = {
+    newCallCard: jest.fn(async () => ({ card: 'card-1' })),
     callPerson: jest.fn(async () => ({ invitation: invitation('ringing') })),
     answerCall: jest.fn(async (_id: string, move: string) => ({
       invitation: invitation(move === 'accept' ? 'accepted' : move === 'decline' ? 'declined' : 'cancelled'),

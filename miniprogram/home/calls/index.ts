@@ -4,7 +4,7 @@
  * message the service sends when a call to me goes unanswered (like 提醒我 on a planned room).
  */
 import type { ApiCallRecord } from '../../stores/calls';
-import { callStore } from '../../stores/index';
+import { callStore, userStore } from '../../stores/index';
 import { recordText } from '../../utils/call-outcome';
 import { bindFields, PageView, forwardPageLifetimes } from '../shared/view-port';
 
@@ -52,7 +52,17 @@ export const rowFrom = (record: ApiCallRecord, now: number): CallRow => ({
   time: callTime(record.at, now),
 });
 
-const FIELDS = bindFields(callStore, ['unseenMissed', 'missedNotice', 'error'], {
+/** The share card's title. */
+export const CALL_CARD_TITLE = '和我视频通话';
+
+/** What a 「和我视频通话」 card opens: the sharer's id and name, and the card's code. */
+interface CardQuery {
+  card?: string;
+  from?: string;
+  name?: string;
+}
+
+const FIELDS = bindFields(callStore, ['unseenMissed', 'missedNotice', 'error', 'myCard'], {
   rows: (s) => s.records.map((r) => rowFrom(r, Date.now())),
 });
 
@@ -65,6 +75,9 @@ Component({
     missedNotice: 'unavailable' as 'available' | 'subscribed' | 'unavailable',
     error: '',
     loaded: false,
+    myCard: null as string | null,
+    /** The card this page was opened from: call its sharer. */
+    cardFrom: null as { card: string; userId: string; name: string } | null,
   },
 
   lifetimes: {
@@ -81,9 +94,30 @@ Component({
   pageLifetimes: forwardPageLifetimes(),
 
   methods: {
-    onLoad() {
+    onLoad(query: CardQuery = {}) {
+      const { card, from, name } = query;
+      if (card && from) {
+        views.get(this)?.set({ cardFrom: { card, userId: from, name: decodeURIComponent(name ?? '') } });
+      }
       void this.refresh();
       void callStore.loadMissedNotice();
+      void callStore.loadMyCard();
+    },
+
+    /** 「呼叫」 on a card I opened: call its sharer (the card is what allows it). */
+    onCallCard() {
+      const from = this.data.cardFrom;
+      if (!from) return;
+      void callStore.call(from.userId, 'video', from.card);
+      wx.navigateTo({ url: '/home/ring/index' });
+    },
+
+    /** The share card: whoever opens it may call me. */
+    onShareAppMessage() {
+      const me = userStore.user;
+      const card = this.data.myCard;
+      const query = me && card ? `?card=${card}&from=${me.id}&name=${encodeURIComponent(me.nickname)}` : '';
+      return { title: CALL_CARD_TITLE, path: `/home/calls/index${query}` };
     },
     onShow() {
       views.get(this)?.show();
