@@ -1,6 +1,6 @@
 /**
- * The ring while a call invitation rings: the project's ringtone looped (wx.createInnerAudioContext) and a long
- * vibration every 1.5 s (wx.vibrateLong is one 400 ms buzz). Foreground only: a hidden mini-program cannot ring.
+ * The ring while a call invitation rings: every 1.5 s the project's short ringtone (wx.createInnerAudioContext) and
+ * a long vibration (wx.vibrateLong is one 400 ms buzz). Foreground only: a hidden mini-program cannot ring.
  */
 
 /** Starts and stops the ring; stop() is safe to call any number of times. */
@@ -9,9 +9,10 @@ export interface Ringer {
   stop(): void;
 }
 
-/** The ringtone, a short tone made for this project (scripts/make-ringtone.js). */
+/** The ringtone, a 0.6 s tone made for this project (scripts/make-ringtone.js). */
 export const RINGTONE_SRC = '/assets/ringtone.wav';
-const VIBRATE_EVERY_MS = 1500;
+/** One ring: the tone and a buzz, then quiet until the next. */
+export const RING_EVERY_MS = 1500;
 
 /** The ring on wx. */
 export function createWxRinger(): Ringer {
@@ -20,12 +21,16 @@ export function createWxRinger(): Ringer {
   return {
     start() {
       if (audio !== null) return;
-      audio = wx.createInnerAudioContext();
-      audio.src = RINGTONE_SRC;
-      audio.loop = true;
-      audio.play();
-      wx.vibrateLong({});
-      buzz = setInterval(() => wx.vibrateLong({}), VIBRATE_EVERY_MS);
+      const tone = wx.createInnerAudioContext();
+      tone.src = RINGTONE_SRC;
+      audio = tone;
+      const ring = (): void => {
+        tone.stop();
+        tone.play();
+        wx.vibrateLong({});
+      };
+      ring();
+      buzz = setInterval(ring, RING_EVERY_MS);
     },
     stop() {
       if (buzz !== null) clearInterval(buzz);

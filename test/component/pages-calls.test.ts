@@ -51,8 +51,12 @@ describe('the ring screen, called', () => {
     const page = await openPage('ring');
     expect(page.text('#peer-name')).toBe('小明');
     expect(page.text('#status')).toBe('邀请你视频通话');
-    expect(wxFakes.audios[0]).toMatchObject({ src: '/assets/ringtone.wav', loop: true, playing: true });
-    expect(wx.vibrateLong).toHaveBeenCalled();
+    expect(wxFakes.audios[0]).toMatchObject({ src: '/assets/ringtone.wav', playing: true });
+    expect(wx.vibrateLong).toHaveBeenCalledTimes(1);
+    // It rings again every 1.5 s: the tone and a buzz.
+    jest.advanceTimersByTime(3000);
+    expect(wx.vibrateLong).toHaveBeenCalledTimes(3);
+    expect(wxFakes.audios[0].play).toHaveBeenCalledTimes(3);
     mockedApi.answerCall.mockResolvedValueOnce({ invitation: invitation('accepted') });
     await page.tap('#accept');
     await settle();
