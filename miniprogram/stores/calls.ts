@@ -9,6 +9,7 @@ import { ApiError, type Api, type ApiCallRecord, type ApiInvitation } from '../s
 import type { Platform } from '../services/platform-types';
 import type { Ringer } from '../services/ringer';
 import { outcomeText } from '../utils/call-outcome';
+import { RING_TABLE, type RingEvent, type RingPhase } from '../utils/ring-table';
 import { describeServiceError } from '../utils/error-catalog';
 
 export type { ApiCallRecord, ApiInvitation };
@@ -33,6 +34,8 @@ export interface AnsweredCall {
 
 /** The call part of the app. */
 export class CallStore {
+  /** Where this device stands (utils/ring-table.ts decides every move and the ring with it). */
+  phase: RingPhase = 'idle';
   /** An invitation ringing on this device. */
   incoming: ApiInvitation | null = null;
   /** The invitation this device placed, while it rings (「正在呼叫…」). */
@@ -59,14 +62,12 @@ export class CallStore {
   private missedTemplateId: string | null = null;
 
   private answeredHere: string | null = null;
-  private readonly entered = new Set<string>();
 
   constructor(private readonly deps: CallStoreDeps) {
-    makeAutoObservable<CallStore, 'deps' | 'answeredHere' | 'entered' | 'missedTemplateId'>(this, {
+    makeAutoObservable<CallStore, 'deps' | 'answeredHere' | 'missedTemplateId'>(this, {
       deps: false,
       missedTemplateId: false,
       answeredHere: false,
-      entered: false,
     });
   }
 
@@ -79,13 +80,12 @@ export class CallStore {
     }
     const invitation = event.invitation;
     if (event.type === 'call.invited') {
-      if (invitation.callee.id !== me || this.incoming?.id === invitation.id) return;
-      if (this.incoming !== null || this.outgoing !== null) return; // The service already answered busy for a new one.
+      // Already ringing, calling or answered here: the table refuses (the service answered that caller busy).
+      if (invitation.callee.id !== me || !this.step('invited')) return;
       this.incoming = invitation;
       this.peer = invitation.caller;
       this.media = invitation.media;
       this.outcome = '';
-      this.deps.ringer.start();
       return;
     }
     this.settle(invitation);
@@ -93,6 +93,7 @@ export class CallStore {
 
   /** Calls a person: 「正在呼叫…」, or 「对方忙线中」 at once. */
   async call(calleeId: string, media: CallMedia, card?: string): Promise<void> {
+    if (!RING_TABLE[this.phase].place) return;
     this.error = '';
     this.outcome = '';
     this.media = media;
@@ -100,11 +101,14 @@ export class CallStore {
       const { invitation } = await this.deps.api.callPerson(calleeId, media, card);
       runInAction(() => {
         this.peer = invitation.callee;
-        if (invitation.state === 'ringing') this.outgoing = invitation;
-        else this.outcome = outcomeText(invitation.state, 'caller', false);
+        if (invitation.state === 'ringing' && this.step('place')) this.outgoing = invitation;
+        else if (this.step('busy')) this.outcome = outcomeText(invitation.state, 'caller', false);
       });
     } catch (error) {
-      runInAction(() => (this.error = messageOf(error)));
+      runInAction(() => {
+        this.error = messageOf(error);
+        this.step('busy');
+      });
     }
   }
 
@@ -113,7 +117,7 @@ export class CallStore {
     const ringing = this.incoming;
     if (ringing === null) return;
     this.answeredHere = ringing.id;
-    this.deps.ringer.stop();
+    this.step('answer');
     await this.move(ringing, 'accept');
   }
 
@@ -129,12 +133,12 @@ export class CallStore {
 
   /** The app hid: the ring stops (the invitation keeps ringing on the service until it times out). */
   hide(): void {
-    this.deps.ringer.stop();
+    this.step('hide');
   }
 
   /** Signed out: nothing of the last user's calls stays (the ring stops). */
   reset(): void {
-    this.deps.ringer.stop();
+    this.step('reset');
     this.incoming = null;
     this.outgoing = null;
     this.outcome = '';
@@ -151,6 +155,12 @@ export class CallStore {
   /** The ring screen took the answered call (it opened the call page). */
   tookAnswered(): void {
     this.answered = null;
+    this.step('done');
+  }
+
+  /** The ring screen closed on the outcome. */
+  closed(): void {
+    this.step('done');
   }
 
   /** Switches the answered call to audio; the other side follows through its event. */
@@ -215,7 +225,7 @@ export class CallStore {
     } catch (error) {
       // Too late (answered elsewhere, cancelled, timed out): the channel's event says which; until then, this.
       runInAction(() => {
-        this.deps.ringer.stop();
+        this.step('refused');
         if (this.incoming?.id === invitation.id) this.incoming = null;
         if (this.outgoing?.id === invitation.id) this.outgoing = null;
         this.outcome = messageOf(error);
@@ -227,21 +237,30 @@ export class CallStore {
   private settle(invitation: ApiInvitation): void {
     const mine = this.incoming?.id === invitation.id || this.outgoing?.id === invitation.id;
     const here = this.answeredHere === invitation.id;
-    if (!mine && !here) return;
+    if ((!mine && !here) || invitation.state === 'ringing') return;
     const side = invitation.caller.id === this.deps.currentUserID() ? 'caller' : 'callee';
-    if (this.incoming?.id === invitation.id) this.deps.ringer.stop();
-    this.incoming = this.incoming?.id === invitation.id ? null : this.incoming;
-    this.outgoing = this.outgoing?.id === invitation.id ? null : this.outgoing;
-    if (invitation.state === 'ringing') return;
-    if (invitation.state === 'accepted' && (side === 'caller' || here)) {
-      // Once per call: the HTTP answer and the channel's event both say accepted.
-      if (this.entered.has(invitation.id)) return;
-      this.entered.add(invitation.id);
+    const goInto = invitation.state === 'accepted' && (side === 'caller' || here);
+    const event: RingEvent = goInto ? 'accepted' : invitation.state === 'accepted' ? 'elsewhere' : 'ended';
+    // Once per invitation: the HTTP answer and the channel's event both report it; the second is refused.
+    if (!this.step(event)) return;
+    if (this.incoming?.id === invitation.id) this.incoming = null;
+    if (this.outgoing?.id === invitation.id) this.outgoing = null;
+    if (goInto) {
       this.answered = { invitationId: invitation.id, roomId: invitation.roomId, media: invitation.media };
       this.outcome = '';
-      return;
+    } else {
+      this.outcome = outcomeText(invitation.state, side, here);
     }
-    this.outcome = outcomeText(invitation.state, side, here);
+  }
+
+  /** Moves by the table (ringing with it); false when the table refuses the event here. */
+  private step(event: RingEvent): boolean {
+    const move = RING_TABLE[this.phase][event];
+    if (!move) return false;
+    this.phase = move.to;
+    if (move.ring === 'start') this.deps.ringer.start();
+    if (move.ring === 'stop') this.deps.ringer.stop();
+    return true;
   }
 }
 

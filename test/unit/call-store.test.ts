@@ -4,9 +4,12 @@
  * call leads into the call room once, hiding stops the ring, the records and the missed-call badge.
  */
 import type { AppEvent, InvitationState } from '@zego-live/contract';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { configure } from 'mobx-miniprogram';
 import { ApiError, type ApiInvitation } from '../../miniprogram/services/api-client';
 import { CallStore } from '../../miniprogram/stores/calls';
+import { RING_EVENTS, RING_PHASES, RING_TABLE, renderRingTable } from '../../miniprogram/utils/ring-table';
 
 configure({ enforceActions: 'observed' });
 
@@ -180,4 +183,35 @@ test('records: the badge until seen; the missed-call message asked for with the 
   await store.askMissedNotice();
   expect(ask).toHaveBeenCalledWith('tmpl-missed');
   expect(store.missedNotice).toBe('subscribed');
+});
+
+describe('the ring table (utils/ring-table.ts)', () => {
+  test('every outcome out of ringing stops the ring; only an invitation starts it; a busy line refuses a second', () => {
+    for (const event of ['answer', 'accepted', 'elsewhere', 'ended', 'refused', 'hide', 'reset'] as const) {
+      expect(RING_TABLE.ringing[event]?.ring).toBe('stop');
+    }
+    const starts = RING_PHASES.flatMap((phase) =>
+      RING_EVENTS.filter((event) => RING_TABLE[phase][event]?.ring === 'start').map(
+        (event) => `${phase}:${event}`,
+      ),
+    );
+    expect(starts).toEqual(['idle:invited', 'ended:invited']);
+    expect(RING_TABLE.ringing.invited).toBeUndefined();
+    expect(RING_TABLE.calling.invited).toBeUndefined();
+    expect(RING_TABLE.answered.invited).toBeUndefined();
+  });
+
+  test('the store follows it: a second invitation while one rings here does not ring', () => {
+    const { store, ringer } = device(BO.id);
+    store.receive(invited);
+    store.receive({ type: 'call.invited', invitation: { ...invitation('ringing'), id: 'c2' } });
+    expect(ringer.start).toHaveBeenCalledTimes(1);
+    expect(store.incoming?.id).toBe('c1');
+    expect(store.phase).toBe('ringing');
+  });
+
+  test('the rendered doc (docs/ring-table.md) is the table as it is: run `npm run docs:session` after a change', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'ring-table.md'), 'utf8');
+    expect(doc).toBe(renderRingTable());
+  });
 });

@@ -73,6 +73,7 @@ Component({
       state.view.destroy();
       // Leaving the screen while ringing stops the ring (the invitation rings on until it times out).
       callStore.hide();
+      callStore.closed();
     },
   },
 
