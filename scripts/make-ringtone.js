@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Writes miniprogram/assets/ringtone.wav: the ring of an incoming call, made for this project (no borrowed audio).
- * One 0.6 s two-tone burst (440 Hz + 480 Hz, faded in and out so it does not click); the app plays it again with
+ * One 0.5 s two-tone burst (440 Hz + 480 Hz, faded in and out so it does not click); the app plays it again with
  * each vibration (services/ringer.ts), so the pauses cost no bytes. 8 kHz, 8-bit mono PCM: under 5 KB, small for the
  * main package (its budget is 200 KB). Run: node scripts/make-ringtone.js
  */
@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const RATE = 8000;
-const TONE_S = 0.6;
+const TONE_S = 0.5;
 const TOTAL_S = TONE_S;
 const FADE_S = 0.02;
 

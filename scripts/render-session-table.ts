@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderSeatTable } from '../miniprogram/pages/stores/cohost-seat';
 import { renderSessionTable } from '../miniprogram/pages/stores/session-table';
-import { renderRingTable } from '../miniprogram/utils/ring-table';
+import { renderRingTable } from './ring-table-doc';
 
 for (const [file, render] of [
   ['session-table.md', renderSessionTable],

@@ -9,7 +9,7 @@ export interface Ringer {
   stop(): void;
 }
 
-/** The ringtone, a 0.6 s tone made for this project (scripts/make-ringtone.js). */
+/** The ringtone, a 0.5 s tone made for this project (scripts/make-ringtone.js). */
 export const RINGTONE_SRC = '/assets/ringtone.wav';
 /** One ring: the tone and a buzz, then quiet until the next. */
 export const RING_EVERY_MS = 1500;

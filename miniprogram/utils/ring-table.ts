@@ -2,7 +2,7 @@
  * The call part's own table, beside the live session's (pages/stores/session-table.ts): where this device stands
  * with a call invitation (placing one, ringing, answered, ended) and what moves it, with the ring started or stopped
  * by the move itself, so no outcome can leave the phone ringing. An event a phase does not list is refused, never
- * applied. `renderRingTable()` writes it as Markdown (docs/ring-table.md, kept fresh by a test).
+ * applied. scripts/ring-table-doc.ts writes it as Markdown (docs/ring-table.md, kept fresh by a test).
  */
 
 /** Where this device stands with an invitation. */
@@ -100,25 +100,3 @@ export const RING_TABLE: Readonly<Record<RingPhase, Partial<Record<RingEvent, Ri
     reset: RESET,
   },
 };
-
-/** The table as Markdown: one row per phase, one column per event. */
-export function renderRingTable(): string {
-  const cell = (t: RingTransition | undefined): string =>
-    !t ? '' : t.ring ? `${t.to} (ring ${t.ring})` : t.to;
-  return [
-    '# A call on this device: transitions',
-    '',
-    '<!-- Generated from miniprogram/utils/ring-table.ts by `npm run docs:session`; a test fails when stale. -->',
-    '',
-    'Rows are phases, columns events; an empty cell is refused. "ring start" / "ring stop": the ringtone and the',
-    "vibration start or stop with the move. The service's invitation (ringing -> accepted | declined | cancelled |",
-    "timeout | busy | failed) is decided by the service; these are this device's phases around it.",
-    '',
-    `| phase | ${RING_EVENTS.join(' | ')} |`,
-    `| --- | ${RING_EVENTS.map(() => '---').join(' | ')} |`,
-    ...RING_PHASES.map(
-      (phase) => `| **${phase}** | ${RING_EVENTS.map((e) => cell(RING_TABLE[phase][e])).join(' | ')} |`,
-    ),
-    '',
-  ].join('\n');
-}

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { configure } from 'mobx-miniprogram';
 import { ApiError, type ApiInvitation } from '../../miniprogram/services/api-client';
 import { CallStore } from '../../miniprogram/stores/calls';
-import { RING_EVENTS, RING_PHASES, RING_TABLE, renderRingTable } from '../../miniprogram/utils/ring-table';
+import { RING_EVENTS, RING_PHASES, RING_TABLE } from '../../miniprogram/utils/ring-table';
+import { renderRingTable } from '../../scripts/ring-table-doc';
 
 configure({ enforceActions: 'observed' });
 
