@@ -12,6 +12,7 @@ import { BackoffPolicy } from '../utils/backoff';
 import { CallStore } from './calls';
 import { platform } from '../services/platform';
 import { RoomDirectory } from './rooms';
+import { ReplayShelf } from './replays';
 import { UserStore } from './user';
 
 /** The signed-in user. */
@@ -32,6 +33,8 @@ export const roomDirectory = new RoomDirectory({
   },
 });
 
+/** Replays of finished lives (the room list's 「看回放」, the end screens, the replay page). */
+export const replayShelf = new ReplayShelf({ api, storage: platform });
 /** Calling a person: the invitation ringing here or placed here, its outcome, the records. */
 export const callStore = new CallStore({
   api,

@@ -20,8 +20,10 @@ import docs from './features/docs/routes';
 import eventRoutes from './features/events/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
+import obsRoutes from './features/obs/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
+import replayRoutes from './features/replays/routes';
 import roomRoutes from './features/rooms/routes';
 import statsRoutes from './features/stats/routes';
 import tokenRoutes from './features/tokens/routes';
@@ -33,6 +35,7 @@ import alipay from './plugins/app/alipay';
 import type { EventHubOptions } from './plugins/app/event-hub';
 import events from './plugins/app/events';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
+import recording from './plugins/app/recording';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
 import sweeper from './plugins/app/sweeper';
@@ -53,6 +56,8 @@ export interface AppDeps extends LogOptions {
   wechatTimeoutMs?: number;
   /** Overrides ZEGO_SERVER_API_URL (a loopback fake in tests). */
   zegoServerApiUrl?: string;
+  /** Overrides RECORDING_API_URL (a loopback fake of ZEGO's cloud recording in tests). */
+  cloudRecordUrl?: string;
   /** How long one call to ZEGO's server API may take (default 3000 ms). */
   zegoServerApiTimeoutMs?: number;
   /** How long to wait for Alipay's gateway (default 5000 ms). */
@@ -89,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
+  await app.register(recording, { config, url: deps.cloudRecordUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
   const redisChannel = `${deps.redisKeyPrefix ?? config.redisKeyPrefix}events`;
@@ -118,6 +124,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
   await app.register(qrcodeRoutes, { prefix: '/api' });
+  await app.register(replayRoutes, { prefix: '/api' });
+  await app.register(obsRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

@@ -4,6 +4,7 @@ import type { Rig } from './rig';
 import { HOME_STATES } from './states-home';
 import { ANCHOR_STATES, AUDIENCE_STATES } from './states-live';
 import { CALL_STATES } from './states-call';
+import { REPLAY_STATES } from './states-replay';
 import { CALLS_STATES } from './states-calls';
 
 /** One state of one page: how to bring the page there with the fakes. */
@@ -22,5 +23,6 @@ export const STATES: PictureState[] = [
   ...ANCHOR_STATES,
   ...AUDIENCE_STATES,
   ...CALL_STATES,
+  ...REPLAY_STATES,
   ...CALLS_STATES,
 ];

@@ -13,6 +13,7 @@ import {
   isoTime,
 } from './format';
 import { QrPanel } from './qr-panel';
+import { ReplaysPanel } from './replays-panel';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -55,6 +56,7 @@ let refreshing = false;
 /** A refresh was asked for while one ran (e.g. after an action): run one more once it ends. */
 let refreshAgain = false;
 const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
+const replaysPanel = new ReplaysPanel(byId('replays-panel'), (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
@@ -72,6 +74,7 @@ function showSignIn(message = ''): void {
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
   qrPanel.close();
+  replaysPanel.close();
   ui.consoleView.hidden = true;
   ui.sessionBar.hidden = true;
   ui.serviceDown.hidden = true;
@@ -299,6 +302,16 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
           },
           '二维码 QR',
         ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small',
+          'aria-label': `「${room.title}」的回放与 OBS Replays and OBS`,
+          onclick: () => replaysPanel.show(api, room),
+        },
+        '回放/OBS',
+      ),
       open &&
         h(
           'button',

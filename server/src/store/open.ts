@@ -6,6 +6,7 @@ import { cohostRepository } from './repos/cohosts';
 import { invitationRepository } from './repos/invitations';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
@@ -30,6 +31,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    recordings: recordingRepository(engine),
+    rtmp: rtmpRepository(engine),
     invitations: invitationRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),

@@ -12,6 +12,7 @@ import type {
   RoomKind,
   RoomStatus,
 } from './types';
+import type { RecordingStatus } from './replays';
 
 /** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
 export type Flag = number | boolean;
@@ -150,6 +151,39 @@ export interface RoomViewersTable {
   joined_at: number;
 }
 
+export interface RecordingsTable {
+  id: string;
+  room_id: string;
+  task_id: string | null;
+  /** The room's ID while this task is starting or recording (unique: one such task per room), else null. */
+  active_room_id: string | null;
+  status: RecordingStatus;
+  started_at: number;
+  stopped_at: number | null;
+  updated_at: number;
+  error_code: number | null;
+  error: string | null;
+  hidden: Generated<Flag>;
+  deleted_at: number | null;
+  views: Generated<number>;
+}
+
+export interface RecordingFilesTable {
+  task_id: string;
+  file_id: string;
+  url: string;
+  duration_ms: number;
+  size_bytes: number;
+  added_at: number;
+}
+
+export interface RoomRtmpTable {
+  room_id: string;
+  stream_id: string;
+  issued_at: number;
+  publishing: Generated<Flag>;
+}
+
 export interface CallInvitationsTable {
   id: string;
   caller_id: string;
@@ -200,4 +234,7 @@ export interface Database {
   call_invitations: CallInvitationsTable;
   call_cards: CallCardsTable;
   schema_migrations: SchemaMigrationsTable;
+  recordings: RecordingsTable;
+  recording_files: RecordingFilesTable;
+  room_rtmp: RoomRtmpTable;
 }

@@ -21,11 +21,13 @@ import type {
   TokenFacts,
   User,
 } from './model';
+import type { RecordingRepository, RtmpRepository } from './replays';
 
 import type { InvitationRepository } from './invitations';
 
 export * from './model';
 export * from './audience';
+export * from './replays';
 export * from './invitations';
 
 export interface UserRepository {
@@ -122,6 +124,10 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Cloud recordings of live rooms (replays). */
+  recordings: RecordingRepository;
+  /** The rooms' OBS push keys. */
+  rtmp: RtmpRepository;
   invitations: InvitationRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;

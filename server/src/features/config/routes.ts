@@ -14,6 +14,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => {
       const { zego, authMode } = app.live.config;
       const reminderTemplateId = app.reminders.templateId;
+      const replays = app.live.cloudRecord !== null;
       const callTemplateId = callTemplate(app.live);
       return zego
         ? {
@@ -22,9 +23,10 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
             configured: true,
             authMode,
             reminderTemplateId,
+            replays,
             callTemplateId,
           }
-        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, callTemplateId };
+        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, replays, callTemplateId };
     },
   );
 };
