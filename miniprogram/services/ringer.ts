@@ -2,6 +2,7 @@
  * The ring while a call invitation rings: every 1.5 s the project's short ringtone (wx.createInnerAudioContext) and
  * a long vibration (wx.vibrateLong is one 400 ms buzz). Foreground only: a hidden mini-program cannot ring.
  */
+import { ringToneWav } from '../utils/ring-tone';
 
 /** Starts and stops the ring; stop() is safe to call any number of times. */
 export interface Ringer {
@@ -9,8 +10,8 @@ export interface Ringer {
   stop(): void;
 }
 
-/** The ringtone, a 0.5 s tone made for this project (scripts/make-ringtone.js). */
-export const RINGTONE_SRC = '/assets/ringtone.wav';
+/** Where the ringtone (utils/ring-tone.ts) is written once, in the app's own files. */
+export const ringtonePath = (): string => `${wx.env.USER_DATA_PATH}/ringtone.wav`;
 /** One ring: the tone and a buzz, then quiet until the next. */
 export const RING_EVERY_MS = 1500;
 
@@ -21,8 +22,15 @@ export function createWxRinger(): Ringer {
   return {
     start() {
       if (audio !== null) return;
+      const path = ringtonePath();
+      const files = wx.getFileSystemManager();
+      try {
+        files.accessSync(path);
+      } catch {
+        files.writeFileSync(path, ringToneWav());
+      }
       const tone = wx.createInnerAudioContext();
-      tone.src = RINGTONE_SRC;
+      tone.src = path;
       audio = tone;
       const ring = (): void => {
         tone.stop();

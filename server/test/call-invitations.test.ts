@@ -269,7 +269,7 @@ for (const engine of ENGINES)
       expect(wechat.sends[0].body).toMatchObject({
         touser: `o-missed${n}`,
         template_id: TEMPLATE_ID,
-        page: 'home/calls/index',
+        page: 'pages/calls/index',
         data: { thing1: { value: expect.stringContaining('ana') }, time2: { value: calledAt } },
       });
       expect((await records(ana)).records[0].outcome).toBe('no_answer');

@@ -51,7 +51,12 @@ describe('the ring screen, called', () => {
     const page = await openPage('ring');
     expect(page.text('#peer-name')).toBe('小明');
     expect(page.text('#status')).toBe('邀请你视频通话');
-    expect(wxFakes.audios[0]).toMatchObject({ src: '/assets/ringtone.wav', playing: true });
+    // The ringtone is the project's own tone, written once to the app's files: a WAV the phone can play.
+    expect(wxFakes.audios[0]).toMatchObject({ src: 'wxfile://usr/ringtone.wav', playing: true });
+    const wav = new Uint8Array(wxFakes.userFiles?.get('wxfile://usr/ringtone.wav') as ArrayBuffer);
+    expect(String.fromCharCode(...wav.slice(0, 4), ...wav.slice(8, 12))).toBe('RIFFWAVE');
+    expect(wav.length).toBe(44 + 4000);
+    expect(Math.max(...wav.slice(44))).toBeGreaterThan(200);
     expect(wx.vibrateLong).toHaveBeenCalledTimes(1);
     // It rings again every 1.5 s: the tone and a buzz.
     jest.advanceTimersByTime(3000);
@@ -211,7 +216,7 @@ describe('通话记录', () => {
     const share = mine.call<{ title: string; path: string }>('onShareAppMessage');
     expect(share.title).toBe('和我视频通话');
     expect(share.path).toBe(
-      `/home/calls/index?card=card_bo&from=${BO.id}&name=${encodeURIComponent('小红')}`,
+      `/pages/calls/index?card=card_bo&from=${BO.id}&name=${encodeURIComponent('小红')}`,
     );
     mine.unload();
 

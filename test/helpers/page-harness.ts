@@ -25,7 +25,7 @@ export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'rep
 
 /** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
 export function pagePath(name: PageName): string {
-  return ['login', 'rooms', 'calls', 'ring'].includes(name) ? `home/${name}/index` : `pages/${name}/index`;
+  return ['login', 'rooms', 'ring'].includes(name) ? `home/${name}/index` : `pages/${name}/index`;
 }
 
 /** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
@@ -121,6 +121,8 @@ export interface WxFakes {
   updateWeChatApp: jest.Mock;
   /** The audio contexts pages made (the ringtone): src, loop, playing. */
   audios: Array<Record<string, unknown>>;
+  /** The files the app wrote to its own folder (wx.env.USER_DATA_PATH). */
+  userFiles?: Map<string, ArrayBuffer | string>;
 }
 
 /** A wx API that succeeds asynchronously (callbacks and promise), recorded by a jest.fn. */
@@ -193,6 +195,16 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     return audio;
   });
   target.vibrateLong = jest.fn();
+  // The app's own files (the ringtone is written there once).
+  const userFiles = new Map<string, ArrayBuffer | string>();
+  fakes.userFiles = userFiles;
+  target.env = { USER_DATA_PATH: 'wxfile://usr' };
+  target.getFileSystemManager = jest.fn(() => ({
+    accessSync: (path: string) => {
+      if (!userFiles.has(path)) throw new Error(`accessSync:fail no such file ${path}`);
+    },
+    writeFileSync: (path: string, data: ArrayBuffer | string) => void userFiles.set(path, data),
+  }));
   target.switchTab = asyncApi('switchTab');
   return fakes;
 }

@@ -99,7 +99,7 @@ Component({
     },
 
     onOpenCalls() {
-      wx.navigateTo({ url: '/home/calls/index' });
+      wx.navigateTo({ url: '/pages/calls/index' });
     },
     onHide() {
       pages.get(this)?.view.hide();

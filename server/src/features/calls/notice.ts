@@ -8,8 +8,8 @@ import type { Invitation } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
 import { chinaTime, fitKeyword, miniprogramStateOf } from '../../wechat/subscribe-message';
 
-/** The records page a missed-call message opens (main package). */
-export const CALL_RECORDS_PAGE = 'home/calls/index';
+/** The records page a missed-call message opens (the live subpackage: the main package's budget). */
+export const CALL_RECORDS_PAGE = 'pages/calls/index';
 
 /** The template the records page asks wx.requestSubscribeMessage for, or null: missed-call messages are off. */
 export const callTemplateId = (live: LiveContext): string | null =>

@@ -6,7 +6,7 @@
 import type { ApiCallRecord } from '../../stores/calls';
 import { callStore, userStore } from '../../stores/index';
 import { recordText } from '../../utils/call-outcome';
-import { bindFields, PageView, forwardPageLifetimes } from '../shared/view-port';
+import { bindFields, PageView, forwardPageLifetimes } from '../../home/shared/view-port';
 
 /** One row as the page renders it. */
 export interface CallRow {
@@ -117,7 +117,7 @@ Component({
       const me = userStore.user;
       const card = this.data.myCard;
       const query = me && card ? `?card=${card}&from=${me.id}&name=${encodeURIComponent(me.nickname)}` : '';
-      return { title: CALL_CARD_TITLE, path: `/home/calls/index${query}` };
+      return { title: CALL_CARD_TITLE, path: `/pages/calls/index${query}` };
     },
     onShow() {
       views.get(this)?.show();
