@@ -14,9 +14,16 @@ import type {
   CohostView,
   ConfigView,
   CreateRoomBody,
+  AnnouncementView,
+  GiftCatalogueView,
+  GiftSentView,
+  LeaderboardView,
+  PointsView,
   ReminderAnswer,
   ReplayAnswer,
   ReplayListAnswer,
+  RoomAdminsView,
+  RoomCatchUpView,
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
@@ -304,6 +311,31 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<{ likes: number }>('POST', `${roomPath(roomID)}/likes`, { count }),
     /** Comments on or off, and the caller's own mute or removal. */
     getChat: (roomID: string) => request<ApiChatState>('GET', `${roomPath(roomID)}/chat`),
+    /** What a viewer who just came in reads first: the last lines, the announcement, the admins. */
+    getCatchUp: (roomID: string) => request<RoomCatchUpView>('GET', `${roomPath(roomID)}/chat/history`),
+    /** The anchor pins the room's announcement ('' takes it down). */
+    setAnnouncement: (roomID: string, text: string) =>
+      request<{ announcement: AnnouncementView; signalled: boolean }>(
+        'POST',
+        `${roomPath(roomID)}/announcement`,
+        { text },
+      ),
+    /** The gift catalogue (active gifts, cheapest first). */
+    getGifts: () => request<GiftCatalogueView>('GET', '/api/gifts'),
+    /** The signed-in user's points (today's free allowance granted when due). */
+    getPoints: () => request<PointsView>('GET', '/api/me/points'),
+    /** Sends `count` of a gift; the same key again is the same send (a retry is never paid twice). */
+    sendGift: (roomID: string, giftId: number, count: number, idempotencyKey: string) =>
+      request<GiftSentView>('POST', `${roomPath(roomID)}/gifts`, { giftId, count, idempotencyKey }),
+    /** The room's 贡献榜 and the anchor's total. */
+    getLeaderboard: (roomID: string) =>
+      request<LeaderboardView>('GET', `${roomPath(roomID)}/gifts/leaderboard`),
+    /** The anchor makes a viewer an admin (房管) of the room. */
+    appointAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('POST', `${roomPath(roomID)}/admins`, { userId: userID }),
+    /** The anchor takes a viewer's admin role away. */
+    dismissAdmin: (roomID: string, userID: string) =>
+      request<RoomAdminsView>('DELETE', `${roomPath(roomID)}/admins/${encodeURIComponent(userID)}`),
     /** The anchor turns the viewers' comments off or on. */
     setCommentsOff: (roomID: string, off: boolean) =>
       request<{ chat: ApiChatState; signalled: boolean }>('POST', `${roomPath(roomID)}/chat/comments`, {

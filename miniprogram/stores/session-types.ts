@@ -62,8 +62,11 @@ export interface ChatLine {
   id: string;
   nickname: string;
   text: string;
-  /** A viewer's line, the service's notice, or 「某某 来了」 (a join notice; userID: the newest joiner). */
-  kind: 'chat' | 'system' | 'join';
+  /**
+   * A viewer's line, the service's notice, 「某某 来了」 (a join notice; userID: the newest joiner), or a gift sent
+   * (「送出 火箭 ×3」, userID: the giver).
+   */
+  kind: 'chat' | 'system' | 'join' | 'gift';
   /** Who wrote it (the anchor long-presses a line to mute or remove its writer); absent on system lines. */
   userID?: string;
   /** Our own line, shown at once, not yet accepted by the service ("发送中"). */

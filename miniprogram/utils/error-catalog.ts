@@ -230,6 +230,13 @@ export const SERVICE_ERROR_CATALOG: Readonly<Record<ErrorCode, CatalogEntry>> = 
   REPLAY_NOT_FOUND: entry('这场直播没有回放，可能还在生成或已被删除', 'leave'),
   RECORDING_NOT_FOUND: entry('这段录像已被删除', 'none'),
   RTMP_UNAVAILABLE: entry('暂时拿不到推流地址，请稍后重试', 'retry'),
+  // Room admins (房管) and the announcement (公告).
+  ADMINS_FULL: entry('房管最多 5 位，请先撤掉一位', 'none'),
+  CANNOT_MODERATE_ADMIN: entry('房管不能禁言或移出其他房管', 'none'),
+  ANNOUNCEMENT_TOO_LONG: entry('公告最多 60 个字', 'none'),
+  // Gifts on points.
+  POINTS_INSUFFICIENT: entry('积分不够了，明天会再送你一些', 'none'),
+  GIFT_UNAVAILABLE: entry('这个礼物已下架，换一个吧', 'none'),
   // Calling a person.
   CALL_NOT_ALLOWED: entry('只能呼叫通话记录里的人，或分享「和我视频通话」给你的人', 'none'),
   INVITATION_ENDED: entry('这次呼叫已经结束了', 'none'),

@@ -64,6 +64,13 @@ export const ERROR_CODES = [
   'REPLAY_NOT_FOUND',
   'RECORDING_NOT_FOUND',
   'RTMP_UNAVAILABLE',
+  // Room admins (房管) and the announcement (公告).
+  'ADMINS_FULL',
+  'CANNOT_MODERATE_ADMIN',
+  'ANNOUNCEMENT_TOO_LONG',
+  // Gifts on points.
+  'POINTS_INSUFFICIENT',
+  'GIFT_UNAVAILABLE',
   // Calling a person.
   'CALL_NOT_ALLOWED',
   'INVITATION_ENDED',

@@ -23,12 +23,33 @@ export interface CohostCommand {
   u: string;
 }
 
-/** The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...}`. */
+/**
+ * The JSON content of a chat line: `{"t":"chat","u":sender ID,"n":nickname,"text":...,"i":line}`; `i` is the line's
+ * number in the service's kept lines (the history a late joiner reads has the same), absent from older services.
+ */
 export interface ChatContent {
   t: 'chat';
   u: string;
   n: string;
   text: string;
+  i?: number;
+}
+
+/** Longest announcement (公告) in UTF-16 units: the anchor's input stops there, the service refuses longer. */
+export const ANNOUNCEMENT_MAX_LENGTH = 60;
+
+/** The JSON content of the system message that the room's announcement changed (text null: taken down). */
+export interface AnnouncementContent {
+  t: 'announcement';
+  text: string | null;
+  /** When it was set (epoch ms): a phone keeps the newest of what it read and what it heard. */
+  at: number;
+}
+
+/** The JSON content of the system message that the room's admins (房管) changed: their user IDs now. */
+export interface AdminsContent {
+  t: 'admins';
+  ids: string[];
 }
 
 /** The JSON content of a system message about the room's chat (category 1): comments off or on. */
@@ -45,7 +66,24 @@ export interface ModerationCommand {
 }
 
 /** A broadcast message from the service, decoded. */
-export type ServiceBroadcast = ChatContent | ChatStateContent;
+/**
+ * The JSON content of a gift sent in the room: `{"t":"gift","u":sender,"n":nickname,"g":gift ID,"name","icon",
+ * "effect":"banner"|"fullscreen","c":count,"i":the send's number}` (the number: a phone shows each send once).
+ */
+export interface GiftContent {
+  t: 'gift';
+  u: string;
+  n: string;
+  g: number;
+  name: string;
+  icon: string;
+  effect: 'banner' | 'fullscreen';
+  c: number;
+  i: number;
+}
+
+export type ServiceBroadcast =
+  ChatContent | ChatStateContent | AnnouncementContent | AdminsContent | GiftContent;
 
 /** The content of a co-hosting command about `userID`. */
 export function cohostCommand(signal: CohostSignal, userID: string): string {
@@ -70,8 +108,24 @@ export function parseCohostCommand(command: string): CohostSignal | null {
 }
 
 /** The content of a chat line the service delivers for `sender`. */
-export function chatLine(sender: { id: string; nickname: string }, text: string): string {
-  return JSON.stringify({ t: 'chat', u: sender.id, n: sender.nickname, text } satisfies ChatContent);
+export function chatLine(sender: { id: string; nickname: string }, text: string, line?: number): string {
+  return JSON.stringify({ t: 'chat', u: sender.id, n: sender.nickname, text, i: line } satisfies ChatContent);
+}
+
+/** The content of the notice that the room's announcement changed. */
+export function announcementSignal(text: string | null, at: number): string {
+  return JSON.stringify({ t: 'announcement', text, at } satisfies AnnouncementContent);
+}
+
+/** The content of a gift's announcement to the room. */
+export function giftSignal(gift: Omit<GiftContent, 't'>): string {
+  const { u, n, g, name, icon, effect, c, i } = gift;
+  return JSON.stringify({ t: 'gift', u, n, g, name, icon, effect, c, i } satisfies GiftContent);
+}
+
+/** The content of the notice that the room's admins changed. */
+export function adminsSignal(ids: readonly string[]): string {
+  return JSON.stringify({ t: 'admins', ids: [...ids] } satisfies AdminsContent);
 }
 
 /** The content of the notice that comments went off or on. */
@@ -96,10 +150,30 @@ export function decodeServiceBroadcast(fromUserID: string, message: string): Ser
     typeof body.text === 'string' &&
     body.text !== ''
   ) {
-    return { t: 'chat', u: body.u, n: body.n, text: body.text };
+    const line: ChatContent = { t: 'chat', u: body.u, n: body.n, text: body.text };
+    if (typeof body.i === 'number' && Number.isInteger(body.i)) line.i = body.i;
+    return line;
   }
   if (body.t === 'chat-state' && typeof body.commentsOff === 'boolean') {
     return { t: 'chat-state', commentsOff: body.commentsOff };
+  }
+  return decodeRoomNotice(body);
+}
+
+/** The announcement, admins or gift notice in a decoded body, or null. */
+function decodeRoomNotice(
+  body: Record<string, unknown>,
+): AnnouncementContent | AdminsContent | GiftContent | null {
+  if (body.t === 'gift') return decodeGift(body);
+  if (
+    body.t === 'announcement' &&
+    (typeof body.text === 'string' || body.text === null) &&
+    typeof body.at === 'number'
+  ) {
+    return { t: 'announcement', text: body.text === '' ? null : body.text, at: body.at };
+  }
+  if (body.t === 'admins' && Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) {
+    return { t: 'admins', ids: body.ids as string[] };
   }
   return null;
 }
@@ -113,4 +187,14 @@ export function decodeModerationCommand(fromUserID: string, command: string): Mo
     return { t: 'moderation', e: 'muted', until: body.until };
   if (body.e === 'unmuted') return { t: 'moderation', e: 'unmuted', until: null };
   return null;
+}
+
+/** A gift notice's fields, or null when one is missing or of the wrong kind. */
+function decodeGift(body: Record<string, unknown>): GiftContent | null {
+  const { u, n, g, name, icon, effect, c, i } = body;
+  if (typeof u !== 'string' || typeof n !== 'string' || typeof name !== 'string' || typeof icon !== 'string')
+    return null;
+  if (typeof g !== 'number' || typeof c !== 'number' || typeof i !== 'number' || c < 1) return null;
+  if (effect !== 'banner' && effect !== 'fullscreen') return null;
+  return { t: 'gift', u, n, g, name, icon, effect, c, i };
 }

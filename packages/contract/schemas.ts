@@ -5,6 +5,7 @@
  * no server code, no Node API.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { BODY } from './schema-parts';
 
 /**
  * A room's status: idle (not yet live), live, paused (anchor away for a moment), ended (for good). An idle room with
@@ -191,8 +192,7 @@ export const ChatMessageView = Type.Object({
 });
 export type ChatMessageView = Static<typeof ChatMessageView>;
 
-/** A request body's schema options: exactly its fields; one it does not know is refused (400), not dropped. */
-export const BODY = { additionalProperties: false } as const;
+export { BODY } from './schema-parts';
 
 /** A counter an anchor reports. */
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -231,12 +231,26 @@ export const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
   action: Type.Union(
-    (['comments_off', 'comments_on', 'mute', 'unmute', 'remove', 'held'] as const).map((a) =>
-      Type.Literal(a),
-    ),
+    (
+      [
+        'comments_off',
+        'comments_on',
+        'mute',
+        'unmute',
+        'remove',
+        'held',
+        'announcement',
+        'admin_appointed',
+        'admin_dismissed',
+      ] as const
+    ).map((a) => Type.Literal(a)),
   ),
-  actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
+  actorKind: Type.Union(
+    (['anchor', 'admin', 'operator', 'content_check'] as const).map((a) => Type.Literal(a)),
+  ),
   actorId: Type.Union([Type.String(), Type.Null()]),
+  /** The anchor's or the admin's nickname (the log names who did it); null for the operator and the check. */
+  actorNickname: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetNickname: Type.Union([Type.String(), Type.Null()]),
   until: Type.Union([Type.Number(), Type.Null()]),
@@ -370,3 +384,4 @@ export const RtmpAddressView = Type.Object({
   validUntil: Type.Number(),
 });
 export type RtmpAddressView = Static<typeof RtmpAddressView>;
+export * from './social-schemas';

@@ -121,6 +121,8 @@ export interface Config {
    * that many proxy hops, or the proxies' addresses. Never everyone.
    */
   trustProxy: false | number | string[];
+  /** GIFT_DAILY_POINTS: the points each user gets free once a day (China's day) to send gifts with. */
+  giftDailyPoints: number;
 }
 
 /** A configuration problem; the message always names the variable. */

@@ -130,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     linkBaseUrl,
     trustProxy,
+    giftDailyPoints: integer(env, 'GIFT_DAILY_POINTS', 100, 0, 1_000_000),
   };
 }
 

@@ -3,7 +3,8 @@
  * of engine events per simulated second (200 chat messages, 50 likes, 20 joins, 1 quality + 1 netstatus), and
  * counts of setData calls and bytes per simulated second, message latency to the screen, and setData while hidden.
  */
-import { chatFromService } from '../helpers/service-chat';
+import { giftSignal } from '@zego-live/contract';
+import { chatFromService, SERVICE_SENDER } from '../helpers/service-chat';
 import type { RtcEvents } from '../../miniprogram/services/rtc-types';
 import type { SetDataRecord } from '../helpers/page-harness';
 
@@ -14,9 +15,13 @@ export const LOAD = {
   joinsPerSecond: 20,
   qualityHz: 1,
   netstatusHz: 1,
+  /** Gifts the service announces (every other one a full-screen effect); none in the base load. */
+  giftsPerSecond: 0,
 };
 /** A burst of joins (a room being shared around): LOAD with 100 joins a second instead of 20. */
 export const JOIN_BURST: Partial<typeof LOAD> = { joinsPerSecond: 100 };
+/** A gift storm: LOAD with 20 gifts a second, half of them with a full-screen effect (issue 28). */
+export const GIFT_STORM: Partial<typeof LOAD> = { giftsPerSecond: 20 };
 /** The budget a page must meet under LOAD. */
 export const BUDGET = { maxCallsPerSecond: 10, maxBytesPerSecond: 16 * 1024, maxMessageLatencyMs: 250 };
 /** The schedule's resolution: every event lands on a multiple of this many ms. */
@@ -81,6 +86,30 @@ export async function runLoad(
             messageID: `l${t}`,
             fromUser: { userID: 'v1', userName: '观众1' },
             message: JSON.stringify({ t: 'like', n: 1 }),
+            sendTime: Date.now(),
+          },
+        ],
+      });
+    }
+    if (load.giftsPerSecond > 0 && t % every(load.giftsPerSecond) === 0) {
+      const n = (options.seq.n += 1);
+      const big = n % 2 === 0;
+      target.emit('IMRecvBroadcastMessage', {
+        roomID: options.roomID,
+        messages: [
+          {
+            messageID: `g${n}`,
+            fromUser: SERVICE_SENDER,
+            message: giftSignal({
+              u: `v${n % 50}`,
+              n: `观众${n % 50}`,
+              g: big ? 2 : 1,
+              name: big ? '火箭' : '小心心',
+              icon: '',
+              effect: big ? 'fullscreen' : 'banner',
+              c: 1,
+              i: n,
+            }),
             sendTime: Date.now(),
           },
         ],

@@ -28,6 +28,7 @@ import {
 import { loadNaivePage } from './naive-page';
 import {
   BUDGET,
+  GIFT_STORM,
   JOIN_BURST,
   LOAD,
   type LatencyStats,
@@ -83,7 +84,19 @@ const results: Record<string, { ours?: PageRun; naive?: PageRun }> = {
   'anchor, 3 co-hosts': {},
   'audience, 100 joins/s': {},
   'anchor, 100 joins/s': {},
+  'audience, 20 gifts/s': {},
+  'anchor, 20 gifts/s': {},
 };
+
+/** Full-screen effects the setData calls put on screen, in order (a new key: a new effect). */
+function effectsShown(records: SetDataRecord[]): string[] {
+  const shown: string[] = [];
+  for (const record of records) {
+    const effect = (record.data as Record<string, unknown>).giftEffect as { key?: string } | null | undefined;
+    if (effect?.key && shown[shown.length - 1] !== effect.key) shown.push(effect.key);
+  }
+  return shown;
+}
 
 /** Three co-hosts the service lists, with their streams. */
 const COHOSTS = ['u_co1', 'u_co2', 'u_co3'].map((userId, i) => ({
@@ -389,6 +402,54 @@ describe(`setData under load (${SECONDS} simulated s visible + ${HIDDEN_SECONDS}
     expectWithinBudget(run);
     expect(run.joinNotices).toBeGreaterThanOrEqual(SECONDS - 1);
   }, 60_000);
+
+  it.each(['audience', 'anchor'] as const)(
+    '%s page under 20 gifts/s (half full-screen): within the budget, effects one at a time in order',
+    async (name) => {
+      mockedApi.getGifts.mockResolvedValue({
+        gifts: [
+          { id: 1, name: '小心心', iconUrl: '', price: 1, effect: 'banner', active: true },
+          { id: 2, name: '火箭', iconUrl: '', price: 50, effect: 'fullscreen', active: true },
+        ],
+      });
+      const page = name === 'audience' ? await openAudienceWatching() : await openAnchorOnAir();
+      if (name === 'anchor') await jest.advanceTimersByTimeAsync(2000);
+      const mark = page.setDataCalls.length;
+      const target = pageTarget(page, name === 'audience' ? 'live-player' : 'live-pusher', engine);
+      const seq = { n: name === 'audience' ? 700_000 : 800_000 };
+      const run = await measure(page, target, name === 'audience' ? 'play' : 'publish', seq, [], GIFT_STORM);
+      results[`${name}, 20 gifts/s`].ours = run;
+      const effects = effectsShown(page.setDataCalls.slice(mark)).map((key) => Number(key.slice(1)));
+      page.unload();
+      expectWithinBudget(run);
+      // 10 big gifts a second, each effect 2.5 s: the queue shows them one after another, oldest first.
+      expect(effects.length).toBeGreaterThanOrEqual(SECONDS / 2.5 - 1);
+      expect(effects).toEqual([...effects].sort((a, b) => a - b));
+    },
+    60_000,
+  );
+
+  it.each(['audience', 'anchor'] as const)(
+    'the naive page under 20 gifts/s (a setData per gift), as the %s page',
+    async (name) => {
+      const naiveEngine = new FakeEngine(new CallLog());
+      const page = new PageHarness(simulate.render(loadNaivePage(naiveEngine)));
+      await page.open({});
+      const quality = name === 'audience' ? 'play' : 'publish';
+      const run = await measure(
+        page,
+        naiveTarget(page, naiveEngine),
+        quality,
+        { n: 900_000 },
+        [],
+        GIFT_STORM,
+      );
+      results[`${name}, 20 gifts/s`].naive = run;
+      page.unload();
+      expect(run.visible.maxCallsPerSecond).toBeGreaterThan(270);
+    },
+    120_000,
+  );
 
   it.each(['audience', 'anchor'] as const)(
     'the naive page under a burst of 100 joins/s (one setData and one line per join), as the %s page',

@@ -176,7 +176,7 @@ describe('viewer list', () => {
     expect(p.exists('#viewer-list')).toBe(false);
   });
 
-  it('tapping a viewer offers mute and remove; removed, they leave the list', async () => {
+  it('tapping a viewer offers mute, remove and 设为房管; removed, they leave the list', async () => {
     mockedApi.getViewers.mockResolvedValue({ viewers: VIEWERS, limit: 100 });
     const p = await anchorOnAir();
     await p.tap('#viewers');
@@ -184,7 +184,7 @@ describe('viewer list', () => {
     await p.tap('#viewer-v2');
     await settle();
     expect(actionSheet).toHaveBeenCalledWith(
-      expect.objectContaining({ alertText: '小明', itemList: ['禁言 10 分钟', '移出直播间'] }),
+      expect.objectContaining({ alertText: '小明', itemList: ['禁言 10 分钟', '移出直播间', '设为房管'] }),
     );
     expect(mockedApi.removeViewer).toHaveBeenCalledWith('room_1', 'v2');
     expect(p.exists('#viewer-v2')).toBe(false);

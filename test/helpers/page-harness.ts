@@ -497,6 +497,10 @@ export function mockApiModule(): Record<string, unknown> {
     removed: false,
     maxLength: 100,
   }));
+  api.getCatchUp.mockImplementation(async () => ({ lines: [], announcement: null, admins: [] }));
+  api.getGifts.mockImplementation(async () => ({ gifts: [] }));
+  api.getLeaderboard.mockImplementation(async () => ({ givers: [], total: 0 }));
+  api.getPoints.mockImplementation(async () => ({ balance: 0, dailyAllowance: 100 }));
   return { ...actual, api };
 }
 

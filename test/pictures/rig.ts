@@ -100,6 +100,8 @@ export class Rig {
     a.heartbeat.mockResolvedValue({ room: ROOM } as never);
     a.getCohosts.mockResolvedValue({ limit: 3, cohosts: [], requests: [], mine: 'none', mixStreamId: null });
     a.getStats.mockRejectedValue(new Error('no figures in this state'));
+    // A room nobody has said anything in yet, nothing pinned, no admins (states that want them set their own).
+    a.getCatchUp.mockResolvedValue({ lines: [], announcement: null, admins: [] });
     a.signInWithWechat.mockResolvedValue({ sessionToken: 'session_new', user: PEOPLE.viewer });
   }
 

@@ -30,7 +30,7 @@ async function roomIsBusy(rig: Rig): Promise<void> {
 }
 
 /** The anchor's page, live, with a busy room. */
-async function anchorLive(rig: Rig): Promise<PageHarness> {
+export async function anchorLive(rig: Rig): Promise<PageHarness> {
   rig.signIn(PEOPLE.anchor, 'room_1', MAIN_STREAM);
   const p = await rig.open('anchor', { roomID: 'room_1' });
   await goLive(p, rig.engine, MAIN_STREAM);
@@ -68,7 +68,7 @@ async function cohostRequested(rig: Rig, p: PageHarness): Promise<PageHarness> {
 }
 
 /** The audience page, watching the anchor with a busy room. */
-async function watching(rig: Rig): Promise<PageHarness> {
+export async function watching(rig: Rig): Promise<PageHarness> {
   rig.signIn(PEOPLE.viewer);
   const p = await rig.open('audience', { roomID: 'room_1' });
   rig.engine.emit('roomStreamUpdate', { roomID: 'room_1', updateType: 'ADD', streams: [ANCHOR_STREAM] });

@@ -5,6 +5,7 @@ import { HOME_STATES } from './states-home';
 import { ANCHOR_STATES, AUDIENCE_STATES } from './states-live';
 import { CALL_STATES } from './states-call';
 import { REPLAY_STATES } from './states-replay';
+import { SOCIAL_STATES } from './states-social';
 import { CALLS_STATES } from './states-calls';
 
 /** One state of one page: how to bring the page there with the fakes. */
@@ -24,5 +25,6 @@ export const STATES: PictureState[] = [
   ...AUDIENCE_STATES,
   ...CALL_STATES,
   ...REPLAY_STATES,
+  ...SOCIAL_STATES,
   ...CALLS_STATES,
 ];

@@ -18,6 +18,14 @@ import type {
   ApiStats,
   TokenRole,
 } from '../../miniprogram/services/api-client';
+import type {
+  AnnouncementView,
+  GiftSentView,
+  GiftView,
+  LeaderboardView,
+  RoomAdminsView,
+  RoomCatchUpView,
+} from '@zego-live/contract/schemas';
 import type { RtcStreamStats, RtcUser } from '../../miniprogram/services/rtc-types';
 import {
   BackoffPolicy,
@@ -316,6 +324,102 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
 
   getViewers(roomID: string): Promise<{ viewers: ApiRoomViewer[]; limit: number }> {
     return this.run('getViewers', [roomID], () => ({ viewers: this.viewerList, limit: 100 }));
+  }
+
+  /** What a joiner reads first (the room's last lines, the announcement, the admins' IDs). */
+  catchUp: RoomCatchUpView = { lines: [], announcement: null, admins: [] };
+  /** While set, getCatchUp answers only once it resolves (a live line can arrive meanwhile). */
+  catchUpGate: Promise<void> | null = null;
+
+  async getCatchUp(roomID: string): Promise<RoomCatchUpView> {
+    if (this.catchUpGate) await this.catchUpGate;
+    return this.run('getCatchUp', [roomID], () => structuredClone(this.catchUp));
+  }
+
+  setAnnouncement(
+    roomID: string,
+    text: string,
+  ): Promise<{ announcement: AnnouncementView; signalled: boolean }> {
+    return this.run('setAnnouncement', [roomID, text], () => {
+      this.catchUp.announcement = text ? { text, at: Date.now() } : null;
+      return { announcement: this.catchUp.announcement, signalled: this.signalled };
+    });
+  }
+
+  private adminsView(): RoomAdminsView {
+    const admins = this.catchUp.admins.map((userId) => ({ userId, nickname: userId, appointedAt: 0 }));
+    return { admins, signalled: this.signalled };
+  }
+
+  appointAdmin(roomID: string, userID: string): Promise<RoomAdminsView> {
+    return this.run('appointAdmin', [roomID, userID], () => {
+      if (this.catchUp.admins.length >= 5 && !this.catchUp.admins.includes(userID))
+        throw new ApiError('ADMINS_FULL', 'A room has at most 5 admins', 409);
+      if (!this.catchUp.admins.includes(userID)) this.catchUp.admins.push(userID);
+      return this.adminsView();
+    });
+  }
+
+  /** The catalogue, this phone's points, the sends by key (a key sent again is the same send), the 贡献榜. */
+  gifts: GiftView[] = [
+    {
+      id: 1,
+      name: '小心心',
+      iconUrl: 'https://cdn.example.com/heart.png',
+      price: 1,
+      effect: 'banner',
+      active: true,
+    },
+    {
+      id: 2,
+      name: '火箭',
+      iconUrl: 'https://cdn.example.com/rocket.png',
+      price: 50,
+      effect: 'fullscreen',
+      active: true,
+    },
+  ];
+  points = 100;
+  readonly giftSends = new Map<string, GiftSentView>();
+  leaderboard: LeaderboardView = { givers: [], total: 0 };
+
+  getGifts(): Promise<{ gifts: GiftView[] }> {
+    return this.run('getGifts', [], () => ({ gifts: this.gifts }));
+  }
+
+  getPoints(): Promise<{ balance: number; dailyAllowance: number }> {
+    return this.run('getPoints', [], () => ({ balance: this.points, dailyAllowance: 100 }));
+  }
+
+  sendGift(roomID: string, giftId: number, count: number, key: string): Promise<GiftSentView> {
+    return this.run('sendGift', [roomID, giftId, count, key], () => {
+      const before = this.giftSends.get(key);
+      if (before) return { ...before, replayed: true };
+      const gift = this.gifts.find((g) => g.id === giftId);
+      if (!gift) throw new ApiError('NOT_FOUND', 'No such gift', 404);
+      if (this.points < gift.price * count)
+        throw new ApiError('POINTS_INSUFFICIENT', 'Not enough points', 409);
+      this.points -= gift.price * count;
+      const sent = {
+        send: { id: this.giftSends.size + 1, giftId, count, points: gift.price * count, at: Date.now() },
+        balance: this.points,
+        replayed: false,
+        signalled: this.signalled,
+      };
+      this.giftSends.set(key, sent);
+      return sent;
+    });
+  }
+
+  getLeaderboard(roomID: string): Promise<LeaderboardView> {
+    return this.run('getLeaderboard', [roomID], () => structuredClone(this.leaderboard));
+  }
+
+  dismissAdmin(roomID: string, userID: string): Promise<RoomAdminsView> {
+    return this.run('dismissAdmin', [roomID, userID], () => {
+      this.catchUp.admins = this.catchUp.admins.filter((id) => id !== userID);
+      return this.adminsView();
+    });
   }
 }
 

@@ -24,6 +24,9 @@ import {
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
+import { giftPanel } from '../shared/gift-panel';
+import { openModerationSheet } from '../shared/moderation-sheet';
+import { ANNOUNCEMENT_MAX_LENGTH } from '@zego-live/contract';
 import { WAITING_IMAGE } from '../../config';
 
 /** Session fields this page renders (and the newest chat lines). */
@@ -155,6 +158,7 @@ Component({
 
   behaviors: [
     chatComposer,
+    giftPanel,
     liveRoomBehavior({
       fields: FIELDS,
       fire,
@@ -288,17 +292,24 @@ Component({
     onToggleComments() {
       fire(liveSession.switchComments(!this.data.commentsOff));
     },
-    /** Long-press on a viewer's line (or a tap in the viewer list): mute them for 10 minutes, or remove them. */
+    /** Long-press on a viewer's line (or a tap in the viewer list): mute, remove, make or unmake an admin. */
     onChatLongPress(e: WechatMiniprogram.TouchEvent) {
-      const userID = String(e.currentTarget.dataset.userId ?? '');
-      const nickname = String(e.currentTarget.dataset.nickname ?? '');
-      if (!userID || userID === liveSession.userID) return;
-      wx.showActionSheet({
-        alertText: nickname,
-        itemList: ['禁言 10 分钟', '移出直播间'],
+      const { userId, nickname } = e.currentTarget.dataset as { userId?: string; nickname?: string };
+      openModerationSheet(
+        { userID: String(userId ?? ''), nickname: String(nickname ?? ''), by: 'anchor' },
+        fire,
+      );
+    },
+    /** The anchor writes (or clears) the pinned announcement every viewer sees. */
+    onEditAnnouncement() {
+      wx.showModal({
+        title: '直播间公告',
+        editable: true,
+        placeholderText: `所有观众可见，最多 ${ANNOUNCEMENT_MAX_LENGTH} 个字；清空即撤下`,
+        content: liveSession.social.notices.announcement?.text ?? '',
+        confirmText: '发布',
         success: (res) => {
-          if (res.tapIndex === 0) fire(liveSession.muteViewer(userID));
-          else if (res.tapIndex === 1) fire(liveSession.removeViewer(userID));
+          if (res.confirm) fire(liveSession.social.notices.announce(res.content ?? ''));
         },
       });
     },

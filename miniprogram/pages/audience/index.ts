@@ -22,6 +22,8 @@ import {
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
+import { giftPanel } from '../shared/gift-panel';
+import { openModerationSheet } from '../shared/moderation-sheet';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -127,6 +129,7 @@ Component({
 
   behaviors: [
     chatComposer,
+    giftPanel,
     liveRoomBehavior({
       fields: FIELDS,
       fire,
@@ -244,6 +247,14 @@ Component({
     },
 
     // Chat and likes.
+    /** An admin (房管) long-presses a viewer's line: mute, remove, comments off or on (the service decides). */
+    onChatLongPress(e: WechatMiniprogram.TouchEvent) {
+      if (!liveSession.social.notices.admins[liveSession.userID]) return;
+      const { userId, nickname } = e.currentTarget.dataset as { userId?: string; nickname?: string };
+      const userID = String(userId ?? '');
+      if (userID === this.data.anchorUserID) return;
+      openModerationSheet({ userID, nickname: String(nickname ?? ''), by: 'admin' }, fire);
+    },
     onLike() {
       liveSession.like();
     },

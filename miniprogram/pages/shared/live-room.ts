@@ -67,9 +67,23 @@ export function fireAndForget(tag: string): Fire {
   };
 }
 
-/** Session fields a live page renders, plus `chat`: only the newest CHAT_VISIBLE lines. */
+/**
+ * Session fields a live page renders, plus `chat` (only the newest CHAT_VISIBLE lines), `announcement` (the pinned
+ * text, '' for none), `admins` (the admins' user IDs as keys, for the 房管 badge) and the gifts' fields.
+ */
 export function liveFields(names: readonly (keyof LiveSession & string)[]): BoundFields<LiveSession> {
-  return bindFields(liveSession, names, { chat: (store) => store.chat.slice(-CHAT_VISIBLE) });
+  return bindFields(liveSession, names, {
+    chat: (store) => store.chat.slice(-CHAT_VISIBLE),
+    announcement: (store) => store.social.notices.announcement?.text ?? '',
+    admins: (store) => store.social.notices.admins,
+    giftCatalogue: (store) => store.social.gifts.catalogue,
+    points: (store) => store.social.gifts.points,
+    giftPanelOpen: (store) => store.social.gifts.panelOpen,
+    giftCombo: (store) => store.social.gifts.combo?.count ?? 0,
+    giftBanners: (store) => store.social.gifts.banners,
+    giftEffect: (store) => store.social.gifts.effect,
+    leaderboard: (store) => store.social.gifts.leaderboard,
+  });
 }
 
 /** What a live page keeps outside `data` (nothing here is rendered). */

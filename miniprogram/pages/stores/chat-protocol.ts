@@ -4,14 +4,24 @@
  * sender identity (the contract's SERVICE_USER_ID, a user ID no real user has). A line from anyone else (a modified app calling
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
-import { decodeModerationCommand as decodeCommand, decodeServiceBroadcast } from '@zego-live/contract';
+import {
+  decodeModerationCommand as decodeCommand,
+  decodeServiceBroadcast,
+  type GiftContent,
+} from '@zego-live/contract';
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
 
 /** A broadcast message from the service, decoded. */
 export type ServiceMessage =
   | { t: 'chat'; messageID: string; userID: string; nickname: string; text: string }
-  | { t: 'chat-state'; commentsOff: boolean };
+  | { t: 'chat-state'; commentsOff: boolean }
+  | { t: 'announcement'; text: string | null; at: number }
+  | { t: 'admins'; ids: string[] }
+  | GiftContent;
+
+/** A kept line's ID on screen: the live line and the same line in the history share it (shown once). */
+export const keptLineID = (line: number): string => `line-${line}`;
 
 /** A moderation command to this viewer from the service. */
 export interface ModerationCommand {
@@ -23,8 +33,9 @@ export interface ModerationCommand {
 /** The service's message, or null for anything not from the service or not in its format (the contract decides). */
 export function decodeServiceMessage(m: RtcRoomMessage): ServiceMessage | null {
   const body = decodeServiceBroadcast(m.fromUser.userID, m.message);
-  if (body === null || body.t === 'chat-state') return body;
-  return { t: 'chat', messageID: m.messageID, userID: body.u, nickname: body.n, text: body.text };
+  if (body === null || body.t !== 'chat') return body;
+  const messageID = body.i === undefined ? m.messageID : keptLineID(body.i);
+  return { t: 'chat', messageID, userID: body.u, nickname: body.n, text: body.text };
 }
 
 /** A moderation command from the service, or null. */

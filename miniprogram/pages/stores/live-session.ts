@@ -11,6 +11,7 @@ import { largePlayers, withPlayers, type CohostTileView } from './cohost-tiles';
 import { ACTION_TEXT } from '../../utils/error-catalog';
 import type { StartOptions } from './room-entry';
 import type { RoomCommand } from './room-signals';
+import type { RoomChat } from './room-chat';
 import type { RoomSummaryView } from './room-summary';
 import type { ViewerListView } from './viewer-list';
 import { SessionCore, type LiveSessionDeps } from './session-core';
@@ -329,6 +330,10 @@ export class LiveSession {
     const removed = await this.core.room.moderation.removeViewer(userID);
     if (removed) this.core.viewerList.removed(userID);
     return removed;
+  }
+  /** The announcement (公告) and admins (房管) the anchor manages; the gifts: panel, banners, effect, 贡献榜. */
+  get social(): RoomChat['social'] {
+    return this.core.room.social;
   }
   /** The anchor opens the viewer list (read from the service). */
   openViewerList(): Promise<void> {

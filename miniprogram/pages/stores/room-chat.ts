@@ -8,9 +8,13 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { CHAT_WINDOW } from '../../config';
 import { ApiError } from '../../services/api-client';
 import type { RtcEvents, RtcRoomMessage, RtcUser } from '../../services/rtc-types';
-import { CHAT_MAX_LENGTH } from '@zego-live/contract';
+import { CHAT_MAX_LENGTH, type GiftContent } from '@zego-live/contract';
+import type { HistoryLine } from '@zego-live/contract/schemas';
 import { ChatModeration } from './chat-moderation';
 import { chatRefusal, decodeServiceMessage } from './chat-protocol';
+import { withHistory } from './chat-history';
+import { RoomGifts } from './room-gifts';
+import { RoomNotices } from './room-notices';
 import { RoomFeed, decodeLikes, type FeedBatch } from './room-feed';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
@@ -55,6 +59,8 @@ export class RoomChat {
   messages = 0;
   /** Comments off, this viewer's mute, and the anchor's moderation: as the service decides them. */
   readonly moderation: ChatModeration;
+  /** The announcement and the admins, as the service keeps them; the gifts. */
+  readonly social: { readonly notices: RoomNotices; readonly gifts: RoomGifts };
   private localLineID = 0;
   /** When this visit logged in: the users the SDK lists right after that were here already (no notice). */
   private joinedAt = 0;
@@ -72,6 +78,11 @@ export class RoomChat {
       systemLine: (text) => this.systemLine(text),
       dropLinesOf: (userID) => this.dropLinesOf(userID),
     });
+    const roomID = (): string => subject.roomID();
+    this.social = {
+      notices: new RoomNotices(ctx, status, roomID),
+      gifts: new RoomGifts(ctx, status, roomID),
+    };
     makeAutoObservable<
       RoomChat,
       'ctx' | 'status' | 'subject' | 'feed' | 'localLineID' | 'joinedAt' | 'presentListed'
@@ -84,6 +95,7 @@ export class RoomChat {
         feed: false,
         localLineID: false,
         moderation: false,
+        social: false,
         joinedAt: false,
         presentListed: false,
         peakOnline: false,
@@ -171,6 +183,35 @@ export class RoomChat {
     this.status.flash(`消息没有发出去：${chatRefusal(code)}`);
   }
 
+  /** Logged in: what the service says about the room's chat, and what a late joiner catches up on. */
+  readRoomState(): void {
+    void this.moderation.loadChatState();
+    void this.loadCatchUp();
+    void this.social.gifts.load(!this.subject.isAnchor());
+  }
+
+  /**
+   * What was said before we came (the last lines, before anything live), the announcement and the
+   * admins; best effort (the live lines come anyway).
+   */
+  async loadCatchUp(): Promise<void> {
+    const epoch = this.ctx.epoch;
+    try {
+      const { lines, announcement, admins } = await this.ctx.deps.api.getCatchUp(this.subject.roomID());
+      if (this.ctx.isStale(epoch)) return;
+      this.addHistory(lines);
+      this.social.notices.setAnnouncement(announcement?.text ?? null, announcement?.at ?? 0);
+      this.social.notices.setAdmins(admins);
+    } catch {
+      // a viewer who misses the history still sees everything from now on
+    }
+  }
+
+  /** The history goes before what is on screen (chat-history.ts), in one action. */
+  private addHistory(lines: readonly HistoryLine[]): void {
+    if (lines.length > 0) this.chat = withHistory(this.chat, lines, CHAT_WINDOW);
+  }
+
   /** A removed viewer's lines leave the anchor's screen. */
   dropLinesOf(userID: string): void {
     this.chat = this.chat.filter((line) => line.userID !== userID);
@@ -207,8 +248,14 @@ export class RoomChat {
 
   /** One flush of the room feed, in one action (one render). */
   private apply(batch: FeedBatch): void {
-    if (batch.chat) this.chat = [...this.chat, ...batch.chat].slice(-CHAT_WINDOW);
+    if (batch.chat) {
+      // A line the history already put on screen is not shown again.
+      const present = new Set(this.chat.map((line) => line.id));
+      const fresh = batch.chat.filter((line) => !present.has(line.id));
+      if (fresh.length > 0) this.chat = [...this.chat, ...fresh].slice(-CHAT_WINDOW);
+    }
     if (batch.joinNotice) this.addJoinNotice(batch.joinNotice);
+    if (batch.gifts) this.chat = [...this.chat, ...this.social.gifts.apply(batch.gifts)].slice(-CHAT_WINDOW);
     if (batch.likes) this.likes += batch.likes;
     if (batch.users) this.users = batch.users;
     if (batch.onlineCount !== undefined) {
@@ -238,11 +285,18 @@ export class RoomChat {
     if (p.roomID !== this.subject.roomID() || p.messages.length === 0) return;
     const me = this.subject.userID();
     const lines: RtcRoomMessage[] = [];
+    const gifts: GiftContent[] = [];
     for (const m of p.messages) {
       const decoded = decodeServiceMessage(m);
       if (decoded === null) continue;
-      if (decoded.t === 'chat-state') {
+      if (decoded.t === 'gift') {
+        gifts.push(decoded);
+      } else if (decoded.t === 'chat-state') {
         this.moderation.setCommentsOff(decoded.commentsOff, true);
+      } else if (decoded.t === 'announcement') {
+        this.social.notices.setAnnouncement(decoded.text, decoded.at);
+      } else if (decoded.t === 'admins') {
+        this.social.notices.setAdmins(decoded.ids);
       } else if (decoded.userID !== me) {
         lines.push({
           messageID: decoded.messageID,
@@ -252,6 +306,8 @@ export class RoomChat {
         });
       }
     }
+    // Gifts ride the feed like chat: on screen in the next flush, never a render of their own.
+    if (gifts.length > 0) this.feed.addGifts(this.social.gifts.arrived(gifts));
     if (lines.length === 0) return;
     this.messages += lines.length;
     this.feed.addChat(lines);
@@ -297,6 +353,7 @@ export class RoomChat {
 
   /** The page is hidden / shown: no flush while hidden. */
   setPaused(paused: boolean): void {
+    this.social.gifts.setHidden(paused);
     if (paused) this.feed.pause();
     else this.feed.resume();
   }
@@ -305,6 +362,7 @@ export class RoomChat {
   dispose(): void {
     this.feed.dispose();
     this.moderation.dispose();
+    this.social.gifts.stop();
     this.feed = this.newFeed();
     this.publishQuality = null;
     this.playQuality = null;
@@ -323,6 +381,8 @@ export class RoomChat {
     this.peakOnline = 0;
     this.messages = 0;
     this.moderation.reset();
+    this.social.notices.reset();
+    this.social.gifts.reset();
   }
 }
 

@@ -7,6 +7,7 @@
 import { CHAT_WINDOW } from '../../config';
 import type { RtcRoomMessage, RtcStreamStats, RtcUser } from '../../services/rtc-types';
 import type { ChatLine, QualityView } from '../../stores/session-types';
+import type { GiftContent } from '@zego-live/contract';
 
 /** Incoming chat, likes, joins are flushed into observable state at most this often (5 per second). */
 export const FLUSH_INTERVAL_MS = 200;
@@ -69,6 +70,8 @@ export function toQualityView(stats: RtcStreamStats): QualityView {
 export interface FeedBatch {
   /** Chat lines that arrived since the last flush, oldest first (at most CHAT_WINDOW), to append. */
   chat?: ChatLine[];
+  /** Gifts the room announced since the last flush, oldest first. */
+  gifts?: GiftContent[];
   /** Likes the room sent since the last flush, to add. */
   likes?: number;
   /** The users the screen shows: the USERS_WINDOW most recent joins. */
@@ -103,6 +106,7 @@ export class RoomFeed {
   // Fast lane: every flush.
   private pendingChat: ChatLine[] = [];
   private pendingLikes = 0;
+  private pendingGifts: GiftContent[] = [];
   // Slow lane: at most every SLOW_INTERVAL_MS.
   private pendingUsers: { type: 'ADD' | 'DELETE'; users: RtcUser[] }[] = [];
   private pendingOnline: number | null = null;
@@ -130,6 +134,12 @@ export class RoomFeed {
       userID: m.fromUser.userID,
     }));
     this.pendingChat = [...this.pendingChat, ...lines].slice(-CHAT_WINDOW);
+    this.scheduleFlush();
+  }
+
+  /** Gifts the room announced (shown in the next flush, with the chat). */
+  addGifts(gifts: GiftContent[]): void {
+    this.pendingGifts.push(...gifts);
     this.scheduleFlush();
   }
 
@@ -202,7 +212,12 @@ export class RoomFeed {
   }
 
   private hasPending(): boolean {
-    return this.pendingChat.length > 0 || this.pendingLikes > 0 || this.hasSlowPending();
+    return (
+      this.pendingChat.length > 0 ||
+      this.pendingGifts.length > 0 ||
+      this.pendingLikes > 0 ||
+      this.hasSlowPending()
+    );
   }
 
   private hasSlowPending(): boolean {
@@ -245,6 +260,10 @@ export class RoomFeed {
     if (this.pendingChat.length > 0) {
       batch.chat = this.pendingChat;
       this.pendingChat = [];
+    }
+    if (this.pendingGifts.length > 0) {
+      batch.gifts = this.pendingGifts;
+      this.pendingGifts = [];
     }
     if (this.pendingLikes > 0) {
       batch.likes = this.pendingLikes;

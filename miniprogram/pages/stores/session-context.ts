@@ -34,6 +34,14 @@ export interface LiveSessionDeps {
     | 'removeViewer'
     | 'getStats'
     | 'getViewers'
+    | 'getCatchUp'
+    | 'setAnnouncement'
+    | 'appointAdmin'
+    | 'dismissAdmin'
+    | 'getGifts'
+    | 'getPoints'
+    | 'sendGift'
+    | 'getLeaderboard'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

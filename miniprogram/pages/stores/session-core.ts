@@ -216,7 +216,7 @@ export class SessionCore {
 
   joined(streamID: string): void {
     this.room.joined();
-    if (this.entry.role !== 'call') void this.room.moderation.loadChatState();
+    if (this.entry.role !== 'call') this.room.readRoomState();
     if (publishes(this.entry.role)) this.publishing.prepare(streamID);
     this.machine.send('joined');
     this.watching.playAll(this.entry.inRoom);

@@ -9,7 +9,14 @@ import type {
   RecentChatView,
   RoomStatsView,
   RtmpAddressView,
+  GiftBody,
+  GiftView,
+  LeaderboardView,
 } from '@zego-live/contract/schemas';
+
+/** One gift of the catalogue (the contract's GiftView). */
+export type Gift = GiftView;
+export type { GiftBody };
 
 /** A room as GET /api/rooms returns it (the contract's RoomView; times are epoch milliseconds). */
 export type Room = RoomView;
@@ -167,6 +174,11 @@ export class ConsoleApi {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/stats`);
   }
 
+  /** The room's 贡献榜 and the points its anchor received in it. */
+  leaderboard(id: string): Promise<LeaderboardView> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/gifts/leaderboard`);
+  }
+
   /** The audience's links for a room. */
   shareLinks(id: string): Promise<ShareLinks> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/share`);
@@ -223,6 +235,21 @@ export class ConsoleApi {
   /** The room's OBS server and stream key; renew: a new key (the old one stops pushing this room). */
   rtmpAddress(id: string, renew: boolean): Promise<RtmpAddressView> {
     return this.json(`/api/rooms/${encodeURIComponent(id)}/rtmp${renew ? '/renew' : ''}`, { method: 'POST' });
+  }
+
+  /** The whole gift catalogue, retired gifts too (role: operator). */
+  async gifts(): Promise<Gift[]> {
+    return (await this.json<{ gifts: Gift[] }>('/api/console/gifts')).gifts;
+  }
+
+  /** Adds a gift to the catalogue. */
+  async createGift(gift: GiftBody): Promise<Gift> {
+    return (await this.send<{ gift: Gift }>('POST', '/api/gifts', gift)).gift;
+  }
+
+  /** Changes a gift (active false retires it from the apps' catalogue). */
+  async updateGift(id: number, change: Partial<GiftBody>): Promise<Gift> {
+    return (await this.send<{ gift: Gift }>('PATCH', `/api/gifts/${id}`, change)).gift;
   }
 
   private send<T>(method: string, path: string, body: unknown): Promise<T> {

@@ -9,11 +9,15 @@ export const MODERATION_LABELS: Record<ModerationAction['action'], string> = {
   unmute: '解除禁言 Unmute',
   remove: '移出 Removed',
   held: '待审核 Held for review',
+  announcement: '公告 Announcement',
+  admin_appointed: '设为房管 Admin appointed',
+  admin_dismissed: '撤销房管 Admin dismissed',
 };
 
 /** Who acted, in words. */
 export const MODERATOR_LABELS: Record<ModerationAction['actorKind'], string> = {
   anchor: '主播 Anchor',
+  admin: '房管 Admin',
   operator: '运营 Operator',
   content_check: '内容安全 Content check',
 };

@@ -3,6 +3,7 @@ import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } 
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
+import { mountGiftCatalogue } from './gifts';
 import {
   MODERATION_LABELS,
   MODERATOR_LABELS,
@@ -130,6 +131,7 @@ async function refresh(): Promise<void> {
     const moderation = await client.moderation().catch(() => null);
     if (client !== api) return;
     setServiceDown(false);
+    void reloadGifts();
     ui.roomsError.textContent = '';
     renderRooms(rooms, cohosts);
     if (moderation) renderModeration(moderation, rooms);
@@ -197,12 +199,18 @@ function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
         timeCell(a.at),
         h('td', {}, titles.get(a.roomId) ?? a.roomId),
         h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
-        h('td', {}, MODERATOR_LABELS[a.actorKind] ?? a.actorKind),
+        h('td', {}, actorText(a)),
         h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
         h('td', { class: 'detail' }, moderationDetail(a)),
       ),
     ),
   );
+}
+
+/** Who acted; an admin (房管) by name, since a room has several (its anchor is the room's own). */
+function actorText(a: ModerationAction): string {
+  const kind = MODERATOR_LABELS[a.actorKind] ?? a.actorKind;
+  return a.actorKind === 'admin' && a.actorNickname !== null ? `${kind} ${a.actorNickname}` : kind;
 }
 
 /** A mute's end, or a held message's text. */
@@ -367,6 +375,8 @@ async function endRoom(room: Room): Promise<void> {
   }
 }
 
+// role: operator (the gift catalogue); mounted first, so it lands after the planned rooms' card.
+const reloadGifts = mountGiftCatalogue(ui.createForm.closest('section') ?? ui.createForm, { api: () => api });
 mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
   api: () => api,
   created: (room, invite) => (qrPanel.show(api, room, invite), void refresh()),

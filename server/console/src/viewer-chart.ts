@@ -1,7 +1,8 @@
 /**
- * The viewer chart: click a room's row and a card shows its viewers now and at peak, its time live, and a small
- * chart of its per-minute viewer series (GET /api/rooms/:id/stats with the console token), drawn with uPlot
- * (bundled by the console's build, no CDN). Refreshes with the list while it is open and the tab is visible.
+ * The viewer chart: click a room's row and a card shows its viewers now and at peak, its time live, the points its
+ * anchor received in gifts, and a small chart of its per-minute viewer series (GET /api/rooms/:id/stats with the
+ * console token), drawn with uPlot (bundled by the console's build, no CDN). Refreshes with the list while it is
+ * open and the tab is visible.
  */
 import uPlot from 'uplot';
 import type { ConsoleApi, RoomStats } from './api';
@@ -56,7 +57,7 @@ export function installViewerChart(currentApi: () => ConsoleApi | null): void {
     replaceChildren(card);
   };
 
-  const draw = (stats: RoomStats): void => {
+  const draw = (stats: RoomStats, giftPoints: number | null): void => {
     const data = chartData(stats);
     const points = data[0].length;
     replaceChildren(
@@ -85,6 +86,8 @@ export function installViewerChart(currentApi: () => ConsoleApi | null): void {
         ' · ',
         h('span', { id: 'viewer-chart-duration' }, `直播时长 Live ${formatDuration(stats.durationMs)}`),
         stats.startedAt !== null ? ` · 开始 ${formatTime(stats.startedAt)}` : '',
+        // What the room's anchor received in gifts (points), from the room's 贡献榜.
+        giftPoints !== null ? h('span', { id: 'viewer-chart-gifts' }, ` · 礼物积分 Gifts ${giftPoints}`) : '',
       ),
       points === 0
         ? h('p', { class: 'empty', id: 'viewer-chart-empty' }, '还没有观众数据 No viewer figures yet')
@@ -113,8 +116,11 @@ export function installViewerChart(currentApi: () => ConsoleApi | null): void {
     const id = roomId;
     if (!api || !id) return;
     try {
-      const { stats } = await api.roomStats(id);
-      if (id === roomId) draw(stats);
+      const [{ stats }, board] = await Promise.all([
+        api.roomStats(id),
+        api.leaderboard(id).catch(() => null),
+      ]);
+      if (id === roomId) draw(stats, board?.total ?? null);
     } catch {
       if (id === roomId)
         replaceChildren(

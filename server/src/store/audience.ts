@@ -161,10 +161,19 @@ export interface ViewerRepository {
 }
 
 /** What a moderation record says was done (held: WeChat's check said "review", the message was not delivered). */
-export type ModerationAction = 'comments_off' | 'comments_on' | 'mute' | 'unmute' | 'remove' | 'held';
+export type ModerationAction =
+  | 'comments_off'
+  | 'comments_on'
+  | 'mute'
+  | 'unmute'
+  | 'remove'
+  | 'held'
+  | 'announcement'
+  | 'admin_appointed'
+  | 'admin_dismissed';
 
-/** Who moderated: the room's anchor, the operator (console), or WeChat's content check. */
-export type ModeratorKind = 'anchor' | 'operator' | 'content_check';
+/** Who moderated: the room's anchor, one of its admins (房管), the operator (console), or WeChat's content check. */
+export type ModeratorKind = 'anchor' | 'admin' | 'operator' | 'content_check';
 
 /** One moderation action as recorded (who, whom, when, what). */
 export interface ModerationRecord {
@@ -172,7 +181,7 @@ export interface ModerationRecord {
   roomId: string;
   action: ModerationAction;
   actorKind: ModeratorKind;
-  /** The anchor's user ID (null for the operator and the content check). */
+  /** The anchor's or the admin's user ID (null for the operator and the content check). */
   actorId: string | null;
   /** The viewer concerned (null for comments off/on). */
   targetId: string | null;
@@ -230,8 +239,12 @@ export interface ChatRepository {
   record(entry: Omit<ModerationRecord, 'id'>): Promise<ModerationRecord>;
   /** The newest records first, of one room or (null) of every room. */
   log(roomId: string | null, limit: number): Promise<ModerationRecord[]>;
-  /** Keeps a delivered line; only the room's newest `keep` lines stay. */
-  keepLine(line: Omit<ChatLine, 'id'>, keep: number): Promise<void>;
+  /** Keeps a line about to be delivered (its id travels with it); only the room's newest `keep` lines stay. */
+  keepLine(line: Omit<ChatLine, 'id'>, keep: number): Promise<number>;
+  /** Forgets a kept line again (ZEGO did not take it). */
+  dropLine(id: number): Promise<void>;
+  /** The room's newest `limit` kept lines, oldest first, without those of viewers removed from the room. */
+  history(roomId: string, limit: number): Promise<ChatLine[]>;
   /** The room's newest kept lines, newest first. */
   recentLines(roomId: string, limit: number): Promise<ChatLine[]>;
   /** The room's mutes still running at `now`, the soonest to end first. */

@@ -3,27 +3,18 @@
  * engine names its column types). Versions 1-11 are the schema the two hand-written stores made: a database they
  * created records those versions in schema_migrations and is not migrated again. Append, never edit.
  */
-import { sql, type CreateTableBuilder } from 'kysely';
-import type { Engine, Query } from './engine';
+import { sql } from 'kysely';
+import type { Engine } from './engine';
+import { callInvitationsMigration } from './migrations-calls';
+import { oneOf, time, type Migration, type Table } from './migration-parts';
 
-/** One migration: its statements, run inside the migration transaction. */
-export type Migration = (q: Query, engine: Engine) => Promise<void>;
-
-// Kysely's builders are typed by table and column names; a migration builds tables the typed schema describes.
-type Table = CreateTableBuilder<string, string>;
-
-/** A time column (epoch ms); `notNull` for the required ones. */
-const time = (t: Table, name: string, engine: Engine, notNull = false): Table =>
-  t.addColumn(name, engine.types.time, (c) => (notNull ? c.notNull() : c));
+export type { Migration } from './migration-parts';
 
 /** A table's own id: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's BIGSERIAL. */
 const serialKey = (t: Table, engine: Engine): Table =>
   engine.dialect === 'sqlite'
     ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
-
-const oneOf = (column: string, values: string[]) =>
-  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const MIGRATIONS: readonly Migration[] = [
   // 1: users, their sessions, live rooms and the invites that give an unowned room its anchor.
@@ -302,53 +293,61 @@ export const MIGRATIONS: readonly Migration[] = [
       .addColumn('publishing', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)))
       .execute();
   },
-  // Call invitations (ringing -> one outcome; the call room made with it) and the 「和我视频通话」 cards.
+  // (issue 28) a room's pinned announcement (公告) and its admins (房管).
   async (q, e) => {
-    let invitations = q.schema
-      .createTable('call_invitations')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('caller_id', 'text', (c) => c.notNull().references('users.id'))
-      .addColumn('callee_id', 'text', (c) => c.notNull().references('users.id'))
-      .addColumn('media', 'text', (c) => c.notNull().check(oneOf('media', ['video', 'audio'])))
-      .addColumn('state', 'text', (c) =>
-        c
-          .notNull()
-          .check(
-            oneOf('state', ['ringing', 'accepted', 'declined', 'cancelled', 'timeout', 'busy', 'failed']),
-          ),
-      )
-      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'));
-    for (const [name, notNull] of [
-      ['created_at', true],
-      ['ring_until', true],
-      ['ended_at', false],
-      ['callee_seen_at', false],
-    ] as const) {
-      invitations = time(invitations, name, e, notNull);
-    }
-    await invitations.addColumn('notice_errcode', 'integer').execute();
-    await q.schema
-      .createIndex('call_invitations_caller')
-      .on('call_invitations')
-      .columns(['caller_id', 'created_at'])
-      .execute();
-    await q.schema
-      .createIndex('call_invitations_callee')
-      .on('call_invitations')
-      .columns(['callee_id', 'created_at'])
-      .execute();
-    await q.schema
-      .createIndex('call_invitations_ringing')
-      .on('call_invitations')
-      .column('ring_until')
-      .where(sql.ref('state'), '=', sql.lit('ringing'))
-      .execute();
-    const cards = q.schema
-      .createTable('call_cards')
-      .addColumn('code', 'text', (c) => c.primaryKey())
+    const notice = q.schema
+      .createTable('room_announcements')
+      .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+      .addColumn('text', 'text', (c) => c.notNull());
+    await time(notice, 'set_at', e, true).execute();
+    const admins = q.schema
+      .createTable('room_admins')
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'));
-    await time(cards, 'created_at', e, true).execute();
+    await time(admins, 'appointed_at', e, true)
+      .addPrimaryKeyConstraint('room_admins_pkey', ['room_id', 'user_id'])
+      .execute();
   },
+  // (issue 28) gifts on points: the catalogue, each user's wallet and ledger, the gifts sent (one per sender and key).
+  async (q, e) => {
+    const gifts = serialKey(q.schema.createTable('gifts'), e)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('icon_url', 'text', (c) => c.notNull())
+      .addColumn('price', 'integer', (c) => c.notNull())
+      .addColumn('effect', 'text', (c) => c.notNull())
+      .addColumn('active', e.types.flag, (c) => c.notNull());
+    await time(gifts, 'created_at', e, true).execute();
+    await q.schema
+      .createTable('point_wallets')
+      .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+      .addColumn('balance', 'integer', (c) => c.notNull().check(sql`balance >= 0`))
+      .addColumn('granted_day', 'integer', (c) => c.notNull())
+      .execute();
+    const sends = serialKey(q.schema.createTable('gift_sends'), e)
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('sender_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('anchor_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('gift_id', 'integer', (c) => c.notNull().references('gifts.id'))
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('points', 'integer', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text', (c) => c.notNull());
+    await time(sends, 'at', e, true)
+      .addUniqueConstraint('gift_sends_key', ['sender_id', 'idempotency_key'])
+      .execute();
+    await q.schema
+      .createIndex('gift_sends_room')
+      .on('gift_sends')
+      .columns(['room_id', 'sender_id'])
+      .execute();
+    const ledger = serialKey(q.schema.createTable('point_ledger'), e)
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('delta', 'integer', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('gift_send_id', 'integer', (c) => c.references('gift_sends.id'));
+    await time(ledger, 'at', e, true).execute();
+  },
+  // Call invitations (ringing -> one outcome; the call room made with it) and the 「和我视频通话」 cards.
+  callInvitationsMigration,
 ];
 
 /**

@@ -8,6 +8,8 @@ import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
+import { socialRepository } from './repos/social';
+import { giftRepository } from './repos/gifts';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
 import type { Store } from './types';
@@ -33,6 +35,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     reminders: reminderRepository(engine),
     recordings: recordingRepository(engine),
     rtmp: rtmpRepository(engine),
+    social: socialRepository(engine),
+    gifts: giftRepository(engine),
     invitations: invitationRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),

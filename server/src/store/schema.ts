@@ -6,6 +6,7 @@ import type { CallMedia, InvitationState } from '@zego-live/contract';
 import type { Generated } from 'kysely';
 import type {
   CohostState,
+  GiftEffect,
   ModerationAction,
   ModeratorKind,
   ReminderState,
@@ -128,6 +129,57 @@ export interface ChatLinesTable {
   sent_at: number;
 }
 
+export interface RoomAnnouncementsTable {
+  room_id: string;
+  text: string;
+  set_at: number;
+}
+
+export interface RoomAdminsTable {
+  room_id: string;
+  user_id: string;
+  appointed_at: number;
+}
+
+export interface GiftsTable {
+  id: Generated<number>;
+  name: string;
+  icon_url: string;
+  price: number;
+  effect: GiftEffect;
+  active: Flag;
+  created_at: number;
+}
+
+export interface PointWalletsTable {
+  user_id: string;
+  balance: number;
+  /** The China calendar day whose free allowance was last granted. */
+  granted_day: number;
+}
+
+export interface PointLedgerTable {
+  id: Generated<number>;
+  user_id: string;
+  /** Points in (+) or out (-). */
+  delta: number;
+  reason: string;
+  gift_send_id: number | null;
+  at: number;
+}
+
+export interface GiftSendsTable {
+  id: Generated<number>;
+  room_id: string;
+  sender_id: string;
+  anchor_id: string;
+  gift_id: number;
+  count: number;
+  points: number;
+  idempotency_key: string;
+  at: number;
+}
+
 export interface RoomRemindersTable {
   room_id: string;
   user_id: string;
@@ -228,6 +280,12 @@ export interface Database {
   chat_bans: ChatBansTable;
   moderation_log: ModerationLogTable;
   chat_lines: ChatLinesTable;
+  room_announcements: RoomAnnouncementsTable;
+  room_admins: RoomAdminsTable;
+  gifts: GiftsTable;
+  point_wallets: PointWalletsTable;
+  point_ledger: PointLedgerTable;
+  gift_sends: GiftSendsTable;
   room_reminders: RoomRemindersTable;
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;

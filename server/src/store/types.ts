@@ -7,6 +7,8 @@ import type {
   StatsRepository,
   ViewerRepository,
 } from './audience';
+import type { SocialRepository } from './social';
+import type { GiftRepository } from './gifts';
 import type {
   CallMember,
   ClaimResult,
@@ -28,6 +30,8 @@ import type { InvitationRepository } from './invitations';
 export * from './model';
 export * from './audience';
 export * from './replays';
+export * from './social';
+export * from './gifts';
 export * from './invitations';
 
 export interface UserRepository {
@@ -128,6 +132,8 @@ export interface Store {
   recordings: RecordingRepository;
   /** The rooms' OBS push keys. */
   rtmp: RtmpRepository;
+  social: SocialRepository;
+  gifts: GiftRepository;
   invitations: InvitationRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;

@@ -5,10 +5,10 @@ import { identify, requireUser } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
 import { ApiError } from '../../lib/errors';
 import { hashToken } from '../../lib/ids';
-import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract/schemas';
+import { BODY, ChatMessageView, ChatView, RoomCatchUpView, RoomParams } from '@zego-live/contract/schemas';
 import { loadLiveRoom } from '../rooms/service';
 import { requireLiveRoom } from './rules';
-import { chatView, sendChat } from './service';
+import { catchUp, chatView, sendChat } from './service';
 
 /** Chat through the service (under /api): sending a line, likes, and where the caller stands. */
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -77,6 +77,16 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await identify(app, request);
       return chatView(live, await loadLiveRoom(live, request.params.id), caller);
     },
+  );
+
+  /**
+   * GET /api/rooms/:id/chat/history: what a viewer who just came in reads before the live lines: the room's last
+   * lines (oldest first, public fields only, none of a removed viewer), the announcement and who the admins are.
+   */
+  app.get(
+    '/rooms/:id/chat/history',
+    { schema: { params: RoomParams, response: { 200: RoomCatchUpView, ...Errors } } },
+    async (request) => catchUp(live, await loadLiveRoom(live, request.params.id)),
   );
 };
 

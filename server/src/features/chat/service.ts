@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Caller } from '../../http/auth';
 import { ApiError } from '../../lib/errors';
-import type { ChatMessageView, ChatView } from '@zego-live/contract/schemas';
+import type { ChatMessageView, ChatView, RoomCatchUpView } from '@zego-live/contract/schemas';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room, User } from '../../store/types';
 import { WeChatError } from '../../wechat/access-token';
@@ -28,6 +28,24 @@ export const MUTE_MIN_SECONDS = 60;
 export const MUTE_MAX_SECONDS = 24 * 3600;
 /** How many of a room's newest delivered lines the service keeps for the anchor and the operator to moderate from. */
 export const CHAT_LINES_KEPT = 100;
+
+/** How many lines a viewer who just came in reads before the live ones. */
+export const HISTORY_LINES = 20;
+
+/** The room's last HISTORY_LINES lines (public fields only), its announcement and its admins' IDs. */
+export async function catchUp(live: LiveContext, room: Room): Promise<RoomCatchUpView> {
+  const [lines, announcement, admins] = await Promise.all([
+    live.store.chat.history(room.id, HISTORY_LINES),
+    live.store.social.announcement(room.id),
+    live.store.social.admins(room.id),
+  ]);
+  return {
+    // Named field by field: nothing else of a line (or of its sender) leaves the service.
+    lines: lines.map(({ id, userId, nickname, text, sentAt }) => ({ id, userId, nickname, text, sentAt })),
+    announcement,
+    admins: admins.map((a) => a.userId),
+  };
+}
 
 /** Comments on or off, and (for a signed-in user) the caller's own mute or removal. */
 export async function chatView(live: LiveContext, room: Room, caller: Caller): Promise<ChatView> {
@@ -65,28 +83,30 @@ export async function sendChat(
     );
   }
   await checkContent(live, log, room, user, text);
+  const sentAt = live.now();
+  // Kept before delivery: the line's number travels with it, so a late joiner's history and the live line agree.
+  const line = await live.store.chat.keepLine(
+    { roomId: room.id, userId: user.id, nickname: user.nickname, text, sentAt },
+    CHAT_LINES_KEPT,
+  );
   let messageId: number | null;
   try {
-    ({ messageId } = await deliverChat(live, room, user, text));
+    ({ messageId } = await deliverChat(live, room, user, text, line));
   } catch (error) {
+    await live.store.chat.dropLine(line);
     log.warn({ room: room.id, ...zegoFailure(error) }, 'ZEGO SendBroadcastMessage (chat) failed');
     throw new ApiError(503, 'CHAT_UNAVAILABLE', 'ZEGO did not take the message; try again');
   }
   await live.store.chat.countMessage(room.id);
-  const sentAt = live.now();
-  await live.store.chat.keepLine(
-    { roomId: room.id, userId: user.id, nickname: user.nickname, text, sentAt },
-    CHAT_LINES_KEPT,
-  );
   return { id: messageId, text, sentAt };
 }
 
 /**
- * WeChat's content check (msgSecCheck v2, scene 2) when WeChat is configured: 403 CHAT_NEEDS_WECHAT without the
+ * WeChat's content check (msgSecCheck v2, scene 2) of what a user shows the room (a chat line, an announcement) when WeChat is configured: 403 CHAT_NEEDS_WECHAT without the
  * sender's openid, 503 CONTENT_CHECK_UNAVAILABLE, 400 MESSAGE_REJECTED (risky), 403 MESSAGE_HELD (review: the line
  * is recorded for the operator, not shown to the room).
  */
-async function checkContent(
+export async function checkContent(
   live: LiveContext,
   log: FastifyBaseLogger,
   room: Room,
@@ -156,6 +176,7 @@ export async function deliverChat(
   room: Room,
   sender: { id: string; nickname: string },
   text: string,
+  line?: number,
 ): Promise<{ messageId: number | null }> {
   const api = live.zegoServerApi;
   if (api === null) throw new Error('deliverChat needs ZEGO server API');
@@ -164,16 +185,32 @@ export async function deliverChat(
     userId: SERVICE_USER_ID,
     userName: CHAT_SENDER_NAME,
     category: 2,
-    content: chatLine(sender, text),
+    content: chatLine(sender, text, line),
   });
 }
 
 /** Tells the whole room that comments went off or on (a system broadcast); true if ZEGO took it. */
-export async function announceChatState(
+export function announceChatState(
   live: LiveContext,
   log: FastifyBaseLogger,
   room: Room,
   commentsOff: boolean,
+): Promise<boolean> {
+  return signalRoom(live, log, room, chatState(commentsOff), 'chat state');
+}
+
+/**
+ * Tells the whole room something under the service's identity (category 1, a system message: comments off, the
+ * announcement, the admins; 2, a room event: a gift); true if ZEGO took it. Best effort: what the service keeps, a
+ * phone that missed the message reads on entry.
+ */
+export async function signalRoom(
+  live: LiveContext,
+  log: FastifyBaseLogger,
+  room: Room,
+  content: string,
+  what: string,
+  category: 1 | 2 = 1,
 ): Promise<boolean> {
   const api = live.zegoServerApi;
   if (api === null) return false;
@@ -182,12 +219,12 @@ export async function announceChatState(
       roomId: room.id,
       userId: SERVICE_USER_ID,
       userName: CHAT_SENDER_NAME,
-      category: 1,
-      content: chatState(commentsOff),
+      category,
+      content,
     });
     return true;
   } catch (error) {
-    log.warn({ room: room.id, ...zegoFailure(error) }, 'ZEGO SendBroadcastMessage (chat state) failed');
+    log.warn({ room: room.id, ...zegoFailure(error) }, `ZEGO SendBroadcastMessage (${what}) failed`);
     return false;
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '../chat/service';
 import { afterCohostEnded } from '../cohosts/service';
 import { managedRoom } from '../rooms/service';
+import { signalAdmins } from '../admins/service';
 import { moderationViews, recordAction, requireTarget } from './service';
 
 /** Chat moderation (under /api): comments off, mutes, removals, the log, the recent lines to pick a viewer from. */
@@ -23,13 +24,14 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const write = { rateLimit: live.rateLimits.write };
 
-  /** The live room if the caller is its anchor or the operator: 401, 404, 400 WRONG_KIND, 403. */
+  /** The live room if the caller is its anchor, one of its admins or the operator: 401, 404, 400 WRONG_KIND, 403. */
   const moderated = async (request: FastifyRequest, roomId: string) =>
     managedRoom(live, await identify(app, request), roomId, {
-      notManager: "Only the anchor of this room or the operator may moderate this room's chat",
+      notManager: "Only the anchor of this room, its admins or the operator may moderate this room's chat",
+      admins: true,
     });
 
-  /** POST /api/rooms/:id/chat/comments {off}: the anchor or operator turns the viewers' comments off or on. */
+  /** POST /api/rooms/:id/chat/comments {off}: the anchor, an admin or the operator turns the viewers' comments off or on. */
   app.post(
     '/rooms/:id/chat/comments',
     {
@@ -56,7 +58,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/chat/mutes {userId, seconds}: the anchor or operator mutes a viewer for a while. */
+  /** POST /api/rooms/:id/chat/mutes {userId, seconds}: the anchor, an admin or the operator mutes a viewer for a while. */
   app.post(
     '/rooms/:id/chat/mutes',
     {
@@ -79,7 +81,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { manager, room } = await moderated(request, request.params.id);
       const { userId, seconds } = request.body;
-      await requireTarget(live, room, userId);
+      await requireTarget(live, room, userId, manager);
       const until = live.now() + seconds * 1000;
       await live.store.chat.mute(room.id, userId, until);
       await recordAction(live, request.log, room, manager, { action: 'mute', targetId: userId, until });
@@ -88,7 +90,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** DELETE /api/rooms/:id/chat/mutes/:userId: the anchor or operator ends a mute early. */
+  /** DELETE /api/rooms/:id/chat/mutes/:userId: the anchor, an admin or the operator ends a mute early. */
   app.delete(
     '/rooms/:id/chat/mutes/:userId',
     {
@@ -110,7 +112,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /**
-   * POST /api/rooms/:id/removals {userId}: the anchor or operator removes a viewer: ZEGO kicks them out of the room,
+   * POST /api/rooms/:id/removals {userId}: the anchor, an admin or the operator removes a viewer: ZEGO kicks them out of the room,
    * the service refuses them chat and tokens for this room from now on, and a co-host leaves the stage.
    */
   app.post(
@@ -129,9 +131,11 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { manager, room } = await moderated(request, request.params.id);
       const { userId } = request.body;
-      await requireTarget(live, room, userId);
+      await requireTarget(live, room, userId, manager);
       await live.store.chat.remove(room.id, userId, live.now());
       await recordAction(live, request.log, room, manager, { action: 'remove', targetId: userId });
+      // A removed admin is an admin no more (and the room's badges follow).
+      if (await live.store.social.dismiss(room.id, userId)) await signalAdmins(live, request.log, room);
       if (await live.store.cohosts.end(room.id, userId))
         await afterCohostEnded(live, request.log, room, userId, 'removed');
       const kicked = await kickViewer(live, request.log, room, userId);
@@ -139,7 +143,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/rooms/:id/moderation: the room's moderation actions, newest first (anchor or operator). */
+  /** GET /api/rooms/:id/moderation: the room's moderation actions, newest first (anchor, admin or operator). */
   app.get(
     '/rooms/:id/moderation',
     { schema: { params: RoomParams, response: { 200: ModerationList, ...Errors } } },

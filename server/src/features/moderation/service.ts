@@ -9,11 +9,25 @@ import type { LiveContext } from '../../plugins/app/live';
 import type { ModerationAction, ModerationRecord, Room } from '../../store/types';
 import type { Manager } from '../rooms/service';
 
-/** A viewer of the room a manager acts on: 404 for an unknown user, 400 for the anchor itself. */
-export async function requireTarget(live: LiveContext, room: Room, userId: string): Promise<void> {
+/**
+ * A viewer of the room a manager acts on: 404 for an unknown user, 400 for the anchor itself, 403 when an admin
+ * acts on another admin (only the anchor or the operator may).
+ */
+export async function requireTarget(
+  live: LiveContext,
+  room: Room,
+  userId: string,
+  manager?: Manager,
+): Promise<void> {
   if (userId === room.ownerId)
     throw new ApiError(400, 'CANNOT_MODERATE_ANCHOR', "The room's anchor cannot be muted or removed");
   if ((await live.store.users.get(userId)) === null) throw notFound(`User ${userId} does not exist`);
+  if (manager?.kind === 'admin' && (await live.store.social.isAdmin(room.id, userId)))
+    throw new ApiError(
+      403,
+      'CANNOT_MODERATE_ADMIN',
+      'An admin cannot mute or remove another admin of the room',
+    );
 }
 
 /** One moderation action as recorded. */
@@ -36,7 +50,7 @@ export async function recordAction(
     roomId: room.id,
     action,
     actorKind: manager.kind,
-    actorId: manager.kind === 'anchor' ? manager.userId : null,
+    actorId: manager.kind === 'operator' ? null : manager.userId,
     targetId,
     until,
     detail,
@@ -46,18 +60,17 @@ export async function recordAction(
   return entry;
 }
 
-/** The log's records with their targets' nicknames (each user read once). */
+/** The log's records with the nicknames of who did it and whom it concerned (one read for all of them). */
 export async function moderationViews(
   live: LiveContext,
   records: ModerationRecord[],
 ): Promise<ModerationView[]> {
-  const names = new Map<string, string | null>();
+  const ids = new Set<string>();
   for (const r of records) {
-    if (r.targetId !== null && !names.has(r.targetId))
-      names.set(r.targetId, (await live.store.users.get(r.targetId))?.nickname ?? null);
+    if (r.targetId !== null) ids.add(r.targetId);
+    if (r.actorId !== null) ids.add(r.actorId);
   }
-  return records.map((r) => ({
-    ...r,
-    targetNickname: r.targetId === null ? null : (names.get(r.targetId) ?? null),
-  }));
+  const names = new Map((await live.store.users.getMany([...ids])).map((u) => [u.id, u.nickname]));
+  const nameOf = (id: string | null): string | null => (id === null ? null : (names.get(id) ?? null));
+  return records.map((r) => ({ ...r, targetNickname: nameOf(r.targetId), actorNickname: nameOf(r.actorId) }));
 }

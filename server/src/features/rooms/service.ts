@@ -148,18 +148,23 @@ export async function anchorHeartbeat(live: LiveContext, room: Room): Promise<Ro
   return (await live.store.rooms.heartbeat(room.id, live.now())) ?? room;
 }
 
-/** Who manages a live room: its anchor or the operator. */
-export type Manager = { kind: 'anchor'; userId: string } | { kind: 'operator' };
+/**
+ * Who manages a live room: its anchor, one of its admins (房管, where the route allows them) or the operator. The
+ * moderation log records the kind and the user (the operator's name comes with operator accounts).
+ */
+export type Manager =
+  { kind: 'anchor'; userId: string } | { kind: 'admin'; userId: string } | { kind: 'operator' };
 
 /**
- * The live room and its manager when the caller is its anchor or the operator: 401 for nobody (`signIn` says what
- * to do), 404, 400 WRONG_KIND for a call room, 403 `notManager` for anyone else.
+ * The live room and its manager when the caller is its anchor or the operator (or, with `admins`, one of the
+ * room's admins): 401 for nobody (`signIn` says what to do), 404, 400 WRONG_KIND for a call room, 403 `notManager`
+ * for anyone else, an admin of another room included.
  */
 export async function managedRoom(
   live: LiveContext,
   caller: Caller,
   roomId: string,
-  messages: { notManager: string; signIn?: string },
+  messages: { notManager: string; signIn?: string; admins?: boolean },
 ): Promise<{ manager: Manager; room: Room }> {
   if (caller.kind === 'anonymous')
     throw unauthorized(
@@ -167,6 +172,8 @@ export async function managedRoom(
     );
   const room = await loadLiveRoom(live, roomId);
   if (caller.kind === 'operator') return { manager: { kind: 'operator' }, room };
-  if (caller.user.id !== room.ownerId) throw forbidden(messages.notManager);
-  return { manager: { kind: 'anchor', userId: caller.user.id }, room };
+  if (caller.user.id === room.ownerId) return { manager: { kind: 'anchor', userId: caller.user.id }, room };
+  if (messages.admins === true && (await live.store.social.isAdmin(room.id, caller.user.id)))
+    return { manager: { kind: 'admin', userId: caller.user.id }, room };
+  throw forbidden(messages.notManager);
 }

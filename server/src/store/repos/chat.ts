@@ -115,7 +115,7 @@ export function chatRepository(engine: Engine): ChatRepository {
     keepLine: async (line, keep) =>
       // One transaction: the line goes in and the room's lines older than its newest `keep` go.
       engine.transaction(async (q) => {
-        await q
+        const { id } = await q
           .insertInto('chat_lines')
           .values({
             room_id: line.roomId,
@@ -124,7 +124,8 @@ export function chatRepository(engine: Engine): ChatRepository {
             text: line.text,
             sent_at: line.sentAt,
           })
-          .execute();
+          .returning('id')
+          .executeTakeFirstOrThrow();
         await q
           .deleteFrom('chat_lines')
           .where('room_id', '=', line.roomId)
@@ -140,7 +141,32 @@ export function chatRepository(engine: Engine): ChatRepository {
               .offset(keep),
           )
           .execute();
+        return Number(id);
       }),
+    dropLine: async (id) => {
+      await db.deleteFrom('chat_lines').where('id', '=', id).execute();
+    },
+    history: async (roomId, limit) => {
+      const rows = await db
+        .selectFrom('chat_lines as l')
+        .selectAll('l')
+        .where('l.room_id', '=', roomId)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('chat_bans as b')
+                .select('b.user_id')
+                .whereRef('b.room_id', '=', 'l.room_id')
+                .whereRef('b.user_id', '=', 'l.user_id')
+                .where('b.removed_at', 'is not', null),
+            ),
+          ),
+        )
+        .orderBy('l.id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toChatLine).reverse();
+    },
     recentLines: async (roomId, limit) => {
       const rows = await db
         .selectFrom('chat_lines')
