@@ -4,6 +4,7 @@
  * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
  */
 
+import type { CallRecordPageView, CallRecordView, InvitationView } from '@zego-live/contract/call-schemas';
 import type {
   ChatMessageView,
   ChatView,
@@ -84,6 +85,15 @@ export type ApiSession = SessionView;
 /** The engine settings the app reads at start. */
 export type ApiConfig = ConfigView;
 
+/** A call invitation as both parties see it (ringing, then one outcome). */
+export type ApiInvitation = InvitationView;
+
+/** One call in my records, from my side. */
+export type ApiCallRecord = CallRecordView;
+
+/** A page of my call records and the missed-call badge. */
+export type ApiCallRecordPage = CallRecordPageView;
+
 /** A ZEGO login token for one room and role. */
 export type ApiRoomToken = RoomTokenView;
 
@@ -137,6 +147,9 @@ export interface HttpTransport {
 }
 
 let sessionToken: string | null = null;
+
+/** The session token in use (the event channel sends it in its first message), or null when signed out. */
+export const getSessionToken = (): string | null => sessionToken;
 
 /** Sets the session token sent as a Bearer on every call (null signs out). */
 export function setSessionToken(token: string | null): void {
@@ -357,6 +370,26 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     /** The room's OBS push address and stream key (anchor only); renew: a new key, the old one stops working. */
     getRtmpAddress: (roomID: string, renew = false) =>
       request<ApiRtmpAddress>('POST', `${roomPath(roomID)}/rtmp${renew ? '/renew' : ''}`),
+    /** Calls a person (someone in my records, or the sharer of the card I opened): ringing, or busy at once. */
+    callPerson: (calleeId: string, media: 'video' | 'audio', card?: string) =>
+      request<{ invitation: ApiInvitation }>('POST', '/api/calls', {
+        calleeId,
+        media,
+        ...(card === undefined ? {} : { card }),
+      }),
+    /** The callee accepts or declines, the caller cancels. */
+    answerCall: (id: string, move: 'accept' | 'decline' | 'cancel') =>
+      request<{ invitation: ApiInvitation }>('POST', `/api/calls/${encodeURIComponent(id)}/${move}`),
+    /** Switches the answered call (to audio): the other side follows. */
+    switchCallMedia: (id: string, media: 'video' | 'audio') =>
+      request<{ ok: boolean }>('POST', `/api/calls/${encodeURIComponent(id)}/media`, { media }),
+    /** My calls, newest first, and the count of missed calls I have not seen. */
+    listCalls: (cursor?: string) =>
+      request<ApiCallRecordPage>('GET', `/api/calls${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+    /** The records page was seen: the missed-call badge goes. */
+    markCallsSeen: () => request<{ unseenMissed: number }>('POST', '/api/calls/seen'),
+    /** A 「和我视频通话」 card's code: whoever opens the card may call me. */
+    newCallCard: () => request<{ card: string }>('POST', '/api/calls/cards'),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

@@ -3,7 +3,13 @@
  * what the login and room-list pages need. The live session lives with the live pages in the live subpackage
  * (pages/stores/index.ts), so the main package carries none of it. Tests build their own instances with fakes.
  */
-import { api } from '../services/api';
+import { API_BASE_URL } from '../config';
+import { api, getSessionToken } from '../services/api';
+import { EventSocketClient } from '../services/event-socket';
+import { createWxRinger } from '../services/ringer';
+import { openWxSocket } from '../services/wx-socket';
+import { BackoffPolicy } from '../utils/backoff';
+import { CallStore } from './calls';
 import { platform } from '../services/platform';
 import { RoomDirectory } from './rooms';
 import { ReplayShelf } from './replays';
@@ -29,3 +35,19 @@ export const roomDirectory = new RoomDirectory({
 
 /** Replays of finished lives (the room list's 「看回放」, the end screens, the replay page). */
 export const replayShelf = new ReplayShelf({ api, storage: platform });
+/** Calling a person: the invitation ringing here or placed here, its outcome, the records. */
+export const callStore = new CallStore({
+  api,
+  platform,
+  currentUserID: () => userStore.user?.id ?? null,
+  ringer: createWxRinger(),
+});
+
+/** The service's event channel: open while signed in and in the foreground. */
+export const eventSocket = new EventSocketClient({
+  baseUrl: API_BASE_URL,
+  sessionToken: () => getSessionToken(),
+  open: openWxSocket,
+  policy: new BackoffPolicy(),
+  onEvent: (event) => callStore.receive(event),
+});

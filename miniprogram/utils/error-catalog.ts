@@ -237,6 +237,9 @@ export const SERVICE_ERROR_CATALOG: Readonly<Record<ErrorCode, CatalogEntry>> = 
   // Gifts on points.
   POINTS_INSUFFICIENT: entry('积分不够了，明天会再送你一些', 'none'),
   GIFT_UNAVAILABLE: entry('这个礼物已下架，换一个吧', 'none'),
+  // Calling a person.
+  CALL_NOT_ALLOWED: entry('只能呼叫通话记录里的人，或分享「和我视频通话」给你的人', 'none'),
+  INVITATION_ENDED: entry('这次呼叫已经结束了', 'none'),
 };
 
 /** What a failed call to the service carries (the api-client's ApiError); status 0: the network failed. */

@@ -71,6 +71,9 @@ export const ERROR_CODES = [
   // Gifts on points.
   'POINTS_INSUFFICIENT',
   'GIFT_UNAVAILABLE',
+  // Calling a person.
+  'CALL_NOT_ALLOWED',
+  'INVITATION_ENDED',
 ] as const;
 
 /** One of ERROR_CODES. */

@@ -92,6 +92,8 @@ export const ConfigView = Type.Object({
   reminderTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** Whether finished lives are recorded (replays); false or absent: no 「看回放」. */
   replays: Type.Optional(Type.Boolean()),
+  /** The missed-call (未接来电) subscribe-message template; null: nothing is sent when a call goes unanswered. */
+  callTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type ConfigView = Static<typeof ConfigView>;
 

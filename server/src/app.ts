@@ -11,11 +11,13 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { SERVER_ROOT, type Config } from './config';
 import alipayRoutes from './features/alipay/routes';
 import authRoutes from './features/auth/routes';
+import callRoutes from './features/calls/routes';
 import avatarRoutes, { avatarFiles } from './features/avatar/routes';
 import chatRoutes from './features/chat/routes';
 import cohostRoutes from './features/cohosts/routes';
 import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
+import eventRoutes from './features/events/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
 import obsRoutes from './features/obs/routes';
@@ -35,6 +37,8 @@ import type { BoundLimits } from './lib/bound';
 import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
 import counters from './plugins/app/counters';
+import type { EventHubOptions } from './plugins/app/event-hub';
+import events from './plugins/app/events';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
 import recording from './plugins/app/recording';
 import reminders from './plugins/app/reminders';
@@ -78,6 +82,8 @@ export interface AppDeps extends LogOptions {
   countersFlushMs?: number;
   /** How long a start reminder waits before its one retry (default 1000 ms). */
   reminderRetryDelayMs?: number;
+  /** The event channel's limits (tests shorten them). */
+  events?: Partial<EventHubOptions>;
   /** Told of every route as it is added (the contract test checks each against the OpenAPI document). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -119,6 +125,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(recording, { config, url: deps.cloudRecordUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
+  const redisChannel = `${deps.redisKeyPrefix ?? config.redisKeyPrefix}events`;
+  await app.register(events, { redisUrl: config.redisUrl, channel: redisChannel, hub: deps.events });
 
   // Background jobs: the heartbeat sweeper, the start reminders (开播提醒).
   await app.register(sweeper, { intervalMs: deps.sweepIntervalMs ?? config.heartbeat.sweepMs });
@@ -129,6 +137,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes);
   await app.register(configRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
+  await app.register(eventRoutes, { prefix: '/api' });
+  await app.register(callRoutes, { prefix: '/api' });
   await app.register(avatarRoutes, { prefix: '/api' });
   await app.register(avatarFiles);
   await app.register(roomRoutes, { prefix: '/api' });

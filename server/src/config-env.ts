@@ -6,6 +6,7 @@ import {
   type AlipayConfig,
   type AlipayRtcConfig,
   type CohostConfig,
+  type CallTemplateConfig,
   type LiveTemplateConfig,
   type RecordingConfig,
   type WechatConfig,
@@ -127,29 +128,59 @@ export function readWechat(env: Env): WechatConfig | null {
       `must be "release", "trial" or "develop", got "${envVersion}"`,
     );
   }
-  return { appID, secret, envVersion, liveTemplate: readLiveTemplate(env) };
+  return {
+    appID,
+    secret,
+    envVersion,
+    liveTemplate: readLiveTemplate(env),
+    callTemplate: readCallTemplate(env),
+  };
+}
+
+/**
+ * A subscribe-message template: WECHAT_<name>_TEMPLATE_ID and its keywords (WECHAT_<name>_TEMPLATE_KEYS, as many
+ * as `fills` names, default `fallback`), or null when the ID is unset.
+ */
+function readTemplate(
+  env: Env,
+  name: string,
+  fallback: string,
+  fills: string,
+): { id: string; keys: string[] } | null {
+  const id = read(env, `WECHAT_${name}_TEMPLATE_ID`);
+  if (id === undefined) return null;
+  if (!/^[A-Za-z0-9_-]{10,64}$/.test(id)) {
+    throw new ConfigError(
+      `WECHAT_${name}_TEMPLATE_ID`,
+      'must be a subscribe-message template ID (mp.weixin.qq.com)',
+    );
+  }
+  const keys = (read(env, `WECHAT_${name}_TEMPLATE_KEYS`) ?? fallback).split(',').map((k) => k.trim());
+  const count = fallback.split(',').length;
+  if (keys.length !== count || !keys.every((key) => /^[a-z_]+[0-9]+$/.test(key))) {
+    const words = count === 3 ? 'three' : 'two';
+    throw new ConfigError(
+      `WECHAT_${name}_TEMPLATE_KEYS`,
+      `must be ${words} template keywords (${fills}), e.g. "${fallback}"`,
+    );
+  }
+  return { id, keys };
 }
 
 /** The start reminder's template: WECHAT_LIVE_TEMPLATE_ID, and its keywords (default thing1,time2,thing3). */
 export function readLiveTemplate(env: Env): LiveTemplateConfig | null {
-  const id = read(env, 'WECHAT_LIVE_TEMPLATE_ID');
-  if (id === undefined) return null;
-  if (!/^[A-Za-z0-9_-]{10,64}$/.test(id)) {
-    throw new ConfigError(
-      'WECHAT_LIVE_TEMPLATE_ID',
-      'must be a subscribe-message template ID (mp.weixin.qq.com)',
-    );
-  }
-  const keys = (read(env, 'WECHAT_LIVE_TEMPLATE_KEYS') ?? 'thing1,time2,thing3')
-    .split(',')
-    .map((k) => k.trim());
-  if (keys.length !== 3 || !keys.every((key) => /^[a-z_]+[0-9]+$/.test(key))) {
-    throw new ConfigError(
-      'WECHAT_LIVE_TEMPLATE_KEYS',
-      'must be three template keywords (title, start time, anchor), e.g. "thing1,time2,thing3"',
-    );
-  }
-  return { id, keys: { title: keys[0], time: keys[1], anchor: keys[2] } };
+  const template = readTemplate(env, 'LIVE', 'thing1,time2,thing3', 'title, start time, anchor');
+  if (template === null) return null;
+  const [title, time, anchor] = template.keys;
+  return { id: template.id, keys: { title, time, anchor } };
+}
+
+/** The missed-call template: WECHAT_CALL_TEMPLATE_ID, and its keywords (default thing1,time2: caller, time). */
+export function readCallTemplate(env: Env): CallTemplateConfig | null {
+  const template = readTemplate(env, 'CALL', 'thing1,time2', 'caller, time');
+  if (template === null) return null;
+  const [caller, time] = template.keys;
+  return { id: template.id, keys: { caller, time } };
 }
 
 // ---- Alipay: sign-in (alipay.system.oauth.token) and the <rtc-room> parameters ----

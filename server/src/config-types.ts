@@ -32,6 +32,14 @@ export interface WechatConfig {
   envVersion: 'release' | 'trial' | 'develop';
   /** The subscribe-message template of the start reminder (开播提醒), or null: reminders are then unavailable. */
   liveTemplate?: LiveTemplateConfig | null;
+  /** The missed-call template (未接来电, WECHAT_CALL_TEMPLATE_ID), or null: nothing is sent on a timeout. */
+  callTemplate?: CallTemplateConfig | null;
+}
+
+/** WECHAT_CALL_TEMPLATE_ID and the keywords its data fills (WECHAT_CALL_TEMPLATE_KEYS: caller, time). */
+export interface CallTemplateConfig {
+  id: string;
+  keys: { caller: string; time: string };
 }
 
 /** WECHAT_LIVE_TEMPLATE_ID and the keywords its data fills (WECHAT_LIVE_TEMPLATE_KEYS: title, start time, anchor). */
@@ -103,6 +111,8 @@ export interface Config {
   /** Silence (ms) after which a live room is paused, then ended; and how often the sweeper looks. */
   heartbeat: { pauseMs: number; endMs: number; sweepMs: number };
   tokenTTL: number;
+  /** CALL_RING_TIMEOUT_MS: an invitation nobody answers ends as a timeout after this (default 30000). */
+  callRingTimeoutMs: number;
   port: number;
   host: string;
   linkBaseUrl: string | null;

@@ -125,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisKeyPrefix,
     heartbeat: { pauseMs, endMs, sweepMs },
     tokenTTL: integer(env, 'TOKEN_TTL', 3600, 60, 24 * 3600),
+    callRingTimeoutMs: integer(env, 'CALL_RING_TIMEOUT_MS', 30_000, 1000, 600_000),
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     linkBaseUrl,

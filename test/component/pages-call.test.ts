@@ -8,7 +8,7 @@
 import { api, ApiError } from '../../miniprogram/services/api';
 import { setPlatform } from '../../miniprogram/services/platform';
 import { liveSession } from '../../miniprogram/pages/stores/index';
-import { userStore } from '../../miniprogram/stores/index';
+import { callStore, userStore } from '../../miniprogram/stores/index';
 import { SESSION_STORAGE_KEY } from '../../miniprogram/stores/user';
 import { CallLog, FakeEngine } from '../helpers/fake-engine';
 import { FakePlatform } from '../helpers/fake-platform';
@@ -281,5 +281,43 @@ describe('call page', () => {
     expect(engine.handler).toBeNull();
     expect(platform.listenerCount()).toBe(0);
     expect(liveSession.phase).toBe('idle');
+  });
+});
+
+describe('voice calls', () => {
+  it('opened as a voice call: the camera goes off, the peer’s name shows, the voice plays at the ear; 免提 switches', async () => {
+    const p = await open({ roomID: 'call_1', media: 'audio', invitation: 'c_1' });
+    await peerArrives();
+    await settleAll();
+    expect(p.nativeAttr('live-pusher', 'enableCamera')).toBe(false);
+    expect(p.text('#audio-stage')).toContain('小明');
+    expect(p.text('#audio-stage')).toContain('听筒');
+    expect(p.nativeAttr('live-player', 'soundMode')).toBe('ear');
+    expect(p.exists('#camera')).toBe(false);
+    await p.tap('#sound-mode');
+    expect(p.nativeAttr('live-player', 'soundMode')).toBe('speaker');
+    expect(p.text('#audio-stage')).toContain('免提');
+  });
+
+  it('a video call switched to voice: the service is told; the other side’s switch is followed', async () => {
+    mockedApi.switchCallMedia.mockResolvedValue({ ok: true });
+    const p = await open({ roomID: 'call_1', media: 'video', invitation: 'c_1' });
+    await peerArrives();
+    expect(p.exists('#audio-stage')).toBe(false);
+    expect(p.nativeAttr('live-pusher', 'enableCamera')).toBe(true);
+    await p.tap('#to-audio');
+    await settleAll();
+    expect(mockedApi.switchCallMedia).toHaveBeenCalledWith('c_1', 'audio');
+    expect(p.exists('#audio-stage')).toBe(true);
+    expect(p.nativeAttr('live-pusher', 'enableCamera')).toBe(false);
+    p.unload();
+    page = null;
+
+    const other = await open({ roomID: 'call_1', media: 'video', invitation: 'c_1' });
+    await peerArrives();
+    callStore.receive({ type: 'call.media', roomId: 'call_1', media: 'audio', by: 'u_caller' });
+    await settleAll();
+    expect(other.exists('#audio-stage')).toBe(true);
+    expect(other.nativeAttr('live-pusher', 'enableCamera')).toBe(false);
   });
 });

@@ -21,11 +21,11 @@ import type { ApiRoom } from '../../miniprogram/services/api-client';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** The app's pages. */
-export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'replay';
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'replay' | 'calls' | 'ring';
 
 /** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
 export function pagePath(name: PageName): string {
-  return name === 'login' || name === 'rooms' ? `home/${name}/index` : `pages/${name}/index`;
+  return ['login', 'rooms', 'ring'].includes(name) ? `home/${name}/index` : `pages/${name}/index`;
 }
 
 /** One setData the page made: the payload, its JSON size in bytes, and when (Date.now(), fake timers aware). */
@@ -119,6 +119,10 @@ export interface WxFakes {
   showToast: jest.Mock;
   stopPullDownRefresh: jest.Mock;
   updateWeChatApp: jest.Mock;
+  /** The audio contexts pages made (the ringtone): src, loop, playing. */
+  audios: Array<Record<string, unknown>>;
+  /** The files the app wrote to its own folder (wx.env.USER_DATA_PATH). */
+  userFiles?: Map<string, ArrayBuffer | string>;
 }
 
 /** A wx API that succeeds asynchronously (callbacks and promise), recorded by a jest.fn. */
@@ -142,6 +146,7 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     log,
     pusherContexts: [],
     playerContexts: [],
+    audios: [],
     navigateTo: asyncApi('navigateTo'),
     redirectTo: asyncApi('redirectTo'),
     reLaunch: asyncApi('reLaunch'),
@@ -180,6 +185,26 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
   target.setKeepScreenOn = jest.fn();
   // The replay page's <video>: its speed is set through the context.
   target.createVideoContext = jest.fn(() => ({ playbackRate: jest.fn(), play: jest.fn(), pause: jest.fn() }));
+  // The ring: a looped audio context and the vibration, both recorded.
+  target.createInnerAudioContext = jest.fn(() => {
+    const audio = { src: '', loop: false, playing: false } as Record<string, unknown>;
+    audio.play = jest.fn(() => (audio.playing = true));
+    audio.stop = jest.fn(() => (audio.playing = false));
+    audio.destroy = jest.fn();
+    fakes.audios.push(audio);
+    return audio;
+  });
+  target.vibrateLong = jest.fn();
+  // The app's own files (the ringtone is written there once).
+  const userFiles = new Map<string, ArrayBuffer | string>();
+  fakes.userFiles = userFiles;
+  target.env = { USER_DATA_PATH: 'wxfile://usr' };
+  target.getFileSystemManager = jest.fn(() => ({
+    accessSync: (path: string) => {
+      if (!userFiles.has(path)) throw new Error(`accessSync:fail no such file ${path}`);
+    },
+    writeFileSync: (path: string, data: ArrayBuffer | string) => void userFiles.set(path, data),
+  }));
   target.switchTab = asyncApi('switchTab');
   return fakes;
 }

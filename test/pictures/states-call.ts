@@ -20,16 +20,16 @@ const PEER_STREAM = {
 };
 
 /** The callee opens the shared card. */
-async function waiting(rig: Rig): Promise<PageHarness> {
+async function waiting(rig: Rig, query: Record<string, string> = {}): Promise<PageHarness> {
   rig.signIn(PEOPLE.callee, 'call_1', OWN);
   rig.api.getRoom.mockResolvedValue({ room: CALL });
   rig.api.endRoom.mockResolvedValue({ room: { ...CALL, status: 'ended' } });
-  return rig.open('call', { roomID: 'call_1' });
+  return rig.open('call', { roomID: 'call_1', ...query });
 }
 
-/** The caller's stream plays; a minute and a half later, with the figures of both sides. */
-async function inCall(rig: Rig): Promise<PageHarness> {
-  const p = await waiting(rig);
+/** The caller's stream plays; a minute and a half later, with the figures of both sides (a voice call: media=audio). */
+async function inCall(rig: Rig, query: Record<string, string> = {}): Promise<PageHarness> {
+  const p = Object.keys(query).length ? await waiting(rig, query) : await waiting(rig);
   rig.engine.emit('roomUserUpdate', { roomID: 'call_1', updateType: 'ADD', users: [PEER_STREAM.user] });
   rig.engine.emit('roomStreamUpdate', { roomID: 'call_1', updateType: 'ADD', streams: [PEER_STREAM] });
   await rig.wait(0);
@@ -50,7 +50,13 @@ async function inCall(rig: Rig): Promise<PageHarness> {
 /** The call page's states. */
 export const CALL_STATES: PictureState[] = [
   { name: 'call-waiting', page: 'call', arrange: waiting },
-  { name: 'call-in-call', page: 'call', docs: 'call', arrange: inCall },
+  { name: 'call-in-call', page: 'call', docs: 'call', arrange: (rig) => inCall(rig) },
+  {
+    name: 'call-video-from-invitation',
+    page: 'call',
+    arrange: (rig) => inCall(rig, { media: 'video', invitation: 'c_1' }),
+  },
+  { name: 'call-voice', page: 'call', arrange: (rig) => inCall(rig, { media: 'audio', invitation: 'c_1' }) },
   {
     name: 'call-peer-hung-up',
     page: 'call',

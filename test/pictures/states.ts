@@ -6,6 +6,7 @@ import { ANCHOR_STATES, AUDIENCE_STATES } from './states-live';
 import { CALL_STATES } from './states-call';
 import { REPLAY_STATES } from './states-replay';
 import { SOCIAL_STATES } from './states-social';
+import { CALLS_STATES } from './states-calls';
 
 /** One state of one page: how to bring the page there with the fakes. */
 export interface PictureState {
@@ -25,4 +26,5 @@ export const STATES: PictureState[] = [
   ...CALL_STATES,
   ...REPLAY_STATES,
   ...SOCIAL_STATES,
+  ...CALLS_STATES,
 ];

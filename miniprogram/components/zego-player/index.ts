@@ -36,6 +36,8 @@ Component({
     mode: { type: String, value: 'RTC' },
     /** 是否静音 */
     muted: { type: Boolean, value: false },
+    /** 声音输出：speaker 扬声器（免提）或 ear 听筒 */
+    soundMode: { type: String, value: 'speaker' },
     /** 是否显示原生调试信息 */
     debug: { type: Boolean, value: false },
     /** 小窗模式：'push'、'pop'，或数组；空为关闭 */

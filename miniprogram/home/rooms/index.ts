@@ -3,7 +3,7 @@
  * (cursor paging), tap to watch.
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
-import { replayShelf, roomDirectory } from '../../stores/index';
+import { callStore, replayShelf, roomDirectory, userStore } from '../../stores/index';
 import type { ApiRoom } from '../../stores/rooms';
 import { describeServiceError } from '../../utils/error-catalog';
 import { plannedStartText } from '../../utils/planned-time';
@@ -67,6 +67,8 @@ Component({
     loading: false,
     hasMore: false,
     error: '',
+    signedIn: false,
+    unseenMissed: 0,
   },
 
   lifetimes: {
@@ -83,6 +85,21 @@ Component({
   methods: {
     onShow() {
       pages.get(this)?.view.show();
+      void this.showMissedBadge();
+    },
+
+    /** The 通话记录 entry and its missed-call badge (signed in only). */
+    async showMissedBadge(): Promise<void> {
+      const signedIn = userStore.user !== null || userStore.restore();
+      const view = pages.get(this)?.view;
+      view?.set({ signedIn });
+      if (!signedIn) return;
+      await callStore.loadRecords();
+      view?.set({ unseenMissed: callStore.unseenMissed });
+    },
+
+    onOpenCalls() {
+      wx.navigateTo({ url: '/pages/calls/index' });
     },
     onHide() {
       pages.get(this)?.view.hide();

@@ -5,7 +5,8 @@
  * nothing else happens (no camera, no login to the room).
  */
 import { callRefusal, formatDuration } from '../stores/call';
-import { roomDirectory, userStore } from '../../stores/index';
+import { reaction, type IReactionDisposer } from 'mobx-miniprogram';
+import { callStore, roomDirectory, userStore } from '../../stores/index';
 import { liveSession } from '../stores/index';
 import { ApiError, type ApiRoom } from '../../stores/rooms';
 import type { PlayerView, PusherView, QualityView, SessionPhase } from '../../stores/session-types';
@@ -55,6 +56,9 @@ function blockedFor(error: unknown): Blocked {
   return lookupFailed(error, '加载失败', '通话信息加载失败，请稍后重试', TO_HOME);
 }
 
+/** Per-page listeners of the other side's media switch. */
+const switches = new WeakMap<object, IReactionDisposer>();
+
 /** Per-page timers (outside `data`: nothing here is rendered). */
 const clocks = new WeakMap<object, ReturnType<typeof setInterval>>();
 
@@ -77,6 +81,19 @@ Component({
     swapped: false,
     /** How long the call has been connected, mm:ss. */
     elapsed: '',
+    /** A voice call: the camera off, the avatars shown (opened with media=audio, or switched mid-call). */
+    audioOnly: false,
+    /** Where the other's voice plays: speaker (免提) or ear (听筒). */
+    soundMode: 'speaker' as 'speaker' | 'ear',
+    /** The invitation this call came from ('' for a share-card call: no switching then). */
+    invitationId: '',
+  },
+
+  observers: {
+    // A voice call publishes no camera: turned off as soon as the pusher exists (and after a switch).
+    'pusher, audioOnly'(pusher: PusherView | null, audioOnly: boolean) {
+      if (audioOnly && pusher?.enableCamera) liveSession.toggleCamera();
+    },
   },
 
   behaviors: [
@@ -89,8 +106,23 @@ Component({
   ],
 
   lifetimes: {
+    attached() {
+      // The other side switched to a voice call: this side follows.
+      switches.set(
+        this,
+        reaction(
+          () => callStore.switchedTo,
+          (switched) => {
+            const roomID = liveRoomOf(this)?.entry?.roomID;
+            if (switched?.media === 'audio' && switched.roomId === roomID) this.goAudio();
+          },
+        ),
+      );
+    },
     detached() {
       stopClock(this);
+      switches.get(this)?.();
+      switches.delete(this);
     },
   },
 
@@ -104,10 +136,16 @@ Component({
   },
 
   methods: {
-    /** Page entry: `roomID` (shared card, or the caller right after creating the call). */
-    onLoad(query: EntryQuery) {
+    /** Page entry: `roomID` (shared card, the caller right after creating the call, or an accepted invitation). */
+    onLoad(query: EntryQuery & { media?: string; invitation?: string }) {
       const state = liveRoomOf(this);
       if (!state) return;
+      state.view.set({
+        audioOnly: query?.media === 'audio',
+        // A voice call plays at the ear, like a phone call; video on the speaker.
+        soundMode: query?.media === 'audio' ? 'ear' : 'speaker',
+        invitationId: query?.invitation ?? '',
+      });
       const parsed = parseAudienceEntry(query ?? {});
       if (!parsed.ok) {
         state.block({ title: '通话号不正确', message: parsed.error.message, ...TO_HOME });
@@ -171,6 +209,18 @@ Component({
     },
     onHangUp() {
       fire(liveSession.hangUp());
+    },
+    /** 切换语音: the camera goes off here and the other side follows (through the service). */
+    onSwitchToAudio() {
+      this.goAudio();
+      if (this.data.invitationId) fire(callStore.switchToAudio(this.data.invitationId));
+    },
+    /** 免提 / 听筒. */
+    onToggleSoundMode() {
+      liveRoomOf(this)?.view.set({ soundMode: this.data.soundMode === 'ear' ? 'speaker' : 'ear' });
+    },
+    goAudio() {
+      if (!this.data.audioOnly) liveRoomOf(this)?.view.set({ audioOnly: true });
     },
   },
 });

@@ -12,7 +12,7 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /** An opaque list cursor: the last room's createdAt and id. */
-export function encodeCursor(room: Room): string {
+export function encodeCursor(room: Pick<Room, 'createdAt' | 'id'>): string {
   return Buffer.from(`${room.createdAt}:${room.id}`, 'utf8').toString('base64url');
 }
 

@@ -3,27 +3,18 @@
  * engine names its column types). Versions 1-11 are the schema the two hand-written stores made: a database they
  * created records those versions in schema_migrations and is not migrated again. Append, never edit.
  */
-import { sql, type CreateTableBuilder } from 'kysely';
-import type { Engine, Query } from './engine';
+import { sql } from 'kysely';
+import type { Engine } from './engine';
+import { callInvitationsMigration } from './migrations-calls';
+import { oneOf, time, type Migration, type Table } from './migration-parts';
 
-/** One migration: its statements, run inside the migration transaction. */
-export type Migration = (q: Query, engine: Engine) => Promise<void>;
-
-// Kysely's builders are typed by table and column names; a migration builds tables the typed schema describes.
-type Table = CreateTableBuilder<string, string>;
-
-/** A time column (epoch ms); `notNull` for the required ones. */
-const time = (t: Table, name: string, engine: Engine, notNull = false): Table =>
-  t.addColumn(name, engine.types.time, (c) => (notNull ? c.notNull() : c));
+export type { Migration } from './migration-parts';
 
 /** A table's own id: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's BIGSERIAL. */
 const serialKey = (t: Table, engine: Engine): Table =>
   engine.dialect === 'sqlite'
     ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
-
-const oneOf = (column: string, values: string[]) =>
-  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const MIGRATIONS: readonly Migration[] = [
   // 1: users, their sessions, live rooms and the invites that give an unowned room its anchor.
@@ -302,7 +293,7 @@ export const MIGRATIONS: readonly Migration[] = [
       .addColumn('publishing', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)))
       .execute();
   },
-  // (issue 28) a room's pinned announcement (公告) and its admins (房管).
+  // 13 (issue 28): a room's pinned announcement (公告) and its admins (房管).
   async (q, e) => {
     const notice = q.schema
       .createTable('room_announcements')
@@ -317,7 +308,7 @@ export const MIGRATIONS: readonly Migration[] = [
       .addPrimaryKeyConstraint('room_admins_pkey', ['room_id', 'user_id'])
       .execute();
   },
-  // (issue 28) gifts on points: the catalogue, each user's wallet and ledger, the gifts sent (one per sender and key).
+  // 14 (issue 28): gifts on points: the catalogue, each user's wallet and ledger, the gifts sent (one per sender and key).
   async (q, e) => {
     const gifts = serialKey(q.schema.createTable('gifts'), e)
       .addColumn('name', 'text', (c) => c.notNull())
@@ -355,6 +346,8 @@ export const MIGRATIONS: readonly Migration[] = [
       .addColumn('gift_send_id', 'integer', (c) => c.references('gift_sends.id'));
     await time(ledger, 'at', e, true).execute();
   },
+  // 15 (issue 27): call invitations (ringing -> one outcome; the call room made with it) and the 「和我视频通话」 cards.
+  callInvitationsMigration,
 ];
 
 /**

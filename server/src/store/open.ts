@@ -3,6 +3,7 @@ import { defaultRandom, newUserId } from '../lib/ids';
 import type { Engine } from './engine';
 import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
+import { invitationRepository } from './repos/invitations';
 import { inviteRepository } from './repos/invites';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { recordingRepository, rtmpRepository } from './repos/replays';
@@ -36,6 +37,7 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     rtmp: rtmpRepository(engine),
     social: socialRepository(engine),
     gifts: giftRepository(engine),
+    invitations: invitationRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

@@ -2,6 +2,7 @@
  * The tables as the query builder sees them (one interface for both engines). Times are epoch milliseconds
  * (INTEGER in SQLite, BIGINT in PostgreSQL, read as numbers); a Flag is 0/1 in SQLite and a boolean in PostgreSQL.
  */
+import type { CallMedia, InvitationState } from '@zego-live/contract';
 import type { Generated } from 'kysely';
 import type {
   CohostState,
@@ -235,6 +236,31 @@ export interface RoomRtmpTable {
   publishing: Generated<Flag>;
 }
 
+export interface CallInvitationsTable {
+  id: string;
+  caller_id: string;
+  callee_id: string;
+  media: CallMedia;
+  state: InvitationState;
+  /** The call room both join once it is accepted (made with the invitation; ended with any other outcome). */
+  room_id: string;
+  created_at: number;
+  ring_until: number;
+  /** When it left ringing. */
+  ended_at: number | null;
+  /** When the callee saw it in their records (the missed-call badge counts the unseen). */
+  callee_seen_at: number | null;
+  /** The missed-call subscribe message: null (none), 0 sent, else WeChat's errcode (-2: no openid or template). */
+  notice_errcode: number | null;
+}
+
+/** A 「和我视频通话」 card: whoever opens it may call the user who shared it. */
+export interface CallCardsTable {
+  code: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -263,6 +289,8 @@ export interface Database {
   room_reminders: RoomRemindersTable;
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;
+  call_invitations: CallInvitationsTable;
+  call_cards: CallCardsTable;
   schema_migrations: SchemaMigrationsTable;
   recordings: RecordingsTable;
   recording_files: RecordingFilesTable;

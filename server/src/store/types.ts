@@ -25,11 +25,14 @@ import type {
 } from './model';
 import type { RecordingRepository, RtmpRepository } from './replays';
 
+import type { InvitationRepository } from './invitations';
+
 export * from './model';
 export * from './audience';
 export * from './replays';
 export * from './social';
 export * from './gifts';
+export * from './invitations';
 
 export interface UserRepository {
   /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
@@ -131,6 +134,7 @@ export interface Store {
   rtmp: RtmpRepository;
   social: SocialRepository;
   gifts: GiftRepository;
+  invitations: InvitationRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

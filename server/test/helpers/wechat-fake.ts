@@ -174,7 +174,7 @@ function subscribeAnswer(
   const touser = typeof body.touser === 'string' ? body.touser : '';
   if (!touser.startsWith('o-')) return { errcode: 40003, errmsg: 'invalid openid' };
   if (body.template_id !== fake.templateId) return { errcode: 40037, errmsg: 'invalid template_id' };
-  if (typeof body.page !== 'string' || !/^pages\/[a-z-]+\/index(\?.*)?$/.test(body.page))
+  if (typeof body.page !== 'string' || !/^(pages|home)\/[a-z-]+\/index(\?.*)?$/.test(body.page))
     return { errcode: 41030, errmsg: 'invalid page' };
   const data = body.data as Record<string, { value?: unknown }> | undefined;
   const values = data && typeof data === 'object' ? Object.entries(data) : [];

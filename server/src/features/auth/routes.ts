@@ -77,8 +77,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), '4xx': ErrorView } },
     },
     async (request) => {
-      const { tokenHash } = await requireUser(app, request);
+      const { user, tokenHash } = await requireUser(app, request);
       await app.live.store.sessions.revoke(tokenHash, app.live.now());
+      await app.events.closeSession(user.id, tokenHash);
       return { ok: true };
     },
   );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConfigView } from '@zego-live/contract/schemas';
+import { callTemplateId as callTemplate } from '../calls/notice';
 
 /** GET /api/config: what the mini-program needs to create the ZEGO engine (never the secret). */
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,6 +15,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { zego, authMode } = app.live.config;
       const reminderTemplateId = app.reminders.templateId;
       const replays = app.live.cloudRecord !== null;
+      const callTemplateId = callTemplate(app.live);
       return zego
         ? {
             appID: zego.appID,
@@ -22,8 +24,9 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
             authMode,
             reminderTemplateId,
             replays,
+            callTemplateId,
           }
-        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, replays };
+        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, replays, callTemplateId };
     },
   );
 };
