@@ -89,6 +89,13 @@ export interface Config {
   host: string;
   linkBaseUrl: string | null;
   /**
+   * PUBLIC_BASE_URL: the address phones reach this service at, the base of every stored file's URL (avatars,
+   * covers); null: the address this instance listens on. Never taken from a request's Host.
+   */
+  publicBaseUrl: string | null;
+  /** REQUEST_TIMEOUT_MS: how long a request's headers and body may take to arrive (slow senders are cut off). */
+  requestTimeoutMs: number;
+  /**
    * TRUST_PROXY: whom to believe for the client address (rate limits, links) behind a reverse proxy: nobody (false),
    * that many proxy hops, or the proxies' addresses. Never everyone.
    */

@@ -59,6 +59,9 @@ export function loadConfig(env: Env = process.env): Config {
   const linkRaw = read(env, 'LINK_BASE_URL');
   const linkBaseUrl = linkRaw === undefined ? null : httpUrl('LINK_BASE_URL', linkRaw);
 
+  const publicRaw = read(env, 'PUBLIC_BASE_URL');
+  const publicBaseUrl = publicRaw === undefined ? null : httpUrl('PUBLIC_BASE_URL', publicRaw);
+
   const database = path.resolve(SERVER_ROOT, read(env, 'DATABASE') ?? './data/live.db');
   const databaseUrl = readUrl(
     env,
@@ -126,6 +129,9 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     linkBaseUrl,
+    publicBaseUrl,
+    // Long enough for a 1 MB cover over a slow phone network, short enough that a drip of bytes lets go.
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     trustProxy,
   };
 }

@@ -23,6 +23,15 @@ function bearer(request: FastifyRequest): string | null {
   return match[1];
 }
 
+/**
+ * The key of a per-session limit: the hash of the bearer's token however the header is spelled (any case of
+ * "Bearer", any spacing), so one session is one bucket; the client address without a well-formed bearer.
+ */
+export function sessionLimitKey(request: FastifyRequest): string {
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  return match ? `session:${hashToken(match[1])}` : `ip:${request.ip}`;
+}
+
 /** The console token's digest, computed once (not on every request that carries a bearer). */
 let consoleDigest: { token: string; digest: Buffer } | null = null;
 

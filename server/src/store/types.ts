@@ -26,11 +26,15 @@ export * from './model';
 export * from './audience';
 
 export interface UserRepository {
-  /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
+  /**
+   * Finds or creates the user behind a platform openid (WeChat's, or `alipay:...`); updates the profile fields that
+   * are given; a new user without a nickname gets `defaultNickname` (the platform's 微信用户 / 支付宝用户).
+   */
   upsertByOpenid(
     openid: string,
     profile: { nickname?: string; avatarUrl?: string },
     now: number,
+    defaultNickname?: string,
   ): Promise<User>;
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;

@@ -1,28 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { identify, requireUser } from '../../http/auth';
-import { Errors } from '../../http/route-parts';
-import { ApiError } from '../../lib/errors';
-import { hashToken } from '../../lib/ids';
+import { Errors, perSession } from '../../http/route-parts';
 import { BODY, ChatMessageView, ChatView, RoomParams } from '@zego-live/contract/schemas';
-import { loadLiveRoom } from '../rooms/service';
+import { loadLiveRoom, requireNotRemoved } from '../rooms/service';
 import { requireLiveRoom } from './rules';
 import { chatView, sendChat } from './service';
 
 /** Chat through the service (under /api): sending a line, likes, and where the caller stands. */
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
-  // Per session (the bearer's hash), not per address: many viewers may share one NAT address.
-  const chatLimit = {
-    rateLimit: {
-      ...live.rateLimits.chat,
-      keyGenerator: (request: FastifyRequest): string => {
-        const header = request.headers.authorization;
-        return header ? `chat:${hashToken(header)}` : `chat-ip:${request.ip}`;
-      },
-    },
-  };
+  // Per session, not per address: many viewers may share one NAT address.
+  const chatLimit = perSession('chat', live.rateLimits.chat);
 
   /**
    * POST /api/rooms/:id/messages {text}: a signed-in viewer (or the anchor) sends a chat line to a live room. At
@@ -47,11 +36,12 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/likes {count}: a viewer's batch of likes (the app sends at most one batch a second). */
+  /** POST /api/rooms/:id/likes {count}: a viewer's batch of likes (the app sends at most one batch a second;
+   * RateLimits.likes per session bounds the rest). */
   app.post(
     '/rooms/:id/likes',
     {
-      config: { rateLimit: live.rateLimits.write },
+      config: perSession('likes', live.rateLimits.likes),
       schema: {
         params: RoomParams,
         body: Type.Object({ count: Type.Integer({ minimum: 1, maximum: 100 }) }, BODY),
@@ -62,8 +52,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { user } = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
       requireLiveRoom(room);
-      if ((await live.store.chat.standing(room.id, user.id, live.now())).removed)
-        throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+      await requireNotRemoved(live, room.id, user.id);
       await live.store.stats.countLikes(room.id, request.body.count);
       return { likes: (await live.store.rooms.get(room.id))?.stats.likes ?? 0 };
     },

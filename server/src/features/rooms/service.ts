@@ -2,7 +2,7 @@ import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../..
 import { Batch } from '../../lib/batch';
 import { sessionExpired, type Caller } from '../../http/auth';
 import type { LiveContext } from '../../plugins/app/live';
-import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../../lib/errors';
+import { ApiError, badRequest, forbidden, notFound, removedFromRoom, unauthorized } from '../../lib/errors';
 import { isValidRoomId, newInviteCode, newRoomId, streamIdForMember, streamIdForRoom } from '../../lib/ids';
 import { mayMoveTo, roomEnded } from './rules';
 
@@ -14,6 +14,14 @@ export async function loadRoom(live: LiveContext, roomId: string): Promise<Room>
   const room = isValidRoomId(roomId) ? await live.store.rooms.get(roomId) : null;
   if (!room) throw notFound(`Room ${roomId} does not exist`);
   return room;
+}
+
+/**
+ * 403 REMOVED_FROM_ROOM for a viewer removed from the room: it may not ask to co-host, be accepted, keep a seat by
+ * heartbeats (and so never reaches the mix), as it may not get a token, chat or like.
+ */
+export async function requireNotRemoved(live: LiveContext, roomId: string, userId: string): Promise<void> {
+  if ((await live.store.chat.standing(roomId, userId, live.now())).removed) throw removedFromRoom();
 }
 
 /** The token route's reads, gathered: the token requests that arrive together are read together. */
