@@ -222,7 +222,7 @@ export function imageAnswer(description: string, contentTypes: readonly string[]
 /** The :id of a room route: a ZEGO room ID is at most 128 characters. */
 export const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
-/** One moderation action: who (actorKind, actorId), whom (targetId), when (at), what (action, until, detail). */
+/** One moderation action: who (actorKind, actorId, actorName), whom (targetId), when (at), what (action, until, detail). */
 export const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
@@ -233,6 +233,8 @@ export const ModerationView = Type.Object({
   ),
   actorKind: Type.Union([Type.Literal('anchor'), Type.Literal('operator'), Type.Literal('content_check')]),
   actorId: Type.Union([Type.String(), Type.Null()]),
+  /** Who acted, by name: the anchor's nickname, the operator account's name (CONSOLE_TOKEN before accounts). */
+  actorName: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetNickname: Type.Union([Type.String(), Type.Null()]),
   until: Type.Union([Type.Number(), Type.Null()]),

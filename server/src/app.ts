@@ -18,6 +18,7 @@ import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
+import operatorRoutes from './features/operators/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import roomRoutes from './features/rooms/routes';
@@ -28,6 +29,7 @@ import answers from './http/answers';
 import { serverOptions, type LogOptions } from './http/options';
 import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
+import audit from './plugins/app/audit';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
@@ -85,6 +87,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
+  // Every operator write, under the operator's name.
+  await app.register(audit);
 
   // Background jobs: the heartbeat sweeper, the start reminders (开播提醒).
   await app.register(sweeper, { intervalMs: deps.sweepIntervalMs ?? config.heartbeat.sweepMs });
@@ -108,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
   await app.register(qrcodeRoutes, { prefix: '/api' });
+  await app.register(operatorRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

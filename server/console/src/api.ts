@@ -9,6 +9,10 @@ import type {
   RecentChatView,
   RoomStatsView,
 } from '@zego-live/contract/schemas';
+import type { ActorView, OperatorSession } from '@zego-live/contract/operators';
+
+/** Who the console is signed in as (name, role; CONSOLE_TOKEN while it bootstraps the first admin). */
+export type OperatorActor = ActorView;
 
 /** A room as GET /api/rooms returns it (the contract's RoomView; times are epoch milliseconds). */
 export type Room = RoomView;
@@ -72,7 +76,7 @@ export class ConsoleApi {
 
   private async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${this.token}`);
+    if (this.token) headers.set('authorization', `Bearer ${this.token}`);
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, { ...init, headers, cache: 'no-store' });
@@ -87,9 +91,25 @@ export class ConsoleApi {
     return (await (await this.request(path, init)).json()) as T;
   }
 
-  /** Checks the token against an operator-only route; resolves when it is accepted. */
-  async verify(): Promise<void> {
-    await this.request('/api/operator/session');
+  /** Checks the session (or CONSOLE_TOKEN) and answers who it is: name and role. */
+  async verify(): Promise<OperatorActor> {
+    return (await this.json<{ operator: OperatorActor }>('/api/operators/me')).operator;
+  }
+
+  /** Ends this session on the service (every instance); CONSOLE_TOKEN has none to end. */
+  async signOut(): Promise<void> {
+    await this.request('/api/operators/sign-out', { method: 'POST' });
+  }
+
+  /** Signs an operator account in: the session token to call the service with. */
+  static async signIn(name: string, password: string, base = ''): Promise<string> {
+    const anonymous = new ConsoleApi('', base);
+    const session = await anonymous.json<OperatorSession>('/api/operators/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, password }),
+    });
+    return session.sessionToken;
   }
 
   /** Every room (following cursors, at most `maxPages` pages), newest first. */

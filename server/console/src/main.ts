@@ -1,4 +1,4 @@
-/** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
+/** The operator console: sign in by account, watch the rooms, create one and hand its QR to the anchor. */
 import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } from './api';
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
@@ -13,6 +13,7 @@ import {
   isoTime,
 } from './format';
 import { QrPanel } from './qr-panel';
+import { describeActor, signInAs } from './session';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -23,7 +24,9 @@ const POLL_MS = 5000;
 const ui = {
   signInView: byId('sign-in-view'),
   signInForm: byId<HTMLFormElement>('sign-in-form'),
+  nameInput: byId<HTMLInputElement>('name-input'),
   tokenInput: byId<HTMLInputElement>('token-input'),
+  who: byId('who'),
   signInButton: byId<HTMLButtonElement>('sign-in-button'),
   signInError: byId('sign-in-error'),
   sessionBar: byId('session-bar'),
@@ -96,16 +99,17 @@ function showConsole(token: string): void {
 
 async function signIn(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  const token = ui.tokenInput.value.trim();
-  if (!token) {
-    ui.signInError.textContent = '请输入口令 Please enter the token';
+  const secret = ui.tokenInput.value.trim();
+  if (!secret) {
+    ui.signInError.textContent = '请输入密码 Please enter the password';
     return;
   }
   ui.signInButton.disabled = true;
   ui.signInError.textContent = '';
   try {
-    await new ConsoleApi(token).verify();
+    const { token, actor } = await signInAs(ui.nameInput.value.trim(), secret);
     sessionStorage.setItem(TOKEN_KEY, token);
+    ui.who.textContent = describeActor(actor);
     showConsole(token);
   } catch (failure) {
     ui.signInError.textContent = describeFailure(failure);
@@ -177,6 +181,10 @@ function renderRooms(rooms: Room[], cohosts: Map<string, Cohosts> = new Map()): 
 
 let lastModerationJson = '';
 
+/** Who acted: the kind, and the operator's or anchor's name (「运营 Operator · maria」). */
+const actorLabel = (a: ModerationAction): string =>
+  `${MODERATOR_LABELS[a.actorKind] ?? a.actorKind}${a.actorName ? ` · ${a.actorName}` : ''}`;
+
 /** The moderation log, newest first: when, which room, what, by whom, to whom. */
 function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
   const json = JSON.stringify(actions);
@@ -194,7 +202,7 @@ function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
         timeCell(a.at),
         h('td', {}, titles.get(a.roomId) ?? a.roomId),
         h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
-        h('td', {}, MODERATOR_LABELS[a.actorKind] ?? a.actorKind),
+        h('td', {}, actorLabel(a)),
         h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
         h('td', { class: 'detail' }, moderationDetail(a)),
       ),
@@ -360,7 +368,11 @@ mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
 });
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));
-ui.signOut.addEventListener('click', () => showSignIn());
+ui.signOut.addEventListener('click', () => {
+  // Ends the session on the service too (best effort): a copied token stops working at once.
+  void api?.signOut().catch(() => undefined);
+  showSignIn();
+});
 ui.refreshButton.addEventListener('click', () => void refresh());
 ui.statusFilter.addEventListener('change', () => {
   lastRoomsJson = '';
@@ -373,5 +385,10 @@ document.addEventListener('visibilitychange', () => {
 installViewerChart(() => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
-if (saved) showConsole(saved);
-else showSignIn();
+if (saved) {
+  showConsole(saved);
+  void new ConsoleApi(saved)
+    .verify()
+    .then((actor) => (ui.who.textContent = describeActor(actor)))
+    .catch(() => undefined);
+} else showSignIn();

@@ -260,6 +260,41 @@ export const MIGRATIONS: readonly Migration[] = [
       .where(sql.ref('state'), '=', sql.lit('sending'))
       .execute();
   },
+  // Operator accounts with roles, their sessions (revocable, expiring), and the audit log of operator actions.
+  async (q, e) => {
+    let operators = q.schema
+      .createTable('operators')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('role', 'text', (c) => c.notNull().check(oneOf('role', ['admin', 'operator', 'moderator'])))
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('disabled', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)))
+      .addColumn('failed_sign_ins', 'integer', (c) => c.notNull().defaultTo(0));
+    operators = time(time(operators, 'locked_until', e), 'created_at', e, true);
+    await operators.execute();
+    const sessions = q.schema
+      .createTable('operator_sessions')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('operator_id', 'text', (c) => c.notNull().references('operators.id'));
+    await time(time(sessions, 'created_at', e, true), 'expires_at', e, true).execute();
+    await q.schema
+      .createIndex('operator_sessions_operator')
+      .on('operator_sessions')
+      .column('operator_id')
+      .execute();
+    let audit = serialKey(q.schema.createTable('audit_log'), e);
+    audit = time(audit, 'at', e, true)
+      .addColumn('actor_id', 'text')
+      .addColumn('actor_name', 'text', (c) => c.notNull())
+      .addColumn('actor_role', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('room_id', 'text')
+      .addColumn('target', 'text')
+      .addColumn('detail', 'text');
+    await audit.execute();
+    await q.schema.createIndex('audit_log_newest').on('audit_log').columns(['at desc']).execute();
+    await q.schema.createIndex('audit_log_room').on('audit_log').columns(['room_id', 'at desc']).execute();
+  },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { Engine } from './engine';
 import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
+import { auditRepository, operatorRepository } from './repos/operators';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { roomRepository } from './repos/rooms';
 import { statsRepository, viewerRepository } from './repos/stats';
@@ -29,6 +30,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    operators: operatorRepository(engine),
+    audit: auditRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

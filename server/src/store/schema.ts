@@ -11,6 +11,7 @@ import type {
   RoomKind,
   RoomStatus,
 } from './types';
+import type { OperatorRole } from './operators';
 
 /** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
 export type Flag = number | boolean;
@@ -149,6 +150,36 @@ export interface RoomViewersTable {
   joined_at: number;
 }
 
+export interface OperatorsTable {
+  id: string;
+  name: string;
+  role: OperatorRole;
+  password_hash: string;
+  disabled: Flag;
+  failed_sign_ins: Generated<number>;
+  locked_until: number | null;
+  created_at: number;
+}
+
+export interface OperatorSessionsTable {
+  token_hash: string;
+  operator_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: OperatorRole;
+  action: string;
+  room_id: string | null;
+  target: string | null;
+  detail: string | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -172,4 +203,7 @@ export interface Database {
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;
   schema_migrations: SchemaMigrationsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  audit_log: AuditLogTable;
 }

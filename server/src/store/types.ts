@@ -24,6 +24,8 @@ import type {
 
 export * from './model';
 export * from './audience';
+export * from './operators';
+import type { AuditRepository, OperatorRepository } from './operators';
 
 export interface UserRepository {
   /**
@@ -123,6 +125,10 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Operator accounts and their sessions. */
+  operators: OperatorRepository;
+  /** What operators did, under their names. */
+  audit: AuditRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

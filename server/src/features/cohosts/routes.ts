@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireUser, type Caller } from '../../http/auth';
+import { identify, requireRoleOf, requireUser, type Caller } from '../../http/auth';
 import {
   afterCohostEnded,
   lapsedBefore,
@@ -42,6 +42,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const caller = await identify(app, request);
     const { room } = await managedRoom(live, caller, roomId, {
       notManager: 'Only the anchor of this room or the operator may answer co-host requests',
+      need: 'operator',
     });
     return { caller, room };
   }
@@ -140,6 +141,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
       const room = await loadLiveRoom(live, request.params.id);
       const { userId } = request.params;
+      requireRoleOf(caller, 'operator');
       const by = endingBy(caller, room, userId);
       if (by === null) {
         throw forbidden(

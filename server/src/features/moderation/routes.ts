@@ -27,6 +27,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const moderated = async (request: FastifyRequest, roomId: string) =>
     managedRoom(live, await identify(app, request), roomId, {
       notManager: "Only the anchor of this room or the operator may moderate this room's chat",
+      need: 'moderator',
     });
 
   /** POST /api/rooms/:id/chat/comments {off}: the anchor or operator turns the viewers' comments off or on. */
@@ -52,7 +53,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetId: null,
       });
       const signalled = await announceChatState(live, request.log, room, off);
-      return { chat: await chatView(live, room, { kind: 'operator' }), signalled };
+      return { chat: await chatView(live, room, { kind: 'anonymous' }), signalled };
     },
   );
 
@@ -187,7 +188,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'moderator');
       return {
         actions: await moderationViews(live, await live.store.chat.log(null, request.query.limit ?? 50)),
       };

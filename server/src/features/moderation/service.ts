@@ -36,28 +36,41 @@ export async function recordAction(
     roomId: room.id,
     action,
     actorKind: manager.kind,
-    actorId: manager.kind === 'anchor' ? manager.userId : null,
+    actorId: manager.kind === 'anchor' ? manager.userId : manager.operator.id,
     targetId,
     until,
     detail,
     at: live.now(),
   });
-  log.info({ room: room.id, action, by: manager.kind, target: targetId, until }, 'moderation');
+  const by = manager.kind === 'anchor' ? 'anchor' : `operator ${manager.operator.name}`;
+  log.info({ room: room.id, action, by, target: targetId, until }, 'moderation');
   return entry;
 }
 
-/** The log's records with their targets' nicknames (each user read once). */
+/** The log's records with their actors' and targets' names (each user and operator read once). */
 export async function moderationViews(
   live: LiveContext,
   records: ModerationRecord[],
 ): Promise<ModerationView[]> {
-  const names = new Map<string, string | null>();
+  const users = new Map<string, string | null>();
+  const operators = new Map<string, string | null>();
+  const nickname = async (id: string): Promise<string | null> => {
+    if (!users.has(id)) users.set(id, (await live.store.users.get(id))?.nickname ?? null);
+    return users.get(id) ?? null;
+  };
+  const operatorName = async (id: string | null): Promise<string | null> => {
+    // Records from before operator accounts (and CONSOLE_TOKEN's bootstrap) carry no account.
+    if (id === null) return 'CONSOLE_TOKEN';
+    if (!operators.has(id)) operators.set(id, (await live.store.operators.get(id))?.name ?? null);
+    return operators.get(id) ?? null;
+  };
+  const views: ModerationView[] = [];
   for (const r of records) {
-    if (r.targetId !== null && !names.has(r.targetId))
-      names.set(r.targetId, (await live.store.users.get(r.targetId))?.nickname ?? null);
+    let actorName: string | null = null;
+    if (r.actorKind === 'anchor' && r.actorId !== null) actorName = await nickname(r.actorId);
+    else if (r.actorKind === 'operator') actorName = await operatorName(r.actorId);
+    const targetNickname = r.targetId === null ? null : await nickname(r.targetId);
+    views.push({ ...r, actorName, targetNickname });
   }
-  return records.map((r) => ({
-    ...r,
-    targetNickname: r.targetId === null ? null : (names.get(r.targetId) ?? null),
-  }));
+  return views;
 }

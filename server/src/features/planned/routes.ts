@@ -52,6 +52,7 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { room } = await managedRoom(live, await identify(app, request), roomId, {
       signIn: 'Sign in (or use the console token) to plan a room',
       notManager: 'Only the anchor of this room or the operator may plan it',
+      need: 'operator',
     });
     return room;
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { carriesConsoleToken, identify, requireOperator, requireUser } from '../../http/auth';
+import { comesFromOperator, identify, requireOperator, requireRoleOf, requireUser } from '../../http/auth';
 import { Errors } from '../../http/route-parts';
 import { ApiError, badRequest, forbidden } from '../../lib/errors';
 import {
@@ -49,6 +49,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
+      requireRoleOf(caller, 'operator');
       const room = await createRoom(live, caller.kind === 'user' ? caller.user.id : null, request.body);
       const view = await roomView(live.store, room);
       if (caller.kind === 'user') return { room: view };
@@ -64,7 +65,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       const room = await loadLiveRoom(live, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
       if (room.ownerId !== null) throw roomAlreadyClaimed();
@@ -131,7 +132,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       };
       // The operator's console reads the truth at once (it just created or ended a room); everyone else the cache.
-      const body = carriesConsoleToken(app, request)
+      const body = (await comesFromOperator(app, request))
         ? await load()
         : await roomList.get(`${lobby ? 'lobby' : (status ?? '')} ${limit} ${cursor ?? ''}`, load);
       // The body is the JSON text of the 200 schema (serialised above), sent as it is.
@@ -180,6 +181,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
+      requireRoleOf(caller, 'operator');
       const room = await loadRoom(live, request.params.id);
       if (caller.kind === 'user' && room.kind === 'call') {
         await requireCallMember(live, room, caller.user.id);

@@ -1,6 +1,6 @@
-import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
+import type { Actor, Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
 import { Batch } from '../../lib/batch';
-import { sessionExpired, type Caller } from '../../http/auth';
+import { requireRoleOf, sessionExpired, type Caller, type Need } from '../../http/auth';
 import type { LiveContext } from '../../plugins/app/live';
 import { ApiError, badRequest, forbidden, notFound, removedFromRoom, unauthorized } from '../../lib/errors';
 import { isValidRoomId, newInviteCode, newRoomId, streamIdForMember, streamIdForRoom } from '../../lib/ids';
@@ -156,8 +156,8 @@ export async function anchorHeartbeat(live: LiveContext, room: Room): Promise<Ro
   return (await live.store.rooms.heartbeat(room.id, live.now())) ?? room;
 }
 
-/** Who manages a live room: its anchor or the operator. */
-export type Manager = { kind: 'anchor'; userId: string } | { kind: 'operator' };
+/** Who manages a live room: its anchor or an operator (named, with its role). */
+export type Manager = { kind: 'anchor'; userId: string } | { kind: 'operator'; operator: Actor };
 
 /**
  * The live room and its manager when the caller is its anchor or the operator: 401 for nobody (`signIn` says what
@@ -167,14 +167,15 @@ export async function managedRoom(
   live: LiveContext,
   caller: Caller,
   roomId: string,
-  messages: { notManager: string; signIn?: string },
+  messages: { notManager: string; signIn?: string; need: Need },
 ): Promise<{ manager: Manager; room: Room }> {
+  requireRoleOf(caller, messages.need);
   if (caller.kind === 'anonymous')
     throw unauthorized(
       messages.signIn ?? 'Sign in (or use the console token): send Authorization: Bearer <sessionToken>',
     );
   const room = await loadLiveRoom(live, roomId);
-  if (caller.kind === 'operator') return { manager: { kind: 'operator' }, room };
+  if (caller.kind === 'operator') return { manager: { kind: 'operator', operator: caller.operator }, room };
   if (caller.user.id !== room.ownerId) throw forbidden(messages.notManager);
   return { manager: { kind: 'anchor', userId: caller.user.id }, room };
 }
