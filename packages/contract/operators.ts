@@ -60,3 +60,29 @@ export type AuditEntryView = Static<typeof AuditEntryView>;
 /** GET /api/audit: the newest entries first. */
 export const AuditList = Type.Object({ entries: Type.Array(AuditEntryView) });
 export type AuditList = Static<typeof AuditList>;
+
+/** One live (or paused) room on the monitoring wall. */
+export const WallRoomView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  status: Type.Union([Type.Literal('live'), Type.Literal('paused')]),
+  anchor: Type.Union([Type.Object({ id: Type.String(), nickname: Type.String() }), Type.Null()]),
+  viewers: Type.Integer(),
+  peakViewers: Type.Integer(),
+  likes: Type.Integer(),
+  messages: Type.Integer(),
+  cohosts: Type.Integer(),
+  /** Time live so far, paused time left out. */
+  liveMs: Type.Number(),
+  startedAt: Type.Union([Type.Number(), Type.Null()]),
+  /** How long ago the anchor's last heartbeat came (null: none yet). */
+  heartbeatAgeMs: Type.Union([Type.Number(), Type.Null()]),
+});
+export type WallRoomView = Static<typeof WallRoomView>;
+
+/** GET /api/wall: every live and paused room, newest first, as of `at`. */
+export const WallAnswer = Type.Object({ rooms: Type.Array(WallRoomView), at: Type.Number() });
+export type WallAnswer = Static<typeof WallAnswer>;
+
+/** Longest reason an operator may give for ending a room (the end screens show it). */
+export const END_REASON_MAX_LENGTH = 100;

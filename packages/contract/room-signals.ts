@@ -44,6 +44,15 @@ export interface ModerationCommand {
   until: number | null;
 }
 
+/** The JSON content of an operator's warning to the anchor (a custom command): shown as 「运营提醒：<text>」. */
+export interface WarningCommand {
+  t: 'warning';
+  text: string;
+}
+
+/** Longest warning text an operator may send (UTF-16 units). */
+export const WARNING_MAX_LENGTH = 100;
+
 /** A broadcast message from the service, decoded. */
 export type ServiceBroadcast = ChatContent | ChatStateContent;
 
@@ -113,4 +122,18 @@ export function decodeModerationCommand(fromUserID: string, command: string): Mo
     return { t: 'moderation', e: 'muted', until: body.until };
   if (body.e === 'unmuted') return { t: 'moderation', e: 'unmuted', until: null };
   return null;
+}
+
+/** The content of an operator's warning to the anchor. */
+export function warningCommand(text: string): string {
+  return JSON.stringify({ t: 'warning', text } satisfies WarningCommand);
+}
+
+/** An operator's warning relayed by the service, or null for anything else (from anyone else, or malformed). */
+export function decodeWarningCommand(fromUserID: string, command: string): WarningCommand | null {
+  if (fromUserID !== SERVICE_USER_ID) return null;
+  const body = parseObject(command);
+  if (body === null || body.t !== 'warning' || typeof body.text !== 'string' || body.text.trim() === '')
+    return null;
+  return { t: 'warning', text: body.text.slice(0, WARNING_MAX_LENGTH) };
 }

@@ -319,6 +319,8 @@ export const RoomStatsView = Type.Object({
   startedAt: Type.Union([Type.Number(), Type.Null()]),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
   series: Type.Optional(Type.Array(ViewerMinuteView)),
+  /** Why an operator ended the room (the end screens show it); absent otherwise. */
+  endReason: Type.Optional(Type.String()),
 });
 export type RoomStatsView = Static<typeof RoomStatsView>;
 

@@ -19,6 +19,7 @@ import docs from './features/docs/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
 import operatorRoutes from './features/operators/routes';
+import wallRoutes from './features/wall/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import roomRoutes from './features/rooms/routes';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
   await app.register(qrcodeRoutes, { prefix: '/api' });
   await app.register(operatorRoutes, { prefix: '/api' });
+  await app.register(wallRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

@@ -15,8 +15,8 @@ export type Caller =
   | { kind: 'operator'; operator: Actor; tokenHash: string | null }
   | { kind: 'anonymous' };
 
-/** What an operator route needs: one role (admin may do everything), or any signed-in operator. */
-export type Need = OperatorRole | 'any';
+/** What an operator route needs: one role or any of several (admin may do everything), or any operator. */
+export type Need = OperatorRole | readonly OperatorRole[] | 'any';
 
 /** Operator session tokens start with this ('.' is not in a user token's base64url, so the two never mix). */
 export const OPERATOR_TOKEN_PREFIX = 'op.';
@@ -40,7 +40,7 @@ export function noteAuditDetail(request: FastifyRequest, detail: string): void {
 
 /** Whether a role may do what `need` names: admin everything, the others their own role's routes. */
 export const mayAct = (role: OperatorRole, need: Need): boolean =>
-  need === 'any' || role === 'admin' || role === need;
+  need === 'any' || role === 'admin' || (typeof need === 'string' ? role === need : need.includes(role));
 
 /** Stores whose operator accounts are known to exist: CONSOLE_TOKEN's bootstrap is over for good there. */
 const bootstrapOver = new WeakSet<object>();
@@ -183,6 +183,6 @@ export async function requireOperator(
  * checks follow). */
 export function requireRoleOf(caller: Caller, need: Need): void {
   if (caller.kind === 'operator' && !mayAct(caller.operator.role, need)) {
-    throw forbidden(`Your operator role (${caller.operator.role}) may not do this: it needs ${need}`);
+    throw forbidden(`Your operator role (${caller.operator.role}) may not do this: it needs ${String(need)}`);
   }
 }

@@ -260,7 +260,8 @@ export const MIGRATIONS: readonly Migration[] = [
       .where(sql.ref('state'), '=', sql.lit('sending'))
       .execute();
   },
-  // Operator accounts with roles, their sessions (revocable, expiring), and the audit log of operator actions.
+  // Operator accounts with roles, their sessions (revocable, expiring), the audit log of operator actions, and the
+  // reason an operator gave for ending a room.
   async (q, e) => {
     let operators = q.schema
       .createTable('operators')
@@ -294,6 +295,8 @@ export const MIGRATIONS: readonly Migration[] = [
     await audit.execute();
     await q.schema.createIndex('audit_log_newest').on('audit_log').columns(['at desc']).execute();
     await q.schema.createIndex('audit_log_room').on('audit_log').columns(['room_id', 'at desc']).execute();
+    // Why an operator force-ended a room: the anchor's and the viewers' end screens show it.
+    await q.schema.alterTable('rooms').addColumn('end_reason', 'text').execute();
   },
 ];
 

@@ -74,3 +74,18 @@ export interface AuditRepository {
   /** The newest entries first, of one room or of all. */
   list(query: { roomId?: string; limit: number }): Promise<AuditEntry[]>;
 }
+
+/** A room as the monitoring wall needs it besides the room itself. */
+export interface WallFacts {
+  /** The anchor's last heartbeat (epoch ms), or null. */
+  heartbeatAt: number | null;
+  /** Co-hosts on stage now. */
+  cohosts: number;
+}
+
+export interface WallRepository {
+  /** Heartbeat and co-hosts of these rooms, in one read each. */
+  facts(roomIds: readonly string[]): Promise<Map<string, WallFacts>>;
+  setEndReason(roomId: string, reason: string): Promise<void>;
+  endReason(roomId: string): Promise<string | null>;
+}

@@ -53,6 +53,8 @@ export interface RoomsTable {
   cover_url: string | null;
   live_ms: Generated<number>;
   live_since: number | null;
+  /** Why an operator ended the room (the end screens show it), or null. */
+  end_reason?: string | null;
 }
 
 export interface InvitesTable {

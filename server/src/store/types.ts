@@ -25,7 +25,7 @@ import type {
 export * from './model';
 export * from './audience';
 export * from './operators';
-import type { AuditRepository, OperatorRepository } from './operators';
+import type { AuditRepository, OperatorRepository, WallRepository } from './operators';
 
 export interface UserRepository {
   /**
@@ -129,6 +129,8 @@ export interface Store {
   operators: OperatorRepository;
   /** What operators did, under their names. */
   audit: AuditRepository;
+  /** The monitoring wall's reads, and an operator's reason for ending a room. */
+  wall: WallRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { comesFromOperator, identify, requireOperator, requireRoleOf, requireUser } from '../../http/auth';
+import {
+  comesFromOperator,
+  identify,
+  noteAuditDetail,
+  requireOperator,
+  requireRoleOf,
+  requireUser,
+} from '../../http/auth';
+import { END_REASON_MAX_LENGTH } from '@zego-live/contract/operators';
 import { Errors } from '../../http/route-parts';
 import { ApiError, badRequest, forbidden } from '../../lib/errors';
 import {
@@ -24,6 +32,12 @@ import { SERIES_MINUTES } from '../stats/service';
 import { RoomListCache } from './list-cache';
 import { claimedRoom, roomAlreadyClaimed, roomEnded } from './rules';
 import { anchorHeartbeat, createInvite, createRoom, loadLiveRoom, loadRoom, moveRoom } from './service';
+
+/** POST /api/rooms/:id/end's body: an operator may say why (the anchor's and viewers' end screens show it). */
+const EndRoomBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: END_REASON_MAX_LENGTH })) },
+  { additionalProperties: false },
+);
 
 /** Room routes (under /api): create, claim, list, read, live/pause/end, stats, heartbeat, invite. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -173,20 +187,33 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/end: the anchor (either call member) or the operator ends the room for good (idempotent). */
+  /**
+   * POST /api/rooms/:id/end {reason?}: the anchor (either call member) or an operator ends the room for good
+   * (idempotent); an operator's reason is kept for the end screens.
+   */
   app.post(
     '/rooms/:id/end',
-    { config: write, schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    {
+      config: write,
+      schema: { params: RoomParams, body: EndRoomBody, response: { 200: RoomAnswer, ...Errors } },
+    },
     async (request) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
       requireRoleOf(caller, 'operator');
+      const reason = request.body.reason?.trim() ?? '';
+      if (reason !== '' && caller.kind !== 'operator') throw badRequest('body/reason is for operators only');
       const room = await loadRoom(live, request.params.id);
       if (caller.kind === 'user' && room.kind === 'call') {
         await requireCallMember(live, room, caller.user.id);
       } else if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
         throw forbidden('Only the anchor of this room or the operator may end it');
+      }
+      // Before the move: whoever reads the ended room (the end screens) finds the reason with it.
+      if (reason !== '' && room.status !== 'ended') {
+        await live.store.wall.setEndReason(room.id, reason);
+        noteAuditDetail(request, reason);
       }
       const answer = { room: await roomView(live.store, await moveRoom(live, room, 'ended')) };
       if (room.kind === 'live') await endCohosting(live, request.log, room.id);

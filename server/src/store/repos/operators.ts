@@ -8,6 +8,8 @@ import type {
   Operator,
   OperatorCredentials,
   OperatorRepository,
+  WallFacts,
+  WallRepository,
 } from '../operators';
 
 type OperatorRow = Omit<OperatorsTable, 'failed_sign_ins'> & { failed_sign_ins: number };
@@ -177,5 +179,41 @@ export function auditRepository(engine: Engine): AuditRepository {
           .limit(limit)
           .execute()
       ).map(toEntry),
+  };
+}
+
+/** What the monitoring wall reads besides the rooms, and the reason an operator ended a room. */
+export function wallRepository(engine: Engine): WallRepository {
+  const { db } = engine;
+  return {
+    facts: async (roomIds) => {
+      const facts = new Map<string, WallFacts>();
+      if (roomIds.length === 0) return facts;
+      const rooms = await db
+        .selectFrom('rooms')
+        .select(['id', 'heartbeat_at'])
+        .where('id', 'in', roomIds)
+        .execute();
+      for (const r of rooms)
+        facts.set(r.id, { heartbeatAt: r.heartbeat_at === null ? null : Number(r.heartbeat_at), cohosts: 0 });
+      const stages = await db
+        .selectFrom('cohosts')
+        .select((eb) => ['room_id', eb.fn.countAll<number | string>().as('n')])
+        .where('room_id', 'in', roomIds)
+        .where('state', '=', 'cohost')
+        .groupBy('room_id')
+        .execute();
+      for (const s of stages) {
+        const f = facts.get(s.room_id);
+        if (f) f.cohosts = Number(s.n);
+      }
+      return facts;
+    },
+    setEndReason: async (roomId, reason) => {
+      await db.updateTable('rooms').set({ end_reason: reason }).where('id', '=', roomId).execute();
+    },
+    endReason: async (roomId) =>
+      (await db.selectFrom('rooms').select('end_reason').where('id', '=', roomId).executeTakeFirst())
+        ?.end_reason ?? null,
   };
 }
