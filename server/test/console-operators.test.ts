@@ -1,7 +1,20 @@
-// The console signed in by operator account in real headless Chromium: name and role on screen, sign-out ends the
-// session on the service.
+// The console in real headless Chromium: signed in by operator account (name and role on screen, sign-out ends the
+// session on the service), and the monitoring wall (a room going live appears by itself; a warning and a force-end
+// with a reason go through the service).
 import type { Browser, Page } from 'playwright-core';
-import { CONSOLE_TOKEN, startServer, tempDbFile, testConfig, type TestServer } from './helpers/server';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CONSOLE_TOKEN,
+  devLogin,
+  startServer,
+  tempDbFile,
+  testConfig,
+  ZEGO_APP_ID,
+  ZEGO_SECRET,
+  type TestServer,
+} from './helpers/server';
+import { startFakeZegoServerApi, type FakeZegoServerApi } from './helpers/zego-server-api-fake';
 import {
   expectText,
   findBrowser,
@@ -24,12 +37,14 @@ const PASSWORD = 'correct horse battery';
   let cleanup: () => void;
   let browser: Browser;
   let page: Page;
+  let zego: FakeZegoServerApi;
 
   beforeAll(async () => {
     const found = prepareConsoleSuite(browserFound);
     const db = tempDbFile();
     cleanup = db.cleanup;
-    server = await startServer(testConfig(db.file));
+    zego = await startFakeZegoServerApi(ZEGO_APP_ID, ZEGO_SECRET);
+    server = await startServer(testConfig(db.file, { ZEGO_SERVER_API: 'on', ZEGO_SERVER_API_URL: zego.url }));
     browser = await launchBrowser(found);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
@@ -38,6 +53,7 @@ const PASSWORD = 'correct horse battery';
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await zego?.close();
     cleanup?.();
   });
 
@@ -45,7 +61,7 @@ const PASSWORD = 'correct horse battery';
     await page.goto(server.url);
     await page.getByLabel(/控制台口令/).fill(CONSOLE_TOKEN);
     await page.getByRole('button', { name: /登录/ }).click();
-    await expectText(page, '#who', /CONSOLE_TOKEN: create an admin account/);
+    await expectText(page, '#who', /CONSOLE_TOKEN · 请创建管理员账号/);
     const added = await server.request('POST', '/api/operators', {
       token: CONSOLE_TOKEN,
       body: { name: 'olga', role: 'operator', password: PASSWORD },
@@ -60,6 +76,41 @@ const PASSWORD = 'correct horse battery';
     await page.getByRole('button', { name: /登录/ }).click();
     await expectText(page, '#who', /olga · 运营 Operator/);
     await page.locator('#rooms-empty').waitFor({ state: 'visible' });
+  });
+
+  test('the wall: a room going live appears without a reload; a warning and a force-end with a reason', async () => {
+    const anchor = await devLogin(server, '主播阿明');
+    const created = await server.request<{ room: { id: string } }>('POST', '/api/rooms', {
+      token: anchor.token,
+      body: { title: '周五夜聊' },
+    });
+    const id = created.body.room.id;
+    await server.request('POST', `/api/rooms/${id}/live`, { token: anchor.token });
+    await server.request('POST', `/api/rooms/${id}/heartbeat`, { token: anchor.token });
+    const card = page.locator(`[data-wall-room-id="${id}"]`);
+    await card.waitFor({ state: 'visible' });
+    expect(await card.innerText()).toMatch(
+      /周五夜聊[\s\S]*直播中[\s\S]*主播阿明[\s\S]*在线\/峰值[\s\S]*心跳/,
+    );
+    await saveWallShot(page);
+
+    await card.getByLabel(/提醒或结束原因/).fill('请注意直播内容');
+    await card.getByRole('button', { name: /发送提醒/ }).click();
+    await expectText(page, `[data-wall-room-id="${id}"] .wall-result`, /已提醒主播/);
+    const warned = zego
+      .of('SendCustomCommand')
+      .map((c) => JSON.parse(c.query.get('MessageContent') ?? 'null'));
+    expect(warned).toContainEqual({ t: 'warning', text: '请注意直播内容' });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByLabel(/提醒或结束原因/).fill('直播内容违规');
+    await card.getByRole('button', { name: /强制结束/ }).click();
+    await card.waitFor({ state: 'detached' });
+    const stats = await server.request<{ stats: { status: string; endReason?: string } }>(
+      'GET',
+      `/api/rooms/${id}/stats`,
+    );
+    expect(stats.body.stats).toMatchObject({ status: 'ended', endReason: '直播内容违规' });
   });
 
   test('sign-out ends the session on the service, not just in the tab', async () => {
@@ -77,3 +128,13 @@ const PASSWORD = 'correct horse battery';
     expect(status).toBe(401);
   });
 });
+
+/** With SHOTS=1, the wall as an operator sees it (docs/screens/console-wall.png). */
+async function saveWallShot(page: Page): Promise<void> {
+  if (process.env.SHOTS !== '1') return;
+  const wall = page.locator('#wall-grid').locator('xpath=..');
+  writeFileSync(
+    path.join(__dirname, '..', '..', 'docs', 'screens', 'console-wall.png'),
+    await wall.screenshot(),
+  );
+}

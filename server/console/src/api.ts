@@ -9,7 +9,7 @@ import type {
   RecentChatView,
   RoomStatsView,
 } from '@zego-live/contract/schemas';
-import type { ActorView, OperatorSession } from '@zego-live/contract/operators';
+import type { ActorView, OperatorSession, WallAnswer } from '@zego-live/contract/operators';
 
 /** Who the console is signed in as (name, role; CONSOLE_TOKEN while it bootstraps the first admin). */
 export type OperatorActor = ActorView;
@@ -138,8 +138,25 @@ export class ConsoleApi {
   }
 
   /** Ends a room for everyone in it. */
-  endRoom(id: string): Promise<{ room: Room }> {
-    return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  endRoom(id: string, reason?: string): Promise<{ room: Room }> {
+    const body = reason
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }) }
+      : {};
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST', ...body });
+  }
+
+  /** Every live and paused room with its figures (the monitoring wall). */
+  wall(): Promise<WallAnswer> {
+    return this.json('/api/wall');
+  }
+
+  /** Warns the room's anchor (「运营提醒：…」 on its screen); signalled false when ZEGO could not deliver it. */
+  warn(id: string, text: string): Promise<{ signalled: boolean }> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/warnings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
   }
 
   /** The newest moderation actions of every room (comments off/on, mutes, removals, held messages). */

@@ -14,6 +14,7 @@ import {
 } from './format';
 import { QrPanel } from './qr-panel';
 import { describeActor, signInAs } from './session';
+import { MonitoringWall } from './wall';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -59,6 +60,7 @@ let refreshing = false;
 let refreshAgain = false;
 const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
+const wall = new MonitoringWall(byId('wall-grid'), byId('wall-empty'), () => void refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
 /** Object URLs of the anchor QR images on screen, released when the panel changes. */
@@ -71,6 +73,7 @@ function setServiceDown(down: boolean): void {
 
 function showSignIn(message = ''): void {
   api = null;
+  wall.start(null);
   window.clearInterval(pollTimer);
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
@@ -86,6 +89,7 @@ function showSignIn(message = ''): void {
 
 function showConsole(token: string): void {
   api = new ConsoleApi(token);
+  wall.start(api);
   ui.signInView.hidden = true;
   ui.consoleView.hidden = false;
   ui.sessionBar.hidden = false;

@@ -23,6 +23,6 @@ export async function signInAs(
 
 /** "root · 管理员 Admin", or the bootstrap's own words. */
 export function describeActor(actor: OperatorActor): string {
-  if (actor.id === null) return '控制台口令(请创建管理员账号)CONSOLE_TOKEN: create an admin account';
+  if (actor.id === null) return 'CONSOLE_TOKEN · 请创建管理员账号 create an admin account';
   return `${actor.name} · ${ROLE_LABELS[actor.role]}`;
 }
