@@ -4,7 +4,11 @@
  * sender identity (the contract's SERVICE_USER_ID, a user ID no real user has). A line from anyone else (a modified app calling
  * the SDK's sendBroadcastMessage straight to ZEGO) is dropped, never shown.
  */
-import { decodeModerationCommand as decodeCommand, decodeServiceBroadcast } from '@zego-live/contract';
+import {
+  decodeModerationCommand as decodeCommand,
+  decodeServiceBroadcast,
+  decodeWarningCommand,
+} from '@zego-live/contract';
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
 
@@ -31,6 +35,12 @@ export function decodeServiceMessage(m: RtcRoomMessage): ServiceMessage | null {
 export function decodeModerationCommand(fromUser: RtcUser, command: string): ModerationCommand | null {
   const body = decodeCommand(fromUser.userID, command);
   return body && { e: body.e, until: body.until };
+}
+
+/** An operator's warning relayed by the service, as the anchor reads it (「运营提醒：…」), or null for anything else. */
+export function operatorWarning(fromUser: RtcUser, command: string): string | null {
+  const body = decodeWarningCommand(fromUser.userID, command);
+  return body && `运营提醒：${body.text}`;
 }
 
 /** What some service codes mean for a chat line (the others read as the error catalog's row). */

@@ -321,7 +321,7 @@ export class SessionCore {
   phaseChanged(from: SessionPhase, to: SessionPhase, event: SessionEvent): void {
     if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
     else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
-    if (event === 'published' && from === 'preview') this.report.onAir();
+    if (event === 'published' && from === 'preview') this.report.onAir(() => this.finish('ended', null));
     if (to === 'live' || to === 'watching') this.summary.onAir();
     if (event === 'joined' && to === 'calling') this.report.inCall(() => this.callOver());
     if (event === 'recovered' || event === 'resumed') this.cohost.recovered();

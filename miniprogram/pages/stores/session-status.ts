@@ -42,11 +42,11 @@ export class SessionStatus {
     this.notice = text;
   }
 
-  /** A notice for NOTICE_MS; not over a reconnecting / interrupted notice. */
-  flash(text: string): void {
+  /** A notice for `ms` (NOTICE_MS); not over a reconnecting / interrupted notice. */
+  flash(text: string, ms = NOTICE_MS): void {
     if (this.phase === 'reconnecting' || this.phase === 'interrupted') return;
     this.notice = text;
-    this.noticeTimer.set(NOTICE_MS, () => this.clearNotice(text));
+    this.noticeTimer.set(ms, () => this.clearNotice(text));
   }
 
   /** Takes a notice back once it no longer holds (only while it is still the one on screen). */
