@@ -8,3 +8,4 @@ export * from './errors';
 export * from './room-signals';
 export * from './entry';
 export * from './streams';
+export * from './report';

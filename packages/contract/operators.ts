@@ -86,3 +86,34 @@ export type WallAnswer = Static<typeof WallAnswer>;
 
 /** Longest reason an operator may give for ending a room (the end screens show it). */
 export const END_REASON_MAX_LENGTH = 100;
+
+/** The device's basic info a report carries: WeChat/Alipay version, system, SDK version, model (short strings). */
+export const ReportDevice = Type.Record(Type.String({ maxLength: 32 }), Type.String({ maxLength: 100 }), {
+  maxProperties: 12,
+});
+
+/** POST /api/reports: what the app sends (its log lines are already free of secrets; the service checks again). */
+export const ProblemReportBody = Type.Object(
+  {
+    roomId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    description: Type.String({ maxLength: 500 }),
+    device: ReportDevice,
+    logs: Type.Array(Type.String({ maxLength: 400 }), { maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type ProblemReportBody = Static<typeof ProblemReportBody>;
+
+/** One problem report as the console shows it. */
+export const ProblemReportView = Type.Object({
+  id: Type.Number(),
+  userId: Type.String(),
+  nickname: Type.Union([Type.String(), Type.Null()]),
+  roomId: Type.Union([Type.String(), Type.Null()]),
+  description: Type.String(),
+  device: ReportDevice,
+  createdAt: Type.Number(),
+  /** The log lines (GET /api/reports/:id only). */
+  logs: Type.Optional(Type.Array(Type.String())),
+});
+export type ProblemReportView = Static<typeof ProblemReportView>;

@@ -20,6 +20,7 @@ import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
 import operatorRoutes from './features/operators/routes';
 import wallRoutes from './features/wall/routes';
+import reportRoutes from './features/reports/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import roomRoutes from './features/rooms/routes';
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(qrcodeRoutes, { prefix: '/api' });
   await app.register(operatorRoutes, { prefix: '/api' });
   await app.register(wallRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

@@ -93,6 +93,8 @@ export interface Config {
    * covers); null: the address this instance listens on. Never taken from a request's Host.
    */
   publicBaseUrl: string | null;
+  /** REPORT_RETENTION_DAYS: how long users' problem reports are kept (default 14). */
+  reportRetentionDays: number;
   /** REQUEST_TIMEOUT_MS: how long a request's headers and body may take to arrive (slow senders are cut off). */
   requestTimeoutMs: number;
   /**

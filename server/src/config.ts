@@ -132,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     // Long enough for a 1 MB cover over a slow phone network, short enough that a drip of bytes lets go.
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    reportRetentionDays: integer(env, 'REPORT_RETENTION_DAYS', 14, 1, 365),
     trustProxy,
   };
 }

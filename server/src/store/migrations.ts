@@ -298,6 +298,28 @@ export const MIGRATIONS: readonly Migration[] = [
     // Why an operator force-ended a room: the anchor's and the viewers' end screens show it.
     await q.schema.alterTable('rooms').addColumn('end_reason', 'text').execute();
   },
+  // Users' problem reports (遇到问题？): a description, the device's basic info and the app's last log lines.
+  async (q, e) => {
+    let reports = serialKey(q.schema.createTable('problem_reports'), e)
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('room_id', 'text')
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('device', 'text', (c) => c.notNull())
+      .addColumn('logs', 'text', (c) => c.notNull());
+    reports = time(reports, 'created_at', e, true);
+    await reports.execute();
+    await q.schema.createIndex('problem_reports_newest').on('problem_reports').column('created_at').execute();
+    await q.schema
+      .createIndex('problem_reports_room')
+      .on('problem_reports')
+      .columns(['room_id', 'created_at'])
+      .execute();
+    await q.schema
+      .createIndex('problem_reports_user')
+      .on('problem_reports')
+      .columns(['user_id', 'created_at'])
+      .execute();
+  },
 ];
 
 /**

@@ -4,7 +4,12 @@ import type { Engine } from './engine';
 import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { inviteRepository } from './repos/invites';
-import { auditRepository, operatorRepository, wallRepository } from './repos/operators';
+import {
+  auditRepository,
+  operatorRepository,
+  problemReportRepository,
+  wallRepository,
+} from './repos/operators';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { roomRepository } from './repos/rooms';
 import { statsRepository, viewerRepository } from './repos/stats';
@@ -33,6 +38,7 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     operators: operatorRepository(engine),
     audit: auditRepository(engine),
     wall: wallRepository(engine),
+    reports: problemReportRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

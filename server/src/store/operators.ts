@@ -89,3 +89,23 @@ export interface WallRepository {
   setEndReason(roomId: string, reason: string): Promise<void>;
   endReason(roomId: string): Promise<string | null>;
 }
+
+/** A user's problem report as kept. */
+export interface ProblemReport {
+  id: number;
+  userId: string;
+  roomId: string | null;
+  description: string;
+  device: Record<string, string>;
+  logs: string[];
+  createdAt: number;
+}
+
+export interface ProblemReportRepository {
+  create(report: Omit<ProblemReport, 'id'>): Promise<number>;
+  /** The newest first, of one room and/or one user. */
+  list(query: { roomId?: string; userId?: string; limit: number }): Promise<ProblemReport[]>;
+  get(id: number): Promise<ProblemReport | null>;
+  /** Deletes the reports made before `before`; answers how many. */
+  purge(before: number): Promise<number>;
+}

@@ -182,6 +182,18 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export interface ProblemReportsTable {
+  id: Generated<number>;
+  user_id: string;
+  room_id: string | null;
+  description: string;
+  /** JSON: the device's basic info as the app sent it. */
+  device: string;
+  /** JSON: the app's last log lines, oldest first. */
+  logs: string;
+  created_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -208,4 +220,5 @@ export interface Database {
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
   audit_log: AuditLogTable;
+  problem_reports: ProblemReportsTable;
 }

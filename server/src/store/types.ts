@@ -25,7 +25,12 @@ import type {
 export * from './model';
 export * from './audience';
 export * from './operators';
-import type { AuditRepository, OperatorRepository, WallRepository } from './operators';
+import type {
+  AuditRepository,
+  OperatorRepository,
+  ProblemReportRepository,
+  WallRepository,
+} from './operators';
 
 export interface UserRepository {
   /**
@@ -131,6 +136,8 @@ export interface Store {
   audit: AuditRepository;
   /** The monitoring wall's reads, and an operator's reason for ending a room. */
   wall: WallRepository;
+  /** Users' problem reports (遇到问题？). */
+  reports: ProblemReportRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

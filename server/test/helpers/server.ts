@@ -83,6 +83,7 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
       list: generous,
       chat: generous,
       likes: generous,
+      reports: generous,
       ...deps.rateLimits,
     },
   });

@@ -28,6 +28,8 @@ export interface RateLimits {
   chat: RateLimit;
   /** Like batches per signed-in session (the app sends at most one a second). */
   likes: RateLimit;
+  /** Problem reports per signed-in session. */
+  reports: RateLimit;
 }
 
 /** Requests per minute per client address on the sensitive routes. */
@@ -43,6 +45,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   chat: { max: 5, timeWindow: 5_000 },
   // The app sends one batch a second: 20 per 10 s leaves room for a retry burst, not for a script.
   likes: { max: 20, timeWindow: 10_000 },
+  // A user reports a problem now and then: 3 in 10 minutes stops a loop, not a person.
+  reports: { max: 3, timeWindow: 600_000 },
 };
 
 /** Everything a feature's service needs besides the request. */

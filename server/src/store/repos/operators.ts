@@ -1,13 +1,15 @@
 /** Operator accounts, their sessions and the audit log, written once for both engines. */
 import { sql } from 'kysely';
 import type { Engine } from '../engine';
-import type { AuditLogTable, OperatorsTable } from '../schema';
+import type { AuditLogTable, OperatorsTable, ProblemReportsTable } from '../schema';
 import type {
   AuditEntry,
   AuditRepository,
   Operator,
   OperatorCredentials,
   OperatorRepository,
+  ProblemReport,
+  ProblemReportRepository,
   WallFacts,
   WallRepository,
 } from '../operators';
@@ -215,5 +217,60 @@ export function wallRepository(engine: Engine): WallRepository {
     endReason: async (roomId) =>
       (await db.selectFrom('rooms').select('end_reason').where('id', '=', roomId).executeTakeFirst())
         ?.end_reason ?? null,
+  };
+}
+
+const toReport = (row: Omit<ProblemReportsTable, 'id'> & { id: number | string }): ProblemReport => ({
+  id: Number(row.id),
+  userId: row.user_id,
+  roomId: row.room_id,
+  description: row.description,
+  device: JSON.parse(row.device) as Record<string, string>,
+  logs: JSON.parse(row.logs) as string[],
+  createdAt: Number(row.created_at),
+});
+
+/** Users' problem reports, kept for REPORT_RETENTION_DAYS. */
+export function problemReportRepository(engine: Engine): ProblemReportRepository {
+  const { db } = engine;
+  return {
+    create: async (r) => {
+      const row = await db
+        .insertInto('problem_reports')
+        .values({
+          user_id: r.userId,
+          room_id: r.roomId,
+          description: r.description,
+          device: JSON.stringify(r.device),
+          logs: JSON.stringify(r.logs),
+          created_at: r.createdAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+    list: async ({ roomId, userId, limit }) =>
+      (
+        await db
+          .selectFrom('problem_reports')
+          .selectAll()
+          .$if(roomId !== undefined, (qb) => qb.where('room_id', '=', roomId ?? ''))
+          .$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId ?? ''))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .execute()
+      ).map(toReport),
+    get: async (id) => {
+      const row = await db.selectFrom('problem_reports').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toReport(row) : null;
+    },
+    purge: async (before) => {
+      const { numDeletedRows } = await db
+        .deleteFrom('problem_reports')
+        .where('created_at', '<', before)
+        .executeTakeFirst();
+      return Number(numDeletedRows);
+    },
   };
 }
