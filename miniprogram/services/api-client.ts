@@ -4,6 +4,7 @@
  * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
  */
 
+import type { ProblemReportBody } from '@zego-live/contract/operators';
 import type {
   ChatMessageView,
   ChatView,
@@ -312,6 +313,8 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     getStats: (roomID: string) => request<{ stats: ApiRoomStats }>('GET', `${roomPath(roomID)}/stats`),
     /** The anchor's viewer list: the newest joins first, at most `limit`. */
     getViewers: (roomID: string) => request<RoomViewersAnswer>('GET', `${roomPath(roomID)}/viewers`),
+    /** 遇到问题？: a user's report with the device's info and the app's last log lines (already free of secrets). */
+    sendProblemReport: (report: ProblemReportBody) => request<{ id: number }>('POST', '/api/reports', report),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

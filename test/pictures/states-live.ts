@@ -346,6 +346,16 @@ export const AUDIENCE_STATES: PictureState[] = [
     },
   },
   {
+    name: 'audience-problem-report',
+    page: 'audience',
+    arrange: async (rig) => {
+      const p = await watching(rig);
+      await p.tap('#report-problem');
+      await p.input('#problem-input', '画面一直卡在第一帧，退出重进也一样');
+      return p;
+    },
+  },
+  {
     name: 'audience-room-not-found',
     page: 'audience',
     arrange: (rig) => {

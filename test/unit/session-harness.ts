@@ -317,6 +317,10 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
   getViewers(roomID: string): Promise<{ viewers: ApiRoomViewer[]; limit: number }> {
     return this.run('getViewers', [roomID], () => ({ viewers: this.viewerList, limit: 100 }));
   }
+
+  sendProblemReport(report: unknown): Promise<{ id: number }> {
+    return this.run('sendProblemReport', [report], () => ({ id: 1 }));
+  }
 }
 
 // Every field and getter is observed in every test (as bound pages would), and a MobX warning about a change

@@ -24,6 +24,7 @@ import {
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
 import { WAITING_IMAGE } from '../../config';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -140,6 +141,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     chatComposer,
     liveRoomBehavior({
       fields: FIELDS,

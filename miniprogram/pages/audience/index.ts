@@ -22,6 +22,7 @@ import {
 } from '../shared/live-room';
 import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -117,6 +118,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     chatComposer,
     liveRoomBehavior({
       fields: FIELDS,

@@ -18,6 +18,7 @@ import {
   lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders. */
 const FIELDS = liveFields([
@@ -80,6 +81,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     liveRoomBehavior({
       fields: FIELDS,
       fire,

@@ -27,6 +27,7 @@ import type {
 } from '../../stores/session-types';
 import * as labels from './session-labels';
 import { VisitCommands } from './visit-commands';
+import { sendProblemReport } from './session-log';
 
 configure({ enforceActions: 'observed' });
 
@@ -304,6 +305,11 @@ export class LiveSession {
   /** Whitening 0..9. */
   setWhiteness(level: number): void {
     this.core.publishing.setWhiteness(level);
+  }
+
+  /** 遇到问题？: the user's words, the device and the app's last log lines to the service (throws when not sent). */
+  reportProblem(description: string): Promise<void> {
+    return sendProblemReport(this.core.ctx.deps, this.roomID, description);
   }
 
   // ---- Chat and likes ----

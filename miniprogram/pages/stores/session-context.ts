@@ -34,6 +34,7 @@ export interface LiveSessionDeps {
     | 'removeViewer'
     | 'getStats'
     | 'getViewers'
+    | 'sendProblemReport'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

@@ -6,6 +6,7 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { OwnedTimer } from './session-context';
 import type { SessionMachine } from './session-table';
 import type { SessionError, SessionPhase } from '../../stores/session-types';
+import { appLog } from '../../utils/log-ring';
 
 /** A transient notice stays this long. */
 export const NOTICE_MS = 3000;
@@ -28,6 +29,7 @@ export class SessionStatus {
 
   /** Shows an error (null clears it). */
   setError(error: SessionError | null): void {
+    if (error !== null) appLog.add('error', `${error.code} ${error.message}`);
     this.error = error;
   }
 
