@@ -113,6 +113,36 @@ const PASSWORD = 'correct horse battery';
     expect(stats.body.stats).toMatchObject({ status: 'ended', endReason: '直播内容违规' });
   });
 
+  test('问题反馈: a user’s report listed by room, opened with its device and log lines', async () => {
+    const viewer = await devLogin(server, '遇到问题的观众');
+    const sent = await server.request('POST', '/api/reports', {
+      token: viewer.token,
+      body: {
+        roomId: 'room_x',
+        description: '画面一直黑屏',
+        device: { wechat: '8.0.50', system: 'ios' },
+        logs: [
+          '12:00:00.000 phase joining -> watching',
+          '12:00:01.000 sdk playerStateUpdate errorCode=1004025',
+        ],
+      },
+    });
+    expect(sent.status).toBe(200);
+    await page.getByLabel('按房间筛选 Room').fill('room_x');
+    await page.locator('#reports-search').click();
+    const row = page.locator('#reports-list tr').first();
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/遇到问题的观众[\s\S]*room_x[\s\S]*画面一直黑屏/);
+    await row.getByRole('button', { name: /查看/ }).click();
+    await expectText(page, '#report-logs', /sdk playerStateUpdate errorCode=1004025/);
+    expect(await page.locator('#report-detail').innerText()).toMatch(/wechat 8\.0\.50 · system ios/);
+    if (process.env.SHOTS === '1')
+      writeFileSync(
+        path.join(__dirname, '..', '..', 'docs', 'screens', 'console-reports.png'),
+        await page.locator('#reports-card').screenshot(),
+      );
+  });
+
   test('sign-out ends the session on the service, not just in the tab', async () => {
     const token = await page.evaluate(() => sessionStorage.getItem('liveConsole.token'));
     expect(token).toMatch(/^op\./);

@@ -9,7 +9,12 @@ import type {
   RecentChatView,
   RoomStatsView,
 } from '@zego-live/contract/schemas';
-import type { ActorView, OperatorSession, WallAnswer } from '@zego-live/contract/operators';
+import type {
+  ActorView,
+  OperatorSession,
+  ProblemReportView,
+  WallAnswer,
+} from '@zego-live/contract/operators';
 
 /** Who the console is signed in as (name, role; CONSOLE_TOKEN while it bootstraps the first admin). */
 export type OperatorActor = ActorView;
@@ -143,6 +148,19 @@ export class ConsoleApi {
       ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }) }
       : {};
     return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST', ...body });
+  }
+
+  /** Users' problem reports, newest first, of a room and/or a user (no log lines). */
+  reports(filter: { roomId?: string; userId?: string }): Promise<{ reports: ProblemReportView[] }> {
+    const query = new URLSearchParams({ limit: '50' });
+    if (filter.roomId) query.set('roomId', filter.roomId);
+    if (filter.userId) query.set('userId', filter.userId);
+    return this.json(`/api/reports?${query}`);
+  }
+
+  /** One problem report with its log lines. */
+  report(id: number): Promise<{ report: ProblemReportView }> {
+    return this.json(`/api/reports/${id}`);
   }
 
   /** Every live and paused room with its figures (the monitoring wall). */

@@ -15,6 +15,7 @@ import {
 import { QrPanel } from './qr-panel';
 import { describeActor, signInAs } from './session';
 import { MonitoringWall } from './wall';
+import { mountReports } from './reports';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -387,6 +388,7 @@ document.addEventListener('visibilitychange', () => {
 });
 
 installViewerChart(() => api);
+mountReports(byId('reports-card'), () => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {
