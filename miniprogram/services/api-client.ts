@@ -15,6 +15,8 @@ import type {
   ConfigView,
   CreateRoomBody,
   ReminderAnswer,
+  ReplayAnswer,
+  ReplayListAnswer,
   RoomAnswer,
   RoomKind as RoomKindSchema,
   RoomListAnswer,
@@ -24,6 +26,7 @@ import type {
   RoomView,
   RoomViewersAnswer,
   RoomViewerView,
+  RtmpAddressView,
   SessionView,
   StatsBody,
   TokenBody,
@@ -313,6 +316,16 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     getStats: (roomID: string) => request<{ stats: ApiRoomStats }>('GET', `${roomPath(roomID)}/stats`),
     /** The anchor's viewer list: the newest joins first, at most `limit`. */
     getViewers: (roomID: string) => request<RoomViewersAnswer>('GET', `${roomPath(roomID)}/viewers`),
+    /** Finished rooms with a replay, newest first (the room list's 「看回放」). */
+    listReplays: () => request<ReplayListAnswer>('GET', '/api/replays'),
+    /** A finished room's replay; 404 REPLAY_NOT_FOUND when there is none to play. */
+    getReplay: (roomID: string) => request<ReplayAnswer>('GET', `${roomPath(roomID)}/replay`),
+    /** One more opening of the replay (its own viewer count); answers the count. */
+    countReplayView: (roomID: string) =>
+      request<{ views: number }>('POST', `${roomPath(roomID)}/replay/views`),
+    /** The room's OBS push address and stream key (anchor only); renew: a new key, the old one stops working. */
+    getRtmpAddress: (roomID: string, renew = false) =>
+      request<ApiRtmpAddress>('POST', `${roomPath(roomID)}/rtmp${renew ? '/renew' : ''}`),
     /** 遇到问题？: a user's report with the device's info and the app's last log lines (already free of secrets). */
     sendProblemReport: (report: ProblemReportBody) => request<{ id: number }>('POST', '/api/reports', report),
     /** The owner reports audience numbers for the console. */
@@ -320,6 +333,12 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),
   };
 }
+
+/** A finished room's replay (its parts, length and views) with the room. */
+export type ApiReplay = ReplayAnswer;
+
+/** OBS's push address and stream key for a room. */
+export type ApiRtmpAddress = RtmpAddressView;
 
 /** The api object's type, for injection in stores and tests. */
 export type Api = ReturnType<typeof createApi>;

@@ -6,6 +6,7 @@
 import { api } from '../services/api';
 import { platform } from '../services/platform';
 import { RoomDirectory } from './rooms';
+import { ReplayShelf } from './replays';
 import { UserStore } from './user';
 
 /** The signed-in user. */
@@ -25,3 +26,6 @@ export const roomDirectory = new RoomDirectory({
     return choose ? choose.call(platform()) : Promise.reject(new Error('no chooseImage here'));
   },
 });
+
+/** Replays of finished lives (the room list's 「看回放」, the end screens, the replay page). */
+export const replayShelf = new ReplayShelf({ api, storage: platform });

@@ -226,6 +226,10 @@ export const SERVICE_ERROR_CATALOG: Readonly<Record<ErrorCode, CatalogEntry>> = 
   ROOM_NOT_UPCOMING: entry('直播已经开始或已结束，不能再修改预告或设置提醒', 'leave'),
   REMINDERS_UNAVAILABLE: entry('开播提醒暂未开通', 'none'),
   REMINDER_NEEDS_WECHAT: entry('开播提醒需要微信登录', 'none'),
+  // Replays and OBS.
+  REPLAY_NOT_FOUND: entry('这场直播没有回放，可能还在生成或已被删除', 'leave'),
+  RECORDING_NOT_FOUND: entry('这段录像已被删除', 'none'),
+  RTMP_UNAVAILABLE: entry('暂时拿不到推流地址，请稍后重试', 'retry'),
 };
 
 /** What a failed call to the service carries (the api-client's ApiError); status 0: the network failed. */

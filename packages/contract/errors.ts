@@ -60,6 +60,10 @@ export const ERROR_CODES = [
   'ROOM_NOT_UPCOMING',
   'REMINDERS_UNAVAILABLE',
   'REMINDER_NEEDS_WECHAT',
+  // Replays and OBS (issue 29).
+  'REPLAY_NOT_FOUND',
+  'RECORDING_NOT_FOUND',
+  'RTMP_UNAVAILABLE',
 ] as const;
 
 /** One of ERROR_CODES. */

@@ -89,6 +89,8 @@ export const ConfigView = Type.Object({
   authMode: Type.Union([Type.Literal('dev'), Type.Literal('wechat')]),
   /** The start reminder's subscribe-message template (for wx.requestSubscribeMessage); null: reminders unavailable. */
   reminderTemplateId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** Whether finished lives are recorded (replays); false or absent: no 「看回放」. */
+  replays: Type.Optional(Type.Boolean()),
 });
 export type ConfigView = Static<typeof ConfigView>;
 
@@ -340,3 +342,33 @@ export type RoomViewerView = Static<typeof RoomViewerView>;
 /** GET /api/rooms/:id/viewers: the newest joins first, at most `limit`. */
 export const RoomViewersAnswer = Type.Object({ viewers: Type.Array(RoomViewerView), limit: Type.Integer() });
 export type RoomViewersAnswer = Static<typeof RoomViewersAnswer>;
+
+// Replays and OBS (issue 29).
+
+/** One playable part of a replay (an mp4 in the deployment's bucket), in order. */
+export const ReplayPartView = Type.Object({ url: Type.String(), durationMs: Type.Number() });
+export type ReplayPartView = Static<typeof ReplayPartView>;
+
+/** A finished room's replay: its parts, their total length and how often the replay was opened. */
+export const ReplayView = Type.Object({
+  parts: Type.Array(ReplayPartView),
+  durationMs: Type.Number(),
+  views: Type.Number(),
+});
+export type ReplayView = Static<typeof ReplayView>;
+
+/** GET /api/rooms/:id/replay: the room (title, anchor, figures) and its replay. */
+export const ReplayAnswer = Type.Object({ room: RoomView, replay: ReplayView });
+export type ReplayAnswer = Static<typeof ReplayAnswer>;
+
+/** GET /api/replays: finished rooms with a replay, newest first. */
+export const ReplayListAnswer = Type.Object({ rooms: Type.Array(RoomView) });
+export type ReplayListAnswer = Static<typeof ReplayListAnswer>;
+
+/** What OBS needs to push a room (设置 → 推流 → 自定义): 服务器 and 串流密钥; the server holds until validUntil. */
+export const RtmpAddressView = Type.Object({
+  server: Type.String(),
+  streamKey: Type.String(),
+  validUntil: Type.Number(),
+});
+export type RtmpAddressView = Static<typeof RtmpAddressView>;

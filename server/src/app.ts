@@ -18,11 +18,13 @@ import configRoutes from './features/config/routes';
 import docs from './features/docs/routes';
 import healthRoutes from './features/health/routes';
 import moderationRoutes from './features/moderation/routes';
+import obsRoutes from './features/obs/routes';
 import operatorRoutes from './features/operators/routes';
 import wallRoutes from './features/wall/routes';
 import reportRoutes from './features/reports/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
+import replayRoutes from './features/replays/routes';
 import roomRoutes from './features/rooms/routes';
 import statsRoutes from './features/stats/routes';
 import tokenRoutes from './features/tokens/routes';
@@ -33,6 +35,7 @@ import { defaultRandom, type RandomSource } from './lib/ids';
 import alipay from './plugins/app/alipay';
 import audit from './plugins/app/audit';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
+import recording from './plugins/app/recording';
 import reminders from './plugins/app/reminders';
 import store from './plugins/app/store';
 import sweeper from './plugins/app/sweeper';
@@ -53,6 +56,8 @@ export interface AppDeps extends LogOptions {
   wechatTimeoutMs?: number;
   /** Overrides ZEGO_SERVER_API_URL (a loopback fake in tests). */
   zegoServerApiUrl?: string;
+  /** Overrides RECORDING_API_URL (a loopback fake of ZEGO's cloud recording in tests). */
+  cloudRecordUrl?: string;
   /** How long one call to ZEGO's server API may take (default 3000 ms). */
   zegoServerApiTimeoutMs?: number;
   /** How long to wait for Alipay's gateway (default 5000 ms). */
@@ -87,6 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(zego, { config, url: deps.zegoServerApiUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   await app.register(wechat, { config, now, apiBase: deps.wechatApiBase, timeoutMs: deps.wechatTimeoutMs });
   await app.register(alipay, { config, timeoutMs: deps.alipayTimeoutMs });
+  await app.register(recording, { config, url: deps.cloudRecordUrl, timeoutMs: deps.zegoServerApiTimeoutMs });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   await app.register(live, { config, now, random, rateLimits });
   // Every operator write, under the operator's name.
@@ -114,6 +120,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(alipayRoutes, { prefix: '/api' });
   await app.register(zegoCallbackRoutes, { prefix: '/api' });
   await app.register(qrcodeRoutes, { prefix: '/api' });
+  await app.register(replayRoutes, { prefix: '/api' });
+  await app.register(obsRoutes, { prefix: '/api' });
   await app.register(operatorRoutes, { prefix: '/api' });
   await app.register(wallRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });

@@ -7,6 +7,7 @@ import {
   type AlipayRtcConfig,
   type CohostConfig,
   type LiveTemplateConfig,
+  type RecordingConfig,
   type WechatConfig,
   type ZegoConfig,
   type ZegoServerApiConfig,
@@ -302,3 +303,61 @@ function isProxyAddress(item: string): boolean {
 }
 
 /** Parses a .env file's text: KEY=value lines, # comments, optional single or double quotes. */
+
+/** The storage vendors whose StorageParams are Region, Bucket and a key pair (ZEGO's StartRecord). */
+const BUCKET_VENDORS = new Set([1, 2, 3, 4, 7, 8, 9, 10]);
+
+/** RECORDING_*: cloud recording into the deployment's bucket; null when RECORDING_STORAGE_VENDOR is unset. */
+export function readRecording(
+  env: Env,
+  zego: ZegoConfig | null,
+  callbackSecret: string | null,
+): RecordingConfig | null {
+  const vendorRaw = read(env, 'RECORDING_STORAGE_VENDOR');
+  if (vendorRaw === undefined) return null;
+  const vendor = integer(env, 'RECORDING_STORAGE_VENDOR', 0, 1, 10);
+  if (!BUCKET_VENDORS.has(vendor)) {
+    throw new ConfigError(
+      'RECORDING_STORAGE_VENDOR',
+      'must be 1 (S3), 2 (OSS), 3 (COS), 4 (Kodo), 7 (OBS), 8 (GCS), 9 (EOS) or 10 (S3-compatible)',
+    );
+  }
+  if (zego === null)
+    throw new ConfigError('RECORDING_STORAGE_VENDOR', 'needs ZEGO_APP_ID and ZEGO_SERVER_SECRET');
+  if (callbackSecret === null) {
+    throw new ConfigError(
+      'RECORDING_STORAGE_VENDOR',
+      'needs ZEGO_CALLBACK_SECRET (the status callback is signed)',
+    );
+  }
+  const required = (name: string): string => {
+    const value = read(env, name);
+    if (value === undefined) throw new ConfigError(name, 'is required when RECORDING_STORAGE_VENDOR is set');
+    return value;
+  };
+  const region =
+    vendor === 8 || vendor === 10
+      ? (read(env, 'RECORDING_STORAGE_REGION') ?? null)
+      : required('RECORDING_STORAGE_REGION');
+  const endpoint =
+    vendor === 10 ? httpUrl('RECORDING_STORAGE_ENDPOINT', required('RECORDING_STORAGE_ENDPOINT')) : null;
+  const urlRaw = read(env, 'RECORDING_API_URL');
+  const playRaw = read(env, 'RECORDING_PLAY_BASE_URL');
+  const folder = read(env, 'RECORDING_OUTPUT_FOLDER') ?? 'replays/';
+  if (!/^[A-Za-z0-9_\-/.]{1,128}$/.test(folder) || folder.includes('..')) {
+    throw new ConfigError('RECORDING_OUTPUT_FOLDER', 'must be a folder path of letters, digits, - _ . /');
+  }
+  return {
+    url: urlRaw === undefined ? 'https://cloudrecord-api.zego.im' : httpUrl('RECORDING_API_URL', urlRaw),
+    storage: {
+      vendor,
+      region,
+      bucket: required('RECORDING_STORAGE_BUCKET'),
+      accessKeyId: required('RECORDING_STORAGE_ACCESS_KEY_ID'),
+      accessKeySecret: required('RECORDING_STORAGE_ACCESS_KEY_SECRET'),
+      endpoint,
+    },
+    outputFolder: folder,
+    playBaseUrl: playRaw === undefined ? null : httpUrl('RECORDING_PLAY_BASE_URL', playRaw),
+  };
+}

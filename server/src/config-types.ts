@@ -1,4 +1,5 @@
 /** The service's configuration as loadConfig reads it from the environment (every variable in .env.example). */
+import type { RecordStorage } from './zego/cloud-record';
 
 /** ZEGO project credentials; absent when the service runs without ZEGO (tokens then answer 503). */
 export interface ZegoConfig {
@@ -58,6 +59,21 @@ export type AlipayRtcConfig =
 /** dev: nickname sign-in; wechat: only platform sign-in (WeChat and/or Alipay), the name is historical. */
 export type AuthMode = 'dev' | 'wechat';
 
+/**
+ * ZEGO cloud recording (replays) into the deployment's own bucket; null when RECORDING_STORAGE_VENDOR is unset.
+ * The storage keys are passed to ZEGO on every StartRecord and never appear in an answer or a log line.
+ */
+export interface RecordingConfig {
+  /** RECORDING_API_URL: ZEGO's cloud-recording API (default https://cloudrecord-api.zego.im). */
+  url: string;
+  /** ZEGO's StorageParams: Vendor 1 S3, 2 OSS, 3 COS, 4 Kodo, 7 OBS, 8 GCS, 9 EOS, 10 any S3-compatible. */
+  storage: RecordStorage;
+  /** RECORDING_OUTPUT_FOLDER: the folder in the bucket (default replays/). */
+  outputFolder: string;
+  /** RECORDING_PLAY_BASE_URL: where the apps fetch the files (a CDN before the bucket); null: ZEGO's file_url. */
+  playBaseUrl: string | null;
+}
+
 /** The validated configuration of the service. */
 export interface Config {
   zego: ZegoConfig | null;
@@ -65,6 +81,8 @@ export interface Config {
   zegoServerApi: ZegoServerApiConfig | null;
   cohost: CohostConfig;
   zegoCallbackSecret: string | null;
+  /** Cloud recording of live rooms (replays); null: no replays. */
+  recording?: RecordingConfig | null;
   wechat: WechatConfig | null;
   wechatApiBase: string;
   /** Alipay sign-in (null: POST /api/auth/alipay answers 503 ALIPAY_NOT_CONFIGURED). */

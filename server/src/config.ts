@@ -13,6 +13,7 @@ import {
   readWechat,
   readZego,
   readZegoServerApi,
+  readRecording,
   type Env,
 } from './config-env';
 
@@ -113,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     zegoServerApi: readZegoServerApi(env, zego),
     cohost: readCohost(env),
     zegoCallbackSecret: callbackSecret,
+    recording: readRecording(env, zego, callbackSecret),
     wechat,
     wechatApiBase,
     alipay,

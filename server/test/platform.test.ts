@@ -56,6 +56,8 @@ describe('service basics', () => {
       authMode: 'dev',
       // No WeChat credentials or template here: start reminders are unavailable.
       reminderTemplateId: null,
+      // No RECORDING_* here: no replays.
+      replays: false,
     });
     expect(JSON.stringify(answer.body)).not.toContain(ZEGO_SECRET);
   });
@@ -180,6 +182,7 @@ describe('without ZEGO credentials', () => {
         configured: false,
         authMode: 'dev',
         reminderTemplateId: null,
+        replays: false,
       });
       const { token } = await devLogin(server, 'nozego');
       const room = await server.request<{ room: RoomBody }>('POST', '/api/rooms', {

@@ -154,6 +154,33 @@ describe('end screens: figures from the service', () => {
   });
 });
 
+describe('end screen: 「看回放」', () => {
+  it('shows once the room has a replay and opens the replay page; not while it has none', async () => {
+    mockedApi.getStats.mockResolvedValue({ stats: FIGURES });
+    mockedApi.getReplay.mockRejectedValue(new ApiError('REPLAY_NOT_FOUND', 'no replay yet', 404));
+    let p = await viewerSeesEnd();
+    expect(p.text('#ended')).toContain('直播已结束');
+    expect(p.exists('#ended-replay')).toBe(false);
+    p.unload();
+
+    mockedApi.getRoom.mockResolvedValue({ room: ROOM });
+    mockedApi.getReplay.mockResolvedValue({
+      room: { ...ROOM, status: 'ended' },
+      replay: {
+        parts: [{ url: 'https://replays.example.com/a.mp4', durationMs: 1000 }],
+        durationMs: 1000,
+        views: 0,
+      },
+    });
+    p = await viewerSeesEnd();
+    await settle();
+    await p.tap('#ended-replay');
+    expect((wx as unknown as { redirectTo: jest.Mock }).redirectTo).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/pages/replay/index?roomID=room_1' }),
+    );
+  });
+});
+
 describe('an operator’s force-end and warning', () => {
   it('the viewer’s end screen says an operator ended the room, and why', async () => {
     mockedApi.getStats.mockResolvedValue({ stats: { ...FIGURES, endReason: '直播内容违规' } });

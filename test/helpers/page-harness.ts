@@ -21,7 +21,7 @@ import type { ApiRoom } from '../../miniprogram/services/api-client';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** The app's pages. */
-export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call';
+export type PageName = 'login' | 'anchor' | 'audience' | 'rooms' | 'call' | 'replay';
 
 /** Where a page lives: login and the room list in the main package (home/), the live pages in the live subpackage. */
 export function pagePath(name: PageName): string {
@@ -178,6 +178,8 @@ export function installWxFakes(options: { log?: CallLog; confirm?: boolean } = {
     target[name] = fakes[name];
   }
   target.setKeepScreenOn = jest.fn();
+  // The replay page's <video>: its speed is set through the context.
+  target.createVideoContext = jest.fn(() => ({ playbackRate: jest.fn(), play: jest.fn(), pause: jest.fn() }));
   target.switchTab = asyncApi('switchTab');
   return fakes;
 }

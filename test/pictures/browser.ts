@@ -34,7 +34,8 @@ export function browserMissing(): string | null {
 }
 
 /** Words a user may read in English: units and the brand. */
-export const ALLOWED_WORDS = ['kbps', 'fps', 'ZEGO'];
+// OBS is the broadcasting program's name; rtmp the scheme of the push address the anchor copies into it.
+export const ALLOWED_WORDS = ['kbps', 'fps', 'ZEGO', 'OBS', 'rtmp'];
 
 const CHECKS = readFileSync(path.join(__dirname, 'checks.browser.js'), 'utf8');
 

@@ -53,7 +53,8 @@ const TAP_EVENTS = ['tap', 'chooseavatar'];
 /** The attributes of one element as HTML (class scoped, booleans as presence, tap handlers marked). */
 function attributes(node: JsonNode, scope: StyleScope | null): string {
   const out: string[] = [];
-  const nativeVideo = node.tagName === 'wx-live-pusher' || node.tagName === 'wx-live-player';
+  const nativeVideo =
+    node.tagName === 'wx-live-pusher' || node.tagName === 'wx-live-player' || node.tagName === 'wx-video';
   for (const { name, value } of node.attrs) {
     if (value === false || value === null || value === undefined || value === '') continue;
     // A stream's URL is invisible and counts up per visit: left out, so a picture's HTML does not depend on order.
@@ -106,6 +107,12 @@ function builtInInsides(node: JsonNode, scope: StyleScope | null): string {
       return '<span class="shot-native-label" data-shot-native>摄像头画面（live-pusher）</span>';
     case 'wx-live-player':
       return '<span class="shot-native-label" data-shot-native>直播画面（live-player）</span>';
+    case 'wx-video':
+      // WeChat's own controls (play button, progress, full screen) are drawn over the video by the client.
+      return (
+        '<span class="shot-native-label" data-shot-native>回放画面（video，自带播放/进度控件）</span>' +
+        '<span class="shot-video-controls" data-shot-native></span>'
+      );
     default:
       return '';
   }

@@ -4,6 +4,7 @@ import type { Rig } from './rig';
 import { HOME_STATES } from './states-home';
 import { ANCHOR_STATES, AUDIENCE_STATES } from './states-live';
 import { CALL_STATES } from './states-call';
+import { REPLAY_STATES } from './states-replay';
 
 /** One state of one page: how to bring the page there with the fakes. */
 export interface PictureState {
@@ -16,4 +17,10 @@ export interface PictureState {
 }
 
 /** All of them, page by page. */
-export const STATES: PictureState[] = [...HOME_STATES, ...ANCHOR_STATES, ...AUDIENCE_STATES, ...CALL_STATES];
+export const STATES: PictureState[] = [
+  ...HOME_STATES,
+  ...ANCHOR_STATES,
+  ...AUDIENCE_STATES,
+  ...CALL_STATES,
+  ...REPLAY_STATES,
+];

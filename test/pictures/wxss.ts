@@ -28,6 +28,7 @@ const BUILT_IN_TAGS = [
   'picker',
   'live-pusher',
   'live-player',
+  'video',
 ];
 
 /** A custom component's style scope: its class prefix and its host element's tag. */

@@ -3,7 +3,7 @@
  * (cursor paging), tap to watch.
  * The list is pure view state, so it lives in the page (no setData while hidden, like the live pages).
  */
-import { roomDirectory } from '../../stores/index';
+import { replayShelf, roomDirectory } from '../../stores/index';
 import type { ApiRoom } from '../../stores/rooms';
 import { describeServiceError } from '../../utils/error-catalog';
 import { plannedStartText } from '../../utils/planned-time';
@@ -60,6 +60,8 @@ const messageOf = (error: unknown): string =>
 Component({
   data: {
     rooms: [] as RoomItem[],
+    /** Finished rooms with a replay (「看回放」), newest first; none when the service records no replays. */
+    replays: [] as RoomItem[],
     /** First load done (empty state may show). */
     loaded: false,
     loading: false,
@@ -107,12 +109,16 @@ Component({
       const generation = ++state.generation;
       state.loading = true;
       state.view.set({ loading: true, error: '' });
+      // The replays are a shelf of their own: their failure leaves the live list alone.
+      const replays = replayShelf.list().catch((): ApiRoom[] => []);
       try {
         const { rooms, nextCursor } = await roomDirectory.listLobby();
+        const shelf = await replays;
         if (generation !== state.generation) return;
         state.cursor = nextCursor;
         state.view.set({
           rooms: rooms.map(itemFrom),
+          replays: shelf.map(itemFrom),
           hasMore: nextCursor !== null,
           loaded: true,
           loading: false,
@@ -153,6 +159,12 @@ Component({
     onRetry() {
       if (this.data.rooms.length) void this.loadMore();
       else void this.refresh();
+    },
+
+    /** 「看回放」: the replay page (in the live subpackage). */
+    onOpenReplay(e: WechatMiniprogram.BaseEvent<Record<string, never>, { roomId: string }>) {
+      const roomID = e.currentTarget.dataset.roomId;
+      if (roomID) wx.navigateTo({ url: `/pages/replay/index?roomID=${encodeURIComponent(roomID)}` });
     },
 
     onOpenRoom(e: WechatMiniprogram.BaseEvent<Record<string, never>, { roomId: string }>) {

@@ -4,9 +4,10 @@
  * Everything live comes from the store; this page only renders it and forwards taps and native events.
  */
 import { roomDirectory, userStore } from '../../stores/index';
-import { liveSession } from '../stores/index';
+import { liveSession, newObsPush } from '../stores/index';
 import type { RoomSummaryView } from '../stores/room-summary';
 import type { ViewerListView } from '../stores/viewer-list';
+import { CLOSED_OBS_SHEET, type ObsPush, type ObsSheetView } from '../stores/obs-push';
 import { ApiError, isUnauthorized, type ApiRoom } from '../../stores/rooms';
 import type { ApiCohostRequest } from '../../stores/rooms';
 import type { CohostTileView } from '../stores/live-session';
@@ -110,6 +111,17 @@ function anchorPath(entry: RoomEntry): string {
   return `/pages/anchor/index?roomID=${encodeURIComponent(entry.roomID)}${invite}`;
 }
 
+/** Each page's OBS sheet, drawn into its own data. */
+const obsSheets = new WeakMap<object, ObsPush>();
+function obsOf(page: WechatMiniprogram.Component.TrivialInstance): ObsPush {
+  let obs = obsSheets.get(page);
+  if (!obs) {
+    obs = newObsPush((sheet) => page.setData({ obs: sheet }));
+    obsSheets.set(page, obs);
+  }
+  return obs;
+}
+
 Component({
   data: {
     // Bound from the live session (see FIELDS).
@@ -128,6 +140,8 @@ Component({
     summary: null as RoomSummaryView | null,
     /** The viewer list panel (opened from the viewers badge). */
     viewerList: { open: false, loading: false, viewers: [], limit: 0, error: '' } as ViewerListView,
+    /** 用 OBS 推流: the room's push address and key (this page's own). */
+    obs: CLOSED_OBS_SHEET as ObsSheetView,
     chat: [] as ChatLine[],
     cohostTiles: [] as CohostTileView[],
     cohostRequests: [] as ApiCohostRequest[],
@@ -296,6 +310,30 @@ Component({
     },
     onCloseViewers() {
       liveSession.closeViewerList();
+    },
+    // OBS: the room's push address and key, for a pro anchor's camera and mixer (the phone stays as it is).
+    onOpenObs() {
+      const roomID = liveRoomOf(this)?.entry?.roomID;
+      if (roomID) fire(obsOf(this).open(roomID));
+    },
+    onRenewObs() {
+      const roomID = liveRoomOf(this)?.entry?.roomID;
+      if (!roomID) return;
+      wx.showModal({
+        title: '换新密钥',
+        content: '换新后旧密钥立刻失效，OBS 里也要换成新的，确定吗？',
+        confirmText: '换新',
+        success: (res) => {
+          if (res.confirm) fire(obsOf(this).open(roomID, true));
+        },
+      });
+    },
+    onCloseObs() {
+      obsOf(this).close();
+    },
+    onCopyObs(e: WechatMiniprogram.TouchEvent) {
+      const text = String(e.currentTarget.dataset.text ?? '');
+      if (text) wx.setClipboardData({ data: text });
     },
     onRemoveCohost(e: WechatMiniprogram.TouchEvent) {
       const userID = String(e.currentTarget.dataset.userId ?? '');

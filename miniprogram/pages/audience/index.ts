@@ -3,7 +3,7 @@
  * Looks the room up, joins as audience; the store plays the anchor's stream as soon as it appears.
  * Shows play state and quality, "主播暂时离开" when the stream goes away, chat, likes and the online count.
  */
-import { roomDirectory, userStore } from '../../stores/index';
+import { replayShelf, roomDirectory, userStore } from '../../stores/index';
 import { liveSession, upcomingDeps } from '../stores/index';
 import { UpcomingRoom, isUpcoming, type UpcomingView } from '../stores/upcoming';
 import type { RoomSummaryView } from '../stores/room-summary';
@@ -100,6 +100,15 @@ Component({
     cohostCountdown: 0,
     /** The room is upcoming (not live yet, planned): what its screen shows; null otherwise. */
     upcoming: null as UpcomingView | null,
+    /** The ended room whose replay 「看回放」 opens ('' while it has none). */
+    replayRoomID: '',
+  },
+
+  observers: {
+    /** The live ended while watching: 「看回放」 once its replay is uploaded (a few minutes after the end). */
+    phase(phase: SessionPhase) {
+      if (phase === 'ended') this.lookForReplay(0);
+    },
   },
 
   lifetimes: {
@@ -170,6 +179,8 @@ Component({
       if (state.unloaded) return;
       if (room.status === 'ended') {
         state.block(ended());
+        // A shared card opened after the end: 「看回放」 when the room has one.
+        if (await replayShelf.has(roomID)) state.view.set({ replayRoomID: roomID });
         return;
       }
       state.setScreen('room');
@@ -198,6 +209,25 @@ Component({
       );
       upcomingParts.set(this, part);
       part.start(room);
+    },
+
+    /** Asks whether the ended room's replay is there yet; again every 30 s, at most 10 times. */
+    lookForReplay(attempt: number) {
+      const state = liveRoomOf(this);
+      const roomID = state?.entry?.roomID;
+      if (!state || !roomID || state.unloaded || this.data.replayRoomID) return;
+      fire(
+        replayShelf.has(roomID).then((has) => {
+          if (has) state.view.set({ replayRoomID: roomID });
+          else if (attempt < 9) state.later(30_000, () => this.lookForReplay(attempt + 1));
+        }),
+      );
+    },
+
+    /** 「看回放」. */
+    onWatchReplay() {
+      const roomID = this.data.replayRoomID;
+      if (roomID) wx.redirectTo({ url: `/pages/replay/index?roomID=${encodeURIComponent(roomID)}` });
     },
 
     /** 「提醒我」. */

@@ -9,6 +9,7 @@ import { loadRtcEngine } from '../../services/rtc-engine';
 import { userStore } from '../../stores/index';
 import { LiveSession } from './live-session';
 import type { UpcomingDeps } from './upcoming';
+import { ObsPush, type ObsSheetView } from './obs-push';
 
 /** The one live session of the app (one room at a time). */
 export const liveSession = new LiveSession({
@@ -23,3 +24,6 @@ export const liveSession = new LiveSession({
 
 /** What an upcoming room's page part uses (the service and the platform; tests may shorten pollMs). */
 export const upcomingDeps: UpcomingDeps = { api, platform };
+
+/** The anchor page's OBS sheet over the real service (each page draws its own). */
+export const newObsPush = (show: (sheet: ObsSheetView) => void): ObsPush => new ObsPush(api, show);

@@ -8,6 +8,7 @@ import type {
   ModerationView,
   RecentChatView,
   RoomStatsView,
+  RtmpAddressView,
 } from '@zego-live/contract/schemas';
 import type {
   ActorView,
@@ -254,6 +255,31 @@ export class ConsoleApi {
     return this.send('POST', `/api/rooms/${encodeURIComponent(id)}/removals`, { userId });
   }
 
+  // --- replays and OBS (issue 29) ---
+
+  /** A room's cloud recordings, hidden ones too (status, length, size, when, ZEGO's code when one failed). */
+  async recordings(id: string): Promise<Recording[]> {
+    const answer: { recordings: Recording[] } = await this.json(
+      `/api/rooms/${encodeURIComponent(id)}/recordings`,
+    );
+    return answer.recordings;
+  }
+
+  /** Hides a recording from the apps, or shows it again. */
+  setRecordingHidden(id: string, hidden: boolean): Promise<{ recording: Recording }> {
+    return this.send('POST', `/api/recordings/${encodeURIComponent(id)}/hidden`, { hidden });
+  }
+
+  /** Removes a recording from the apps for good (the bucket's file follows the deployment's storage policy). */
+  deleteRecording(id: string): Promise<unknown> {
+    return this.json(`/api/recordings/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  /** The room's OBS server and stream key; renew: a new key (the old one stops pushing this room). */
+  rtmpAddress(id: string, renew: boolean): Promise<RtmpAddressView> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/rtmp${renew ? '/renew' : ''}`, { method: 'POST' });
+  }
+
   private send<T>(method: string, path: string, body: unknown): Promise<T> {
     return this.json(path, {
       method,
@@ -265,6 +291,22 @@ export class ConsoleApi {
 
 /** GET /api/rooms/:id/chat/recent: comments on or off, the newest lines, the mutes still running. */
 export type RecentChat = RecentChatView;
+
+/** One cloud recording as GET /api/rooms/:id/recordings lists it. */
+export interface Recording {
+  id: string;
+  taskId: string | null;
+  status: string;
+  startedAt: number;
+  stoppedAt: number | null;
+  durationMs: number;
+  sizeBytes: number;
+  files: number;
+  hidden: boolean;
+  views: number;
+  errorCode: number | null;
+  error: string | null;
+}
 
 /** The public audience QR image URL (any img can load it). */
 export function audienceQrCodeUrl(id: string): string {

@@ -5,7 +5,6 @@ import { byId, h, replaceChildren } from './dom';
 import { mountPlannedRooms, plannedCell } from './planned';
 import {
   MODERATION_LABELS,
-  MODERATOR_LABELS,
   STATUS_LABELS,
   describeFailure,
   formatTime,
@@ -13,7 +12,8 @@ import {
   isoTime,
 } from './format';
 import { QrPanel } from './qr-panel';
-import { describeActor, signInAs } from './session';
+import { ReplaysPanel } from './replays-panel';
+import { actorLabel, endSession, showWho, signInAs } from './session';
 import { MonitoringWall } from './wall';
 import { mountReports } from './reports';
 import { installViewerChart } from './viewer-chart';
@@ -60,6 +60,7 @@ let refreshing = false;
 /** A refresh was asked for while one ran (e.g. after an action): run one more once it ends. */
 let refreshAgain = false;
 const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
+const replaysPanel = new ReplaysPanel(byId('replays-panel'), (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
 const wall = new MonitoringWall(byId('wall-grid'), byId('wall-empty'), () => void refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
@@ -79,6 +80,7 @@ function showSignIn(message = ''): void {
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
   qrPanel.close();
+  replaysPanel.close();
   ui.consoleView.hidden = true;
   ui.sessionBar.hidden = true;
   ui.serviceDown.hidden = true;
@@ -90,6 +92,7 @@ function showSignIn(message = ''): void {
 
 function showConsole(token: string): void {
   api = new ConsoleApi(token);
+  showWho(token, ui.who);
   wall.start(api);
   ui.signInView.hidden = true;
   ui.consoleView.hidden = false;
@@ -112,9 +115,8 @@ async function signIn(event: SubmitEvent): Promise<void> {
   ui.signInButton.disabled = true;
   ui.signInError.textContent = '';
   try {
-    const { token, actor } = await signInAs(ui.nameInput.value.trim(), secret);
+    const { token } = await signInAs(ui.nameInput.value.trim(), secret);
     sessionStorage.setItem(TOKEN_KEY, token);
-    ui.who.textContent = describeActor(actor);
     showConsole(token);
   } catch (failure) {
     ui.signInError.textContent = describeFailure(failure);
@@ -185,10 +187,6 @@ function renderRooms(rooms: Room[], cohosts: Map<string, Cohosts> = new Map()): 
 }
 
 let lastModerationJson = '';
-
-/** Who acted: the kind, and the operator's or anchor's name (「运营 Operator · maria」). */
-const actorLabel = (a: ModerationAction): string =>
-  `${MODERATOR_LABELS[a.actorKind] ?? a.actorKind}${a.actorName ? ` · ${a.actorName}` : ''}`;
 
 /** The moderation log, newest first: when, which room, what, by whom, to whom. */
 function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
@@ -312,6 +310,16 @@ function roomRow(room: Room, cohosts?: Cohosts): HTMLTableRowElement {
           },
           '二维码 QR',
         ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small',
+          'aria-label': `「${room.title}」的回放与 OBS Replays and OBS`,
+          onclick: () => replaysPanel.show(api, room),
+        },
+        '回放/OBS',
+      ),
       open &&
         h(
           'button',
@@ -373,11 +381,7 @@ mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
 });
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));
-ui.signOut.addEventListener('click', () => {
-  // Ends the session on the service too (best effort): a copied token stops working at once.
-  void api?.signOut().catch(() => undefined);
-  showSignIn();
-});
+ui.signOut.addEventListener('click', () => (endSession(api), showSignIn()));
 ui.refreshButton.addEventListener('click', () => void refresh());
 ui.statusFilter.addEventListener('change', () => {
   lastRoomsJson = '';
@@ -391,10 +395,5 @@ installViewerChart(() => api);
 mountReports(byId('reports-card'), () => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
-if (saved) {
-  showConsole(saved);
-  void new ConsoleApi(saved)
-    .verify()
-    .then((actor) => (ui.who.textContent = describeActor(actor)))
-    .catch(() => undefined);
-} else showSignIn();
+if (saved) showConsole(saved);
+else showSignIn();

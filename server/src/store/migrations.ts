@@ -260,6 +260,48 @@ export const MIGRATIONS: readonly Migration[] = [
       .where(sql.ref('state'), '=', sql.lit('sending'))
       .execute();
   },
+  // 12 (issue 29): a room's cloud recordings and their files (replays), and its OBS push key.
+  async (q, e) => {
+    let recordings = q.schema
+      .createTable('recordings')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+      .addColumn('task_id', 'text', (c) => c.unique())
+      .addColumn('active_room_id', 'text', (c) => c.unique())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(oneOf('status', ['starting', 'recording', 'uploading', 'ready', 'failed'])),
+      );
+    recordings = time(time(time(recordings, 'started_at', e, true), 'stopped_at', e), 'updated_at', e, true)
+      .addColumn('error_code', 'bigint')
+      .addColumn('error', 'text')
+      .addColumn('hidden', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)));
+    recordings = time(recordings, 'deleted_at', e).addColumn('views', 'integer', (c) =>
+      c.notNull().defaultTo(0),
+    );
+    await recordings.execute();
+    await q.schema
+      .createIndex('recordings_room')
+      .on('recordings')
+      .columns(['room_id', 'started_at'])
+      .execute();
+    const files = q.schema
+      .createTable('recording_files')
+      .addColumn('task_id', 'text', (c) => c.notNull())
+      .addColumn('file_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('duration_ms', e.types.time, (c) => c.notNull())
+      .addColumn('size_bytes', e.types.time, (c) => c.notNull());
+    await time(files, 'added_at', e, true)
+      .addPrimaryKeyConstraint('recording_files_pkey', ['task_id', 'file_id'])
+      .execute();
+    const rtmp = q.schema
+      .createTable('room_rtmp')
+      .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+      .addColumn('stream_id', 'text', (c) => c.notNull().unique());
+    await time(rtmp, 'issued_at', e, true)
+      .addColumn('publishing', e.types.flag, (c) => c.notNull().defaultTo(e.flag(false)))
+      .execute();
+  },
   // Operator accounts with roles, their sessions (revocable, expiring), the audit log of operator actions, and the
   // reason an operator gave for ending a room.
   async (q, e) => {

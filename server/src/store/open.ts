@@ -11,6 +11,7 @@ import {
   wallRepository,
 } from './repos/operators';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
+import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
 import { statsRepository, viewerRepository } from './repos/stats';
 import { sessionRepository, userRepository } from './repos/users';
@@ -35,6 +36,8 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     callbackNonces: callbackNonceRepository(engine),
     chat: chatRepository(engine),
     reminders: reminderRepository(engine),
+    recordings: recordingRepository(engine),
+    rtmp: rtmpRepository(engine),
     operators: operatorRepository(engine),
     audit: auditRepository(engine),
     wall: wallRepository(engine),

@@ -11,6 +11,7 @@ import type {
   RoomKind,
   RoomStatus,
 } from './types';
+import type { RecordingStatus } from './replays';
 import type { OperatorRole } from './operators';
 
 /** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
@@ -152,6 +153,39 @@ export interface RoomViewersTable {
   joined_at: number;
 }
 
+export interface RecordingsTable {
+  id: string;
+  room_id: string;
+  task_id: string | null;
+  /** The room's ID while this task is starting or recording (unique: one such task per room), else null. */
+  active_room_id: string | null;
+  status: RecordingStatus;
+  started_at: number;
+  stopped_at: number | null;
+  updated_at: number;
+  error_code: number | null;
+  error: string | null;
+  hidden: Generated<Flag>;
+  deleted_at: number | null;
+  views: Generated<number>;
+}
+
+export interface RecordingFilesTable {
+  task_id: string;
+  file_id: string;
+  url: string;
+  duration_ms: number;
+  size_bytes: number;
+  added_at: number;
+}
+
+export interface RoomRtmpTable {
+  room_id: string;
+  stream_id: string;
+  issued_at: number;
+  publishing: Generated<Flag>;
+}
+
 export interface OperatorsTable {
   id: string;
   name: string;
@@ -217,6 +251,9 @@ export interface Database {
   room_viewer_minutes: RoomViewerMinutesTable;
   room_viewers: RoomViewersTable;
   schema_migrations: SchemaMigrationsTable;
+  recordings: RecordingsTable;
+  recording_files: RecordingFilesTable;
+  room_rtmp: RoomRtmpTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
   audit_log: AuditLogTable;

@@ -21,9 +21,11 @@ import type {
   TokenFacts,
   User,
 } from './model';
+import type { RecordingRepository, RtmpRepository } from './replays';
 
 export * from './model';
 export * from './audience';
+export * from './replays';
 export * from './operators';
 import type {
   AuditRepository,
@@ -130,6 +132,10 @@ export interface Store {
   callbackNonces: CallbackNonceRepository;
   chat: ChatRepository;
   reminders: ReminderRepository;
+  /** Cloud recordings of live rooms (replays). */
+  recordings: RecordingRepository;
+  /** The rooms' OBS push keys. */
+  rtmp: RtmpRepository;
   /** Operator accounts and their sessions. */
   operators: OperatorRepository;
   /** What operators did, under their names. */

@@ -239,6 +239,35 @@ export class ZegoServerApi {
   async stopMix(task: { TaskId: string; UserId: string }): Promise<void> {
     await this.post('StopMix', task);
   }
+
+  /** RTMPDispatchV2: the RTMP push URLs (`rtmp://host:port/app/streamId`) for one stream, valid about 2 hours. */
+  async rtmpDispatch(streamId: string, sequence: number): Promise<string[]> {
+    const answer = await this.get<unknown>('RTMPDispatchV2', {
+      StreamId: streamId,
+      Sequence: String(sequence),
+      Type: 'push',
+    });
+    const urls = Array.isArray(answer.Data)
+      ? answer.Data.filter((u): u is string => typeof u === 'string')
+      : [];
+    if (urls.length === 0)
+      throw new ZegoServerApiError('RTMPDispatchV2', 'zego', null, 'ZEGO RTMPDispatchV2: no push node');
+    return urls;
+  }
+
+  /** AddStream: puts a stream that is in no room (an RTMP push) into a room, so its viewers are told of it. */
+  async addStream(stream: { roomId: string; userId: string; streamId: string }): Promise<void> {
+    await this.get('AddStream', { RoomId: stream.roomId, UserId: stream.userId, StreamId: stream.streamId });
+  }
+
+  /** DeleteStream: takes a stream AddStream put into a room out of it again. */
+  async deleteStream(stream: { roomId: string; userId: string; streamId: string }): Promise<void> {
+    await this.get('DeleteStream', {
+      RoomId: stream.roomId,
+      UserId: stream.userId,
+      StreamId: stream.streamId,
+    });
+  }
 }
 
 /** The fields of a failed server API call worth a log line (ZEGO's code; never the URL or the secret). */

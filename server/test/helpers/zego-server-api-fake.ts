@@ -23,6 +23,8 @@ export interface FakeZegoServerApi {
   of(action: string): ZegoCall[];
   /** Makes an action fail until cleared (fail(action, null)). */
   fail(action: string, failure: ZegoFailure | null): void;
+  /** What DescribeRecordStatus answers for a task (default: still recording). */
+  recordStatus: Map<string, unknown>;
   /** Forgets the calls and the failures. */
   reset(): void;
   close(): Promise<void>;
@@ -36,8 +38,15 @@ const ACTIONS = new Set([
   'ResumeRTCStream',
   'StartMix',
   'StopMix',
+  // Cloud recording (cloudrecord-api.zego.im: same signature, every action a POST) and RTMP ingest.
+  'StartRecord',
+  'StopRecord',
+  'DescribeRecordStatus',
+  'RTMPDispatchV2',
+  'AddStream',
+  'DeleteStream',
 ]);
-const POST_ACTIONS = new Set(['StartMix', 'StopMix']);
+const POST_ACTIONS = new Set(['StartMix', 'StopMix', 'StartRecord', 'StopRecord', 'DescribeRecordStatus']);
 
 /** Starts the fake for one project (appId and its ServerSecret, which it uses only to recompute signatures). */
 export async function startFakeZegoServerApi(
@@ -46,6 +55,7 @@ export async function startFakeZegoServerApi(
 ): Promise<FakeZegoServerApi> {
   const calls: ZegoCall[] = [];
   const failures = new Map<string, ZegoFailure>();
+  const recordStatus = new Map<string, unknown>();
   const hanging: http.ServerResponse[] = [];
   let requestNumber = 0;
 
@@ -105,6 +115,18 @@ export async function startFakeZegoServerApi(
       if (failure) return answer(failure.code, failure.message ?? 'failed');
       if (action === 'SendCustomCommand') return answer(0, 'success', { FailUsers: [] });
       if (action === 'SendBroadcastMessage') return answer(0, 'success', { MessageId: requestNumber });
+      if (action === 'StartRecord')
+        return answer(0, 'succeed', { TaskId: `task${String(requestNumber).padStart(12, '0')}` });
+      if (action === 'DescribeRecordStatus')
+        return answer(
+          0,
+          'succeed',
+          recordStatus.get((body as { TaskId?: string })?.TaskId ?? '') ?? { Status: 2 },
+        );
+      if (action === 'RTMPDispatchV2') {
+        const stream = query.get('StreamId') ?? '';
+        return answer(0, 'success', [`rtmp://203.0.113.7:1935/${appId}/${stream}`]);
+      }
       return answer(0, 'ok');
     });
   });
@@ -114,6 +136,7 @@ export async function startFakeZegoServerApi(
   return {
     url: `http://127.0.0.1:${address.port}`,
     calls,
+    recordStatus,
     of: (action) => calls.filter((c) => c.action === action),
     fail: (action, failure) => {
       if (failure === null) failures.delete(action);
@@ -122,6 +145,7 @@ export async function startFakeZegoServerApi(
     reset: () => {
       calls.length = 0;
       failures.clear();
+      recordStatus.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

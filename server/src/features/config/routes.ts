@@ -13,9 +13,17 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => {
       const { zego, authMode } = app.live.config;
       const reminderTemplateId = app.reminders.templateId;
+      const replays = app.live.cloudRecord !== null;
       return zego
-        ? { appID: zego.appID, server: [...zego.server], configured: true, authMode, reminderTemplateId }
-        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId };
+        ? {
+            appID: zego.appID,
+            server: [...zego.server],
+            configured: true,
+            authMode,
+            reminderTemplateId,
+            replays,
+          }
+        : { appID: 0, server: [], configured: false, authMode, reminderTemplateId, replays };
     },
   );
 };

@@ -28,6 +28,7 @@ import { InvalidCursorError } from '../../store/common';
 import type { Room } from '../../store/types';
 import { callHeartbeat, requireCallMember } from '../calls/service';
 import { cohostHeartbeat, endCohosting } from '../cohosts/service';
+import { startRecording, stopRecording } from '../replays/service';
 import { SERIES_MINUTES } from '../stats/service';
 import { RoomListCache } from './list-cache';
 import { claimedRoom, roomAlreadyClaimed, roomEnded } from './rules';
@@ -173,6 +174,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const room = await moveRoom(live, await ownedRoom(request, request.params.id), 'live');
       if (room.status === 'live') app.reminders.dispatch(room.id);
+      if (room.status === 'live') live.later.run(() => startRecording(live, request.log, room));
       return { room: await roomView(live.store, room) };
     },
   );
@@ -217,6 +219,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const answer = { room: await roomView(live.store, await moveRoom(live, room, 'ended')) };
       if (room.kind === 'live') await endCohosting(live, request.log, room.id);
+      if (room.kind === 'live') live.later.run(() => stopRecording(live, request.log, room.id));
       return answer;
     },
   );
@@ -259,7 +262,12 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (room.kind === 'call') beat = await callHeartbeat(live, room, user.id);
       // A co-host's heartbeat keeps its own co-hosting alive, never the room (that is the anchor's).
       else if (room.ownerId !== user.id) beat = await cohostHeartbeat(live, room, user.id);
-      else beat = await anchorHeartbeat(live, room);
+      else {
+        beat = await anchorHeartbeat(live, room);
+        // A recording that failed to start (or ended by itself) is tried again while the anchor is live.
+        const anchorRoom = beat;
+        live.later.run(() => startRecording(live, request.log, anchorRoom));
+      }
       return { room: await roomView(live.store, beat) };
     },
   );

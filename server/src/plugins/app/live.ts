@@ -6,7 +6,9 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config';
 import type { RandomSource } from '../../lib/ids';
 import type { Store } from '../../store/types';
+import type { CloudRecordApi } from '../../zego/cloud-record';
 import type { ZegoServerApi } from '../../zego/server-api';
+import type { LaterJobs } from './recording';
 import type { WeChat } from './wechat';
 
 /** One route limit: requests per window. */
@@ -61,6 +63,10 @@ export interface LiveContext {
   readonly zegoServerApi: ZegoServerApi | null;
   /** WeChat's server APIs when WeChat is configured, else null. */
   readonly wechat: WeChat | null;
+  /** ZEGO's cloud recording (replays) when RECORDING_* is configured, else null. */
+  readonly cloudRecord: CloudRecordApi | null;
+  /** Work done after an answer (a recording's start or stop), awaited before the app closes. */
+  readonly later: LaterJobs;
 }
 
 /** What buildApp hands the context: the configuration, the clock, the randomness, the limits. */
@@ -88,8 +94,10 @@ export default fp<LiveOptions>(
       rateLimits,
       zegoServerApi: app.zegoServerApi,
       wechat: app.wechat,
+      cloudRecord: app.cloudRecord,
+      later: app.recordingJobs,
     };
     app.decorate('live', live);
   },
-  { name: 'live', dependencies: ['store', 'zego', 'wechat'] },
+  { name: 'live', dependencies: ['store', 'zego', 'wechat', 'recording'] },
 );
