@@ -16,7 +16,8 @@ export async function wallRooms(live: LiveContext): Promise<WallRoomView[]> {
     live.store.rooms.list({ status: 'live', limit: WALL_LIMIT }),
     live.store.rooms.list({ status: 'paused', limit: WALL_LIMIT }),
   ]);
-  const rooms = [...onAir.rooms, ...paused.rooms].slice(0, WALL_LIMIT);
+  // With their live figures: the likes, messages and viewers not yet written to the rows.
+  const rooms = await live.counters.live([...onAir.rooms, ...paused.rooms].slice(0, WALL_LIMIT));
   const ownerIds = [...new Set(rooms.flatMap((r) => (r.ownerId === null ? [] : [r.ownerId])))];
   const [owners, facts] = await Promise.all([
     live.store.users.getMany(ownerIds),
