@@ -281,6 +281,33 @@ describe('operator accounts', () => {
         state: async () => null,
       },
       {
+        route: 'POST /api/gifts',
+        need: 'operator',
+        setUp: async () => `礼物${Math.floor(Math.random() * 1e4)}`,
+        call: (token, name) =>
+          server.request('POST', '/api/gifts', {
+            token,
+            body: { name, iconUrl: 'https://cdn.example.com/g.png', price: 5, effect: 'banner' },
+          }),
+        state: async () => JSON.stringify(await store.gifts.catalogue(true)),
+      },
+      {
+        route: 'POST /api/rooms/:id/announcement',
+        need: 'operator',
+        setUp: liveScene,
+        call: (token, id) =>
+          server.request('POST', `/api/rooms/${id}/announcement`, { token, body: { text: '今晚抽奖' } }),
+        state: async (id) => (await store.social.announcement(id))?.text ?? null,
+      },
+      {
+        route: 'POST /api/rooms/:id/admins',
+        need: 'operator',
+        setUp: liveScene,
+        call: (token, id) =>
+          server.request('POST', `/api/rooms/${id}/admins`, { token, body: { userId: viewer.userId } }),
+        state: async (id) => (await store.social.admins(id)).map((a) => a.userId),
+      },
+      {
         route: 'GET /api/operators',
         need: 'admin',
         setUp: async () => '',
