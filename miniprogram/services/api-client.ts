@@ -4,6 +4,7 @@
  * {error: {code, message}} (or NETWORK when the service cannot be reached). No platform global is touched here.
  */
 
+import type { ProblemReportBody } from '@zego-live/contract/operators';
 import type {
   CreateRoomBody,
   AnnouncementView,
@@ -322,6 +323,8 @@ export function createApi(transport: HttpTransport, baseUrl: string) {
     markCallsSeen: () => request<{ unseenMissed: number }>('POST', '/api/calls/seen'),
     /** A 「和我视频通话」 card's code: whoever opens the card may call me. */
     newCallCard: () => request<{ card: string }>('POST', '/api/calls/cards'),
+    /** 遇到问题？: a user's report with the device's info and the app's last log lines (already free of secrets). */
+    sendProblemReport: (report: ProblemReportBody) => request<{ id: number }>('POST', '/api/reports', report),
     /** The owner reports audience numbers for the console. */
     reportStats: (roomID: string, stats: ApiStats) =>
       request<RoomAnswer>('POST', `/api/rooms/${encodeURIComponent(roomID)}/stats`, stats),

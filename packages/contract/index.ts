@@ -9,3 +9,4 @@ export * from './room-signals';
 export * from './entry';
 export * from './streams';
 export * from './events';
+export * from './report';

@@ -65,6 +65,15 @@ export interface ModerationCommand {
   until: number | null;
 }
 
+/** The JSON content of an operator's warning to the anchor (a custom command): shown as 「运营提醒：<text>」. */
+export interface WarningCommand {
+  t: 'warning';
+  text: string;
+}
+
+/** Longest warning text an operator may send (UTF-16 units). */
+export const WARNING_MAX_LENGTH = 100;
+
 /** A broadcast message from the service, decoded. */
 /**
  * The JSON content of a gift sent in the room: `{"t":"gift","u":sender,"n":nickname,"g":gift ID,"name","icon",
@@ -197,4 +206,18 @@ function decodeGift(body: Record<string, unknown>): GiftContent | null {
   if (typeof g !== 'number' || typeof c !== 'number' || typeof i !== 'number' || c < 1) return null;
   if (effect !== 'banner' && effect !== 'fullscreen') return null;
   return { t: 'gift', u, n, g, name, icon, effect, c, i };
+}
+
+/** The content of an operator's warning to the anchor. */
+export function warningCommand(text: string): string {
+  return JSON.stringify({ t: 'warning', text } satisfies WarningCommand);
+}
+
+/** An operator's warning relayed by the service, or null for anything else (from anyone else, or malformed). */
+export function decodeWarningCommand(fromUserID: string, command: string): WarningCommand | null {
+  if (fromUserID !== SERVICE_USER_ID) return null;
+  const body = parseObject(command);
+  if (body === null || body.t !== 'warning' || typeof body.text !== 'string' || body.text.trim() === '')
+    return null;
+  return { t: 'warning', text: body.text.slice(0, WARNING_MAX_LENGTH) };
 }

@@ -226,7 +226,7 @@ export function imageAnswer(description: string, contentTypes: readonly string[]
 /** The :id of a room route: a ZEGO room ID is at most 128 characters. */
 export const RoomParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
-/** One moderation action: who (actorKind, actorId), whom (targetId), when (at), what (action, until, detail). */
+/** One moderation action: who (actorKind, actorId, actorName), whom (targetId), when (at), what (action, until, detail). */
 export const ModerationView = Type.Object({
   id: Type.Number(),
   roomId: Type.String(),
@@ -249,8 +249,8 @@ export const ModerationView = Type.Object({
     (['anchor', 'admin', 'operator', 'content_check'] as const).map((a) => Type.Literal(a)),
   ),
   actorId: Type.Union([Type.String(), Type.Null()]),
-  /** The anchor's or the admin's nickname (the log names who did it); null for the operator and the check. */
-  actorNickname: Type.Union([Type.String(), Type.Null()]),
+  /** Who acted, by name: the anchor's or the admin's nickname, the operator account's name (CONSOLE_TOKEN before accounts). */
+  actorName: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetNickname: Type.Union([Type.String(), Type.Null()]),
   until: Type.Union([Type.Number(), Type.Null()]),
@@ -335,6 +335,8 @@ export const RoomStatsView = Type.Object({
   startedAt: Type.Union([Type.Number(), Type.Null()]),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
   series: Type.Optional(Type.Array(ViewerMinuteView)),
+  /** Why an operator ended the room (the end screens show it); absent otherwise. */
+  endReason: Type.Optional(Type.String()),
 });
 export type RoomStatsView = Static<typeof RoomStatsView>;
 

@@ -24,6 +24,9 @@ import obsRoutes from './features/obs/routes';
 import adminRoutes from './features/admins/routes';
 import announcementRoutes from './features/announcement/routes';
 import giftRoutes from './features/gifts/routes';
+import operatorRoutes from './features/operators/routes';
+import wallRoutes from './features/wall/routes';
+import reportRoutes from './features/reports/routes';
 import plannedRoutes, { coverFiles } from './features/planned/routes';
 import qrcodeRoutes from './features/qrcode/routes';
 import replayRoutes from './features/replays/routes';
@@ -39,6 +42,7 @@ import alipay from './plugins/app/alipay';
 import counters from './plugins/app/counters';
 import type { EventHubOptions } from './plugins/app/event-hub';
 import events from './plugins/app/events';
+import audit from './plugins/app/audit';
 import live, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/app/live';
 import recording from './plugins/app/recording';
 import reminders from './plugins/app/reminders';
@@ -127,6 +131,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(live, { config, now, random, rateLimits });
   const redisChannel = `${deps.redisKeyPrefix ?? config.redisKeyPrefix}events`;
   await app.register(events, { redisUrl: config.redisUrl, channel: redisChannel, hub: deps.events });
+  // Every operator write, under the operator's name.
+  await app.register(audit);
 
   // Background jobs: the heartbeat sweeper, the start reminders (开播提醒).
   await app.register(sweeper, { intervalMs: deps.sweepIntervalMs ?? config.heartbeat.sweepMs });
@@ -157,6 +163,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(qrcodeRoutes, { prefix: '/api' });
   await app.register(replayRoutes, { prefix: '/api' });
   await app.register(obsRoutes, { prefix: '/api' });
+  await app.register(operatorRoutes, { prefix: '/api' });
+  await app.register(wallRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
 
   // The operator console (server/console, built into server/public/), served only if present.
   const publicDir = deps.publicDir ?? path.join(SERVER_ROOT, 'public');

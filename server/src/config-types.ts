@@ -119,6 +119,15 @@ export interface Config {
   /** COUNTERS_FLUSH_MS: how often a room's counters are written to the database (ms); a kill -9 loses at most this. */
   countersFlushMs: number;
   /**
+   * PUBLIC_BASE_URL: the address phones reach this service at, the base of every stored file's URL (avatars,
+   * covers); null: the address this instance listens on. Never taken from a request's Host.
+   */
+  publicBaseUrl: string | null;
+  /** REPORT_RETENTION_DAYS: how long users' problem reports are kept (default 14). */
+  reportRetentionDays: number;
+  /** REQUEST_TIMEOUT_MS: how long a request's headers and body may take to arrive (slow senders are cut off). */
+  requestTimeoutMs: number;
+  /**
    * TRUST_PROXY: whom to believe for the client address (rate limits, links) behind a reverse proxy: nobody (false),
    * that many proxy hops, or the proxies' addresses. Never everyone.
    */

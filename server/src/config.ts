@@ -60,6 +60,9 @@ export function loadConfig(env: Env = process.env): Config {
   const linkRaw = read(env, 'LINK_BASE_URL');
   const linkBaseUrl = linkRaw === undefined ? null : httpUrl('LINK_BASE_URL', linkRaw);
 
+  const publicRaw = read(env, 'PUBLIC_BASE_URL');
+  const publicBaseUrl = publicRaw === undefined ? null : httpUrl('PUBLIC_BASE_URL', publicRaw);
+
   const database = path.resolve(SERVER_ROOT, read(env, 'DATABASE') ?? './data/live.db');
   const databaseUrl = readUrl(
     env,
@@ -129,6 +132,10 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     linkBaseUrl,
+    publicBaseUrl,
+    // Long enough for a 1 MB cover over a slow phone network, short enough that a drip of bytes lets go.
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    reportRetentionDays: integer(env, 'REPORT_RETENTION_DAYS', 14, 1, 365),
     trustProxy,
     countersFlushMs: integer(env, 'COUNTERS_FLUSH_MS', 1000, 100, 60_000),
     giftDailyPoints: integer(env, 'GIFT_DAILY_POINTS', 100, 0, 1_000_000),

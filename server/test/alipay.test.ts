@@ -183,6 +183,12 @@ describe('Alipay sign-in and <rtc-room> parameters', () => {
     db.cleanup();
   });
 
+  test('a new Alipay user without a nickname is 支付宝用户, not 微信用户', async () => {
+    const answer = await alipayLogin('good-1077');
+    expect(answer.status).toBe(200);
+    expect(answer.body.user.nickname).toBe('支付宝用户');
+  });
+
   test('the code goes to alipay.system.oauth.token, signed; the same Alipay user is the same user next time', async () => {
     const first = await alipayLogin('good-1001', {
       nickname: '支付宝用户',

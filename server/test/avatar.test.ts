@@ -237,17 +237,19 @@ describe('avatar upload', () => {
 });
 
 describe('avatar URL behind a reverse proxy', () => {
-  test('with TRUST_PROXY the URL uses the public https host the phone reached', async () => {
+  test('the URL uses the public https host PUBLIC_BASE_URL names, whatever the proxy forwards', async () => {
     const db = tempDbFile();
-    const server = await startServer(testConfig(db.file, { TRUST_PROXY: '127.0.0.1' }));
+    const server = await startServer(
+      testConfig(db.file, { TRUST_PROXY: '127.0.0.1', PUBLIC_BASE_URL: 'https://live.example.com' }),
+    );
     try {
       const henry = await devLogin(server, 'henry');
       const response = await fetch(`${server.url}/api/me/avatar`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${henry.token}`,
-          'x-forwarded-proto': 'https',
-          'x-forwarded-host': 'live.example.com',
+          'x-forwarded-proto': 'http',
+          'x-forwarded-host': 'other.example.com',
         },
         body: form(tinyPng()),
       });

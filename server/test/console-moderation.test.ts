@@ -238,14 +238,15 @@ interface Viewer {
       }))`,
     )) as { action: string; cells: string[]; at: string }[];
     // Newest first: the removal, the anchor's mute and unmute, the operator's unmute and mute, comments on and off.
+    // Each by name: the anchor's nickname, the operator's account (here CONSOLE_TOKEN, before any account exists).
     expect(logged.map((r) => [r.action, r.cells[3], r.cells[4]])).toEqual([
-      ['remove', '运营 Operator', '广告号'],
-      ['unmute', '主播 Anchor', '话痨小张'],
-      ['mute', '主播 Anchor', '话痨小张'],
-      ['unmute', '运营 Operator', '话痨小张'],
-      ['mute', '运营 Operator', '话痨小张'],
-      ['comments_on', '运营 Operator', '—'],
-      ['comments_off', '运营 Operator', '—'],
+      ['remove', '运营 Operator · CONSOLE_TOKEN', '广告号'],
+      ['unmute', '主播 Anchor · 主播小林', '话痨小张'],
+      ['mute', '主播 Anchor · 主播小林', '话痨小张'],
+      ['unmute', '运营 Operator · CONSOLE_TOKEN', '话痨小张'],
+      ['mute', '运营 Operator · CONSOLE_TOKEN', '话痨小张'],
+      ['comments_on', '运营 Operator · CONSOLE_TOKEN', '—'],
+      ['comments_off', '运营 Operator · CONSOLE_TOKEN', '—'],
     ]);
     for (const row of logged) {
       expect(row.cells[1]).toBe('周末聊天室');

@@ -56,6 +56,7 @@ describe('service basics', () => {
       authMode: 'dev',
       // No WeChat credentials or template here: start reminders are unavailable.
       reminderTemplateId: null,
+      callTemplateId: null,
       // No RECORDING_* here: no replays.
       replays: false,
     });
@@ -182,6 +183,7 @@ describe('without ZEGO credentials', () => {
         configured: false,
         authMode: 'dev',
         reminderTemplateId: null,
+        callTemplateId: null,
         replays: false,
       });
       const { token } = await devLogin(server, 'nozego');

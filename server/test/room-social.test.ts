@@ -311,7 +311,7 @@ for (const engine of ENGINES)
             action: string;
             actorKind: string;
             actorId: string | null;
-            actorNickname: string | null;
+            actorName: string | null;
           }[];
         }>('GET', `/api/rooms/${id}/moderation`, { token: admin.token });
         expect(logged.status).toBe(200);
@@ -319,7 +319,7 @@ for (const engine of ENGINES)
           logged.body.actions.find((a) => a.action === 'remove' && a.actorKind === 'admin'),
         ).toMatchObject({
           actorId: admin.userId,
-          actorNickname: expect.stringMatching(/^房管/),
+          actorName: expect.stringMatching(/^房管/),
         });
         expect(logged.body.actions.find((a) => a.action === 'admin_appointed')).toMatchObject({
           actorKind: 'anchor',

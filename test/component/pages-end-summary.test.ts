@@ -180,3 +180,71 @@ describe('end screen: 「看回放」', () => {
     );
   });
 });
+
+describe('an operator’s force-end and warning', () => {
+  it('the viewer’s end screen says an operator ended the room, and why', async () => {
+    mockedApi.getStats.mockResolvedValue({ stats: { ...FIGURES, endReason: '直播内容违规' } });
+    const p = await viewerSeesEnd();
+    expect(p.text('#ended')).toContain('直播已结束');
+    expect(p.text('#end-reason')).toBe('运营结束了这场直播：直播内容违规');
+  });
+
+  it('the anchor’s report answered ROOM_ENDED ends its live, and its end screen shows the reason', async () => {
+    signIn(ANCHOR, 'session_anchor');
+    mockedApi.getRoomToken.mockResolvedValue({
+      token: 'zego_token',
+      expiresAt: Date.now() + 3600_000,
+      roomID: ROOM.id,
+      appID: 1,
+      userID: ANCHOR.id,
+      streamID: STREAM,
+    });
+    mockedApi.getStats.mockResolvedValue({ stats: { ...FIGURES, endReason: '直播内容违规' } });
+    const p = await openPage('anchor', { roomID: 'room_1' });
+    page = p;
+    await goLive(p, engine, STREAM);
+    expect(p.exists('#ended')).toBe(false);
+    // An operator ended the room on the service: the next report (every 10 s) is refused.
+    mockedApi.reportStats.mockRejectedValue(new ApiError('ROOM_ENDED', 'Room room_1 has ended', 409));
+    await simulate.sleep(10_200);
+    await settle();
+    expect(p.exists('#ended')).toBe(true);
+    expect(p.text('#end-reason')).toBe('运营结束了这场直播：直播内容违规');
+    // The anchor's stream stopped: nothing keeps publishing into an ended room.
+    expect(engine.callsOf('stopPublishingStream')).toHaveLength(1);
+  });
+
+  it('the anchor sees 「运营提醒：…」 from the service, and nothing from anyone else', async () => {
+    const p = await anchorLive();
+    engine.emit('IMRecvCustomCommand', {
+      roomID: 'room_1',
+      fromUser: { userID: 'someone', userName: '冒充' },
+      command: JSON.stringify({ t: 'warning', text: '假的提醒' }),
+    });
+    await settle();
+    expect(p.exists('#notice') && p.text('#notice').includes('假的提醒')).toBe(false);
+    engine.emit('IMRecvCustomCommand', {
+      roomID: 'room_1',
+      fromUser: { userID: 'live-service', userName: '直播服务' },
+      command: JSON.stringify({ t: 'warning', text: '请注意直播内容' }),
+    });
+    await settle();
+    expect(p.text('#notice')).toBe('运营提醒：请注意直播内容');
+  });
+});
+
+/** The anchor page, live (no end). */
+async function anchorLive(): Promise<PageHarness> {
+  signIn(ANCHOR, 'session_anchor');
+  mockedApi.getRoomToken.mockResolvedValue({
+    token: 'zego_token',
+    expiresAt: Date.now() + 3600_000,
+    roomID: ROOM.id,
+    appID: 1,
+    userID: ANCHOR.id,
+    streamID: STREAM,
+  });
+  page = await openPage('anchor', { roomID: 'room_1' });
+  await goLive(page, engine, STREAM);
+  return page;
+}

@@ -169,6 +169,33 @@ export const ANCHOR_STATES: PictureState[] = [
     },
   },
   {
+    name: 'anchor-ended-by-operator',
+    page: 'anchor',
+    arrange: async (rig) => {
+      rig.api.getStats.mockResolvedValue({
+        stats: { ...FIGURES, endReason: '直播内容违反平台规范，请整改后再开播' },
+      });
+      const p = await anchorLive(rig);
+      await p.tap('#end-live');
+      await rig.wait(0);
+      return p;
+    },
+  },
+  {
+    name: 'anchor-operator-warning',
+    page: 'anchor',
+    arrange: async (rig) => {
+      const p = await anchorLive(rig);
+      rig.engine.emit('IMRecvCustomCommand', {
+        roomID: 'room_1',
+        fromUser: { userID: 'live-service', userName: '直播服务' },
+        command: JSON.stringify({ t: 'warning', text: '请勿在直播中展示联系方式' }),
+      });
+      await rig.wait(0);
+      return p;
+    },
+  },
+  {
     name: 'anchor-camera-refused',
     page: 'anchor',
     arrange: (rig) => {
@@ -304,6 +331,27 @@ export const AUDIENCE_STATES: PictureState[] = [
       const p = await watching(rig);
       rig.api.getRoom.mockResolvedValue({ room: { ...ROOM, status: 'ended' } });
       await rig.streamLeaves('room_1', ANCHOR_STREAM);
+      return p;
+    },
+  },
+  {
+    name: 'audience-ended-by-operator',
+    page: 'audience',
+    arrange: async (rig) => {
+      rig.api.getStats.mockResolvedValue({ stats: { ...FIGURES, endReason: '直播内容违反平台规范' } });
+      const p = await watching(rig);
+      rig.api.getRoom.mockResolvedValue({ room: { ...ROOM, status: 'ended' } });
+      await rig.streamLeaves('room_1', ANCHOR_STREAM);
+      return p;
+    },
+  },
+  {
+    name: 'audience-problem-report',
+    page: 'audience',
+    arrange: async (rig) => {
+      const p = await watching(rig);
+      await p.tap('#report-problem');
+      await p.input('#problem-input', '画面一直卡在第一帧，退出重进也一样');
       return p;
     },
   },

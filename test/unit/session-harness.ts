@@ -421,6 +421,10 @@ export class FakeApi implements Pick<LiveSessionDeps['api'], ApiMethod> {
       return this.adminsView();
     });
   }
+
+  sendProblemReport(report: unknown): Promise<{ id: number }> {
+    return this.run('sendProblemReport', [report], () => ({ id: 1 }));
+  }
 }
 
 // Every field and getter is observed in every test (as bound pages would), and a MobX warning about a change

@@ -28,6 +28,7 @@ import { giftPanel } from '../shared/gift-panel';
 import { openModerationSheet } from '../shared/moderation-sheet';
 import { ANNOUNCEMENT_MAX_LENGTH } from '@zego-live/contract';
 import { WAITING_IMAGE } from '../../config';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -157,6 +158,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     chatComposer,
     giftPanel,
     liveRoomBehavior({

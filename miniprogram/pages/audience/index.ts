@@ -24,6 +24,7 @@ import { inSinglePageMode } from '../shared/moments';
 import { chatComposer } from '../shared/chat-composer';
 import { giftPanel } from '../shared/gift-panel';
 import { openModerationSheet } from '../shared/moderation-sheet';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders (and the newest chat lines). */
 const FIELDS = liveFields([
@@ -128,6 +129,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     chatComposer,
     giftPanel,
     liveRoomBehavior({

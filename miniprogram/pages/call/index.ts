@@ -19,6 +19,7 @@ import {
   lookupFailed,
   type Blocked,
 } from '../shared/live-room';
+import { problemReportBehavior } from '../shared/problem-report';
 
 /** Session fields this page renders. */
 const FIELDS = liveFields([
@@ -97,6 +98,7 @@ Component({
   },
 
   behaviors: [
+    problemReportBehavior,
     liveRoomBehavior({
       fields: FIELDS,
       fire,

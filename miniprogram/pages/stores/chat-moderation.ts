@@ -5,10 +5,13 @@
  */
 import { makeAutoObservable } from 'mobx-miniprogram';
 import { describeServiceError, type ServiceErrorOptions } from '../../utils/error-catalog';
-import { decodeModerationCommand, MUTE_SECONDS } from './chat-protocol';
+import { decodeModerationCommand, MUTE_SECONDS, operatorWarning } from './chat-protocol';
 import type { RoomCommand } from './room-signals';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
+
+/** How long an operator's warning stays on the anchor's screen. */
+export const WARNING_MS = 10_000;
 
 /** How a failed moderation call reads: the catalog's row after "操作没有成功：", a few codes as moderation means them. */
 const MODERATION_FAILURE: ServiceErrorOptions = {
@@ -85,8 +88,11 @@ export class ChatModeration {
     this.mutedUntil = null;
   }
 
-  /** A custom command from the service about us: muted (until) or unmuted. Anything else is not ours. */
+  /** A custom command from the service about us: muted (until), unmuted, an operator's warning. Anything else is not ours. */
   onCommand(command: RoomCommand): void {
+    const warning = operatorWarning(command.fromUser, command.command);
+    // Long enough to read: an operator's warning stays WARNING_MS, not a passing notice's 3 s.
+    if (warning !== null) return this.status.flash(warning, WARNING_MS);
     const moderation = decodeModerationCommand(command.fromUser, command.command);
     if (moderation === null) return;
     if (moderation.e === 'muted') {

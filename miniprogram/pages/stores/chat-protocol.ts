@@ -8,6 +8,7 @@ import {
   decodeModerationCommand as decodeCommand,
   decodeServiceBroadcast,
   type GiftContent,
+  decodeWarningCommand,
 } from '@zego-live/contract';
 import type { RtcRoomMessage, RtcUser } from '../../services/rtc-types';
 import { isServiceCode, SERVICE_ERROR_CATALOG } from '../../utils/error-catalog';
@@ -42,6 +43,12 @@ export function decodeServiceMessage(m: RtcRoomMessage): ServiceMessage | null {
 export function decodeModerationCommand(fromUser: RtcUser, command: string): ModerationCommand | null {
   const body = decodeCommand(fromUser.userID, command);
   return body && { e: body.e, until: body.until };
+}
+
+/** An operator's warning relayed by the service, as the anchor reads it (「运营提醒：…」), or null for anything else. */
+export function operatorWarning(fromUser: RtcUser, command: string): string | null {
+  const body = decodeWarningCommand(fromUser.userID, command);
+  return body && `运营提醒：${body.text}`;
 }
 
 /** What some service codes mean for a chat line (the others read as the error catalog's row). */

@@ -7,6 +7,7 @@
 import type { NetworkStatus, Platform, Unsubscribe } from '../../services/platform-types';
 import type { SessionContext } from './session-context';
 import type { SessionStatus } from './session-status';
+import { appLog } from '../../utils/log-ring';
 
 export const INTERRUPTED_NOTICE = '通话中，直播已暂停，结束后自动恢复';
 
@@ -51,11 +52,16 @@ export class Interruptions {
   listen(platform: Platform): void {
     if (this.unsubscribers.length > 0) return;
     this.unsubscribers.push(
-      platform.onNetworkStatusChange((status) => this.host.networkChanged(status)),
-      platform.onAudioInterruptionBegin(() => this.begin('call')),
-      platform.onAudioInterruptionEnd(() => this.end()),
-      platform.onAppHide(() => this.pageHidden()),
-      platform.onAppShow(() => this.pageShown()),
+      platform.onNetworkStatusChange((status) => {
+        appLog.add('network', `connected=${String(status.isConnected)} type=${status.networkType}`);
+        this.host.networkChanged(status);
+      }),
+      platform.onAudioInterruptionBegin(
+        () => (appLog.add('lifecycle', 'audio interruption'), this.begin('call')),
+      ),
+      platform.onAudioInterruptionEnd(() => (appLog.add('lifecycle', 'audio back'), this.end())),
+      platform.onAppHide(() => (appLog.add('lifecycle', 'app hidden'), this.pageHidden())),
+      platform.onAppShow(() => (appLog.add('lifecycle', 'app shown'), this.pageShown())),
     );
   }
 

@@ -28,6 +28,7 @@ import type {
 } from '../../stores/session-types';
 import * as labels from './session-labels';
 import { VisitCommands } from './visit-commands';
+import { sendProblemReport } from './session-log';
 
 configure({ enforceActions: 'observed' });
 
@@ -49,7 +50,6 @@ export class LiveSession {
   }
 
   // ---- What pages bind ----
-
   get phase(): SessionPhase {
     return this.core.status.phase;
   }
@@ -148,7 +148,6 @@ export class LiveSession {
   }
 
   // ---- Co-hosting (连麦) ----
-
   /** This phone's co-hosting as the service has it: none, a pending request, or on stage. */
   get cohostState(): ApiCohosts['mine'] {
     return this.core.cohost.mine;
@@ -239,7 +238,6 @@ export class LiveSession {
   }
 
   // ---- The page's components ----
-
   /** The page hands over its native components (zego-pusher / zego-player). */
   attachView(port: LiveViewPort): void {
     this.core.ctx.view = port;
@@ -262,7 +260,6 @@ export class LiveSession {
   }
 
   // ---- Native component events ----
-
   /** zego-pusher statechange: into the SDK first (with the own stream ID), then the codes table. */
   onPusherStateChange(event: NativeLiveEvent): void {
     this.core.publishing.onStateChange(event);
@@ -285,7 +282,6 @@ export class LiveSession {
   }
 
   // ---- Controls ----
-
   /** Camera on/off. */
   toggleCamera(): void {
     this.core.publishing.toggleCamera();
@@ -307,8 +303,12 @@ export class LiveSession {
     this.core.publishing.setWhiteness(level);
   }
 
-  // ---- Chat and likes ----
+  /** 遇到问题？: the user's words, the device and the app's last log lines to the service (throws when not sent). */
+  reportProblem(description: string): Promise<void> {
+    return sendProblemReport(this.core.ctx.deps, this.roomID, description);
+  }
 
+  // ---- Chat and likes ----
   /** Sends a chat line through the service; the own line shows at once, pending until accepted. False when not sent. */
   sendChat(text: string): Promise<boolean> {
     return this.core.room.send(text, this.core.ctx.deps.currentUser()?.nickname ?? '我');
@@ -349,7 +349,6 @@ export class LiveSession {
   }
 
   // ---- Recovery ----
-
   /** The page went to the background: the pusher pauses (viewers see the waiting image), players stop. */
   pageHidden(): void {
     this.core.interruptions.pageHidden();
@@ -371,7 +370,6 @@ export class LiveSession {
   }
 
   // ---- Phases, ending, tearing down ----
-
   /** Checks the phone, asks for permissions (roles that publish), joins: preview, watching or calling. */
   start(options: StartOptions): Promise<void> {
     return this.commands.start(options);

@@ -20,14 +20,17 @@ export interface ReportSubject {
 export class RoomReport {
   private interval: ReturnType<typeof setInterval> | null = null;
   private markedLive = false;
+  private ended: () => void = () => undefined;
 
   constructor(
     private readonly ctx: SessionContext,
     private readonly subject: ReportSubject,
   ) {}
 
-  /** On air: mark the room live (once) and report on a timer. */
-  onAir(): void {
+  /** On air: mark the room live (once) and report on a timer; `ended` when the service says the room is over (an
+   * operator ended it). */
+  onAir(ended: () => void = () => undefined): void {
+    this.ended = ended;
     if (!this.markedLive) {
       this.markedLive = true;
       this.ctx.deps.api.markLive(this.subject.roomID()).catch(() => {
@@ -59,7 +62,10 @@ export class RoomReport {
   report(): void {
     const roomID = this.subject.roomID();
     if (!roomID) return;
-    this.ctx.deps.api.reportStats(roomID, this.subject.figures()).catch(() => undefined);
+    this.ctx.deps.api.reportStats(roomID, this.subject.figures()).catch((error: unknown) => {
+      // Ended by an operator (force-end): the end screen, with the reason the service keeps for it.
+      if (error instanceof ApiError && error.code === 'ROOM_ENDED') this.ended();
+    });
   }
 
   /** The visit is over. */

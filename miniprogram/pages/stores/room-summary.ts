@@ -15,6 +15,8 @@ export interface RoomSummaryView {
   messages: number;
   /** The figures are the service's (false: this phone's own, the service could not be asked). */
   fromService: boolean;
+  /** Why an operator ended the room, when one did (the service's word; shown on the end screen). */
+  endReason?: string;
 }
 
 /** What this phone saw of the room, for when the service cannot be asked. */
@@ -52,6 +54,7 @@ export class RoomSummary {
         likes: stats.likes,
         messages: stats.messages,
         fromService: true,
+        ...(stats.endReason ? { endReason: stats.endReason } : {}),
       });
     } catch {
       // the phone's own figures stay on the end screen

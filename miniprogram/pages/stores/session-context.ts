@@ -42,6 +42,7 @@ export interface LiveSessionDeps {
     | 'getPoints'
     | 'sendGift'
     | 'getLeaderboard'
+    | 'sendProblemReport'
   >;
   platform: () => Platform;
   currentUser: () => { id: string; nickname: string } | null;

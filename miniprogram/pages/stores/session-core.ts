@@ -36,6 +36,7 @@ import type { SessionError } from '../../stores/session-types';
 import { TokenRenewal } from './token-renewal';
 import { Watching } from './watching';
 import { sdkRoutes } from './sdk-routes';
+import { loggedHandler, logPhase } from './session-log';
 
 /** What the session needs from the outside world; the reconnect policy and the refusal reporter are optional. */
 export interface LiveSessionDeps extends BaseDeps {
@@ -204,7 +205,7 @@ export class SessionCore {
     // The service's mutes reach this viewer as custom commands.
     this.signals.onCommand((command) => this.room.moderation.onCommand(command));
     this.machine.onChange((from, to, event) => this.phaseChanged(from, to, event));
-    this.handler = sdkRoutes(this);
+    this.handler = loggedHandler(sdkRoutes(this));
     makeAutoObservable(this, CORE_NOT_OBSERVABLE, { autoBind: true });
   }
 
@@ -319,9 +320,10 @@ export class SessionCore {
   }
 
   phaseChanged(from: SessionPhase, to: SessionPhase, event: SessionEvent): void {
+    logPhase(from, to, event, this.entry.roomID);
     if (SCREEN_ON.includes(to)) this.keepScreenOn(true);
     else if (to === 'preview' || !this.machine.in(...ACTIVE_PHASES)) this.keepScreenOn(false);
-    if (event === 'published' && from === 'preview') this.report.onAir();
+    if (event === 'published' && from === 'preview') this.report.onAir(() => this.finish('ended', null));
     if (to === 'live' || to === 'watching') this.summary.onAir();
     if (event === 'joined' && to === 'calling') this.report.inCall(() => this.callOver());
     if (event === 'recovered' || event === 'resumed') this.cohost.recovered();

@@ -6,6 +6,7 @@ import { makeAutoObservable } from 'mobx-miniprogram';
 import { OwnedTimer } from './session-context';
 import type { SessionMachine } from './session-table';
 import type { SessionError, SessionPhase } from '../../stores/session-types';
+import { appLog } from '../../utils/log-ring';
 
 /** A transient notice stays this long. */
 export const NOTICE_MS = 3000;
@@ -28,6 +29,7 @@ export class SessionStatus {
 
   /** Shows an error (null clears it). */
   setError(error: SessionError | null): void {
+    if (error !== null) appLog.add('error', `${error.code} ${error.message}`);
     this.error = error;
   }
 
@@ -42,11 +44,11 @@ export class SessionStatus {
     this.notice = text;
   }
 
-  /** A notice for NOTICE_MS; not over a reconnecting / interrupted notice. */
-  flash(text: string): void {
+  /** A notice for `ms` (NOTICE_MS); not over a reconnecting / interrupted notice. */
+  flash(text: string, ms = NOTICE_MS): void {
     if (this.phase === 'reconnecting' || this.phase === 'interrupted') return;
     this.notice = text;
-    this.noticeTimer.set(NOTICE_MS, () => this.clearNotice(text));
+    this.noticeTimer.set(ms, () => this.clearNotice(text));
   }
 
   /** Takes a notice back once it no longer holds (only while it is still the one on screen). */

@@ -13,6 +13,15 @@ import type {
   GiftView,
   LeaderboardView,
 } from '@zego-live/contract/schemas';
+import type {
+  ActorView,
+  OperatorSession,
+  ProblemReportView,
+  WallAnswer,
+} from '@zego-live/contract/operators';
+
+/** Who the console is signed in as (name, role; CONSOLE_TOKEN while it bootstraps the first admin). */
+export type OperatorActor = ActorView;
 
 /** One gift of the catalogue (the contract's GiftView). */
 export type Gift = GiftView;
@@ -80,7 +89,7 @@ export class ConsoleApi {
 
   private async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${this.token}`);
+    if (this.token) headers.set('authorization', `Bearer ${this.token}`);
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, { ...init, headers, cache: 'no-store' });
@@ -95,9 +104,25 @@ export class ConsoleApi {
     return (await (await this.request(path, init)).json()) as T;
   }
 
-  /** Checks the token against an operator-only route; resolves when it is accepted. */
-  async verify(): Promise<void> {
-    await this.request('/api/operator/session');
+  /** Checks the session (or CONSOLE_TOKEN) and answers who it is: name and role. */
+  async verify(): Promise<OperatorActor> {
+    return (await this.json<{ operator: OperatorActor }>('/api/operators/me')).operator;
+  }
+
+  /** Ends this session on the service (every instance); CONSOLE_TOKEN has none to end. */
+  async signOut(): Promise<void> {
+    await this.request('/api/operators/sign-out', { method: 'POST' });
+  }
+
+  /** Signs an operator account in: the session token to call the service with. */
+  static async signIn(name: string, password: string, base = ''): Promise<string> {
+    const anonymous = new ConsoleApi('', base);
+    const session = await anonymous.json<OperatorSession>('/api/operators/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, password }),
+    });
+    return session.sessionToken;
   }
 
   /** Every room (following cursors, at most `maxPages` pages), newest first. */
@@ -126,8 +151,38 @@ export class ConsoleApi {
   }
 
   /** Ends a room for everyone in it. */
-  endRoom(id: string): Promise<{ room: Room }> {
-    return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  endRoom(id: string, reason?: string): Promise<{ room: Room }> {
+    const body = reason
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }) }
+      : {};
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/end`, { method: 'POST', ...body });
+  }
+
+  /** Users' problem reports, newest first, of a room and/or a user (no log lines). */
+  reports(filter: { roomId?: string; userId?: string }): Promise<{ reports: ProblemReportView[] }> {
+    const query = new URLSearchParams({ limit: '50' });
+    if (filter.roomId) query.set('roomId', filter.roomId);
+    if (filter.userId) query.set('userId', filter.userId);
+    return this.json(`/api/reports?${query}`);
+  }
+
+  /** One problem report with its log lines. */
+  report(id: number): Promise<{ report: ProblemReportView }> {
+    return this.json(`/api/reports/${id}`);
+  }
+
+  /** Every live and paused room with its figures (the monitoring wall). */
+  wall(): Promise<WallAnswer> {
+    return this.json('/api/wall');
+  }
+
+  /** Warns the room's anchor (「运营提醒：…」 on its screen); signalled false when ZEGO could not deliver it. */
+  warn(id: string, text: string): Promise<{ signalled: boolean }> {
+    return this.json(`/api/rooms/${encodeURIComponent(id)}/warnings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
   }
 
   /** The newest moderation actions of every room (comments off/on, mutes, removals, held messages). */

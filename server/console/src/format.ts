@@ -66,3 +66,17 @@ export function describeFailure(failure: unknown, { withCode = false } = {}): st
   if (failure.status === 403) return `没有权限 Forbidden: ${failure.message}`;
   return failure.message;
 }
+
+/** A mute's end, or a held message's text. */
+export function moderationDetail(a: ModerationAction): string {
+  if (a.action === 'mute' && a.until !== null) return `至 until ${formatTime(a.until)}`;
+  if (a.action === 'held' && a.detail) {
+    try {
+      const held = JSON.parse(a.detail) as { text?: string };
+      return held.text ?? '';
+    } catch {
+      return '';
+    }
+  }
+  return '';
+}

@@ -1,4 +1,4 @@
-/** The operator console: sign in with CONSOLE_TOKEN, watch the rooms, create one and hand its QR to the anchor. */
+/** The operator console: sign in by account, watch the rooms, create one and hand its QR to the anchor. */
 import { ApiFailure, Cohosts, ConsoleApi, CreatedRoom, ModerationAction, Room } from './api';
 import { ChatModeration } from './chat-moderation';
 import { byId, h, replaceChildren } from './dom';
@@ -6,15 +6,18 @@ import { mountPlannedRooms, plannedCell } from './planned';
 import { mountGiftCatalogue } from './gifts';
 import {
   MODERATION_LABELS,
-  MODERATOR_LABELS,
   STATUS_LABELS,
   describeFailure,
   formatTime,
   formatViewers,
   isoTime,
+  moderationDetail,
 } from './format';
 import { QrPanel } from './qr-panel';
 import { ReplaysPanel } from './replays-panel';
+import { actorLabel, endSession, showWho, signInAs } from './session';
+import { MonitoringWall } from './wall';
+import { mountReports } from './reports';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -25,7 +28,9 @@ const POLL_MS = 5000;
 const ui = {
   signInView: byId('sign-in-view'),
   signInForm: byId<HTMLFormElement>('sign-in-form'),
+  nameInput: byId<HTMLInputElement>('name-input'),
   tokenInput: byId<HTMLInputElement>('token-input'),
+  who: byId('who'),
   signInButton: byId<HTMLButtonElement>('sign-in-button'),
   signInError: byId('sign-in-error'),
   sessionBar: byId('session-bar'),
@@ -59,6 +64,7 @@ let refreshAgain = false;
 const qrPanel = new QrPanel(ui.qrPanel, (text) => (ui.refreshed.textContent = text));
 const replaysPanel = new ReplaysPanel(byId('replays-panel'), (text) => (ui.refreshed.textContent = text));
 const chatModeration = new ChatModeration(byId('chat-moderation-body'), () => refresh());
+const wall = new MonitoringWall(byId('wall-grid'), byId('wall-empty'), () => void refresh());
 /** The last list drawn, so an unchanged poll does not rebuild the table (and steal focus). */
 let lastRoomsJson = '';
 /** Object URLs of the anchor QR images on screen, released when the panel changes. */
@@ -71,6 +77,7 @@ function setServiceDown(down: boolean): void {
 
 function showSignIn(message = ''): void {
   api = null;
+  wall.start(null);
   window.clearInterval(pollTimer);
   sessionStorage.removeItem(TOKEN_KEY);
   lastRoomsJson = '';
@@ -87,6 +94,8 @@ function showSignIn(message = ''): void {
 
 function showConsole(token: string): void {
   api = new ConsoleApi(token);
+  showWho(token, ui.who);
+  wall.start(api);
   ui.signInView.hidden = true;
   ui.consoleView.hidden = false;
   ui.sessionBar.hidden = false;
@@ -100,15 +109,15 @@ function showConsole(token: string): void {
 
 async function signIn(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  const token = ui.tokenInput.value.trim();
-  if (!token) {
-    ui.signInError.textContent = '请输入口令 Please enter the token';
+  const secret = ui.tokenInput.value.trim();
+  if (!secret) {
+    ui.signInError.textContent = '请输入密码 Please enter the password';
     return;
   }
   ui.signInButton.disabled = true;
   ui.signInError.textContent = '';
   try {
-    await new ConsoleApi(token).verify();
+    const { token } = await signInAs(ui.nameInput.value.trim(), secret);
     sessionStorage.setItem(TOKEN_KEY, token);
     showConsole(token);
   } catch (failure) {
@@ -199,32 +208,12 @@ function renderModeration(actions: ModerationAction[], rooms: Room[]): void {
         timeCell(a.at),
         h('td', {}, titles.get(a.roomId) ?? a.roomId),
         h('td', {}, MODERATION_LABELS[a.action] ?? a.action),
-        h('td', {}, actorText(a)),
+        h('td', {}, actorLabel(a)),
         h('td', {}, a.targetId === null ? '—' : (a.targetNickname ?? a.targetId)),
         h('td', { class: 'detail' }, moderationDetail(a)),
       ),
     ),
   );
-}
-
-/** Who acted; an admin (房管) by name, since a room has several (its anchor is the room's own). */
-function actorText(a: ModerationAction): string {
-  const kind = MODERATOR_LABELS[a.actorKind] ?? a.actorKind;
-  return a.actorKind === 'admin' && a.actorNickname !== null ? `${kind} ${a.actorNickname}` : kind;
-}
-
-/** A mute's end, or a held message's text. */
-function moderationDetail(a: ModerationAction): string {
-  if (a.action === 'mute' && a.until !== null) return `至 until ${formatTime(a.until)}`;
-  if (a.action === 'held' && a.detail) {
-    try {
-      const held = JSON.parse(a.detail) as { text?: string };
-      return held.text ?? '';
-    } catch {
-      return '';
-    }
-  }
-  return '';
 }
 
 function timeCell(value: Room['startedAt']): HTMLTableCellElement {
@@ -383,7 +372,7 @@ mountPlannedRooms(ui.createForm.closest('section') ?? ui.createForm, {
 });
 ui.signInForm.addEventListener('submit', (event) => void signIn(event));
 ui.createForm.addEventListener('submit', (event) => void createRoom(event));
-ui.signOut.addEventListener('click', () => showSignIn());
+ui.signOut.addEventListener('click', () => (endSession(api), showSignIn()));
 ui.refreshButton.addEventListener('click', () => void refresh());
 ui.statusFilter.addEventListener('change', () => {
   lastRoomsJson = '';
@@ -394,6 +383,7 @@ document.addEventListener('visibilitychange', () => {
 });
 
 installViewerChart(() => api);
+mountReports(byId('reports-card'), () => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) showConsole(saved);

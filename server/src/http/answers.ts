@@ -1,9 +1,12 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyBaseLogger, FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../lib/errors';
 import { DatabaseUnavailableError } from '../store/common';
 import { refuseMissingHost, sendError, validationMessage } from './http-contract';
 import { BODY_LIMIT } from './options';
+
+/** During a database outage, at most one warning this often (ms), with the number of refusals since the last. */
+export const OUTAGE_WARN_MS = 30_000;
 
 /**
  * How the service reads bodies and answers what no route does: bodiless POSTs, ZEGO's form posts, every error in
@@ -44,13 +47,25 @@ export default fp(
       },
     );
 
+    // One warning per OUTAGE_WARN_MS during an outage, counting the refusals since the last, not one per request.
+    let lastOutageWarning = Number.NEGATIVE_INFINITY;
+    let refusedSince = 0;
+    const outageWarning = (log: FastifyBaseLogger): void => {
+      refusedSince += 1;
+      const now = Date.now();
+      if (now - lastOutageWarning < OUTAGE_WARN_MS) return;
+      log.warn({ code: 'DATABASE_UNAVAILABLE', refused: refusedSince }, 'database unavailable');
+      lastOutageWarning = now;
+      refusedSince = 0;
+    };
+
     app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
       if (error instanceof ApiError) {
         if (error.statusCode >= 500) request.log.warn({ code: error.code }, error.message);
         return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
       }
       if (error instanceof DatabaseUnavailableError) {
-        request.log.warn({ code: 'DATABASE_UNAVAILABLE' }, 'database unavailable');
+        outageWarning(request.log);
         return reply.status(503).send({
           error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' },
         });

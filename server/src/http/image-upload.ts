@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// app.live is declared by plugins/app/live.ts: its types only.
+import type {} from '../plugins/app/live';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 
 /** Room for the multipart framing around the file (boundaries, part headers, a stray field). */
@@ -31,11 +33,26 @@ export function sniffImage(bytes: Buffer): ImageKind | null {
 }
 
 /**
- * The absolute URL of a stored avatar, from the address the client reached us at (protocol and Host, or
- * X-Forwarded-Proto/Host when TRUST_PROXY trusts the proxy): the phone that uploaded can load it from there.
+ * The absolute URL of a stored file (avatar, cover): PUBLIC_BASE_URL, else the address this instance listens on.
+ * Never the request's Host or X-Forwarded-Host: the URL is shown to every visitor, so a forged Host would be too.
  */
-export const storedFileUrl = (request: FastifyRequest, folder: string, file: string): string =>
-  `${request.protocol}://${request.host}/${folder}/${file}`;
+export function storedFileUrl(app: FastifyInstance, folder: string, file: string): string {
+  return `${publicBaseUrl(app)}/${folder}/${file}`;
+}
+
+/** PUBLIC_BASE_URL, or http://<listen address>:<port> of this instance (development, tests). */
+function publicBaseUrl(app: FastifyInstance): string {
+  if (app.live.config.publicBaseUrl !== null) return app.live.config.publicBaseUrl;
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return `http://${app.live.config.host}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** @fastify/multipart's codes for more files, parts or fields than the route's limits allow. */
+const TOO_MANY = new Set(['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+const exactlyOneFile = (): ApiError => badRequest('Send exactly one file, in the field "file"');
 
 const tooLarge = (what: string, maxBytes: number): ApiError =>
   new ApiError(413, 'PAYLOAD_TOO_LARGE', `The ${what} is larger than ${maxBytes / 1024} KB`);
@@ -66,12 +83,14 @@ export async function readImageUpload(
       if (part.type !== 'file') continue;
       if (part.fieldname !== 'file' || bytes !== null) {
         await part.toBuffer();
-        throw badRequest('Send exactly one file, in the field "file"');
+        throw exactlyOneFile();
       }
       bytes = await part.toBuffer();
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
+    // Too many files, parts or fields is multipart's 413, but the upload is malformed, not large: our own 400.
+    if (TOO_MANY.has((error as { code?: string }).code ?? '')) throw exactlyOneFile();
     if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge(what, maxBytes);
     throw badRequest(`Unreadable multipart body: ${(error as Error).message}`);
   }

@@ -9,6 +9,9 @@ import { trustProxy } from './trust-proxy';
 /** Largest accepted request body (bytes); every API body is a few hundred bytes. */
 export const BODY_LIMIT = 16 * 1024;
 
+/** The most a request's headers may take to arrive (ms). */
+const HEADERS_TIMEOUT_MS = 10_000;
+
 /** Paths pino replaces with "[redacted]" wherever they show up in a log line. */
 const REDACT = [
   'req.headers.authorization',
@@ -63,7 +66,15 @@ export function serverOptions(config: Config, log: LogOptions): FastifyHttpOptio
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
-    // Node would answer a Host-less HTTP/1.1 request itself, with an empty body: refuseMissingHost answers instead.
-    http: { requireHostHeader: false },
+    // A request must arrive whole within REQUEST_TIMEOUT_MS (headers within 10 s): a client dripping bytes is cut
+    // off with 408 (http-contract's clientErrorHandler) instead of holding its connection for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      // Node would answer a Host-less HTTP/1.1 request itself, with an empty body: refuseMissingHost answers instead.
+      requireHostHeader: false,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs),
+      // Node looks for overdue requests this often (its default, 30 s, would let a short timeout run long).
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 4),
+    },
   };
 }

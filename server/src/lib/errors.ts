@@ -21,3 +21,6 @@ export const unauthorized = (message: string): ApiError => new ApiError(401, 'UN
 export const forbidden = (message: string): ApiError => new ApiError(403, 'FORBIDDEN', message);
 /** 404: no such thing. */
 export const notFound = (message: string): ApiError => new ApiError(404, 'NOT_FOUND', message);
+/** 403 REMOVED_FROM_ROOM: the anchor or an operator removed this viewer; nothing in that room is theirs any more. */
+export const removedFromRoom = (): ApiError =>
+  new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');

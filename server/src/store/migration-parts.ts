@@ -15,3 +15,9 @@ export const time = (t: Table, name: string, engine: Engine, notNull = false): T
 /** A CHECK that the column holds one of these words. */
 export const oneOf = (column: string, values: string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+
+/** A table's own id: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's BIGSERIAL. */
+export const serialKey = (t: Table, engine: Engine): Table =>
+  engine.dialect === 'sqlite'
+    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    : t.addColumn('id', 'bigserial', (c) => c.primaryKey());

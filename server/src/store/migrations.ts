@@ -6,15 +6,10 @@
 import { sql } from 'kysely';
 import type { Engine } from './engine';
 import { callInvitationsMigration } from './migrations-calls';
-import { oneOf, time, type Migration, type Table } from './migration-parts';
+import { operatorsMigration, problemReportsMigration } from './migrations-operators';
+import { oneOf, serialKey, time, type Migration, type Table } from './migration-parts';
 
 export type { Migration } from './migration-parts';
-
-/** A table's own id: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's BIGSERIAL. */
-const serialKey = (t: Table, engine: Engine): Table =>
-  engine.dialect === 'sqlite'
-    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
 
 export const MIGRATIONS: readonly Migration[] = [
   // 1: users, their sessions, live rooms and the invites that give an unowned room its anchor.
@@ -348,6 +343,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // 15 (issue 27): call invitations (ringing -> one outcome; the call room made with it) and the 「和我视频通话」 cards.
   callInvitationsMigration,
+  // 16 (issue 25): operator accounts with roles, their sessions, the audit log, a room's end reason.
+  operatorsMigration,
+  // 17 (issue 25): users' problem reports (遇到问题？).
+  problemReportsMigration,
 ];
 
 /**

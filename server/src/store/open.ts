@@ -5,6 +5,12 @@ import { chatRepository } from './repos/chat';
 import { cohostRepository } from './repos/cohosts';
 import { invitationRepository } from './repos/invitations';
 import { inviteRepository } from './repos/invites';
+import {
+  auditRepository,
+  operatorRepository,
+  problemReportRepository,
+  wallRepository,
+} from './repos/operators';
 import { callbackNonceRepository, reminderRepository } from './repos/reminders';
 import { recordingRepository, rtmpRepository } from './repos/replays';
 import { roomRepository } from './repos/rooms';
@@ -38,6 +44,10 @@ export function buildStore(engine: Engine, options: StoreOptions = {}): Store {
     social: socialRepository(engine),
     gifts: giftRepository(engine),
     invitations: invitationRepository(engine),
+    operators: operatorRepository(engine),
+    audit: auditRepository(engine),
+    wall: wallRepository(engine),
+    reports: problemReportRepository(engine),
     ping: () => engine.ping(),
     close: () => engine.close(),
   };

@@ -14,6 +14,7 @@ import type {
   RoomStatus,
 } from './types';
 import type { RecordingStatus } from './replays';
+import type { OperatorRole } from './operators';
 
 /** A yes/no column: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL (Engine.flag writes one). */
 export type Flag = number | boolean;
@@ -55,6 +56,8 @@ export interface RoomsTable {
   cover_url: string | null;
   live_ms: Generated<number>;
   live_since: number | null;
+  /** Why an operator ended the room (the end screens show it), or null. */
+  end_reason?: string | null;
 }
 
 export interface InvitesTable {
@@ -261,6 +264,48 @@ export interface CallCardsTable {
   created_at: number;
 }
 
+export interface OperatorsTable {
+  id: string;
+  name: string;
+  role: OperatorRole;
+  password_hash: string;
+  disabled: Flag;
+  failed_sign_ins: Generated<number>;
+  locked_until: number | null;
+  created_at: number;
+}
+
+export interface OperatorSessionsTable {
+  token_hash: string;
+  operator_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: OperatorRole;
+  action: string;
+  room_id: string | null;
+  target: string | null;
+  detail: string | null;
+}
+
+export interface ProblemReportsTable {
+  id: Generated<number>;
+  user_id: string;
+  room_id: string | null;
+  description: string;
+  /** JSON: the device's basic info as the app sent it. */
+  device: string;
+  /** JSON: the app's last log lines, oldest first. */
+  logs: string;
+  created_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -295,4 +340,8 @@ export interface Database {
   recordings: RecordingsTable;
   recording_files: RecordingFilesTable;
   room_rtmp: RoomRtmpTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  audit_log: AuditLogTable;
+  problem_reports: ProblemReportsTable;
 }

@@ -33,13 +33,24 @@ export * from './replays';
 export * from './social';
 export * from './gifts';
 export * from './invitations';
+export * from './operators';
+import type {
+  AuditRepository,
+  OperatorRepository,
+  ProblemReportRepository,
+  WallRepository,
+} from './operators';
 
 export interface UserRepository {
-  /** Finds or creates the user behind a WeChat openid; updates the profile fields that are given. */
+  /**
+   * Finds or creates the user behind a platform openid (WeChat's, or `alipay:...`); updates the profile fields that
+   * are given; a new user without a nickname gets `defaultNickname` (the platform's 微信用户 / 支付宝用户).
+   */
   upsertByOpenid(
     openid: string,
     profile: { nickname?: string; avatarUrl?: string },
     now: number,
+    defaultNickname?: string,
   ): Promise<User>;
   /** Finds or creates the development user with this nickname (AUTH_MODE=dev only). */
   upsertDev(nickname: string, now: number): Promise<User>;
@@ -135,6 +146,14 @@ export interface Store {
   social: SocialRepository;
   gifts: GiftRepository;
   invitations: InvitationRepository;
+  /** Operator accounts and their sessions. */
+  operators: OperatorRepository;
+  /** What operators did, under their names. */
+  audit: AuditRepository;
+  /** The monitoring wall's reads, and an operator's reason for ending a room. */
+  wall: WallRepository;
+  /** Users' problem reports (遇到问题？). */
+  reports: ProblemReportRepository;
   /** Resolves when the database answers (for /readyz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

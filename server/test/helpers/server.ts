@@ -82,6 +82,8 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<T
       write: generous,
       list: generous,
       chat: generous,
+      likes: generous,
+      reports: generous,
       ...deps.rateLimits,
     },
   });

@@ -10,6 +10,7 @@ import {
 } from '../../src/features/cohosts/rules';
 import { claimedRoom, mayMoveTo } from '../../src/features/rooms/rules';
 import { refusal } from '../helpers/refusal';
+import { CONSOLE_ACTOR } from '../../src/http/auth';
 import type { Cohost, Room, User } from '../../src/store/types';
 
 const user: User = { id: 'u1', nickname: '小明', avatarUrl: '', createdAt: 0 } as User;
@@ -92,7 +93,9 @@ describe('admitting a co-host', () => {
   it('shows the anchor and the operator everything, a viewer its own, and lets them end co-hosting', () => {
     const anchor = { kind: 'user', user: { ...user, id: 'anchor' }, tokenHash: 'h' } as const;
     const viewer = { kind: 'user', user, tokenHash: 'h' } as const;
-    expect(cohostViewerOf({ kind: 'operator' }, room)).toEqual({ kind: 'manager' });
+    expect(cohostViewerOf({ kind: 'operator', operator: CONSOLE_ACTOR, tokenHash: null }, room)).toEqual({
+      kind: 'manager',
+    });
     expect(cohostViewerOf(anchor, room)).toEqual({ kind: 'manager' });
     expect(cohostViewerOf(viewer, room)).toEqual({ kind: 'viewer', userId: 'u1' });
     expect(cohostViewerOf({ kind: 'anonymous' }, room)).toEqual({ kind: 'anonymous' });

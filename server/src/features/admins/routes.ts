@@ -17,6 +17,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const appointing = async (request: FastifyRequest, roomId: string) =>
     managedRoom(live, await identify(app, request), roomId, {
       notManager: 'Only the anchor of this room or the operator may appoint or dismiss its admins',
+      need: 'operator',
     });
 
   /** GET /api/rooms/:id/admins: the room's admins in the order they were appointed (anyone: their badge is public). */

@@ -6,7 +6,7 @@ import { ApiError } from '../../lib/errors';
 import { ErrorView } from '../../lib/views';
 import { BODY, RoomParams, RtcRoomView, SessionView } from '@zego-live/contract/schemas';
 import { AvatarUrl, Nickname, openSession } from '../auth/service';
-import { alipayOpenid, rtcRoomFor } from './service';
+import { ALIPAY_DEFAULT_NICKNAME, alipayOpenid, rtcRoomFor } from './service';
 
 /** The Alipay mini-program's routes: sign-in with my.getAuthCode, and the <rtc-room> parameters of a call. */
 const alipayRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -46,6 +46,7 @@ const alipayRoutes: FastifyPluginAsyncTypebox = async (app) => {
         alipayOpenid(identity),
         { nickname: request.body.nickname, avatarUrl: request.body.avatarUrl },
         live.now(),
+        ALIPAY_DEFAULT_NICKNAME,
       );
       return openSession(live, user);
     },

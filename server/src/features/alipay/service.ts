@@ -12,6 +12,9 @@ export function alipayOpenid(identity: AlipayIdentity): string {
   return identity.kind === 'user_id' ? `alipay:${identity.value}` : `alipay:open_id:${identity.value}`;
 }
 
+/** What a new Alipay user without a nickname is called (Alipay's own word for an unnamed member). */
+export const ALIPAY_DEFAULT_NICKNAME = '支付宝用户';
+
 /** The <rtc-room> parameters of a call for one of its members: 400 a live room, 403 not a member, 409 ended, 503 unset. */
 export async function rtcRoomFor(live: LiveContext, roomId: string, userId: string): Promise<RtcRoomView> {
   const room = await loadRoom(live, roomId);

@@ -32,6 +32,7 @@ const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { manager, room } = await managedRoom(live, await identify(app, request), request.params.id, {
         notManager: 'Only the anchor of this room or the operator may set its announcement',
+        need: 'operator',
       });
       const answer = await setAnnouncement(live, request.log, room, manager, request.body.text);
       await recordAction(live, request.log, room, manager, {

@@ -42,7 +42,7 @@ const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await writeFile(path.join(dir, file), bytes, { flag: 'wx' });
       let updated: User | null;
       try {
-        updated = await app.live.store.users.setAvatar(user.id, storedFileUrl(request, 'avatars', file));
+        updated = await app.live.store.users.setAvatar(user.id, storedFileUrl(app, 'avatars', file));
       } catch (error) {
         await unlink(path.join(dir, file)).catch(() => undefined);
         throw error;

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { identify, requireSessionHash, requireUser } from '../../http/auth';
-import { Errors } from '../../http/route-parts';
-import { hashToken } from '../../lib/ids';
+import { Errors, perSession } from '../../http/route-parts';
 import { BODY, ChatMessageView, ChatView, RoomCatchUpView, RoomParams } from '@zego-live/contract/schemas';
 import { loadLiveRoom } from '../rooms/service';
 import { LikeCounter } from './likes';
@@ -16,16 +14,8 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const likes = new LikeCounter(live);
   // The order of each room's accepted chat lines.
   const order = new ChatOrder();
-  // Per session (the bearer's hash), not per address: many viewers may share one NAT address.
-  const chatLimit = {
-    rateLimit: {
-      ...live.rateLimits.chat,
-      keyGenerator: (request: FastifyRequest): string => {
-        const header = request.headers.authorization;
-        return header ? `chat:${hashToken(header)}` : `chat-ip:${request.ip}`;
-      },
-    },
-  };
+  // Per session, not per address: many viewers may share one NAT address.
+  const chatLimit = perSession('chat', live.rateLimits.chat);
 
   /**
    * POST /api/rooms/:id/messages {text}: a signed-in viewer (or the anchor) sends a chat line to a live room. At
@@ -50,11 +40,12 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/likes {count}: a viewer's batch of likes (the app sends at most one batch a second). */
+  /** POST /api/rooms/:id/likes {count}: a viewer's batch of likes (the app sends at most one batch a second;
+   * RateLimits.likes per session bounds the rest). */
   app.post(
     '/rooms/:id/likes',
     {
-      config: { rateLimit: live.rateLimits.write },
+      config: perSession('likes', live.rateLimits.likes),
       schema: {
         params: RoomParams,
         body: Type.Object({ count: Type.Integer({ minimum: 1, maximum: 100 }) }, BODY),

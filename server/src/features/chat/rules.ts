@@ -1,6 +1,6 @@
 /** Whether a chat line may be sent, decided without a database: the room's status, the text, the sender's standing. */
 import { CHAT_MAX_LENGTH } from '@zego-live/contract';
-import { ApiError } from '../../lib/errors';
+import { ApiError, removedFromRoom } from '../../lib/errors';
 import type { ChatStanding, Room } from '../../store/types';
 
 /** 409 unless the room is live or paused: chat and likes need a live room. */
@@ -29,7 +29,7 @@ export function chatText(raw: string): string {
  * anchor may still speak, e.g. to say why, while the viewers' comments are off).
  */
 export function requireMayChat(standing: ChatStanding, anchor: boolean): void {
-  if (standing.removed) throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+  if (standing.removed) throw removedFromRoom();
   if (standing.mutedUntil !== null) {
     throw new ApiError(
       403,

@@ -92,14 +92,16 @@ export async function sendChat(
   let delivered: Promise<{ messageId: number | null }>;
   try {
     await checkContent(live, log, room, user, text);
-    await ticket.turn;
     sentAt = live.now();
-    // Kept before delivery, in the room's order: the line's number travels with it, so a late joiner's history and
-    // the live line agree.
-    line = await live.store.chat.keepLine(
+    // Kept before delivery (the line's number travels with it, so a late joiner's history and the live line agree),
+    // but written while the earlier lines are still going out: the room's order never waits on the database.
+    const kept = live.store.chat.keepLine(
       { roomId: room.id, userId: user.id, nickname: user.nickname, text, sentAt },
       CHAT_LINES_KEPT,
     );
+    kept.catch(() => undefined);
+    await ticket.turn;
+    line = await kept;
     // The call takes its place in ZEGO's bound as it starts: the next line of the room may follow at once.
     delivered = deliverChat(live, room, user, text, line);
   } finally {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { identify, requireUser, type Caller } from '../../http/auth';
+import { identify, requireRoleOf, requireUser, type Caller } from '../../http/auth';
 import {
   afterCohostEnded,
   lapsedBefore,
@@ -10,7 +10,7 @@ import {
   updateMix,
 } from './service';
 import { ApiError, forbidden, unauthorized } from '../../lib/errors';
-import { loadLiveRoom, managedRoom } from '../rooms/service';
+import { loadLiveRoom, managedRoom, requireNotRemoved } from '../rooms/service';
 import { CohostChangeView, RoomParams } from '@zego-live/contract/schemas';
 import { CohostsView, cohostsView } from '../../lib/views';
 import { Errors, RoomUserParams } from '../../http/route-parts';
@@ -42,6 +42,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const caller = await identify(app, request);
     const { room } = await managedRoom(live, caller, roomId, {
       notManager: 'Only the anchor of this room or the operator may answer co-host requests',
+      need: 'operator',
     });
     return { caller, room };
   }
@@ -64,6 +65,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
       requireMayRequest(room, caller.user.id);
+      await requireNotRemoved(live, room.id, caller.user.id);
       const { limit } = live.config.cohost;
       requestOutcome(
         await live.store.cohosts.request(room.id, caller.user.id, live.now(), limit),
@@ -96,6 +98,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { caller, room } = await answering(request, request.params.id);
       const { userId } = request.params;
+      await requireNotRemoved(live, room.id, userId);
       const { limit } = live.config.cohost;
       const result = await live.store.cohosts.accept(room.id, userId, live.now(), lapsedBefore(live), limit);
       const { cohost, accepted } = admitted(result, room.id, userId, limit);
@@ -138,6 +141,7 @@ const cohostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unauthorized('Sign in first: send Authorization: Bearer <sessionToken>');
       const room = await loadLiveRoom(live, request.params.id);
       const { userId } = request.params;
+      requireRoleOf(caller, 'operator');
       const by = endingBy(caller, room, userId);
       if (by === null) {
         throw forbidden(

@@ -12,6 +12,7 @@ import { cohostCommand, SERVICE_USER_ID, type CohostSignal } from '@zego-live/co
 import type { LiveContext } from '../../plugins/app/live';
 import { cohostStreamId as streamOfCohost } from '@zego-live/contract';
 import { mixStreamIdForRoom, mixTaskIdForRoom } from '../../lib/ids';
+import { requireNotRemoved } from '../rooms/service';
 
 /** The mix output canvas (portrait, like the anchor's camera). */
 export const MIX_WIDTH = 720;
@@ -233,6 +234,7 @@ export async function cohostStreamId(
 /** A co-host's heartbeat (POST /rooms/:id/heartbeat from someone other than the anchor): 409 ended, 403 not one. */
 export async function cohostHeartbeat(live: LiveContext, room: Room, userId: string): Promise<Room> {
   if (room.status === 'ended') throw new ApiError(409, 'ROOM_ENDED', `Room ${room.id} has ended`);
+  await requireNotRemoved(live, room.id, userId);
   if (!(await live.store.cohosts.seen(room.id, userId, live.now()))) {
     throw forbidden('Only the anchor or a co-host of this room may send its heartbeat');
   }

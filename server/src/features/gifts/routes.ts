@@ -81,7 +81,6 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  // role: operator
   /** GET /api/console/gifts: the whole catalogue, retired gifts too (console). */
   app.get(
     '/console/gifts',
@@ -92,7 +91,6 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  // role: operator
   /** POST /api/gifts: the operator adds a gift to the catalogue (console). */
   app.post(
     '/gifts',
@@ -101,13 +99,12 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { body: GiftBody, response: { 200: Type.Object({ gift: GiftView }), ...Errors } },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       const { active = true, ...fields } = request.body;
       return { gift: await live.store.gifts.create({ ...fields, active, createdAt: live.now() }) };
     },
   );
 
-  // role: operator
   /** PATCH /api/gifts/:giftId: the operator changes a gift or retires it (active false) (console). */
   app.patch(
     '/gifts/:giftId',
@@ -120,7 +117,7 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       await loadGift(live, request.params.giftId);
       const gift = await live.store.gifts.update(request.params.giftId, request.body);
       return { gift: gift ?? (await loadGift(live, request.params.giftId)) };

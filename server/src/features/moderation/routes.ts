@@ -27,8 +27,9 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The live room if the caller is its anchor, one of its admins or the operator: 401, 404, 400 WRONG_KIND, 403. */
   const moderated = async (request: FastifyRequest, roomId: string) =>
     managedRoom(live, await identify(app, request), roomId, {
-      notManager: "Only the anchor of this room, its admins or the operator may moderate this room's chat",
+      notManager: "Only the anchor of this room, its admins or an operator may moderate this room's chat",
       admins: true,
+      need: 'moderator',
     });
 
   /** POST /api/rooms/:id/chat/comments {off}: the anchor, an admin or the operator turns the viewers' comments off or on. */
@@ -54,7 +55,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetId: null,
       });
       const signalled = await announceChatState(live, request.log, room, off);
-      return { chat: await chatView(live, room, { kind: 'operator' }), signalled };
+      return { chat: await chatView(live, room, { kind: 'anonymous' }), signalled };
     },
   );
 
@@ -191,7 +192,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'moderator');
       return {
         actions: await moderationViews(live, await live.store.chat.log(null, request.query.limit ?? 50)),
       };

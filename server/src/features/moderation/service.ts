@@ -50,27 +50,43 @@ export async function recordAction(
     roomId: room.id,
     action,
     actorKind: manager.kind,
-    actorId: manager.kind === 'operator' ? null : manager.userId,
+    actorId: manager.kind === 'operator' ? manager.operator.id : manager.userId,
     targetId,
     until,
     detail,
     at: live.now(),
   });
-  log.info({ room: room.id, action, by: manager.kind, target: targetId, until }, 'moderation');
+  const by =
+    manager.kind === 'operator' ? `operator ${manager.operator.name}` : `${manager.kind} ${manager.userId}`;
+  log.info({ room: room.id, action, by, target: targetId, until }, 'moderation');
   return entry;
 }
 
-/** The log's records with the nicknames of who did it and whom it concerned (one read for all of them). */
+/** The log's records with their actors' and targets' names (each user and operator read once). */
 export async function moderationViews(
   live: LiveContext,
   records: ModerationRecord[],
 ): Promise<ModerationView[]> {
-  const ids = new Set<string>();
+  const users = new Map<string, string | null>();
+  const operators = new Map<string, string | null>();
+  const nickname = async (id: string): Promise<string | null> => {
+    if (!users.has(id)) users.set(id, (await live.store.users.get(id))?.nickname ?? null);
+    return users.get(id) ?? null;
+  };
+  const operatorName = async (id: string | null): Promise<string | null> => {
+    // Records from before operator accounts (and CONSOLE_TOKEN's bootstrap) carry no account.
+    if (id === null) return 'CONSOLE_TOKEN';
+    if (!operators.has(id)) operators.set(id, (await live.store.operators.get(id))?.name ?? null);
+    return operators.get(id) ?? null;
+  };
+  const views: ModerationView[] = [];
   for (const r of records) {
-    if (r.targetId !== null) ids.add(r.targetId);
-    if (r.actorId !== null) ids.add(r.actorId);
+    let actorName: string | null = null;
+    if ((r.actorKind === 'anchor' || r.actorKind === 'admin') && r.actorId !== null)
+      actorName = await nickname(r.actorId);
+    else if (r.actorKind === 'operator') actorName = await operatorName(r.actorId);
+    const targetNickname = r.targetId === null ? null : await nickname(r.targetId);
+    views.push({ ...r, actorName, targetNickname });
   }
-  const names = new Map((await live.store.users.getMany([...ids])).map((u) => [u.id, u.nickname]));
-  const nameOf = (id: string | null): string | null => (id === null ? null : (names.get(id) ?? null));
-  return records.map((r) => ({ ...r, targetNickname: nameOf(r.targetId), actorNickname: nameOf(r.actorId) }));
+  return views;
 }

@@ -17,7 +17,6 @@ const obsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ['/rooms/:id/rtmp', false],
     ['/rooms/:id/rtmp/renew', true],
   ] as const) {
-    // role: operator (and the room's anchor)
     /**
      * POST /api/rooms/:id/rtmp: the room's OBS server address and stream key (a first key made now);
      * POST /api/rooms/:id/rtmp/renew: a new key, the old one no longer pushes this room. Anchor or operator only.
@@ -29,6 +28,7 @@ const obsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const caller = await identify(app, request);
         const { room } = await managedRoom(live, caller, request.params.id, {
           notManager: 'Only the anchor of this room or the operator may get its OBS push address',
+          need: 'operator',
         });
         if (room.status === 'ended') throw roomEnded(room);
         return rtmpAddress(live, request.log, room, renew);

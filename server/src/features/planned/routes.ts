@@ -52,6 +52,7 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { room } = await managedRoom(live, await identify(app, request), roomId, {
       signIn: 'Sign in (or use the console token) to plan a room',
       notManager: 'Only the anchor of this room or the operator may plan it',
+      need: 'operator',
     });
     return room;
   }
@@ -95,7 +96,7 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await writeFile(path.join(coverDir, file), bytes, { flag: 'wx' });
       let updated: Room;
       try {
-        updated = await applyPlan(live, room, { coverUrl: storedFileUrl(request, 'covers', file) });
+        updated = await applyPlan(live, room, { coverUrl: storedFileUrl(app, 'covers', file) });
       } catch (error) {
         await unlink(path.join(coverDir, file)).catch(() => undefined);
         throw error;
@@ -116,8 +117,9 @@ const plannedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: ReminderAnswer, ...Errors } },
     },
     async (request) => {
-      requireReminders(app.reminders.templateId);
+      // Who asks first: an anonymous caller learns nothing about the service's set-up.
       const { user } = await requireUser(app, request);
+      requireReminders(app.reminders.templateId);
       const room = await loadLiveRoom(live, request.params.id);
       if (room.status !== 'idle') throw notUpcoming(room);
       if ((await live.store.users.wechatOpenid(user.id)) === null) {

@@ -34,7 +34,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator'); // the anchor's QR code hands out a room
       const { room, invite } = await resolveAnchorLaunch(live, request.params.id);
       // The image carries a live invite: never cache it anywhere.
       reply.header('cache-control', 'no-store');
@@ -96,7 +96,7 @@ const qrcodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/operator/session: 200 for the console token, 401/403 otherwise (the console's sign-in check). */
+  /** GET /api/operator/session: 200 for any operator's session, 401/403 otherwise (kept for older consoles). */
   app.get(
     '/operator/session',
     { schema: { response: { 200: Type.Object({ operator: Type.Literal(true) }), ...Errors } } },

@@ -115,7 +115,6 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  // role: operator
   /** GET /api/rooms/:id/recordings: the room's recordings for the console (hidden ones too), oldest first. */
   app.get(
     '/rooms/:id/recordings',
@@ -126,14 +125,13 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       const room = await loadRoom(live, request.params.id);
       const recordings = await live.store.recordings.forRoom(room.id, { includeHidden: true });
       return { recordings: recordings.map(recordingView) };
     },
   );
 
-  // role: operator
   /** POST /api/recordings/:id/hidden {hidden}: hides a recording from the apps (or shows it again). */
   app.post(
     '/recordings/:id/hidden',
@@ -146,7 +144,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       const recording = await live.store.recordings.setHidden(
         request.params.id,
         request.body.hidden,
@@ -157,7 +155,6 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  // role: operator
   /**
    * DELETE /api/recordings/:id: removes a recording from the apps for good. The file stays in the bucket: deleting
    * it there is the deployment's storage policy (a lifecycle rule), not the service's.
@@ -169,7 +166,7 @@ const replayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RecordingParams, response: { 200: Type.Object({ ok: Type.Boolean() }), ...Errors } },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       if (!(await live.store.recordings.remove(request.params.id, live.now()))) {
         throw recordingNotFound(request.params.id);
       }

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { carriesConsoleToken, identify, requireOperator, requireUser } from '../../http/auth';
+import {
+  comesFromOperator,
+  identify,
+  noteAuditDetail,
+  requireOperator,
+  requireRoleOf,
+  requireUser,
+} from '../../http/auth';
+import { END_REASON_MAX_LENGTH } from '@zego-live/contract/operators';
 import { Errors } from '../../http/route-parts';
 import { ApiError, badRequest, forbidden } from '../../lib/errors';
 import {
@@ -23,6 +31,12 @@ import { startRecording, stopRecording } from '../replays/service';
 import { RoomListCache } from './list-cache';
 import { claimedRoom, roomAlreadyClaimed, roomEnded } from './rules';
 import { anchorHeartbeat, createInvite, createRoom, loadLiveRoom, loadRoom, moveRoom } from './service';
+
+/** POST /api/rooms/:id/end's body: an operator may say why (the anchor's and viewers' end screens show it). */
+const EndRoomBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: END_REASON_MAX_LENGTH })) },
+  { additionalProperties: false },
+);
 
 /** Room routes (under /api): create, claim, list, read, live/pause/end, stats, heartbeat, invite. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,6 +62,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in (or use the console token) to create a room');
+      requireRoleOf(caller, 'operator');
       const room = await createRoom(live, caller.kind === 'user' ? caller.user.id : null, request.body);
       const view = await roomView(live, room);
       if (caller.kind === 'user') return { room: view };
@@ -63,7 +78,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomParams, response: { 200: Type.Object({ invite: InviteView }), ...Errors } },
     },
     async (request) => {
-      await requireOperator(app, request);
+      await requireOperator(app, request, 'operator');
       const room = await loadLiveRoom(live, request.params.id);
       if (room.status === 'ended') throw roomEnded(room);
       if (room.ownerId !== null) throw roomAlreadyClaimed();
@@ -130,7 +145,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       };
       // The operator's console reads the truth at once (it just created or ended a room); everyone else the cache.
-      const body = carriesConsoleToken(app, request)
+      const body = (await comesFromOperator(app, request))
         ? await load()
         : await roomList.get(`${lobby ? 'lobby' : (status ?? '')} ${limit} ${cursor ?? ''}`, load);
       // The body is the JSON text of the 200 schema (serialised above), sent as it is.
@@ -172,19 +187,33 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** POST /api/rooms/:id/end: the anchor (either call member) or the operator ends the room for good (idempotent). */
+  /**
+   * POST /api/rooms/:id/end {reason?}: the anchor (either call member) or an operator ends the room for good
+   * (idempotent); an operator's reason is kept for the end screens.
+   */
   app.post(
     '/rooms/:id/end',
-    { config: write, schema: { params: RoomParams, response: { 200: RoomAnswer, ...Errors } } },
+    {
+      config: write,
+      schema: { params: RoomParams, body: EndRoomBody, response: { 200: RoomAnswer, ...Errors } },
+    },
     async (request) => {
       const caller = await identify(app, request);
       if (caller.kind === 'anonymous')
         throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <sessionToken>');
+      requireRoleOf(caller, 'operator');
+      const reason = request.body.reason?.trim() ?? '';
+      if (reason !== '' && caller.kind !== 'operator') throw badRequest('body/reason is for operators only');
       const room = await loadRoom(live, request.params.id);
       if (caller.kind === 'user' && room.kind === 'call') {
         await requireCallMember(live, room, caller.user.id);
       } else if (caller.kind === 'user' && room.ownerId !== caller.user.id) {
         throw forbidden('Only the anchor of this room or the operator may end it');
+      }
+      // Before the move: whoever reads the ended room (the end screens) finds the reason with it.
+      if (reason !== '' && room.status !== 'ended') {
+        await live.store.wall.setEndReason(room.id, reason);
+        noteAuditDetail(request, reason);
       }
       const answer = { room: await roomView(live, await moveRoom(live, room, 'ended')) };
       if (room.kind === 'live') await endCohosting(live, request.log, room.id);

@@ -1,8 +1,8 @@
-import type { Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
+import type { Actor, Invite, Room, Store, TokenAsk, TokenFacts, TokenRoom } from '../../store/types';
 import { Batch } from '../../lib/batch';
-import { sessionExpired, type Caller } from '../../http/auth';
+import { requireRoleOf, sessionExpired, type Caller, type Need } from '../../http/auth';
 import type { LiveContext } from '../../plugins/app/live';
-import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../../lib/errors';
+import { ApiError, badRequest, forbidden, notFound, removedFromRoom, unauthorized } from '../../lib/errors';
 import { isValidRoomId, newInviteCode, newRoomId, streamIdForMember, streamIdForRoom } from '../../lib/ids';
 import { mayMoveTo, roomEnded } from './rules';
 
@@ -14,6 +14,14 @@ export async function loadRoom(live: LiveContext, roomId: string): Promise<Room>
   const room = isValidRoomId(roomId) ? await live.store.rooms.get(roomId) : null;
   if (!room) throw notFound(`Room ${roomId} does not exist`);
   return room;
+}
+
+/**
+ * 403 REMOVED_FROM_ROOM for a viewer removed from the room: it may not ask to co-host, be accepted, keep a seat by
+ * heartbeats (and so never reaches the mix), as it may not get a token, chat or like.
+ */
+export async function requireNotRemoved(live: LiveContext, roomId: string, userId: string): Promise<void> {
+  if ((await live.store.chat.standing(roomId, userId, live.now())).removed) throw removedFromRoom();
 }
 
 /** The token route's reads, gathered: the token requests that arrive together are read together. */
@@ -149,11 +157,13 @@ export async function anchorHeartbeat(live: LiveContext, room: Room): Promise<Ro
 }
 
 /**
- * Who manages a live room: its anchor, one of its admins (房管, where the route allows them) or the operator. The
- * moderation log records the kind and the user (the operator's name comes with operator accounts).
+ * Who manages a live room: its anchor, one of its admins (房管, where the route allows them) or an operator (named,
+ * with its role). The moderation log records the kind and who.
  */
 export type Manager =
-  { kind: 'anchor'; userId: string } | { kind: 'admin'; userId: string } | { kind: 'operator' };
+  | { kind: 'anchor'; userId: string }
+  | { kind: 'admin'; userId: string }
+  | { kind: 'operator'; operator: Actor };
 
 /**
  * The live room and its manager when the caller is its anchor or the operator (or, with `admins`, one of the
@@ -164,14 +174,15 @@ export async function managedRoom(
   live: LiveContext,
   caller: Caller,
   roomId: string,
-  messages: { notManager: string; signIn?: string; admins?: boolean },
+  messages: { notManager: string; signIn?: string; need: Need; admins?: boolean },
 ): Promise<{ manager: Manager; room: Room }> {
+  requireRoleOf(caller, messages.need);
   if (caller.kind === 'anonymous')
     throw unauthorized(
       messages.signIn ?? 'Sign in (or use the console token): send Authorization: Bearer <sessionToken>',
     );
   const room = await loadLiveRoom(live, roomId);
-  if (caller.kind === 'operator') return { manager: { kind: 'operator' }, room };
+  if (caller.kind === 'operator') return { manager: { kind: 'operator', operator: caller.operator }, room };
   if (caller.user.id === room.ownerId) return { manager: { kind: 'anchor', userId: caller.user.id }, room };
   if (messages.admins === true && (await live.store.social.isAdmin(room.id, caller.user.id)))
     return { manager: { kind: 'admin', userId: caller.user.id }, room };

@@ -37,7 +37,9 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             SERIES_MINUTES,
           )
         : null;
-      return { stats: roomStatsView(room, live.now(), series) };
+      // An operator's reason for ending the room, for the end screens (which read this once the room ends).
+      const endReason = room.status === 'ended' ? await live.store.wall.endReason(room.id) : null;
+      return { stats: roomStatsView(room, live.now(), series, endReason) };
     },
   );
 

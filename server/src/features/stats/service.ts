@@ -55,6 +55,7 @@ export function roomStatsView(
   room: Room,
   now: number,
   series: readonly ViewerMinute[] | null,
+  endReason: string | null = null,
 ): RoomStatsView {
   const view: RoomStatsView = {
     roomId: room.id,
@@ -67,6 +68,7 @@ export function roomStatsView(
     startedAt: room.startedAt,
     endedAt: room.endedAt,
   };
+  if (endReason !== null) view.endReason = endReason;
   return series === null ? view : { ...view, series: series.map((m) => ({ at: m.at, viewers: m.viewers })) };
 }
 

@@ -3,7 +3,7 @@
  * Nobody but the room's anchor, an accepted co-host or a call member ever gets publish, and each only for its own
  * stream.
  */
-import { ApiError, forbidden } from '../../lib/errors';
+import { ApiError, forbidden, removedFromRoom } from '../../lib/errors';
 import type { TokenRole } from '@zego-live/contract/schemas';
 import type { TokenRoom } from '../../store/types';
 import { roomEnded } from '../rooms/rules';
@@ -34,7 +34,7 @@ export function planToken(role: TokenRole, room: TokenRoom, userId: string, remo
   if (role === 'call') return { kind: 'call' };
   const owner = room.ownerId === userId;
   // A viewer the anchor or operator removed gets no token for this room again (the anchor cannot be removed).
-  if (!owner && removed) throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+  if (!owner && removed) throw removedFromRoom();
   if (role === 'cohost') return { kind: 'cohost' };
   if (role === 'audience') return { kind: 'audience', recordViewer: !owner };
   if (!owner) {

@@ -29,6 +29,10 @@ export interface RateLimits {
   list: RateLimit;
   /** Chat messages per signed-in session (not per address: a NAT hides many viewers). */
   chat: RateLimit;
+  /** Like batches per signed-in session (the app sends at most one a second). */
+  likes: RateLimit;
+  /** Problem reports per signed-in session. */
+  reports: RateLimit;
 }
 
 /** Requests per minute per client address on the sensitive routes. */
@@ -42,6 +46,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   list: { max: 300, timeWindow: 60_000 },
   // 5 messages per 5 s per session: one a second on average, a burst of 5.
   chat: { max: 5, timeWindow: 5_000 },
+  // The app sends one batch a second: 20 per 10 s leaves room for a retry burst, not for a script.
+  likes: { max: 20, timeWindow: 10_000 },
+  // A user reports a problem now and then: 3 in 10 minutes stops a loop, not a person.
+  reports: { max: 3, timeWindow: 600_000 },
 };
 
 /** Everything a feature's service needs besides the request. */

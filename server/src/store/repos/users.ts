@@ -7,14 +7,14 @@ import type { SessionRepository, UserRepository } from '../types';
 export function userRepository(engine: Engine, newId: () => string): UserRepository {
   const { db } = engine;
   return {
-    upsertByOpenid: async (openid, profile, now) => {
+    upsertByOpenid: async (openid, profile, now, defaultNickname = '微信用户') => {
       // Only the profile fields given change; the no-op openid update makes RETURNING give an existing row.
       const row = await db
         .insertInto('users')
         .values({
           id: newId(),
           openid,
-          nickname: profile.nickname ?? '微信用户',
+          nickname: profile.nickname ?? defaultNickname,
           avatar_url: profile.avatarUrl ?? '',
           created_at: now,
         })
