@@ -199,6 +199,9 @@ describe('Alipay calls page', () => {
     expect(page.data.rows).toEqual([
       expect.objectContaining({ name: '微信小明', outcome: '未接来电', missed: true }),
     ]);
+    // The badge showed, then went once seen.
+    expect(page.setDataCalls.some((d) => d.missedNote === '（1 个未接）')).toBe(true);
+    expect(page.data.missedNote).toBe('');
     expect(api.markCallsSeen).toHaveBeenCalled();
     expect(page.boundHandler('#record', 'onTap')).toBe('onCallBack');
 

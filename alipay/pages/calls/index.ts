@@ -24,7 +24,7 @@ function selectFields(): Record<string, unknown> {
     audioAsked: s.media === 'audio',
     outcome: s.outcome,
     error: s.error,
-    unseenMissed: s.unseenMissed,
+    missedNote: s.unseenMissed > 0 ? `（${s.unseenMissed} 个未接）` : '',
     rows: callRowsFrom(s.records, Date.now()),
   };
 }
@@ -40,7 +40,7 @@ const callsPage = {
     audioAsked: false,
     outcome: '',
     error: '',
-    unseenMissed: 0,
+    missedNote: '',
     rows: [] as unknown[],
   },
 
