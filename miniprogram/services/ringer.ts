@@ -4,16 +4,12 @@
  */
 import { ringToneWav } from '../utils/ring-tone';
 
-/** Starts and stops the ring; stop() is safe to call any number of times. */
-export interface Ringer {
-  start(): void;
-  stop(): void;
-}
+import { RING_EVERY_MS, type Ringer } from './ringer-types';
+
+export { RING_EVERY_MS, type Ringer };
 
 /** Where the ringtone (utils/ring-tone.ts) is written once, in the app's own files. */
 export const ringtonePath = (): string => `${wx.env.USER_DATA_PATH}/ringtone.wav`;
-/** One ring: the tone and a buzz, then quiet until the next. */
-export const RING_EVERY_MS = 1500;
 
 /** The ring on wx. */
 export function createWxRinger(): Ringer {

@@ -7,7 +7,7 @@ import type { AppEvent, CallMedia } from '@zego-live/contract';
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import { ApiError, type Api, type ApiCallRecord, type ApiInvitation } from '../services/api-client';
 import type { Platform } from '../services/platform-types';
-import type { Ringer } from '../services/ringer';
+import type { Ringer } from '../services/ringer-types';
 import { outcomeText } from '../utils/call-outcome';
 import { RING_TABLE, type RingEvent, type RingPhase } from '../utils/ring-table';
 import { describeServiceError } from '../utils/error-catalog';

@@ -29,6 +29,7 @@ jest.mock('../../alipay/services/api', () => {
     'createRoom',
     'createCall',
     'claimRoom',
+    'sendProblemReport',
   ];
   return { ...actual, alipayApi: Object.fromEntries(names.map((n) => [n, jest.fn()])) };
 });
@@ -359,5 +360,40 @@ describe('Alipay call page: the service’s English message is never on screen',
     await open();
     expect(page.data.blocked).toMatchObject({ title: '加载失败', message: '操作太频繁了，请稍后再试' });
     expect(api.getRoomToken).not.toHaveBeenCalled();
+  });
+  it('遇到问题？ sends the words, the device and the log lines, with no token, session or signature in them', async () => {
+    await open();
+    await peerArrives();
+    api.sendProblemReport.mockResolvedValue({ id: 7 });
+    // 取消 sends nothing.
+    fakeMy.promptAnswer = null;
+    page.call('onReportProblem');
+    await settle();
+    expect(api.sendProblemReport).not.toHaveBeenCalled();
+
+    fakeMy.promptAnswer = '  看不到对方画面 ';
+    page.call('onReportProblem');
+    await settle();
+    expect(api.sendProblemReport).toHaveBeenCalledTimes(1);
+    const [report] = api.sendProblemReport.mock.calls[0] as [
+      { roomId: string; description: string; device: Record<string, string>; logs: string[] },
+    ];
+    expect(report).toMatchObject({ roomId: 'call_1', description: '看不到对方画面' });
+    expect(report.device).toMatchObject({ zegoSdk: expect.any(String) });
+    // What led up to it: the session's phase changes and the SDK's callbacks are in the lines.
+    expect(report.logs.some((l) => /playerStateUpdate/.test(l))).toBe(true);
+    const sent = JSON.stringify(report);
+    for (const secret of ['zego_token_ali', 'session_ali', PARAMS.signature])
+      expect(sent).not.toContain(secret);
+    expect(fakeMy.toasts).toEqual(['已发送，谢谢反馈']);
+
+    // A refusal is said in the user's words.
+    const { ApiError } = jest.requireActual('../../miniprogram/services/api-client') as {
+      ApiError: new (code: string, message: string, status: number) => Error;
+    };
+    api.sendProblemReport.mockRejectedValue(new ApiError('RATE_LIMITED', 'Too many reports', 429));
+    page.call('onReportProblem');
+    await settle();
+    expect(fakeMy.toasts[1]).toBe('操作太频繁了，请稍后再试');
   });
 });

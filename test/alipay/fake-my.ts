@@ -18,6 +18,9 @@ export interface FakeMy {
   resourceCalls: number;
   contexts: FakeRtcRoomContext[];
   navigations: string[];
+  /** What my.prompt answers (the text typed, or null for 取消), and the toasts shown. */
+  promptAnswer: string | null;
+  toasts: string[];
 }
 
 /** my.request's options as the app's transport passes them. */
@@ -41,6 +44,8 @@ export function installFakeMy(
     resourceCalls: 0,
     contexts: [],
     navigations: [],
+    promptAnswer: null,
+    toasts: [],
   };
   const my = {
     SDKVersion: '2.9.0',
@@ -67,6 +72,12 @@ export function installFakeMy(
       if (!request) throw new Error(`my.request ${options.url}: no service in this test`);
       request(options);
     },
+    prompt: (o: { success?: (r: { ok: boolean; inputValue: string }) => void }) =>
+      setTimeout(
+        () => o.success?.({ ok: fake.promptAnswer !== null, inputValue: fake.promptAnswer ?? '' }),
+        0,
+      ),
+    showToast: (o: { content: string }) => fake.toasts.push(o.content),
     navigateBack: () => fake.navigations.push('back'),
     reLaunch: (o: { url: string }) => fake.navigations.push(o.url),
   };

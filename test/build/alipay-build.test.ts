@@ -72,14 +72,14 @@ describe('the Alipay build', () => {
     it('builds dist/: app and page bundles with the shared core in them, the SDK beside them, the AXML copied', () => {
       const dir = copyProject();
       const r = run(dir, '--sdk', VENDOR_SDK);
-      expect(r.out).toMatch(/alipay: built alipay\/dist \(1 page/);
+      expect(r.out).toMatch(/alipay: built alipay\/dist \(2 page/);
       expect(r.code).toBe(0);
       const page = fs.readFileSync(path.join(dir, 'alipay/dist/pages/call/index.js'), 'utf8');
       expect(page).toContain('require("../../libs/ZegoExpressAlipayMiniProgram.js")');
       expect(page).toContain('adaptZegoEngine'); // the shared adapter, compiled in
       expect(page).not.toContain('zego-express-engine-miniprogram'); // never WeChat's SDK
       // The API types come from the service's schemas type-only: none of the service or TypeBox is bundled.
-      for (const bundle of ['app.js', 'pages/call/index.js']) {
+      for (const bundle of ['app.js', 'pages/call/index.js', 'pages/calls/index.js']) {
         const code = fs.readFileSync(path.join(dir, 'alipay/dist', bundle), 'utf8');
         expect({ bundle, typebox: /sinclair|TypeBox|server\/src/i.test(code) }).toEqual({
           bundle,
@@ -90,7 +90,9 @@ describe('the Alipay build', () => {
       expect(fs.existsSync(path.join(dir, 'alipay/dist/pages/call/index.axml'))).toBe(true);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'alipay/dist/app.json'), 'utf8')).pages).toEqual([
         'pages/call/index',
+        'pages/calls/index',
       ]);
+      expect(fs.existsSync(path.join(dir, 'alipay/dist/pages/calls/index.axml'))).toBe(true);
     });
 
     const broken: [string, (dir: string) => void, RegExp][] = [

@@ -275,6 +275,25 @@ const callPage = {
     void liveSession.hangUp();
   },
 
+  /** 遇到问题？: the user's words, the device and the app's last log lines (free of secrets) to the service. */
+  onReportProblem() {
+    my.prompt({
+      title: '遇到问题？',
+      message: '说说遇到了什么问题，我们会连同设备信息和最近的运行记录一起查看',
+      placeholder: '例如：看不到对方画面',
+      okButtonText: '发送',
+      cancelButtonText: '取消',
+      success: (result: { ok: boolean; inputValue?: string }) => {
+        const text = (result.inputValue ?? '').trim();
+        if (!result.ok || text === '') return;
+        liveSession.reportProblem(text).then(
+          () => my.showToast({ content: '已发送，谢谢反馈', type: 'success' }),
+          (error: unknown) => my.showToast({ content: describeServiceError(error).message, type: 'fail' }),
+        );
+      },
+    });
+  },
+
   /** The error panel's button: retry, or the settings page (camera/microphone refused; 10002). */
   onErrorAction() {
     const action = liveSession.error?.action;

@@ -2,7 +2,8 @@
  * Development helper: prints a room's anchor QR code in the terminal, from the same config (.env) and database
  * as the service. Usage:
  *   npm run qr -- <roomID>              the room's anchor QR (link QR; needs LINK_BASE_URL)
- *   npm run qr -- --new "<title>"       creates an operator room first (needs CONSOLE_TOKEN)
+ *   npm run qr -- --new "<title>"       creates an operator room first (as OPERATOR_NAME / OPERATOR_PASSWORD, an
+ *                                       operator account; or CONSOLE_TOKEN before the first account exists)
  *   add --png <file>                    also writes the image GET /api/rooms/:id/anchor-qrcode serves
  *                                       (the mini-program code when WECHAT_APPID/WECHAT_SECRET are set)
  */
@@ -17,6 +18,31 @@ import { ANCHOR_PAGE, resolveAnchorLaunch } from '../features/qrcode/service';
 
 const USAGE =
   'Usage: npm run qr -- <roomID> [--png <file>]\n       npm run qr -- --new "<title>" [--png <file>]';
+
+/**
+ * The operator the CLI acts as (the routes it calls are operator-only and audited): OPERATOR_NAME signed in with
+ * OPERATOR_PASSWORD, else CONSOLE_TOKEN (which works only until the first account exists).
+ */
+async function operatorHeaders(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  consoleToken: string | null,
+): Promise<Record<string, string>> {
+  const name = process.env.OPERATOR_NAME?.trim();
+  if (name) {
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/api/operators/sign-in',
+      payload: { name, password: process.env.OPERATOR_PASSWORD ?? '' },
+    });
+    if (signedIn.statusCode !== 200) throw new Error(`could not sign in as ${name}: ${signedIn.body}`);
+    return { authorization: `Bearer ${(signedIn.json() as { sessionToken: string }).sessionToken}` };
+  }
+  if (consoleToken === null)
+    throw new Error(
+      '--new and --png act as an operator: set OPERATOR_NAME and OPERATOR_PASSWORD (an operator account)',
+    );
+  return { authorization: `Bearer ${consoleToken}` };
+}
 
 /** Prints the anchor QR of one room; exits non-zero with a readable message on any problem. */
 async function main(): Promise<void> {
@@ -34,11 +60,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config, { logStream: false });
   try {
-    const operator = { authorization: `Bearer ${config.consoleToken ?? ''}` };
+    const operator =
+      values.new !== undefined || values.png !== undefined
+        ? await operatorHeaders(app, config.consoleToken)
+        : {};
     let roomId = positionals[0];
     if (values.new !== undefined) {
-      if (config.consoleToken === null)
-        throw new Error('--new needs CONSOLE_TOKEN (operator rooms come with an invite)');
       const created = await app.inject({
         method: 'POST',
         url: '/api/rooms',
@@ -72,8 +99,6 @@ async function main(): Promise<void> {
     }
 
     if (values.png !== undefined) {
-      if (config.consoleToken === null)
-        throw new Error('--png needs CONSOLE_TOKEN (the QR route is operator-only)');
       const image = await app.inject({
         method: 'GET',
         url: `/api/rooms/${room.id}/anchor-qrcode`,
