@@ -23,6 +23,13 @@ export const OperatorView = Type.Object({
 });
 export type OperatorView = Static<typeof OperatorView>;
 
+/** GET /api/operators: an account with when its sign-in lock ends (null: not locked now). */
+export const OperatorListed = Type.Composite([
+  OperatorView,
+  Type.Object({ lockedUntil: Type.Union([Type.Number(), Type.Null()]) }),
+]);
+export type OperatorListed = Static<typeof OperatorListed>;
+
 /** An account name: letters, digits, '.', '_', '-' (what the audit log shows). */
 export const OperatorName = Type.String({ minLength: 2, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' });
 /** A password as sent; the service says why one is too weak (at least 10 characters). */

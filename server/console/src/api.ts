@@ -15,6 +15,8 @@ import type {
 } from '@zego-live/contract/schemas';
 import type {
   ActorView,
+  OperatorListed,
+  OperatorRole,
   OperatorSession,
   ProblemReportView,
   WallAnswer,
@@ -22,6 +24,10 @@ import type {
 
 /** Who the console is signed in as (name, role; CONSOLE_TOKEN while it bootstraps the first admin). */
 export type OperatorActor = ActorView;
+
+/** An operator account as an admin manages it (lockedUntil: null unless sign-ins are locked now). */
+export type OperatorAccount = OperatorListed;
+export type { OperatorRole };
 
 /** One gift of the catalogue (the contract's GiftView). */
 export type Gift = GiftView;
@@ -305,6 +311,21 @@ export class ConsoleApi {
   /** Changes a gift (active false retires it from the apps' catalogue). */
   async updateGift(id: number, change: Partial<GiftBody>): Promise<Gift> {
     return (await this.send<{ gift: Gift }>('PATCH', `/api/gifts/${id}`, change)).gift;
+  }
+
+  /** Every operator account (admin). */
+  async operators(): Promise<OperatorAccount[]> {
+    return (await this.json<{ operators: OperatorAccount[] }>('/api/operators')).operators;
+  }
+
+  /** Adds an operator account with its first password (admin). */
+  async addOperator(account: { name: string; role: OperatorRole; password: string }): Promise<unknown> {
+    return this.send('POST', '/api/operators', account);
+  }
+
+  /** Changes an account's role or disables/enables it (admin; disabling ends its sessions). */
+  async changeOperator(id: string, change: { role?: OperatorRole; disabled?: boolean }): Promise<unknown> {
+    return this.send('PATCH', `/api/operators/${encodeURIComponent(id)}`, change);
   }
 
   private send<T>(method: string, path: string, body: unknown): Promise<T> {

@@ -18,6 +18,7 @@ import { ReplaysPanel } from './replays-panel';
 import { actorLabel, endSession, showWho, signInAs } from './session';
 import { MonitoringWall } from './wall';
 import { mountReports } from './reports';
+import { mountAccounts } from './accounts';
 import { installViewerChart } from './viewer-chart';
 
 /** sessionStorage key: the token lives as long as the tab, never in localStorage. */
@@ -83,6 +84,7 @@ function showSignIn(message = ''): void {
   lastRoomsJson = '';
   qrPanel.close();
   replaysPanel.close();
+  void reloadAccounts();
   ui.consoleView.hidden = true;
   ui.sessionBar.hidden = true;
   ui.serviceDown.hidden = true;
@@ -96,6 +98,7 @@ function showConsole(token: string): void {
   api = new ConsoleApi(token);
   showWho(token, ui.who);
   wall.start(api);
+  void reloadAccounts();
   ui.signInView.hidden = true;
   ui.consoleView.hidden = false;
   ui.sessionBar.hidden = false;
@@ -384,6 +387,8 @@ document.addEventListener('visibilitychange', () => {
 
 installViewerChart(() => api);
 mountReports(byId('reports-card'), () => api);
+// role: admin (operator accounts)
+const reloadAccounts = mountAccounts(byId('reports-card'), () => api);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) showConsole(saved);

@@ -54,7 +54,7 @@ export interface OperatorRepository {
   create(operator: Operator, passwordHash: string): Promise<boolean>;
   get(id: string): Promise<Operator | null>;
   byName(name: string): Promise<OperatorCredentials | null>;
-  list(): Promise<Operator[]>;
+  list(): Promise<(Operator & { lockedUntil: number | null })[]>;
   /** Changes role and/or disabled; null when there is no such account. */
   update(id: string, change: { role?: OperatorRole; disabled?: boolean }): Promise<Operator | null>;
   setPassword(id: string, passwordHash: string): Promise<void>;

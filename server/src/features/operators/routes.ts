@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import {
   ActorView,
   AuditList,
+  OperatorListed,
   OperatorName,
   OperatorPassword,
   OperatorRole,
@@ -84,13 +85,21 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** GET /api/operators: every account (admin). */
+  /** GET /api/operators: every account with its sign-in lock, if any (admin). */
   app.get(
     '/operators',
-    { schema: { response: { 200: Type.Object({ operators: Type.Array(OperatorView) }), ...Errors } } },
+    { schema: { response: { 200: Type.Object({ operators: Type.Array(OperatorListed) }), ...Errors } } },
     async (request) => {
       await requireOperator(app, request, 'admin');
-      return { operators: await live.store.operators.list() };
+      const now = live.now();
+      const operators = await live.store.operators.list();
+      // A lock that has run out is no lock: the console shows only the ones still refusing sign-ins.
+      return {
+        operators: operators.map((o) => ({
+          ...o,
+          lockedUntil: (o.lockedUntil ?? 0) > now ? o.lockedUntil : null,
+        })),
+      };
     },
   );
 

@@ -68,7 +68,7 @@ export function operatorRepository(engine: Engine): OperatorRepository {
     },
     list: async () =>
       (await db.selectFrom('operators').selectAll().orderBy('created_at').orderBy('id').execute()).map(
-        toOperator,
+        (row) => ({ ...toOperator(row), lockedUntil: toCredentials(row).lockedUntil }),
       ),
     update: async (id, change) => {
       const row = await db
