@@ -94,6 +94,8 @@ const PASSWORD = 'correct horse battery';
     await expectText(admin, '[data-account-name="mia"] .account-state', /已停用 Disabled/);
     expect((await server.request('GET', '/api/operators/me', { token })).status).toBe(401);
     expect((await signInByApi('mia')).status).toBe(403);
+    // Her open console notices at its next refresh (every 5 s) and asks her to sign in again.
+    await expectText(moderator, '#sign-in-error', /重新登录/, 15_000);
 
     await mia.getByRole('button', { name: /启用/ }).click();
     await expectText(admin, '[data-account-name="mia"] .account-state', /正常 Active/);

@@ -140,7 +140,11 @@ async function refresh(): Promise<void> {
   try {
     const rooms = await client.listRooms(ui.statusFilter.value);
     const cohosts = await liveCohosts(client, rooms);
-    const moderation = await client.moderation().catch(() => null);
+    // A moderation log this role may not read is skipped; a session ended (signed out, account disabled) is not.
+    const moderation = await client.moderation().catch((failure: unknown) => {
+      if (failure instanceof ApiFailure && failure.status === 401) throw failure;
+      return null;
+    });
     if (client !== api) return;
     setServiceDown(false);
     void reloadGifts();
