@@ -54,7 +54,17 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
       const client = new Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
       try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // FORCE ends the test's own leftover connections; an autovacuum worker busy on the database is not ours to
+        // end (that needs pg_signal_backend), so a refusal is retried while it finishes (it takes milliseconds).
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if (attempt >= 20 || !/pg_signal_backend/.test(String(error))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
       } finally {
         await client.end();
       }
