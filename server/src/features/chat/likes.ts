@@ -4,7 +4,7 @@
  * the likes are counted by the counters (never an UPDATE of the room's row per batch), and the answer is the
  * room's live total.
  */
-import { ApiError } from '../../lib/errors';
+import { removedFromRoom } from '../../lib/errors';
 import { Batch } from '../../lib/batch';
 import type { LiveContext } from '../../plugins/app/live';
 import type { Room } from '../../store/types';
@@ -36,7 +36,7 @@ export class LikeCounter {
     const { room, removed } = await loadTokenFacts(this.reads, tokenHash, roomId, live.now());
     if (room.kind !== 'live') throw wrongKind(room);
     requireLiveRoom(room);
-    if (removed) throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+    if (removed) throw removedFromRoom();
     const unflushed = await live.counters.count(room.id, { kind: 'likes', count: likes });
     // Read after the count: a flush in between is then in the stored figure (counted twice for a moment, never lost).
     const stored = await this.rooms.ask(room.id);

@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { requireOperator, requireUser } from '../../http/auth';
-import { Errors } from '../../http/route-parts';
-import { ApiError } from '../../lib/errors';
-import { hashToken } from '../../lib/ids';
+import { Errors, perSession } from '../../http/route-parts';
 import {
   GiftBody,
   GiftCatalogueView,
@@ -15,7 +12,7 @@ import {
   RoomParams,
   SendGiftBody,
 } from '@zego-live/contract/schemas';
-import { loadLiveRoom } from '../rooms/service';
+import { loadLiveRoom, requireNotRemoved } from '../rooms/service';
 import { LEADERBOARD_SIZE, loadGift, pointsOf, sendGift } from './service';
 
 const GiftParams = Type.Object({ giftId: Type.Integer({ minimum: 1 }) });
@@ -25,16 +22,11 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { live } = app;
   const write = { rateLimit: live.rateLimits.write };
   // A combo taps fast: per session (many viewers may share one address), the chat's pace times four.
-  const giftLimit = {
-    rateLimit: {
-      max: live.rateLimits.chat.max * 4,
-      timeWindow: live.rateLimits.chat.timeWindow,
-      keyGenerator: (request: FastifyRequest): string => {
-        const header = request.headers.authorization;
-        return header ? `gift:${hashToken(header)}` : `gift-ip:${request.ip}`;
-      },
-    },
-  };
+  // Per session (however the header spells Bearer), like chat: a combo is a burst, so four times chat's rate.
+  const giftLimit = perSession('gift', {
+    max: live.rateLimits.chat.max * 4,
+    timeWindow: live.rateLimits.chat.timeWindow,
+  });
 
   /** GET /api/gifts: the catalogue the apps offer (active gifts, cheapest first). */
   app.get('/gifts', { schema: { response: { 200: GiftCatalogueView, ...Errors } } }, async () => ({
@@ -61,8 +53,7 @@ const giftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { user } = await requireUser(app, request);
       const room = await loadLiveRoom(live, request.params.id);
-      if ((await live.store.chat.standing(room.id, user.id, live.now())).removed)
-        throw new ApiError(403, 'REMOVED_FROM_ROOM', 'You were removed from this room');
+      await requireNotRemoved(live, room.id, user.id);
       return sendGift(live, request.log, room, user, request.body);
     },
   );
